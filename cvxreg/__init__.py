@@ -1,0 +1,70 @@
+"""cvxreg: regularized learning problems stated once, solved by any convex solver, checked.
+
+>>> import cvxreg as cr
+>>> prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(lam=0.5))
+"""
+
+from cvxreg.errors import CvxregError, DCPError, InvalidParameterError, NotSupportedError, SolveError
+from cvxreg.forms import Constrained, Form, Penalized
+from cvxreg.losses import (
+    AbsoluteLoss,
+    HingeLoss,
+    HuberLoss,
+    LogisticLoss,
+    Loss,
+    PoissonLoss,
+    QuantileLoss,
+    SquaredLoss,
+)
+from cvxreg.penalties import (
+    L1,
+    L2,
+    CustomPenalty,
+    ElasticNet,
+    GroupLasso,
+    Linf,
+    Lp,
+    LpPower,
+    Penalty,
+    SquaredL2,
+    TotalVariation,
+)
+from cvxreg.problem import Problem, default_solver, installed_solvers
+from cvxreg.result import Result
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "L1",
+    "L2",
+    "AbsoluteLoss",
+    "Constrained",
+    "CustomPenalty",
+    "CvxregError",
+    "DCPError",
+    "ElasticNet",
+    "Form",
+    "GroupLasso",
+    "HingeLoss",
+    "HuberLoss",
+    "InvalidParameterError",
+    "Linf",
+    "LogisticLoss",
+    "Loss",
+    "Lp",
+    "LpPower",
+    "NotSupportedError",
+    "Penalized",
+    "Penalty",
+    "PoissonLoss",
+    "Problem",
+    "QuantileLoss",
+    "Result",
+    "SolveError",
+    "SquaredL2",
+    "SquaredLoss",
+    "TotalVariation",
+    "__version__",
+    "default_solver",
+    "installed_solvers",
+]

@@ -1,0 +1,5 @@
+import sys
+
+from cvxreg.cli import main
+
+sys.exit(main())

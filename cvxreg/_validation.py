@@ -1,0 +1,224 @@
+"""Parameter and data checks, all speaking through one message template.
+
+"The 'l1_ratio' parameter of ElasticNet must be a float in [0, 1]. Got 1.5."
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from cvxreg.errors import InvalidParameterError
+
+__all__ = [
+    "check_X",
+    "check_bounds",
+    "check_choice",
+    "check_factors",
+    "check_p",
+    "check_real",
+    "check_sample_weight",
+    "check_y",
+    "invalid",
+]
+
+
+def _show(value: Any) -> str:
+    """A short, readable rendering of a received value for error messages."""
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    if sp.issparse(value):
+        return f"a sparse matrix of shape {value.shape} and dtype {value.dtype}"
+    text = repr(value)
+    if len(text) > 80:
+        text = text[:77] + "..."
+    return f"{text} (type {type(value).__name__})" if not isinstance(value, str) else text
+
+
+def invalid(name: str, owner: str, allowed: str, got: Any, *, raw: bool = False) -> InvalidParameterError:
+    """Build the one error message template. ``raw=True`` uses ``got`` as already rendered text."""
+    shown = got if raw else _show(got)
+    return InvalidParameterError(f"The {name!r} parameter of {owner} must be {allowed}. Got {shown}.")
+
+
+def _is_real_scalar(value: Any) -> bool:
+    if isinstance(value, bool | np.bool_):
+        return False
+    if isinstance(value, np.ndarray) and value.ndim == 0:
+        value = value.item()
+    return isinstance(value, numbers.Real)
+
+
+def check_real(
+    value: Any,
+    name: str,
+    owner: str,
+    *,
+    lo: float | None = None,
+    hi: float | None = None,
+    lo_open: bool = False,
+    hi_open: bool = False,
+    allow_inf: bool = False,
+) -> float:
+    """Return ``value`` as a float after checking it is a real number in the interval."""
+    left = "(" if lo_open else "["
+    right = ")" if hi_open else "]"
+    lo_text = "-inf" if lo is None else f"{lo:g}"
+    hi_text = "inf" if hi is None else f"{hi:g}"
+    if lo is None and hi is None:
+        allowed = "a finite real number" if not allow_inf else "a real number"
+    elif hi is None and not allow_inf:
+        allowed = f"a finite real number {'>' if lo_open else '>='} {lo_text}"
+    else:
+        allowed = f"a real number in {left}{lo_text}, {hi_text}{right}"
+    if not _is_real_scalar(value):
+        raise invalid(name, owner, allowed, value)
+    out = float(value)
+    if math.isnan(out) or (math.isinf(out) and not allow_inf):
+        raise invalid(name, owner, allowed, value)
+    if lo is not None and (out < lo or (lo_open and out == lo)):
+        raise invalid(name, owner, allowed, value)
+    if hi is not None and (out > hi or (hi_open and out == hi)):
+        raise invalid(name, owner, allowed, value)
+    return out
+
+
+def check_p(p: Any, owner: str) -> float:
+    """Return the exponent ``p`` as a float in (0, inf].
+
+    Accepts any real number > 0 (numpy scalars included) and infinity written as
+    ``np.inf``, ``float("inf")`` or the string ``"inf"`` in any case. Whether p < 1 is
+    allowed is not decided here: the DCP gate of ``Problem`` rejects it with reasons.
+    """
+    allowed = "a real number >= 1 or infinity (np.inf or 'inf')"
+    if isinstance(p, str):
+        if p.strip().lower() in ("inf", "+inf", "infinity"):
+            return math.inf
+        raise invalid("p", owner, allowed, p)
+    if not _is_real_scalar(p):
+        raise invalid("p", owner, allowed, p)
+    out = float(p)
+    if math.isnan(out) or out <= 0:
+        raise invalid("p", owner, allowed, p)
+    return out
+
+
+def check_choice(value: Any, name: str, owner: str, choices: Sequence[str]) -> str:
+    allowed = "one of " + ", ".join(repr(c) for c in choices)
+    if not isinstance(value, str) or value not in choices:
+        raise invalid(name, owner, allowed, value)
+    return value
+
+
+def _as_float_array(value: Any, name: str, owner: str, allowed: str) -> np.ndarray:
+    try:
+        arr = np.asarray(value)
+    except Exception:  # ragged lists and exotic objects
+        raise invalid(name, owner, allowed, value) from None
+    if arr.dtype == object or arr.dtype.kind not in "biuf":
+        raise invalid(name, owner, allowed, f"values of dtype {arr.dtype}", raw=True)
+    return arr.astype(float)
+
+
+def check_factors(factors: Any, owner: str) -> np.ndarray | None:
+    """Per-coefficient penalty factors (glmnet's ``penalty.factor``): finite, >= 0."""
+    if factors is None:
+        return None
+    allowed = "None or a 1-D array of finite numbers >= 0 (0 leaves a coefficient unpenalized)"
+    arr = _as_float_array(factors, "factors", owner, allowed)
+    if arr.ndim != 1 or arr.size == 0:
+        raise invalid("factors", owner, allowed, f"an array of shape {arr.shape}", raw=True)
+    if not np.all(np.isfinite(arr)) or np.any(arr < 0):
+        bad = arr[~np.isfinite(arr) | (arr < 0)][:3]
+        raise invalid("factors", owner, allowed, f"values such as {bad.tolist()}", raw=True)
+    arr.setflags(write=False)
+    return arr
+
+
+def check_X(X: Any, owner: str = "Problem.solve") -> tuple[np.ndarray | sp.csr_matrix, tuple[str, ...] | None]:
+    """Return X as a float array (or CSR matrix) and its column names when it has them."""
+    allowed = "a non-empty 2-D array of finite numbers (NumPy, pandas DataFrame or SciPy sparse)"
+    names = None
+    if hasattr(X, "columns") and hasattr(X, "to_numpy"):
+        names = tuple(str(c) for c in X.columns)
+        X = X.to_numpy()
+    if sp.issparse(X):
+        if X.dtype.kind not in "biuf":
+            raise invalid("X", owner, allowed, X)
+        Xs = sp.csr_matrix(X, dtype=float)
+        if Xs.ndim != 2 or 0 in Xs.shape:
+            raise invalid("X", owner, allowed, X)
+        if not np.all(np.isfinite(Xs.data)):
+            raise invalid("X", owner, allowed, "a sparse matrix with NaN or infinite entries", raw=True)
+        return Xs, names
+    arr = _as_float_array(X, "X", owner, allowed)
+    if arr.ndim != 2 or 0 in arr.shape:
+        raise invalid("X", owner, allowed, f"an array of shape {arr.shape}", raw=True)
+    if not np.all(np.isfinite(arr)):
+        n_bad = int(np.sum(~np.isfinite(arr)))
+        raise invalid("X", owner, allowed, f"an array with {n_bad} NaN or infinite entries", raw=True)
+    return arr, names
+
+
+def check_y(y: Any, n: int, owner: str = "Problem.solve") -> np.ndarray:
+    allowed = f"a 1-D array of {n} finite numbers (one per row of X)"
+    if hasattr(y, "to_numpy"):
+        y = y.to_numpy()
+    arr = _as_float_array(y, "y", owner, allowed)
+    if arr.ndim == 2 and 1 in arr.shape and arr.size == n:
+        arr = arr.ravel()
+    if arr.ndim != 1 or arr.shape[0] != n:
+        raise invalid("y", owner, allowed, f"an array of shape {arr.shape}", raw=True)
+    if not np.all(np.isfinite(arr)):
+        n_bad = int(np.sum(~np.isfinite(arr)))
+        raise invalid("y", owner, allowed, f"an array with {n_bad} NaN or infinite entries", raw=True)
+    return arr
+
+
+def check_sample_weight(s: Any, n: int, owner: str = "Problem.solve") -> np.ndarray | None:
+    if s is None:
+        return None
+    allowed = f"None or a 1-D array of {n} finite numbers >= 0, not all zero"
+    if hasattr(s, "to_numpy"):
+        s = s.to_numpy()
+    arr = _as_float_array(s, "sample_weight", owner, allowed)
+    if arr.ndim != 1 or arr.shape[0] != n:
+        raise invalid("sample_weight", owner, allowed, f"an array of shape {arr.shape}", raw=True)
+    if not np.all(np.isfinite(arr)) or np.any(arr < 0) or not np.any(arr > 0):
+        raise invalid("sample_weight", owner, allowed, f"values {arr[:5].tolist()}...", raw=True)
+    return arr
+
+
+def check_bounds(bounds: Any, owner: str = "Problem") -> tuple[Any, Any] | None:
+    """``bounds=(lower, upper)``; each None, a number, or a 1-D array; lower <= upper."""
+    if bounds is None:
+        return None
+    allowed = "None or a pair (lower, upper), each None, a number or a 1-D array, with lower <= upper"
+    if not isinstance(bounds, tuple | list) or len(bounds) != 2:
+        raise invalid("bounds", owner, allowed, bounds)
+    out = []
+    for side in bounds:
+        if side is None:
+            out.append(None)
+            continue
+        arr = _as_float_array(side, "bounds", owner, allowed)
+        if arr.ndim > 1 or np.any(np.isnan(arr)):
+            raise invalid("bounds", owner, allowed, bounds)
+        arr.setflags(write=False)
+        out.append(arr)
+    lo, hi = out
+    if lo is not None and hi is not None:
+        try:
+            bad = np.any(lo > hi)
+        except ValueError:
+            raise invalid("bounds", owner, allowed, "lower and upper of different lengths", raw=True) from None
+        if bad:
+            raise invalid("bounds", owner, allowed, "a lower bound above its upper bound", raw=True)
+    if lo is None and hi is None:
+        return None
+    return lo, hi

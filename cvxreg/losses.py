@@ -1,0 +1,289 @@
+"""Data-fitting losses: a CVXPY expression and its NumPy twin, side by side.
+
+Every loss is a function of the linear predictor ``eta = X @ w + b``. It is a **sum** over
+samples by default; ``scale="mean"`` divides by ``n`` (by ``sum(s)`` with sample weights ``s``),
+the scaling of scikit-learn's Lasso/ElasticNet and of glmnet.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import cvxpy as cp
+import numpy as np
+from scipy.special import expit
+
+from cvxreg._validation import check_choice, check_real, invalid
+
+__all__ = [
+    "AbsoluteLoss",
+    "HingeLoss",
+    "HuberLoss",
+    "LogisticLoss",
+    "Loss",
+    "PoissonLoss",
+    "QuantileLoss",
+    "SquaredLoss",
+]
+
+
+class Loss:
+    """Base class: ``L(w, b) = c * sum_i s_i * l(eta_i, y_i)`` with ``c = 1`` or ``1/sum(s)``.
+
+    Subclasses define the per-sample term twice, ``_terms_expr`` (CVXPY) and
+    ``_terms_value`` (NumPy), and its derivative in ``eta`` as an interval
+    (``derivative``), which the optimality certificates use.
+    """
+
+    classification: ClassVar[bool] = False
+    #: True when the loss is a quadratic (an LP/QP solver can take it).
+    quadratic: ClassVar[bool] = False
+    piecewise_linear: ClassVar[bool] = False
+
+    def __init__(self, *, scale: str = "sum") -> None:
+        self.scale = check_choice(scale, "scale", type(self).__name__, ("sum", "mean"))
+
+    # -- the per-sample term, to be defined by subclasses ---------------------------
+    def _terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
+        raise NotImplementedError
+
+    def _terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+        raise NotImplementedError
+
+    def derivative(self, eta: np.ndarray, y: np.ndarray, *, tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        """Interval ``[lo, hi]`` of the per-sample (sub)derivative ``d l / d eta``.
+
+        Kinks closer than ``tol`` count as reached, so a numerical solution gets the
+        whole subdifferential there.
+        """
+        raise NotImplementedError
+
+    # -- shared machinery -------------------------------------------------------------
+    def check_y(self, y: np.ndarray) -> None:
+        """Raise ``InvalidParameterError`` when ``y`` is outside this loss's domain."""
+
+    def weight_total(self, n: int, sample_weight: np.ndarray | None) -> float:
+        """The divisor of ``scale="mean"`` (1 for ``"sum"``)."""
+        if self.scale == "sum":
+            return 1.0
+        return float(n if sample_weight is None else np.sum(sample_weight))
+
+    def expr(
+        self,
+        X: Any,
+        y: np.ndarray,
+        w: cp.Expression,
+        b: cp.Expression | float = 0.0,
+        sample_weight: np.ndarray | None = None,
+    ) -> cp.Expression:
+        """The CVXPY expression of ``L(w, b)``."""
+        eta = X @ w + b
+        terms = self._terms_expr(eta, y)
+        total = cp.sum(terms) if sample_weight is None else sample_weight @ terms
+        return total / self.weight_total(len(y), sample_weight)
+
+    def value(
+        self,
+        X: Any,
+        y: np.ndarray,
+        w: np.ndarray,
+        b: float = 0.0,
+        sample_weight: np.ndarray | None = None,
+    ) -> float:
+        """The NumPy value of ``L(w, b)``."""
+        eta = np.asarray(X @ np.asarray(w, dtype=float)).ravel() + b
+        terms = self._terms_value(eta, np.asarray(y, dtype=float))
+        total = np.sum(terms) if sample_weight is None else float(sample_weight @ terms)
+        return float(total) / self.weight_total(len(y), sample_weight)
+
+    def _params(self) -> dict[str, Any]:
+        return {}
+
+    def __repr__(self) -> str:
+        args = [f"{k}={v!r}" for k, v in self._params().items()]
+        if self.scale != "sum":
+            args.append(f"scale={self.scale!r}")
+        return f"{type(self).__name__}({', '.join(args)})"
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and repr(self) == repr(other)
+
+    def __hash__(self) -> int:
+        return hash(repr(self))
+
+
+class SquaredLoss(Loss):
+    """``L(w, b) = 1/2 * sum_i s_i * (y_i - x_i^T w - b)^2``.
+
+    With ``scale="mean"`` this is scikit-learn's ``Lasso``/``ElasticNet`` data term
+    ``1/(2n) * ||y - Xw - b||^2`` and glmnet's gaussian family.
+    """
+
+    quadratic = True
+
+    def expr(self, X: Any, y: np.ndarray, w: cp.Expression, b: cp.Expression | float = 0.0,
+             sample_weight: np.ndarray | None = None) -> cp.Expression:
+        # sum_squares keeps the problem a QP that OSQP and friends accept.
+        r = y - X @ w - b
+        if sample_weight is not None:
+            r = cp.multiply(np.sqrt(sample_weight), r)
+        return 0.5 * cp.sum_squares(r) / self.weight_total(len(y), sample_weight)
+
+    def _terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
+        return 0.5 * cp.square(y - eta)
+
+    def _terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return 0.5 * (y - eta) ** 2
+
+    def derivative(self, eta: np.ndarray, y: np.ndarray, *, tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        g = eta - y
+        return g, g
+
+
+class AbsoluteLoss(Loss):
+    """``L(w, b) = sum_i s_i * |y_i - x_i^T w - b|`` (least absolute deviations)."""
+
+    piecewise_linear = True
+
+    def _terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
+        return cp.abs(y - eta)
+
+    def _terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.abs(y - eta)
+
+    def derivative(self, eta: np.ndarray, y: np.ndarray, *, tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        d = eta - y
+        at_kink = np.abs(d) <= tol
+        s = np.sign(d)
+        return np.where(at_kink, -1.0, s), np.where(at_kink, 1.0, s)
+
+
+class HuberLoss(Loss):
+    """``L(w, b) = sum_i s_i * h_M(r_i)``, ``h_M(r) = r^2/2`` if ``|r| <= M`` else ``M|r| - M^2/2``.
+
+    Half of CVXPY's ``huber``, so it tends to ``SquaredLoss`` as ``M`` grows. scikit-learn's
+    ``HuberRegressor(epsilon, alpha)`` with fitted scale ``sigma`` is this loss with
+    ``M = epsilon * sigma`` plus ``SquaredL2`` at ``lam = alpha * sigma``.
+    """
+
+    def __init__(self, M: float = 1.0, *, scale: str = "sum") -> None:
+        super().__init__(scale=scale)
+        self.M = check_real(M, "M", "HuberLoss", lo=0.0, lo_open=True)
+
+    def _params(self) -> dict[str, Any]:
+        return {"M": self.M}
+
+    def _terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
+        return 0.5 * cp.huber(y - eta, self.M)
+
+    def _terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+        a = np.abs(y - eta)
+        return np.where(a <= self.M, 0.5 * a**2, self.M * a - 0.5 * self.M**2)
+
+    def derivative(self, eta: np.ndarray, y: np.ndarray, *, tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        g = np.clip(eta - y, -self.M, self.M)
+        return g, g
+
+
+class QuantileLoss(Loss):
+    """``L(w, b) = sum_i s_i * (tau*max(r_i, 0) + (1 - tau)*max(-r_i, 0))`` (pinball loss).
+
+    With ``scale="mean"`` and ``L1`` this is scikit-learn's ``QuantileRegressor(quantile=tau,
+    alpha=lam)``.
+    """
+
+    piecewise_linear = True
+
+    def __init__(self, tau: float = 0.5, *, scale: str = "sum") -> None:
+        super().__init__(scale=scale)
+        self.tau = check_real(tau, "tau", "QuantileLoss", lo=0.0, hi=1.0, lo_open=True, hi_open=True)
+
+    def _params(self) -> dict[str, Any]:
+        return {"tau": self.tau}
+
+    def _terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
+        r = y - eta
+        return self.tau * cp.pos(r) + (1 - self.tau) * cp.neg(r)
+
+    def _terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+        r = y - eta
+        return self.tau * np.maximum(r, 0) + (1 - self.tau) * np.maximum(-r, 0)
+
+    def derivative(self, eta: np.ndarray, y: np.ndarray, *, tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        r = y - eta
+        at_kink = np.abs(r) <= tol
+        g = np.where(r > 0, -self.tau, 1 - self.tau)
+        return np.where(at_kink, -self.tau, g), np.where(at_kink, 1 - self.tau, g)
+
+
+def _check_labels(y: np.ndarray, owner: str) -> None:
+    labels = np.unique(y)
+    if not np.all(np.isin(labels, (-1.0, 1.0))):
+        more = f" and {labels.size - 6} more" if labels.size > 6 else ""
+        shown = f"labels {labels[:6].tolist()}{more}"
+        raise invalid("y", owner, "an array of class labels in {-1, +1}", shown, raw=True)
+
+
+class LogisticLoss(Loss):
+    """``L(w, b) = sum_i s_i * log(1 + exp(-y_i (x_i^T w + b)))``, labels ``y_i`` in {-1, +1}.
+
+    scikit-learn's ``LogisticRegression(C)`` minimizes ``C * L + R``: here ``lam = 1/C``.
+    """
+
+    classification = True
+
+    def check_y(self, y: np.ndarray) -> None:
+        _check_labels(y, type(self).__name__)
+
+    def _terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
+        return cp.logistic(-cp.multiply(y, eta))
+
+    def _terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.logaddexp(0.0, -y * eta)
+
+    def derivative(self, eta: np.ndarray, y: np.ndarray, *, tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        g = -y * expit(-y * eta)
+        return g, g
+
+
+class HingeLoss(Loss):
+    """``L(w, b) = sum_i s_i * max(0, 1 - y_i (x_i^T w + b))``, labels in {-1, +1} (SVM)."""
+
+    classification = True
+    piecewise_linear = True
+
+    def check_y(self, y: np.ndarray) -> None:
+        _check_labels(y, type(self).__name__)
+
+    def _terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
+        return cp.pos(1 - cp.multiply(y, eta))
+
+    def _terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.maximum(0.0, 1 - y * eta)
+
+    def derivative(self, eta: np.ndarray, y: np.ndarray, *, tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        m = y * eta
+        at_kink = np.abs(m - 1) <= tol
+        g = np.where(m < 1, -y, 0.0)
+        return np.where(at_kink, np.minimum(-y, 0.0), g), np.where(at_kink, np.maximum(-y, 0.0), g)
+
+
+class PoissonLoss(Loss):
+    """``L(w, b) = sum_i s_i * (exp(x_i^T w + b) - y_i (x_i^T w + b))``, counts ``y_i >= 0``.
+
+    The Poisson negative log-likelihood with log link, without the ``log(y_i!)`` constant.
+    """
+
+    def check_y(self, y: np.ndarray) -> None:
+        if np.any(y < 0):
+            raise invalid("y", "PoissonLoss", "an array of counts >= 0", f"minimum {float(np.min(y)):g}", raw=True)
+
+    def _terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
+        return cp.exp(eta) - cp.multiply(y, eta)
+
+    def _terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.exp(eta) - y * eta
+
+    def derivative(self, eta: np.ndarray, y: np.ndarray, *, tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        g = np.exp(eta) - y
+        return g, g
