@@ -45,7 +45,8 @@ def _cvxpy_p(p: float) -> Fraction | float:
     """The exponent CVXPY really uses for ``pnorm``/``power``: 1/p rounded to denominator 1024."""
     if math.isinf(p) or p <= 1:
         return p
-    return 1 / Fraction(1 / Fraction(p)).limit_denominator(1024)
+    inv = Fraction(1 / Fraction(p)).limit_denominator(1024)
+    return math.inf if inv == 0 else 1 / inv  # p > 2048 rounds to 1/p = 0, i.e. p = inf
 
 
 def _fmt(x: float) -> str:
@@ -179,7 +180,8 @@ class Lp(Penalty):
 
     For p other than 1, 2 and inf CVXPY replaces p by a rational number (1/p rounded to
     denominator 1024; ``p_used`` holds it) and adds power cones. A p so close to 1 that this
-    rounding gives 1 is solved as the L1 norm, which is what CVXPY's rounding means.
+    rounding gives 1 is solved as the L1 norm, and a p above 2048 (1/p rounds to 0) as the
+    L-infinity norm: that is what CVXPY's rounding means, and its own atoms fail there.
     For 0 < p < 1 the object can be built but ``Problem`` rejects it (not convex).
     """
 
@@ -201,7 +203,7 @@ class Lp(Penalty):
     def expr(self, w: cp.Expression) -> cp.Expression:
         if self.p_used == 1:
             return cp.norm1(w)
-        if math.isinf(self.p):
+        if math.isinf(self.p_used):
             return cp.norm_inf(w)
         if self.p == 2:
             return cp.norm2(w)
@@ -253,6 +255,8 @@ class LpPower(Penalty):
             raise invalid("p", "LpPower", "a finite real number >= 1 (use Linf() for p = inf)", p)
         self.p = p
         self.p_used = _cvxpy_p(p)
+        if math.isinf(self.p_used):
+            raise invalid("p", "LpPower", "a real number in [1, 2048] (CVXPY cannot represent larger powers)", p)
         self.qp_representable = self.p in (1, 2)
         self.factors = check_factors(factors, "LpPower")
 
