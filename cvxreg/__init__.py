@@ -6,6 +6,7 @@
 
 from cvxreg.errors import CvxregError, DCPError, InvalidParameterError, NotSupportedError, SolveError
 from cvxreg.forms import Constrained, Form, Penalized
+from cvxreg.lagrange import convert_multiplier, round_trip
 from cvxreg.losses import (
     AbsoluteLoss,
     HingeLoss,
@@ -30,6 +31,7 @@ from cvxreg.penalties import (
     TotalVariation,
 )
 from cvxreg.problem import Problem, default_solver, installed_solvers
+from cvxreg.reference import Certificate, certificate, lambda_max
 from cvxreg.result import Result
 
 __version__ = "0.1.0"
@@ -38,6 +40,7 @@ __all__ = [
     "L1",
     "L2",
     "AbsoluteLoss",
+    "Certificate",
     "Constrained",
     "CustomPenalty",
     "CvxregError",
@@ -65,6 +68,10 @@ __all__ = [
     "SquaredLoss",
     "TotalVariation",
     "__version__",
+    "certificate",
+    "convert_multiplier",
     "default_solver",
     "installed_solvers",
+    "lambda_max",
+    "round_trip",
 ]

@@ -121,8 +121,14 @@ class SquaredLoss(Loss):
 
     quadratic = True
 
-    def expr(self, X: Any, y: np.ndarray, w: cp.Expression, b: cp.Expression | float = 0.0,
-             sample_weight: np.ndarray | None = None) -> cp.Expression:
+    def expr(
+        self,
+        X: Any,
+        y: np.ndarray,
+        w: cp.Expression,
+        b: cp.Expression | float = 0.0,
+        sample_weight: np.ndarray | None = None,
+    ) -> cp.Expression:
         # sum_squares keeps the problem a QP that OSQP and friends accept.
         r = y - X @ w - b
         if sample_weight is not None:

@@ -89,8 +89,11 @@ class Penalty:
         """Raise when this penalty cannot apply to ``d`` coefficients."""
         if self.factors is not None and len(self.factors) != d:
             raise invalid(
-                "factors", type(self).__name__, f"of length {d} (one per column of X)",
-                f"length {len(self.factors)}", raw=True,
+                "factors",
+                type(self).__name__,
+                f"of length {d} (one per column of X)",
+                f"length {len(self.factors)}",
+                raw=True,
             )
 
     # -- penalty factors (separable penalties) -------------------------------------------
@@ -190,6 +193,8 @@ class Lp(Penalty):
     def __init__(self, p: Any) -> None:
         self.p = check_p(p, "Lp")
         self.p_used = _cvxpy_p(self.p)
+        #: The exponent this penalty means: p, except where CVXPY's rounding makes it 1 or inf.
+        self.p_eff = float(self.p_used) if self.p_used in (1, math.inf) else self.p
         self.qp_representable = self.p_used in (1, math.inf)
 
     def _params(self) -> dict[str, Any]:
@@ -211,12 +216,16 @@ class Lp(Penalty):
         return cp.pnorm(w, self.p)
 
     def value(self, w: np.ndarray) -> float:
-        return float(np.linalg.norm(np.asarray(w, dtype=float), ord=self.p))
+        w = np.asarray(w, dtype=float)
+        if self.p < 1:  # a quasi-norm: numpy's ord= accepts it, the formula is the same
+            return float(np.sum(np.abs(w) ** self.p) ** (1 / self.p))
+        return float(np.linalg.norm(w, ord=self.p_eff))
 
     def dual_norm(self, z: np.ndarray) -> float:
         if self.p < 1:
             raise NotSupportedError(f"{self!r} is not convex; it has no dual norm.")
-        q = math.inf if self.p == 1 else (1.0 if math.isinf(self.p) else self.p / (self.p - 1))
+        p = self.p_eff
+        q = math.inf if p == 1 else (1.0 if math.isinf(p) else p / (p - 1))
         return float(np.linalg.norm(np.asarray(z, dtype=float), ord=q))
 
 
@@ -373,8 +382,11 @@ class GroupLasso(Penalty):
             assert w is not None
             if len(w) != len(self.groups):
                 raise invalid(
-                    "weights", "GroupLasso", f"None or {len(self.groups)} numbers >= 0 (one per group)",
-                    f"{len(w)} weights", raw=True,
+                    "weights",
+                    "GroupLasso",
+                    f"None or {len(self.groups)} numbers >= 0 (one per group)",
+                    f"{len(w)} weights",
+                    raw=True,
                 )
             self.weights = w
         self._custom_weights = weights is not None
@@ -395,7 +407,11 @@ class GroupLasso(Penalty):
             extra = sorted(set(covered) - set(range(d)))[:5]
             got = f"missing indices {missing}" if missing else f"indices {extra} beyond {d - 1}"
             raise invalid(
-                "groups", "GroupLasso", f"a partition of the {d} coefficients 0..{d - 1}", got, raw=True,
+                "groups",
+                "GroupLasso",
+                f"a partition of the {d} coefficients 0..{d - 1}",
+                got,
+                raw=True,
             )
 
     def expr(self, w: cp.Expression) -> cp.Expression:
@@ -466,8 +482,11 @@ class CustomPenalty(Penalty):
             out = cp.Constant(out) if np.isscalar(out) else out
         if not isinstance(out, cp.Expression) or out.size != 1:
             raise invalid(
-                "fn", "CustomPenalty", "a callable returning a scalar CVXPY expression",
-                f"{type(out).__name__} from {self.name}", raw=True,
+                "fn",
+                "CustomPenalty",
+                "a callable returning a scalar CVXPY expression",
+                f"{type(out).__name__} from {self.name}",
+                raw=True,
             )
         return cp.reshape(out, (), order="F") if out.shape != () else out
 

@@ -177,8 +177,11 @@ class Problem:
             full = np.broadcast_to(side, (d,)).astype(float)
         except ValueError:
             raise invalid(
-                "bounds", "Problem", f"None, a number or {d} numbers (one per column of X) on each side",
-                f"a side of length {np.size(side)}", raw=True,
+                "bounds",
+                "Problem",
+                f"None, a number or {d} numbers (one per column of X) on each side",
+                f"a side of length {np.size(side)}",
+                raw=True,
             ) from None
         idx = np.flatnonzero(np.isfinite(full))
         if idx.size == 0:
@@ -237,8 +240,16 @@ class Problem:
         iters = int(stats.num_iters) if stats is not None and stats.num_iters is not None else None
         w = built.w.value
         if w is None:
-            return self._failed(built, used, prob.status, "no solution returned", solve_time,
-                                setup=setup, iterations=iters, objective=prob.value)
+            return self._failed(
+                built,
+                used,
+                prob.status,
+                "no solution returned",
+                solve_time,
+                setup=setup,
+                iterations=iters,
+                objective=prob.value,
+            )
         b = 0.0 if built.b is None else float(built.b.value)
         dual = None
         if built.penalty_constraint is not None:
@@ -274,8 +285,16 @@ class Problem:
         return out
 
     def _failed(
-        self, built: _Built, solver: str, status: str, message: str, solve_time: float, *,
-        setup: float = math.nan, iterations: int | None = None, objective: Any = None,
+        self,
+        built: _Built,
+        solver: str,
+        status: str,
+        message: str,
+        solve_time: float,
+        *,
+        setup: float = math.nan,
+        iterations: int | None = None,
+        objective: Any = None,
     ) -> Result:
         d = built.w.shape[0]
         obj = float(objective) if objective is not None else math.nan
@@ -305,6 +324,30 @@ class Problem:
         if isinstance(self.form, Penalized):
             return fit + self.form.value * self.penalty.value(w)
         return fit
+
+    def reference(self, X: Any, y: Any, *, sample_weight: Any = None) -> Result | None:
+        """The closed-form solution as a ``Result`` when one applies (else None); see ``cvxreg.reference``."""
+        from cvxreg.reference import reference_result
+
+        return reference_result(self, X, y, sample_weight=sample_weight)
+
+    def lambda_max(self, X: Any, y: Any, *, sample_weight: Any = None) -> float:
+        """The smallest ``lam`` at which every penalized coefficient is 0 (``inf`` if none)."""
+        from cvxreg.reference import lambda_max
+
+        return lambda_max(self, X, y, sample_weight=sample_weight)
+
+    def to_constrained(self, result: Result) -> Problem:
+        """This penalized problem as ``Constrained(t = R(w*))`` for the solution in ``result``."""
+        from cvxreg.lagrange import to_constrained
+
+        return to_constrained(self, result)
+
+    def to_penalized(self, result: Result) -> Problem:
+        """This constrained problem as ``Penalized(lam = mu)`` for the multiplier in ``result``."""
+        from cvxreg.lagrange import to_penalized
+
+        return to_penalized(self, result)
 
     def with_form(self, form: Form) -> Problem:
         """The same loss, penalty, intercept and bounds under another form."""

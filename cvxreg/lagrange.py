@@ -1,0 +1,167 @@
+"""The Lagrangian link between ``Penalized(lam)`` and ``Constrained(t)``.
+
+For a convex problem with a unique solution, ``Penalized(lam)`` and ``Constrained(t)`` with
+``t = R(w*(lam))`` have the same solution, and the constraint's multiplier is ``mu = lam``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sp
+
+from cvxreg._validation import check_real, invalid
+from cvxreg.errors import NotSupportedError
+from cvxreg.forms import Constrained, Penalized
+from cvxreg.losses import LogisticLoss, PoissonLoss, SquaredLoss
+from cvxreg.penalties import ElasticNet, LpPower, Penalty, SquaredL2
+from cvxreg.result import Result
+
+if TYPE_CHECKING:
+    from cvxreg.problem import Problem
+
+__all__ = ["convert_multiplier", "round_trip", "solution_is_unique"]
+
+_CONVERSIONS = {
+    # ||w||_2 <= r  <->  1/2 ||w||_2^2 <= r^2/2: for g <= t rewritten as phi(g) <= phi(t),
+    # phi increasing, the multiplier becomes mu / phi'(t); here phi(x) = x^2/2, phi'(r) = r.
+    ("norm", "half_squared_norm"): lambda mu, r, n: mu / r,
+    ("half_squared_norm", "norm"): lambda mu, r, n: mu * r,
+    # Loss scale: dividing the objective by n (or sum of weights) divides its multiplier by n.
+    ("sum", "mean"): lambda mu, r, n: mu / n,
+    ("mean", "sum"): lambda mu, r, n: mu * n,
+}
+
+
+def convert_multiplier(mu: float, from_: str, to: str, *, radius: float | None = None, n: float | None = None) -> float:
+    """Convert a multiplier between two ways of writing the same problem.
+
+    ``"norm"`` (``||w||_2 <= r``) <-> ``"half_squared_norm"`` (``1/2||w||_2^2 <= r^2/2``):
+    ``mu_norm = mu_sq * r`` (needs ``radius=r``). ``"sum"`` <-> ``"mean"`` loss scaling:
+    ``mu_mean = mu_sum / n`` (needs ``n``, the sample count or the sum of sample weights).
+    The same rules convert ``lam`` between the two loss scalings.
+    """
+    key = (from_, to)
+    if key not in _CONVERSIONS:
+        allowed = "one of " + ", ".join(f"{a!r} -> {b!r}" for a, b in _CONVERSIONS)
+        raise invalid("from_/to", "convert_multiplier", allowed, f"{from_!r} -> {to!r}", raw=True)
+    if from_ in ("norm", "half_squared_norm"):
+        if radius is None:
+            raise invalid("radius", "convert_multiplier", "a finite number > 0 for norm conversions", radius)
+        radius = check_real(radius, "radius", "convert_multiplier", lo=0.0, lo_open=True)
+    else:
+        if n is None:
+            raise invalid("n", "convert_multiplier", "a number > 0 for sum/mean conversions", n)
+        n = check_real(n, "n", "convert_multiplier", lo=0.0, lo_open=True)
+    return float(_CONVERSIONS[key](float(mu), radius, n))
+
+
+def _strictly_convex_penalty(pen: Penalty) -> bool:
+    all_pos = pen.factors is None or bool(np.all(np.asarray(pen.factors) > 0))
+    if isinstance(pen, SquaredL2):
+        return all_pos
+    if isinstance(pen, ElasticNet):
+        return pen.l1_ratio < 1 and all_pos
+    if isinstance(pen, LpPower):
+        return pen.p > 1 and all_pos
+    return False
+
+
+def solution_is_unique(problem: Problem, X: Any) -> bool | None:
+    """True when the solution is provably unique, False when it provably may not be, None if unknown.
+
+    Unique: a strictly convex penalty (ridge, elastic net with l1_ratio < 1, LpPower p > 1,
+    all factors > 0) in penalized form, or a loss strictly convex in ``Xw`` (squared,
+    logistic, Poisson) with ``X`` of full column rank (with the intercept column when fitted).
+    May not be: such a loss with a rank-deficient ``X`` and a penalty that is not strictly convex.
+    """
+    if isinstance(problem.form, Penalized) and _strictly_convex_penalty(problem.penalty) and problem.form.value > 0:
+        return True
+    Xd = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=float)
+    if problem.fit_intercept:
+        Xd = np.hstack([Xd, np.ones((Xd.shape[0], 1))])
+    full_rank = np.linalg.matrix_rank(Xd) == Xd.shape[1]
+    strict_loss = isinstance(problem.loss, SquaredLoss | LogisticLoss | PoissonLoss)
+    if strict_loss:
+        return bool(full_rank) if full_rank else False
+    return None
+
+
+def round_trip(problem: Problem, X: Any, y: Any, *, sample_weight: Any = None, **solve_opts: Any) -> pd.DataFrame:
+    """Solve ``problem``, convert to the other form, solve that, and compare.
+
+    Returns a one-row DataFrame: ``start`` and ``converted`` (reprs), ``lam``, ``t``, ``mu``,
+    ``coef_diff`` (max abs), ``penalty_gap = |R(w_c) - t|``, ``multiplier_gap = |mu - lam|``,
+    ``complementary_slackness = |mu (R(w_c) - t)|``, ``unique`` (see ``solution_is_unique``),
+    ``active`` (False when mu = 0: the constraint does not bind, lam cannot be recovered),
+    both statuses, and a ``note`` saying what the numbers can and cannot show.
+    """
+    first = problem.solve(X, y, sample_weight=sample_weight, **solve_opts)
+    if not first.ok:
+        raise NotSupportedError(f"The round trip needs a solution; {problem!r} gave status {first.status!r}.")
+    if isinstance(problem.form, Penalized):
+        other = problem.to_constrained(first)
+        pen_res, con_res = first, other.solve(X, y, sample_weight=sample_weight, **solve_opts)
+        lam, t = problem.form.value, other.form.value
+    else:
+        other = problem.to_penalized(first)
+        con_res, pen_res = first, other.solve(X, y, sample_weight=sample_weight, **solve_opts)
+        lam, t = other.form.value, problem.form.value
+    mu = con_res.dual if con_res.dual is not None else math.nan
+    r_con = problem.penalty.value(con_res.coef) if con_res.ok else math.nan
+    unique = solution_is_unique(problem, X if not hasattr(X, "to_numpy") else X.to_numpy())
+    active = bool(mu > 1e-8 * max(1.0, lam))
+    notes = []
+    if unique is False:
+        notes.append(
+            "X is rank-deficient and the penalty is not strictly convex: the solution may not be "
+            "unique, so coefficients can differ while objectives agree"
+        )
+    elif unique is None:
+        notes.append("uniqueness is not guaranteed for this loss")
+    if not active:
+        notes.append("the constraint is inactive (mu = 0): the penalized problem at lam = 0 is the unconstrained fit")
+    row = {
+        "start": repr(problem),
+        "converted": repr(other),
+        "lam": lam,
+        "t": t,
+        "mu": mu,
+        "coef_diff": float(np.max(np.abs(pen_res.coef - con_res.coef))),
+        "penalty_gap": abs(r_con - t),
+        "multiplier_gap": abs(mu - lam),
+        "complementary_slackness": abs(mu * (r_con - t)),
+        "unique": unique,
+        "active": active,
+        "status_penalized": pen_res.status,
+        "status_constrained": con_res.status,
+        "note": "; ".join(notes),
+    }
+    return pd.DataFrame([row])
+
+
+def to_constrained(problem: Problem, result: Result) -> Problem:
+    """The constrained problem with ``t = R(w*)`` from a penalized solution."""
+    if not isinstance(problem.form, Penalized):
+        raise invalid("problem", "to_constrained", "a problem in Penalized form", repr(problem), raw=True)
+    if not result.ok:
+        raise invalid("result", "to_constrained", "a Result with a solution", f"status {result.status!r}", raw=True)
+    return problem.with_form(Constrained(problem.penalty.value(result.coef)))
+
+
+def to_penalized(problem: Problem, result: Result) -> Problem:
+    """The penalized problem with ``lam = mu``, the multiplier of a constrained solution."""
+    if not isinstance(problem.form, Constrained):
+        raise invalid("problem", "to_penalized", "a problem in Constrained form", repr(problem), raw=True)
+    if not result.ok or result.dual is None or not np.isfinite(result.dual):
+        raise invalid(
+            "result",
+            "to_penalized",
+            "a Result with a solution and a finite multiplier",
+            f"status {result.status!r}, dual {result.dual!r}",
+            raw=True,
+        )
+    return problem.with_form(Penalized(max(result.dual, 0.0)))
