@@ -34,6 +34,8 @@ from cvxreg.problem import Problem, default_solver, installed_solvers
 from cvxreg.reference import Certificate, certificate, lambda_max
 from cvxreg.result import Result
 
+from cvxreg import conventions  # noqa: E402  (needs Problem)
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -69,6 +71,7 @@ __all__ = [
     "TotalVariation",
     "__version__",
     "certificate",
+    "conventions",
     "convert_multiplier",
     "default_solver",
     "installed_solvers",

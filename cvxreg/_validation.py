@@ -24,6 +24,7 @@ __all__ = [
     "check_real",
     "check_sample_weight",
     "check_y",
+    "fmt_number",
     "invalid",
 ]
 
@@ -44,6 +45,14 @@ def invalid(name: str, owner: str, allowed: str, got: Any, *, raw: bool = False)
     """Build the one error message template. ``raw=True`` uses ``got`` as already rendered text."""
     shown = got if raw else _show(got)
     return InvalidParameterError(f"The {name!r} parameter of {owner} must be {allowed}. Got {shown}.")
+
+
+def fmt_number(x: float) -> str:
+    """A number as constructor text that round-trips: ``3``, ``0.5``, ``0.5384615384615384``, ``'inf'``."""
+    x = float(x)
+    if math.isinf(x):
+        return "'inf'" if x > 0 else "'-inf'"
+    return str(int(x)) if x.is_integer() and abs(x) < 1e15 else repr(x)
 
 
 def _is_real_scalar(value: Any) -> bool:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cvxreg._validation import check_real
+from cvxreg._validation import check_real, fmt_number
 
 __all__ = ["Constrained", "Form", "Penalized"]
 
@@ -14,7 +14,7 @@ class Form:
     value: float
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.param_name}={self.value:g})"
+        return f"{type(self).__name__}({self.param_name}={fmt_number(self.value)})"
 
     def __eq__(self, other: object) -> bool:
         return type(self) is type(other) and self.value == other.value  # type: ignore[attr-defined]

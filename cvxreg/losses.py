@@ -13,7 +13,7 @@ import cvxpy as cp
 import numpy as np
 from scipy.special import expit
 
-from cvxreg._validation import check_choice, check_real, invalid
+from cvxreg._validation import check_choice, check_real, fmt_number, invalid
 
 __all__ = [
     "AbsoluteLoss",
@@ -100,7 +100,7 @@ class Loss:
         return {}
 
     def __repr__(self) -> str:
-        args = [f"{k}={v!r}" for k, v in self._params().items()]
+        args = [f"{k}={fmt_number(v)}" for k, v in self._params().items()]
         if self.scale != "sum":
             args.append(f"scale={self.scale!r}")
         return f"{type(self).__name__}({', '.join(args)})"

@@ -16,7 +16,7 @@ from typing import Any
 import cvxpy as cp
 import numpy as np
 
-from cvxreg._validation import check_factors, check_p, check_real, invalid
+from cvxreg._validation import check_factors, check_p, check_real, fmt_number, invalid
 from cvxreg.errors import InvalidParameterError, NotSupportedError
 
 __all__ = [
@@ -47,10 +47,6 @@ def _cvxpy_p(p: float) -> Fraction | float:
         return p
     inv = Fraction(1 / Fraction(p)).limit_denominator(1024)
     return math.inf if inv == 0 else 1 / inv  # p > 2048 rounds to 1/p = 0, i.e. p = inf
-
-
-def _fmt(x: float) -> str:
-    return "'inf'" if math.isinf(x) else f"{x:g}"
 
 
 class Penalty:
@@ -198,7 +194,7 @@ class Lp(Penalty):
         self.qp_representable = self.p_used in (1, math.inf)
 
     def _params(self) -> dict[str, Any]:
-        return {"": _fmt(self.p)}
+        return {"": fmt_number(self.p)}
 
     def nonconvex_reason(self) -> str | None:
         if self.p < 1:
@@ -270,7 +266,7 @@ class LpPower(Penalty):
         self.factors = check_factors(factors, "LpPower")
 
     def _params(self) -> dict[str, Any]:
-        return {"": _fmt(self.p)}
+        return {"": fmt_number(self.p)}
 
     def nonconvex_reason(self) -> str | None:
         if self.p < 1:
@@ -314,7 +310,7 @@ class ElasticNet(Penalty):
         self.factors = check_factors(factors, "ElasticNet")
 
     def _params(self) -> dict[str, Any]:
-        return {"": f"{self.l1_ratio:g}"}
+        return {"": fmt_number(self.l1_ratio)}
 
     def expr(self, w: cp.Expression) -> cp.Expression:
         a = self.l1_ratio

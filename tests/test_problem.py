@@ -265,11 +265,13 @@ def test_repr_reads_like_constructor():
     assert repr(cr.ElasticNet(0.5)) == "ElasticNet(0.5)"
     assert repr(cr.L1(factors=[0, 1])) == "L1(factors=[0.0, 1.0])"
     assert repr(cr.GroupLasso([0, 0, 1])) == "GroupLasso(groups=[[0, 1], [2]])"
-    assert repr(cr.HuberLoss(2.0, scale="mean")) == "HuberLoss(M=2.0, scale='mean')"
+    assert repr(cr.HuberLoss(2.0, scale="mean")) == "HuberLoss(M=2, scale='mean')"
     for obj in (
         cr.Lp(3),
         cr.Lp("inf"),
         cr.ElasticNet(0.25),
+        cr.ElasticNet(7 / 13),
+        cr.Penalized(1 / 3),
         cr.LpPower(1.5, factors=[1, 2]),
         cr.GroupLasso([[0], [1, 2]], weights=[1.0, 2.0]),
         cr.QuantileLoss(tau=0.25),

@@ -1,0 +1,227 @@
+"""Translate lam (and l1_ratio) between cvxreg and other tools and textbooks.
+
+Each entry states the tool's own objective and its cvxreg equivalent. ``to_cvxreg(tool,
+**params)`` builds the cvxreg ``Problem``; ``from_cvxreg(tool, problem)`` gives the tool's
+parameters back. Tools (objectives in their own notation, ``RSS = ||y - Xw - b||^2``):
+
+=====================  =====================================================  ==============================
+tool                   objective                                              cvxreg
+=====================  =====================================================  ==============================
+sklearn.Lasso          RSS/(2n) + alpha ||w||_1                               SquaredLoss(mean), L1, lam=alpha
+sklearn.Ridge          ||y - Xw||^2 + alpha ||w||^2                           SquaredLoss, SquaredL2, lam=alpha
+sklearn.ElasticNet     RSS/(2n) + alpha (r ||w||_1 + (1-r)/2 ||w||^2)          SquaredLoss(mean), ElasticNet(r)
+sklearn.Logistic       C sum log(1 + e^{-y f}) + R(w); R = ||w||_1 or ||w||^2/2 LogisticLoss, lam = 1/C
+sklearn.SGDRegressor   1/n sum (y - f)^2/2 + alpha R(w) (sklearn's R)          SquaredLoss(mean), lam=alpha
+glmnet                 RSS/(2n) + lambda (a ||w||_1 + (1-a)/2 ||w||^2)         SquaredLoss(mean), ElasticNet(a)
+cvxpy.docs             ||Xw - y||^2 + lam ||w||_1  (or + lam ||w||^2)          SquaredLoss, L1 lam/2 (SquaredL2 lam)
+islr                   RSS + lam ||w||_1  (or + lam ||w||^2), ISLR ch. 6       SquaredLoss, L1 lam/2 (SquaredL2 lam)
+esl                    ridge (3.41) RSS + lam||w||^2; lasso (3.52) RSS/2 +     SquaredL2 lam; L1 lam; elastic
+                       lam ||w||_1; enet (3.54) RSS + lam sum(a w^2+(1-a)|w|)  net lam(1+a)/2, (1-a)/(1+a)
+seed                   L + lam1 ||w||_1 + lam2 ||w||^2                         ElasticNet: lam1 + 2 lam2, ratio
+benchopt               ||y - Xw||^2/2 + lam ||w||_1                            SquaredLoss, L1, lam
+=====================  =====================================================  ==============================
+
+glmnet's ``standardize=FALSE``; with its default ``standardize=TRUE`` the columns are scaled
+first, which cvxreg leaves to the caller. ESL's elastic-net ``alpha`` weights the *ridge*
+part; glmnet's and scikit-learn's weight the L1 part.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from cvxreg._validation import check_choice, check_real, invalid
+from cvxreg.errors import InvalidParameterError
+from cvxreg.forms import Penalized
+from cvxreg.losses import LogisticLoss, SquaredLoss
+from cvxreg.penalties import L1, ElasticNet, Penalty, SquaredL2
+from cvxreg.problem import Problem
+
+__all__ = ["TOOLS", "from_cvxreg", "to_cvxreg"]
+
+
+@dataclass(frozen=True)
+class _Tool:
+    objective: str
+    forward: Callable[..., tuple[Any, Penalty, float]]  # tool params -> (loss, penalty, lam)
+    backward: Callable[[Problem], dict[str, Any]]  # cvxreg problem -> tool params
+    fit_intercept: bool
+
+
+def _lam(problem: Problem) -> float:
+    if not isinstance(problem.form, Penalized):
+        raise invalid("problem", "from_cvxreg", "a problem in Penalized form", repr(problem), raw=True)
+    return problem.form.value
+
+
+def _ratio(problem: Problem) -> float:
+    pen = problem.penalty
+    if isinstance(pen, ElasticNet):
+        return pen.l1_ratio
+    if isinstance(pen, L1):
+        return 1.0
+    if isinstance(pen, SquaredL2):
+        return 0.0
+    raise invalid(
+        "problem", "from_cvxreg", "a problem with an L1, SquaredL2 or ElasticNet penalty", repr(pen), raw=True
+    )
+
+
+def _kind(penalty: str, owner: str) -> str:
+    return check_choice(penalty, "penalty", owner, ("lasso", "ridge"))
+
+
+def _sklearn_logistic(C: float, penalty: str = "l2", l1_ratio: float | None = None) -> tuple[Any, Penalty, float]:
+    check_choice(penalty, "penalty", "sklearn.Logistic", ("l1", "l2", "elasticnet"))
+    C = check_real(C, "C", "sklearn.Logistic", lo=0.0, lo_open=True)
+    pen: Penalty = {"l1": L1(), "l2": SquaredL2()}.get(penalty) or ElasticNet(l1_ratio if l1_ratio is not None else 0.5)
+    return LogisticLoss(), pen, 1.0 / C
+
+
+def _sgd(alpha: float, penalty: str = "l2", l1_ratio: float = 0.15) -> tuple[Any, Penalty, float]:
+    check_choice(penalty, "penalty", "sklearn.SGDRegressor", ("l1", "l2", "elasticnet"))
+    pen: Penalty = {"l1": L1(), "l2": SquaredL2()}.get(penalty) or ElasticNet(l1_ratio)
+    return SquaredLoss(scale="mean"), pen, alpha
+
+
+def _sgd_back(problem: Problem) -> dict[str, Any]:
+    r = _ratio(problem)
+    penalty = "l1" if r == 1 else ("l2" if r == 0 else "elasticnet")
+    return {"alpha": _lam(problem), "penalty": penalty, "l1_ratio": r}
+
+
+def _unscaled(lam: float, penalty: str = "lasso") -> tuple[Any, Penalty, float]:
+    # RSS + lam||w||_1 = 2 (RSS/2 + lam/2 ||w||_1); RSS + lam||w||^2 = 2 (RSS/2 + lam ||w||^2/2).
+    if _kind(penalty, "to_cvxreg") == "lasso":
+        return SquaredLoss(), L1(), lam / 2
+    return SquaredLoss(), SquaredL2(), lam
+
+
+def _unscaled_back(problem: Problem) -> dict[str, Any]:
+    r = _ratio(problem)
+    if r == 1:
+        return {"lam": 2 * _lam(problem), "penalty": "lasso"}
+    if r == 0:
+        return {"lam": _lam(problem), "penalty": "ridge"}
+    raise invalid("problem", "from_cvxreg", "an L1 or SquaredL2 penalty for this tool", repr(problem.penalty), raw=True)
+
+
+def _esl(lam: float, penalty: str = "lasso", alpha: float | None = None) -> tuple[Any, Penalty, float]:
+    kind = check_choice(penalty, "penalty", "esl", ("lasso", "ridge", "elastic_net"))
+    if kind == "lasso":  # (3.52) has the 1/2
+        return SquaredLoss(), L1(), lam
+    if kind == "ridge":  # (3.41) has none
+        return SquaredLoss(), SquaredL2(), lam
+    a = check_real(alpha, "alpha", "esl", lo=0.0, hi=1.0)
+    # RSS + lam (a||w||^2 + (1-a)||w||_1) = 2 (RSS/2 + lam(1+a)/2 [r||w||_1 + (1-r)/2||w||^2]), r = (1-a)/(1+a).
+    return SquaredLoss(), ElasticNet((1 - a) / (1 + a)), lam * (1 + a) / 2
+
+
+def _esl_back(problem: Problem) -> dict[str, Any]:
+    r, lam = _ratio(problem), _lam(problem)
+    if r == 1:
+        return {"lam": lam, "penalty": "lasso"}
+    if r == 0:
+        return {"lam": lam, "penalty": "ridge"}
+    a = (1 - r) / (1 + r)
+    return {"lam": 2 * lam / (1 + a), "penalty": "elastic_net", "alpha": a}
+
+
+def _seed(lam1: float, lam2: float) -> tuple[Any, Penalty, float]:
+    lam1 = check_real(lam1, "lam1", "seed", lo=0.0)
+    lam2 = check_real(lam2, "lam2", "seed", lo=0.0)
+    total = lam1 + 2 * lam2
+    return SquaredLoss(), ElasticNet(lam1 / total if total > 0 else 1.0), total
+
+
+def _seed_back(problem: Problem) -> dict[str, Any]:
+    r, lam = _ratio(problem), _lam(problem)
+    return {"lam1": lam * r, "lam2": lam * (1 - r) / 2}
+
+
+TOOLS: dict[str, _Tool] = {
+    "sklearn.Lasso": _Tool(
+        "RSS/(2n) + alpha ||w||_1",
+        lambda alpha: (SquaredLoss(scale="mean"), L1(), alpha),
+        lambda p: {"alpha": _lam(p)},
+        True,
+    ),
+    "sklearn.Ridge": _Tool(
+        "||y - Xw||^2 + alpha ||w||^2",
+        lambda alpha: (SquaredLoss(), SquaredL2(), alpha),
+        lambda p: {"alpha": _lam(p)},
+        True,
+    ),
+    "sklearn.ElasticNet": _Tool(
+        "RSS/(2n) + alpha (l1_ratio ||w||_1 + (1 - l1_ratio)/2 ||w||^2)",
+        lambda alpha, l1_ratio=0.5: (SquaredLoss(scale="mean"), ElasticNet(l1_ratio), alpha),
+        lambda p: {"alpha": _lam(p), "l1_ratio": _ratio(p)},
+        True,
+    ),
+    "sklearn.Logistic": _Tool(
+        "C sum log(1 + exp(-y f)) + R(w)",
+        _sklearn_logistic,
+        lambda p: {
+            "C": 1 / _lam(p),
+            "penalty": {1.0: "l1", 0.0: "l2"}.get(_ratio(p), "elasticnet"),
+            "l1_ratio": _ratio(p),
+        },
+        True,
+    ),
+    "sklearn.SGDRegressor": _Tool("1/n sum (y - f)^2/2 + alpha R(w)", _sgd, _sgd_back, True),
+    "glmnet": _Tool(
+        "RSS/(2n) + lambda (alpha ||w||_1 + (1 - alpha)/2 ||w||^2)",
+        lambda lambda_, alpha=1.0: (SquaredLoss(scale="mean"), ElasticNet(alpha), lambda_),
+        lambda p: {"lambda_": _lam(p), "alpha": _ratio(p)},
+        True,
+    ),
+    "cvxpy.docs": _Tool("||Xw - y||^2 + lam ||w||_1 (or + lam ||w||^2)", _unscaled, _unscaled_back, False),
+    "islr": _Tool("RSS + lam ||w||_1 (or + lam ||w||^2)", _unscaled, _unscaled_back, True),
+    "esl": _Tool(
+        "(3.41) RSS + lam||w||^2; (3.52) RSS/2 + lam||w||_1; (3.54) RSS + lam sum(a w^2 + (1-a)|w|)",
+        _esl,
+        _esl_back,
+        True,
+    ),
+    "seed": _Tool("L + lam1 ||w||_1 + lam2 ||w||^2", _seed, _seed_back, False),
+    "benchopt": _Tool(
+        "||y - Xw||^2/2 + lam ||w||_1",
+        lambda lam: (SquaredLoss(), L1(), lam),
+        lambda p: {"lam": _lam(p)},
+        False,
+    ),
+}
+
+
+def _tool(tool: str, owner: str) -> _Tool:
+    check_choice(tool, "tool", owner, tuple(TOOLS))
+    return TOOLS[tool]
+
+
+def to_cvxreg(tool: str, *, fit_intercept: bool | None = None, **params: Any) -> Problem:
+    """The cvxreg ``Problem`` equal to ``tool`` at ``params`` (see the module table).
+
+    ``fit_intercept`` defaults to the tool's own default (True for scikit-learn, glmnet and
+    the textbooks; False for CVXPY's examples, benchopt and the seed formulation).
+    """
+    spec = _tool(tool, "to_cvxreg")
+    try:
+        loss, penalty, lam = spec.forward(**params)
+    except InvalidParameterError:
+        raise
+    except TypeError as exc:  # unknown or missing keyword for this tool
+        raise invalid(
+            "params",
+            f"to_cvxreg({tool!r})",
+            f"the parameters of {spec.objective}",
+            sorted(params),
+        ) from exc
+    intercept = spec.fit_intercept if fit_intercept is None else fit_intercept
+    return Problem(loss, penalty, Penalized(lam), fit_intercept=intercept)
+
+
+def from_cvxreg(tool: str, problem: Problem) -> dict[str, Any]:
+    """The parameters of ``tool`` that state the same problem as ``problem`` (Penalized form)."""
+    return _tool(tool, "from_cvxreg").backward(problem)
