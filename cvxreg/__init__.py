@@ -4,6 +4,7 @@
 >>> prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(lam=0.5))
 """
 
+from cvxreg import conventions
 from cvxreg.errors import CvxregError, DCPError, InvalidParameterError, NotSupportedError, SolveError
 from cvxreg.forms import Constrained, Form, Penalized
 from cvxreg.lagrange import convert_multiplier, round_trip
@@ -33,8 +34,6 @@ from cvxreg.penalties import (
 from cvxreg.problem import Problem, default_solver, installed_solvers
 from cvxreg.reference import Certificate, certificate, lambda_max
 from cvxreg.result import Result
-
-from cvxreg import conventions  # noqa: E402  (needs Problem)
 
 __version__ = "0.1.0"
 
