@@ -19,6 +19,7 @@ from cvxreg.losses import (
     SquaredLoss,
 )
 from cvxreg.penalties import (
+    L0,
     L1,
     L2,
     CustomPenalty,
@@ -38,6 +39,7 @@ from cvxreg.result import Result
 __version__ = "0.1.0"
 
 __all__ = [
+    "L0",
     "L1",
     "L2",
     "AbsoluteLoss",

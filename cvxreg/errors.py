@@ -27,3 +27,7 @@ class SolveError(CvxregError, RuntimeError):
 
 class NotSupportedError(CvxregError, NotImplementedError):
     """The requested quantity is not available for this loss, penalty or form."""
+
+
+class ProblemFileError(InvalidParameterError):
+    """A problem file is malformed: the message names the file, the field and what is wrong."""

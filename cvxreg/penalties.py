@@ -20,6 +20,7 @@ from cvxreg._validation import check_factors, check_p, check_real, fmt_number, i
 from cvxreg.errors import InvalidParameterError, NotSupportedError
 
 __all__ = [
+    "L0",
     "L1",
     "L2",
     "CustomPenalty",
@@ -446,6 +447,35 @@ class TotalVariation(Penalty):
         if abs(c[-1]) > 1e-10 * max(1.0, float(np.sum(np.abs(z)))):
             return math.inf
         return float(np.max(np.abs(c[:-1]))) if len(c) > 1 else 0.0
+
+
+class L0(Penalty):
+    """``R(w) = ||w||_0``, the number of nonzero coefficients (best-subset selection).
+
+    Not convex, and it has no CVXPY expression at all: ``Problem`` refuses it in either form
+    with ``DCPError``. It exists so that the refusal can say why and what to use instead.
+    """
+
+    separable = True
+
+    def nonconvex_reason(self) -> str | None:
+        return (
+            "||w||_0 counts nonzero coefficients: it is not convex (its ball {w : ||w||_0 <= k} is a "
+            "union of coordinate subspaces) and best-subset selection is NP-hard in general, so no "
+            "convex solver can certify a minimum. Use L1() (the lasso, its convex relaxation), or a "
+            "mixed-integer solver outside cvxreg if the exact subset is needed."
+        )
+
+    def expr(self, w: cp.Expression) -> cp.Expression:
+        from cvxreg.errors import DCPError
+
+        raise DCPError(f"L0() cannot be built as a convex problem. {self.nonconvex_reason()}")
+
+    def value(self, w: np.ndarray) -> float:
+        return float(np.count_nonzero(np.asarray(w)))
+
+    def dual_norm(self, z: np.ndarray) -> float:
+        raise NotSupportedError("L0() is not convex; it has no dual norm.")
 
 
 class CustomPenalty(Penalty):

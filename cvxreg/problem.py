@@ -9,6 +9,7 @@ from typing import Any
 
 import cvxpy as cp
 import numpy as np
+from cvxpy.reductions.solvers.solver import Solver
 
 from cvxreg._validation import (
     check_bounds,
@@ -36,12 +37,15 @@ def default_solver() -> str | None:
     return "CLARABEL" if "CLARABEL" in installed_solvers() else None
 
 
-def _resolve_solver(solver: Any) -> str | None:
+def _resolve_solver(solver: Any) -> Any:
+    """A solver name (validated, upper case) or a custom CVXPY ``Solver`` instance, passed through."""
     if solver is None:
         return default_solver()
+    if isinstance(solver, Solver):
+        return solver
     names = installed_solvers()
     if not isinstance(solver, str) or solver.upper() not in names:
-        allowed = "None or one of the installed solvers " + ", ".join(repr(s) for s in names)
+        allowed = "None, a cvxpy Solver instance, or one of the installed solvers " + ", ".join(repr(s) for s in names)
         raise invalid("solver", "Problem.solve", allowed, solver)
     return solver.upper()
 
@@ -200,7 +204,7 @@ class Problem:
         y: Any,
         *,
         sample_weight: Any = None,
-        solver: str | None = None,
+        solver: Any = None,
         check: bool = False,
         **solver_opts: Any,
     ) -> Result:
@@ -220,21 +224,25 @@ class Problem:
             )
         return result
 
-    def _solve_built(self, built: _Built, solver: str | None, solver_opts: dict[str, Any]) -> Result:
+    def _solve_built(self, built: _Built, solver: Any, solver_opts: dict[str, Any]) -> Result:
         prob = built.problem
+        label = solver.name() if isinstance(solver, Solver) else (solver or "default")
         start = time.perf_counter()
         try:
             prob.solve(solver=solver, **solver_opts)
         except cp.error.SolverError as exc:
             status = "unsupported" if "cannot solve this problem" in str(exc) else "solver_error"
-            return self._failed(built, solver or "default", status, str(exc), time.perf_counter() - start)
+            return self._failed(built, label, status, str(exc), time.perf_counter() - start)
         except TypeError as exc:
             raise InvalidParameterError(
-                f"The 'solver_opts' parameter of Problem.solve must hold options that {solver} accepts. "
+                f"The 'solver_opts' parameter of Problem.solve must hold options that {label} accepts. "
                 f"Got {sorted(solver_opts)}: {exc}."
             ) from exc
+        except Exception as exc:  # a solver's own failure is a status, not a crash of the caller
+            message = f"{type(exc).__name__}: {exc}"
+            return self._failed(built, label, "solver_error", message, time.perf_counter() - start)
         stats = prob.solver_stats
-        used = stats.solver_name if stats is not None else (solver or "default")
+        used = stats.solver_name if stats is not None else label
         setup = float(getattr(prob, "compilation_time", None) or math.nan)
         solve_time = float(stats.solve_time) if stats is not None and stats.solve_time is not None else math.nan
         iters = int(stats.num_iters) if stats is not None and stats.num_iters is not None else None

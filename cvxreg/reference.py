@@ -8,6 +8,7 @@ scaling, an intercept by centring) and returns ``None`` when no closed form appl
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -692,10 +693,12 @@ def certificate(
     G_opt = g_lo
     if v is not None:
         proj = cp.Problem(cp.Minimize(cp.norm2(cp.hstack(parts))), cons)
-        try:
-            proj.solve(solver="CLARABEL", tol_gap_abs=1e-12, tol_gap_rel=1e-12, tol_feas=1e-12)
-        except cp.error.SolverError:
-            proj.solve(solver="SCS", eps=1e-10)
+        with warnings.catch_warnings():  # the projection's own accuracy notes are not the user's concern
+            warnings.simplefilter("ignore")
+            try:
+                proj.solve(solver="CLARABEL", tol_gap_abs=1e-12, tol_gap_rel=1e-12, tol_feas=1e-12)
+            except cp.error.SolverError:
+                proj.solve(solver="SCS", eps_abs=1e-10, eps_rel=1e-10)
         kkt = float(proj.value) / scale if proj.value is not None else math.nan
         if G is not None and G.value is not None:
             G_opt = np.clip(G.value, g_lo, g_hi)

@@ -1,0 +1,446 @@
+"""Problem files (TOML) and answer checking.
+
+A problem file states one exercise or benchmark problem as data only: its citation, the
+statement, the data (inline or a declarative generator), the formulation in cvxreg terms,
+the expected answer with where it comes from, and tolerances. The schema is in
+``docs/problem-files.md``; ``load(path)`` validates it and every error names the file, the
+field and what is wrong.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cvxreg import losses as L
+from cvxreg import penalties as P
+from cvxreg.errors import CvxregError, DCPError, InvalidParameterError, ProblemFileError
+from cvxreg.forms import Constrained, Penalized
+from cvxreg.problem import Problem
+from cvxreg.result import Result
+
+__all__ = ["Exercise", "bundled_dir", "bundled_files", "load", "load_all"]
+
+LOSSES: dict[str, Callable[..., L.Loss]] = {
+    "squared": L.SquaredLoss,
+    "absolute": L.AbsoluteLoss,
+    "huber": L.HuberLoss,
+    "quantile": L.QuantileLoss,
+    "logistic": L.LogisticLoss,
+    "hinge": L.HingeLoss,
+    "poisson": L.PoissonLoss,
+}
+PENALTIES: dict[str, Callable[..., P.Penalty]] = {
+    "l1": P.L1,
+    "squared_l2": P.SquaredL2,
+    "l2": P.L2,
+    "lp": P.Lp,
+    "linf": P.Linf,
+    "lp_power": P.LpPower,
+    "elastic_net": P.ElasticNet,
+    "group_lasso": P.GroupLasso,
+    "total_variation": P.TotalVariation,
+    "l0": P.L0,
+}
+DESIGNS = ("gaussian", "orthonormal", "identity", "equal_columns", "correlated")
+RESPONSES = ("linear", "labels", "counts")
+DEFAULT_TOL = {"coef": 1e-6, "objective": 1e-7, "dual": 1e-5}
+
+
+# ------------------------------------------------------------------------------------- locating
+def bundled_dir() -> Path | None:
+    """The folder of bundled problem files: installed package data, else the source tree's."""
+    try:
+        root = resources.files("cvxreg.problems")
+        path = Path(str(root))
+        if path.is_dir() and any(path.glob("*.toml")):
+            return path
+    except ModuleNotFoundError:
+        pass
+    here = Path(__file__).resolve().parent.parent / "problems"
+    return here if here.is_dir() else None
+
+
+def bundled_files() -> list[Path]:
+    d = bundled_dir()
+    return sorted(d.glob("*.toml")) if d is not None else []
+
+
+# ------------------------------------------------------------------------------------- schema
+class _Reader:
+    """Typed access to a parsed TOML table; every failure names the file and the field."""
+
+    def __init__(self, path: Path, table: dict[str, Any]):
+        self.path = path
+        self.table = table
+
+    def fail(self, key: str, allowed: str, got: Any) -> ProblemFileError:
+        shown = repr(got) if not isinstance(got, list) or len(repr(got)) < 60 else f"a list of {len(got)} items"
+        return ProblemFileError(f"{self.path}: field {key!r} must be {allowed}. Got {shown}.")
+
+    def get(self, key: str, default: Any = ...) -> Any:
+        node: Any = self.table
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                if default is ...:
+                    raise ProblemFileError(f"{self.path}: field {key!r} is required but missing.")
+                return default
+            node = node[part]
+        return node
+
+    def text(self, key: str, default: Any = ...) -> str:
+        v = self.get(key, default)
+        if not isinstance(v, str) or not v.strip():
+            raise self.fail(key, "a non-empty string", v)
+        return v
+
+    def number(self, key: str, default: Any = ..., *, lo: float | None = None, integer: bool = False) -> Any:
+        v = self.get(key, default)
+        if v is None:
+            return None
+        ok = isinstance(v, int | float) and not isinstance(v, bool) and (not integer or isinstance(v, int))
+        if not ok or (isinstance(v, float) and math.isnan(v)) or (lo is not None and v < lo):
+            what = "an integer" if integer else "a number"
+            raise self.fail(key, what + ("" if lo is None else f" >= {lo:g}"), v)
+        return v
+
+    def matrix(self, key: str, ndim: int, default: Any = ...) -> np.ndarray | None:
+        v = self.get(key, default)
+        if v is None:
+            return None
+        allowed = "a list of numbers" if ndim == 1 else "a list of equal-length rows of numbers"
+        try:
+            arr = np.asarray(v, dtype=float)
+        except (TypeError, ValueError):
+            raise self.fail(key, allowed, v) from None
+        if arr.ndim != ndim or arr.size == 0:
+            raise self.fail(key, allowed, v)
+        return arr
+
+    def choice(self, key: str, choices: tuple[str, ...], default: Any = ...) -> str:
+        v = self.get(key, default)
+        if v not in choices:
+            raise self.fail(key, "one of " + ", ".join(map(repr, choices)), v)
+        return v
+
+    def mapping(self, key: str) -> dict[str, Any]:
+        v = self.get(key, {})
+        if not isinstance(v, dict):
+            raise self.fail(key, "a table of parameters", v)
+        return v
+
+
+_TOP = {"id", "title", "source", "statement", "tags", "data", "formulation", "expected", "tolerance"}
+_SECTIONS = {
+    "data": {"X", "y", "sample_weight", "generate"},
+    "data.generate": {
+        "design",
+        "n",
+        "d",
+        "seed",
+        "noise",
+        "coef",
+        "rounding",
+        "center",
+        "rho",
+        "response",
+        "intercept",
+        "copies",
+    },
+    "formulation": {
+        "loss",
+        "loss_params",
+        "scale",
+        "penalty",
+        "penalty_params",
+        "form",
+        "lam",
+        "t",
+        "fit_intercept",
+        "bounds",
+    },
+    "expected": {
+        "outcome",
+        "coef",
+        "intercept",
+        "objective",
+        "dual",
+        "unique",
+        "origin",
+        "error",
+        "message_contains",
+        "note",
+    },
+    "tolerance": {"coef", "objective", "dual"},
+}
+
+
+def _check_keys(r: _Reader) -> None:
+    extra = set(r.table) - _TOP
+    if extra:
+        raise ProblemFileError(f"{r.path}: unknown top-level field(s) {sorted(extra)}; allowed: {sorted(_TOP)}.")
+    for section, allowed in _SECTIONS.items():
+        node = r.get(section, None)
+        if node is None:
+            continue
+        if not isinstance(node, dict):
+            raise r.fail(section, "a table", node)
+        extra = set(node) - allowed
+        if extra:
+            raise ProblemFileError(
+                f"{r.path}: unknown field(s) {sorted(extra)} in [{section}]; allowed: {sorted(allowed)}."
+            )
+
+
+# ------------------------------------------------------------------------------------- data
+def _generate(r: _Reader) -> tuple[np.ndarray, np.ndarray]:
+    g = "data.generate"
+    design = r.choice(f"{g}.design", DESIGNS)
+    n = r.number(f"{g}.n", lo=1, integer=True)
+    d = r.number(f"{g}.d", n if design == "identity" else ..., lo=1, integer=True)
+    seed = r.number(f"{g}.seed", 0, lo=0, integer=True)
+    noise = r.number(f"{g}.noise", 0.0, lo=0.0)
+    rounding = r.number(f"{g}.rounding", None, lo=0, integer=True)
+    response = r.choice(f"{g}.response", RESPONSES, "linear")
+    rng = np.random.default_rng(seed)
+    if design == "identity":
+        if n != d:
+            raise r.fail(f"{g}.d", f"equal to n = {n} for the identity design", d)
+        X = np.eye(n)
+    elif design == "orthonormal":
+        if n < d:
+            raise r.fail(f"{g}.n", f"at least d = {d} for an orthonormal design", n)
+        A = rng.standard_normal((n, d))
+        if r.get(f"{g}.center", False):
+            A = A - A.mean(axis=0)
+        X = np.linalg.qr(A)[0]
+    elif design == "equal_columns":
+        copies = r.number(f"{g}.copies", 2, lo=2, integer=True)
+        base = rng.standard_normal((n, d))
+        X = np.repeat(base, copies, axis=1)  # each column repeated `copies` times, side by side
+    elif design == "correlated":
+        rho = r.number(f"{g}.rho", 0.9)
+        if not -1 < rho < 1:
+            raise r.fail(f"{g}.rho", "a number in (-1, 1)", rho)
+        cov = rho ** np.abs(np.subtract.outer(np.arange(d), np.arange(d)))
+        X = rng.standard_normal((n, d)) @ np.linalg.cholesky(cov).T
+    else:
+        X = rng.standard_normal((n, d))
+    p = X.shape[1]
+    coef = r.matrix(f"{g}.coef", 1, None)
+    if coef is None:
+        coef = np.zeros(p)
+    if len(coef) != p:
+        raise r.fail(f"{g}.coef", f"a list of {p} numbers (one per column)", coef.tolist())
+    eta = X @ coef + r.number(f"{g}.intercept", 0.0)
+    if response == "labels":
+        y = np.where(eta + noise * rng.standard_normal(n) >= 0, 1.0, -1.0)
+    elif response == "counts":
+        y = rng.poisson(np.exp(eta)).astype(float)
+    else:
+        y = eta + noise * rng.standard_normal(n)
+    if rounding is not None:
+        X, y = np.round(X, rounding), np.round(y, rounding)
+    return X, y
+
+
+def _data(r: _Reader) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    if r.get("data.generate", None) is not None:
+        if r.get("data.X", None) is not None:
+            raise ProblemFileError(f"{r.path}: [data] gives both 'X' and 'generate'; use one.")
+        X, y = _generate(r)
+        y_inline = r.matrix("data.y", 1, None)
+        if y_inline is not None:
+            y = y_inline
+    else:
+        X = r.matrix("data.X", 2)
+        y = r.matrix("data.y", 1)
+    assert X is not None and y is not None
+    if len(y) != X.shape[0]:
+        raise r.fail("data.y", f"a list of {X.shape[0]} numbers (one per row of X)", y.tolist())
+    s = r.matrix("data.sample_weight", 1, None)
+    return X, y, s
+
+
+# ------------------------------------------------------------------------------------- formulation
+def _bound_side(r: _Reader, v: Any) -> Any:
+    if v is None or (isinstance(v, str) and v.lower() == "none"):
+        return None
+    if isinstance(v, str):
+        if v.lower() in ("inf", "-inf"):
+            return float(v)
+        raise r.fail("formulation.bounds", "[lower, upper], each a number, a list, 'inf', '-inf' or 'none'", v)
+    if isinstance(v, list):  # TOML has no infinity literal in arrays of mixed kinds: accept "inf" strings
+        try:
+            return [float(x) for x in v]
+        except (TypeError, ValueError):
+            raise r.fail("formulation.bounds", "lists of numbers (or 'inf', '-inf')", v) from None
+    return v
+
+
+def _problem(r: _Reader) -> Problem:
+    f = "formulation"
+    loss_name = r.choice(f"{f}.loss", tuple(LOSSES))
+    pen_name = r.choice(f"{f}.penalty", tuple(PENALTIES))
+    form = r.choice(f"{f}.form", ("penalized", "constrained"))
+    scale = r.choice(f"{f}.scale", ("sum", "mean"), "sum")
+    fit_intercept = r.get(f"{f}.fit_intercept", False)
+    if not isinstance(fit_intercept, bool):
+        raise r.fail(f"{f}.fit_intercept", "true or false", fit_intercept)
+    bounds = r.get(f"{f}.bounds", None)
+    if bounds is not None:
+        if not isinstance(bounds, list) or len(bounds) != 2:
+            raise r.fail(f"{f}.bounds", "[lower, upper]", bounds)
+        bounds = tuple(_bound_side(r, v) for v in bounds)
+    field_of = {"lam": "penalized", "t": "constrained"}
+    for key, needed in field_of.items():
+        if form != needed and r.get(f"{f}.{key}", None) is not None:
+            raise ProblemFileError(f"{r.path}: field '{f}.{key}' belongs to form '{needed}', not '{form}'.")
+    value = r.number(f"{f}.{'lam' if form == 'penalized' else 't'}", lo=0.0)
+    try:
+        loss = LOSSES[loss_name](**r.mapping(f"{f}.loss_params"), scale=scale)
+    except (InvalidParameterError, TypeError) as exc:
+        raise ProblemFileError(f"{r.path}: field '{f}.loss_params' is invalid for {loss_name!r}: {exc}") from exc
+    try:
+        penalty = PENALTIES[pen_name](**r.mapping(f"{f}.penalty_params"))
+    except (InvalidParameterError, TypeError) as exc:
+        raise ProblemFileError(f"{r.path}: field '{f}.penalty_params' is invalid for {pen_name!r}: {exc}") from exc
+    form_obj = Penalized(value) if form == "penalized" else Constrained(value)
+    return Problem(loss, penalty, form_obj, fit_intercept=fit_intercept, bounds=bounds)
+
+
+# ------------------------------------------------------------------------------------- exercise
+@dataclass(frozen=True)
+class Expected:
+    outcome: str
+    coef: np.ndarray | None
+    intercept: float | None
+    objective: float | None
+    dual: float | None
+    unique: bool
+    origin: str
+    error: str | None
+    message_contains: tuple[str, ...]
+    note: str = ""
+
+
+@dataclass
+class Exercise:
+    """One problem file, loaded: data, formulation (``problem`` is None when it is refused),
+    expected answer and tolerances. ``rejection`` holds the error a refused problem raised."""
+
+    path: Path
+    id: str
+    title: str
+    source: str
+    statement: str
+    X: np.ndarray
+    y: np.ndarray
+    sample_weight: np.ndarray | None
+    problem: Problem | None
+    expected: Expected
+    tolerance: dict[str, float]
+    tags: tuple[str, ...] = ()
+    rejection: CvxregError | None = None
+    formulation: dict[str, Any] = field(default_factory=dict)
+
+    def solve(self, **solve_opts: Any) -> Result:
+        """Solve with the default solver (or ``solve_opts``); refused problems raise their error."""
+        if self.problem is None:
+            assert self.rejection is not None
+            raise self.rejection
+        return self.problem.solve(self.X, self.y, sample_weight=self.sample_weight, **solve_opts)
+
+    def check(self, answer: Any) -> Any:
+        """Grade ``answer`` (a dict, a ``Result`` or a coefficient array); see ``cvxreg.grading``."""
+        from cvxreg.grading import grade
+
+        return grade(self, answer)
+
+
+def load(path: str | Path) -> Exercise:
+    """Read and validate one problem file (TOML, parsed as data only)."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise ProblemFileError(f"{path}: cannot be read ({exc.strerror or exc}).") from exc
+    try:
+        table = tomllib.loads(raw.decode("utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ProblemFileError(f"{path}: is not valid TOML: {exc}.") from exc
+    r = _Reader(path, table)
+    _check_keys(r)
+    ident = r.text("id")
+    X, y, s = _data(r)
+    outcome = r.choice("expected.outcome", ("solution", "rejected"), "solution")
+    unique = r.get("expected.unique", True)
+    if not isinstance(unique, bool):
+        raise r.fail("expected.unique", "true or false", unique)
+    msgs = r.get("expected.message_contains", [])
+    if not isinstance(msgs, list) or not all(isinstance(m, str) for m in msgs):
+        raise r.fail("expected.message_contains", "a list of strings", msgs)
+    expected = Expected(
+        outcome=outcome,
+        coef=r.matrix("expected.coef", 1, None),
+        intercept=r.number("expected.intercept", None),
+        objective=r.number("expected.objective", None),
+        dual=r.number("expected.dual", None),
+        unique=unique,
+        origin=r.text("expected.origin"),
+        error=r.choice("expected.error", ("DCPError",), None) if outcome == "rejected" else None,
+        message_contains=tuple(msgs),
+        note=r.get("expected.note", ""),
+    )
+    if outcome == "solution" and expected.coef is None and expected.objective is None:
+        raise ProblemFileError(f"{path}: [expected] needs 'coef' or 'objective' for outcome 'solution'.")
+    if outcome == "rejected" and expected.error is None:
+        raise ProblemFileError(f"{path}: field 'expected.error' is required for outcome 'rejected'.")
+    if expected.coef is not None and len(expected.coef) != X.shape[1]:
+        raise r.fail("expected.coef", f"a list of {X.shape[1]} numbers (one per column of X)", expected.coef.tolist())
+    tol = dict(DEFAULT_TOL)
+    for key in DEFAULT_TOL:
+        v = r.number(f"tolerance.{key}", None, lo=0.0)
+        if v is not None:
+            tol[key] = float(v)
+    problem, rejection = None, None
+    try:
+        problem = _problem(r)
+    except DCPError as exc:
+        rejection = exc
+    if outcome == "solution" and rejection is not None:
+        raise ProblemFileError(f"{path}: expects a solution but the formulation is refused: {rejection}")
+    if outcome == "rejected" and rejection is None:
+        raise ProblemFileError(f"{path}: expects a rejection but the formulation is accepted as convex.")
+    tags = r.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise r.fail("tags", "a list of strings", tags)
+    return Exercise(
+        path=path,
+        id=ident,
+        title=r.text("title"),
+        source=r.text("source"),
+        statement=r.text("statement"),
+        X=X,
+        y=y,
+        sample_weight=s,
+        problem=problem,
+        expected=expected,
+        tolerance=tol,
+        tags=tuple(tags),
+        rejection=rejection,
+        formulation=dict(r.get("formulation")),
+    )
+
+
+def load_all(directory: str | Path | None = None) -> list[Exercise]:
+    """Every ``*.toml`` in ``directory`` (default: the bundled problems), sorted by file name."""
+    files = sorted(Path(directory).glob("*.toml")) if directory is not None else bundled_files()
+    return [load(f) for f in files]

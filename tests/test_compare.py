@@ -1,0 +1,203 @@
+"""Solver comparison: rows for every outcome (real solver processes that raise, die or hang),
+agreement with the reference layer, parallel and distributed benchmarks, resumable output."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+from cvxpy.reductions.solvers.conic_solvers.clarabel_conif import CLARABEL
+
+import cvxreg as cr
+from cvxreg.compare import COLUMNS, Case, benchmark, builtin_cases, compare_solvers
+from tests.conftest import classification_data, regression_data
+
+
+class RaisingSolver(CLARABEL):
+    def name(self) -> str:
+        return "RAISES"
+
+    def solve_via_data(self, *args, **kwargs):
+        raise RuntimeError("forced failure inside the solver")
+
+
+class DyingSolver(CLARABEL):
+    def name(self) -> str:
+        return "DIES"
+
+    def solve_via_data(self, *args, **kwargs):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+class HangingSolver(CLARABEL):
+    def name(self) -> str:
+        return "HANGS"
+
+    def solve_via_data(self, *args, **kwargs):
+        time.sleep(600)
+
+
+def lasso_case():
+    Q, _ = np.linalg.qr(np.random.default_rng(0).standard_normal((30, 6)))
+    y = Q @ np.array([2.0, -1.0, 0.5, 0.0, 0.0, 0.1]) + 0.05 * np.random.default_rng(1).standard_normal(30)
+    return cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(0.3)), Q, y
+
+
+def test_columns_and_closed_form_reference():
+    prob, Q, y = lasso_case()
+    frame = compare_solvers(prob, Q, y, solvers=["CLARABEL", "SCS", "OSQP"], settings=["default", "tight"])
+    assert list(frame.columns) == COLUMNS
+    assert len(frame) == 6 and set(frame["settings"]) == {"default", "tight"}
+    assert (frame["reference"] == "closed_form").all()
+    truth = cr.reference.lasso_orthonormal(Q.T @ y, 0.3)
+    tight = frame[frame["settings"] == "tight"]
+    assert (tight["coef_error"] < 1e-7).all() and tight["support_match"].all()
+    assert (tight["objective_gap"] < 1e-9).all() and (tight["kkt_residual"] < 1e-7).all()
+    # objective_gap is measured against the closed form's objective.
+    f_ref = prob.objective_value(Q, y, truth)
+    row = frame.iloc[0]
+    assert row["objective_gap"] == pytest.approx(abs(row["objective"] - f_ref) / max(1, abs(f_ref)), rel=1e-6)
+
+
+def test_constrained_dual_error_against_the_closed_form_multiplier():
+    _, Q, y = lasso_case()
+    prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Constrained(1.5))
+    frame = compare_solvers(prob, Q, y, solvers=["CLARABEL"], settings="tight")
+    theta = cr.reference.l1_ball_orthonormal(Q.T @ y, 1.5)[1]
+    res = prob.solve(Q, y, solver="CLARABEL", **cr.compare.solver_options("CLARABEL", "tight"))
+    assert frame.iloc[0]["dual_error"] == pytest.approx(abs(res.dual - theta), abs=1e-9)
+    assert frame.iloc[0]["dual_error"] < 1e-7
+
+
+def test_raising_dying_and_hanging_solvers_each_give_one_status_row():
+    prob, Q, y = lasso_case()
+    start = time.monotonic()
+    frame = compare_solvers(
+        prob, Q, y, solvers=["CLARABEL", RaisingSolver(), DyingSolver(), HangingSolver(), "SCS"], timeout=3.0
+    )
+    assert time.monotonic() - start < 60
+    status = dict(zip(frame["solver"], frame["status"], strict=True))
+    assert status == {
+        "CLARABEL": "optimal",
+        "RAISES": "solver_error",
+        "DIES": "crashed",
+        "HANGS": "timeout",
+        "SCS": "optimal",
+    }
+    messages = dict(zip(frame["solver"], frame["message"], strict=True))
+    assert "forced failure" in messages["RAISES"]
+    assert "signal 9" in messages["DIES"]
+    assert "3 s" in messages["HANGS"]
+
+
+def test_missing_and_refusing_solvers():
+    X, y = classification_data()
+    prob = cr.Problem(cr.LogisticLoss(), cr.L1(), cr.Penalized(1.0))
+    frame = compare_solvers(prob, X, y, solvers=["CLARABEL", "OSQP", "MOSEK", "NOT_A_SOLVER"])
+    status = dict(zip(frame["solver"], frame["status"], strict=True))
+    assert status["CLARABEL"] == "optimal" and status["OSQP"] == "unsupported"
+    assert status["MOSEK"] == "not_installed" and status["NOT_A_SOLVER"] == "not_installed"
+    every = compare_solvers(prob, X, y)  # solvers=None: only those that accept the problem
+    assert "unsupported" not in set(every["status"]) and "CLARABEL" in set(every["solver"])
+    assert "OSQP" not in set(every["solver"])
+
+
+def test_bad_settings_and_data_are_errors_not_rows():
+    prob, Q, y = lasso_case()
+    with pytest.raises(cr.InvalidParameterError, match="'settings'.*'loose'"):
+        compare_solvers(prob, Q, y, settings="loose")
+    with pytest.raises(cr.InvalidParameterError, match="'y'"):
+        compare_solvers(prob, Q, y[:-1])
+
+
+def small_cases() -> list[Case]:
+    return [c for c in builtin_cases() if c.name in ("lasso-orthonormal", "ridge", "linf-ball", "logistic-l1")]
+
+
+def test_benchmark_parallel_with_resumable_output(tmp_path):
+    out = tmp_path / "rows.csv"
+    first = benchmark(small_cases(), ["CLARABEL"], settings="default", n_jobs=2, backend="loky", out=out)
+    assert len(first) == 4 and len(pd.read_csv(out)) == 4
+    before = pd.read_csv(out)
+    # A second run with one more solver computes only the missing rows; nothing is redone.
+    second = benchmark(small_cases(), ["CLARABEL", "SCS"], settings="default", n_jobs=2, out=out)
+    after = pd.read_csv(out)
+    assert len(after) == 8 and len(second) == 8
+    assert after.iloc[:4]["solve_time"].tolist() == before["solve_time"].tolist()
+    assert not after.duplicated(["problem", "solver", "settings"]).any()
+
+
+def test_benchmark_rows_are_written_as_they_finish(tmp_path):
+    # The run dies part-way (a solver hangs past its timeout only on the last case): the rows of
+    # the cases finished before are already on disk.
+    out = tmp_path / "rows.csv"
+    cases = small_cases()
+    frame = benchmark(cases, ["CLARABEL", HangingSolver()], settings="default", out=out, timeout=1.0)
+    on_disk = pd.read_csv(out)
+    assert len(on_disk) == len(frame) == 8
+    assert set(on_disk.loc[on_disk["solver"] == "HANGS", "status"]) == {"timeout"}
+
+
+@pytest.mark.slow
+def test_benchmark_on_a_dask_local_cluster(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        frame = benchmark(small_cases(), ["CLARABEL", "SCS"], backend="dask", client=client, out=tmp_path / "d.csv")
+    assert len(frame) == 8 and set(frame["status"]) == {"optimal"}
+    assert len(pd.read_csv(tmp_path / "d.csv")) == 8
+
+
+def test_benchmark_dask_backend_makes_its_own_loopback_cluster():
+    pytest.importorskip("distributed")
+    frame = benchmark(small_cases()[:2], ["CLARABEL"], backend="dask", n_jobs=2)
+    assert len(frame) == 2 and set(frame["status"]) == {"optimal"}
+
+
+def test_builtin_cases_cover_every_penalty_and_both_forms():
+    cases = builtin_cases()
+    assert len(cases) >= 10
+    kinds = {type(c.problem.penalty) for c in cases}
+    assert {
+        cr.L1,
+        cr.SquaredL2,
+        cr.L2,
+        cr.Lp,
+        cr.Linf,
+        cr.LpPower,
+        cr.ElasticNet,
+        cr.GroupLasso,
+        cr.TotalVariation,
+    } <= kinds
+    assert {type(c.problem.form) for c in cases} == {cr.Penalized, cr.Constrained}
+
+
+def test_references_of_closed_form_cases_agree_with_reference_layer():
+    # "Results against closed forms agree with the truth table of the reference layer".
+    for case in builtin_cases():
+        ref = case.problem.reference(case.X, case.y)
+        if ref is None:
+            continue
+        frame = compare_solvers(case.problem, case.X, case.y, solvers=["CLARABEL", "SCS"], settings="tight")
+        assert (frame["reference"] == "closed_form").all()
+        assert (frame["coef_error"] < 1e-5).all(), (case.name, frame["coef_error"].tolist())
+
+
+def test_regression_data_frame_has_no_exceptions_for_bad_solver_options():
+    X, y = regression_data()
+    prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(1.0))
+    cr.compare.SETTINGS["broken"] = {"CLARABEL": {"not_an_option": 1}}
+    try:
+        frame = compare_solvers(prob, X, y, solvers=["CLARABEL", "SCS"], settings="broken")
+    finally:
+        del cr.compare.SETTINGS["broken"]
+    status = dict(zip(frame["solver"], frame["status"], strict=True))
+    assert status == {"CLARABEL": "invalid_options", "SCS": "optimal"}
