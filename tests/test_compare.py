@@ -108,7 +108,7 @@ def test_missing_and_refusing_solvers():
 
 def test_bad_settings_and_data_are_errors_not_rows():
     prob, Q, y = lasso_case()
-    with pytest.raises(cr.InvalidParameterError, match="'settings'.*'loose'"):
+    with pytest.raises(cr.InvalidParameterError, match=r"'settings'.*'loose'"):
         compare_solvers(prob, Q, y, settings="loose")
     with pytest.raises(cr.InvalidParameterError, match="'y'"):
         compare_solvers(prob, Q, y[:-1])
