@@ -7,6 +7,7 @@ missed its accuracy bar); 2 bad usage or unusable input.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -125,6 +126,107 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
+def _solve(args: argparse.Namespace) -> int:
+    from cvxreg.exercises import load
+
+    ex = load(args.file)
+    if ex.problem is None:
+        if args.json:
+            print(json.dumps({"exercise": ex.id, "rejected": True, "error": str(ex.rejection)}))
+        else:
+            print(f"{ex.id}: {ex.title}\nrefused, as expected ({ex.expected.error}):\n  {ex.rejection}")
+        return 0
+    res = ex.solve() if args.solver is None else ex.solve(solver=args.solver)
+    if args.json:
+        doc = {"coef": res.coef.tolist(), "intercept": res.intercept, "objective": res.objective, "dual": res.dual}
+        print(json.dumps(doc))
+        return 0 if res.ok else 1
+    print(f"{ex.id}: {ex.title}\nsource: {ex.source}\n{ex.problem!r}")
+    print(f"status {res.status} by {res.solver}; objective {res.objective:.10g}")
+    print(f"coef = {np.array2string(res.coef, precision=8, max_line_width=100)}")
+    if ex.problem.fit_intercept:
+        print(f"intercept = {res.intercept:.10g}")
+    if res.dual is not None:
+        print(f"multiplier = {res.dual:.10g}")
+    if res.ok:
+        cert = res.certificate
+        gap = "n/a" if cert.duality_gap is None else f"{cert.duality_gap:.2e}"
+        print(
+            f"certificate: KKT residual {cert.kkt_residual:.2e}, infeasibility {cert.primal_infeasibility:.2e}, "
+            f"slackness {cert.complementary_slackness:.2e}, duality gap {gap}"
+        )
+    verdict = ex.check(res)
+    print(f"agreement with the expected answer ({ex.expected.origin}):")
+    print("\n".join(str(verdict).splitlines()[1:]))
+    return 0 if res.ok and verdict.passed else 1
+
+
+def _check(args: argparse.Namespace) -> int:
+    from cvxreg.exercises import load
+    from cvxreg.grading import read_answer
+
+    target = Path(args.file)
+    if target.is_dir():
+        return _gradebook(args, target)
+    if args.answer is None:
+        print("cvxreg: error: check FILE needs --answer ANSWER", file=sys.stderr)
+        return 2
+    ex = load(target)
+    verdict = ex.check(read_answer(args.answer))
+    print(json.dumps(verdict.to_dict(), indent=2) if args.json else verdict)
+    return 0 if verdict.passed else 1
+
+
+def _gradebook(args: argparse.Namespace, directory: Path) -> int:
+    """Grade ANSWERS_DIR/<student>/<problem-id>.(json|toml|csv) against every problem file in DIR."""
+    import pandas as pd
+
+    from cvxreg.errors import CvxregError
+    from cvxreg.exercises import load_all
+    from cvxreg.grading import read_answer
+
+    if args.answers is None:
+        print("cvxreg: error: check DIR needs --answers ANSWERS_DIR", file=sys.stderr)
+        return 2
+    answers = Path(args.answers)
+    if not answers.is_dir():
+        print(f"cvxreg: error: --answers {answers} is not a folder", file=sys.stderr)
+        return 2
+    exercises = {ex.id: ex for ex in load_all(directory)}
+    rows = []
+    for student in sorted(p for p in answers.iterdir() if p.is_dir()):
+        for path in sorted(student.iterdir()):
+            if path.suffix.lower() not in (".json", ".toml", ".csv"):
+                continue
+            row: dict[str, Any] = {"student": student.name, "exercise": path.stem, "file": str(path)}
+            ex = exercises.get(path.stem)
+            if ex is None:
+                row.update(passed=False, failed_checks="", diagnoses=f"no problem file with id {path.stem!r}")
+            else:
+                try:
+                    v = ex.check(read_answer(path))
+                    row.update(
+                        passed=v.passed,
+                        failed_checks="; ".join(c.name for c in v.checks if not c.passed),
+                        diagnoses="; ".join(v.diagnoses),
+                    )
+                except CvxregError as exc:
+                    row.update(passed=False, failed_checks="unusable answer", diagnoses=str(exc))
+            rows.append(row)
+    book = pd.DataFrame(rows, columns=["student", "exercise", "passed", "failed_checks", "diagnoses", "file"])
+    if args.out:
+        book.to_csv(args.out, index=False)
+        print(f"wrote gradebook: {args.out}")
+    if len(book):
+        print(
+            book.pivot_table(index="student", columns="exercise", values="passed", aggfunc="first")
+            .replace({True: "pass", False: "FAIL"})
+            .fillna("")
+            .to_string()
+        )
+    return 0 if len(book) and bool(book["passed"].all()) else 1
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="cvxreg", description="Regularized learning problems, solved and checked.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -152,6 +254,20 @@ def _parser() -> argparse.ArgumentParser:
     cmp_.add_argument("--settings", nargs="+", default=["default"], help="settings (default: default)")
     cmp_.add_argument("--timeout", type=float, default=120.0, help="seconds per solve before a solver is killed")
     cmp_.set_defaults(run=_compare)
+
+    sol = sub.add_parser("solve", help="solve a problem file: solution, certificate, agreement with the answer")
+    sol.add_argument("file", help="a problem file (TOML)")
+    sol.add_argument("--json", action="store_true", help="print only the answer document (coef, intercept, ...)")
+    sol.add_argument("--solver", default=None, help="CVXPY solver name (default: Clarabel at tight settings)")
+    sol.set_defaults(run=_solve)
+
+    chk = sub.add_parser("check", help="grade an answer (or a folder of students' answers) against problem files")
+    chk.add_argument("file", help="a problem file, or a folder of problem files for a gradebook")
+    chk.add_argument("--answer", default=None, help="the answer: JSON, TOML or CSV of coefficients")
+    chk.add_argument("--answers", default=None, help="with a folder: ANSWERS_DIR/<student>/<problem-id>.json|toml|csv")
+    chk.add_argument("--out", default=None, help="with a folder: write the gradebook CSV here")
+    chk.add_argument("--json", action="store_true", help="print the verdict as JSON")
+    chk.set_defaults(run=_check)
     return parser
 
 

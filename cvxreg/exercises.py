@@ -352,10 +352,20 @@ class Exercise:
     formulation: dict[str, Any] = field(default_factory=dict)
 
     def solve(self, **solve_opts: Any) -> Result:
-        """Solve with the default solver (or ``solve_opts``); refused problems raise their error."""
+        """Solve with the default solver at tight settings (or with ``solve_opts``).
+
+        A checker wants accuracy before speed, hence the tight settings. A refused problem
+        raises its error.
+        """
         if self.problem is None:
             assert self.rejection is not None
             raise self.rejection
+        if not solve_opts:
+            from cvxreg.compare import solver_options
+            from cvxreg.problem import default_solver
+
+            name = default_solver()
+            solve_opts = {"solver": name, **(solver_options(name, "tight") if name else {})}
         return self.problem.solve(self.X, self.y, sample_weight=self.sample_weight, **solve_opts)
 
     def check(self, answer: Any) -> Any:

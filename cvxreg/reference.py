@@ -392,36 +392,43 @@ def _reduce(problem: Problem, X: Any, y: np.ndarray, s: np.ndarray | None) -> _R
     return _Reduced(Xt, yt, x_mean, y_mean, problem.loss.weight_total(n, s) ** -1)
 
 
-def _closed_form(problem: Problem, red: _Reduced) -> tuple[np.ndarray, float | None, Any] | None:
-    """``(w, dual, bound_duals)`` from a closed form, or None when none applies."""
+def _closed_form(
+    problem: Problem, red: _Reduced, *, assume_orthonormal: bool = False
+) -> tuple[np.ndarray, float | None, Any] | None:
+    """``(w, dual, bound_duals)`` from a closed form, or None when none applies.
+
+    ``assume_orthonormal=True`` applies the orthonormal-design formulas whatever X is: the
+    grader uses it to recognise that mistake in an answer.
+    """
     pen, form, c = problem.penalty, problem.form, red.c
     Xt, yt = red.X, red.y
     lam = form.value / c if isinstance(form, Penalized) else None
     t = form.value if isinstance(form, Constrained) else None
     no_factors = pen.factors is None
+    orth = assume_orthonormal or is_orthonormal(Xt)
     if problem.bounds is not None:
-        if lam is None or not pen.separable or not is_orthonormal(Xt):
+        if lam is None or not pen.separable or not orth:
             return None
         w, lo_dual, hi_dual = box_orthonormal(Xt.T @ yt, lam, pen, *problem.bounds)
         return w, None, (lo_dual * c, hi_dual * c)
-    # Any X.
-    if type(pen) is SquaredL2:
-        if lam is not None:
-            return ridge(Xt, yt, lam, factors=pen.factors), None, None
-        if no_factors:
-            w, mu = ridge_constrained(Xt, yt, t)
+    if not assume_orthonormal:  # closed forms for any X
+        if type(pen) is SquaredL2:
+            if lam is not None:
+                return ridge(Xt, yt, lam, factors=pen.factors), None, None
+            if no_factors:
+                w, mu = ridge_constrained(Xt, yt, t)
+                return w, mu * c, None
+            return None
+        if isinstance(pen, Lp) and pen.p == 2:
+            if lam is not None:
+                return l2_penalized(Xt, yt, lam), None, None
+            w, mu = norm2_constrained(Xt, yt, t)
             return w, mu * c, None
-        return None
-    if isinstance(pen, Lp) and pen.p == 2:
-        if lam is not None:
-            return l2_penalized(Xt, yt, lam), None, None
-        w, mu = norm2_constrained(Xt, yt, t)
-        return w, mu * c, None
-    if not is_orthonormal(Xt):
+    if not orth:
         return None
     z = Xt.T @ yt
     if lam is not None:
-        if isinstance(pen, L1 | ElasticNet | LpPower):
+        if isinstance(pen, L1 | ElasticNet | LpPower | SquaredL2):
             return _separable_prox(z, lam, pen), None, None
         if isinstance(pen, Lp):
             return prox_norm(z, lam, pen.p_eff), None, None
@@ -434,16 +441,28 @@ def _closed_form(problem: Problem, red: _Reduced) -> tuple[np.ndarray, float | N
     if isinstance(pen, Lp) and math.isinf(pen.p_eff):
         w, mu = linf_ball_orthonormal(z, t)
         return w, mu * c, None
+    if isinstance(pen, Lp) and pen.p_eff == 2:
+        w, mu = l2_ball_orthonormal(z, t)
+        return w, mu * c, None
+    if type(pen) is SquaredL2 and no_factors and t > 0:
+        from cvxreg.lagrange import convert_multiplier
+
+        r = math.sqrt(2 * t)
+        w, mu = l2_ball_orthonormal(z, r)
+        return w, convert_multiplier(mu, "norm", "half_squared_norm", radius=r) * c, None
     return None
 
 
-def reference_result(problem: Problem, X: Any, y: Any, *, sample_weight: Any = None) -> Result | None:
+def reference_result(
+    problem: Problem, X: Any, y: Any, *, sample_weight: Any = None, assume_orthonormal: bool = False
+) -> Result | None:
     """A ``Result`` from the closed form that applies to this problem and data, else None.
 
     Applies to ``SquaredLoss`` (any scale, sample weights, intercept): ridge and ``L2``
     (penalized and constrained) for any X; with an orthonormal (centred, weighted) design
     also lasso, elastic net, ``LpPower``, ``Lp`` (any p >= 1), group lasso, the L1/L2/Linf
-    balls, and box bounds on separable penalties.
+    balls, and box bounds on separable penalties. ``assume_orthonormal=True`` applies the
+    orthonormal formulas without checking (to reproduce that mistake, not to solve).
     """
     if type(problem.loss) is not SquaredLoss:
         return None
@@ -452,7 +471,7 @@ def reference_result(problem: Problem, X: Any, y: Any, *, sample_weight: Any = N
     s = check_sample_weight(sample_weight, Xv.shape[0], "Problem.reference")
     problem.penalty.check_dim(Xv.shape[1])
     red = _reduce(problem, Xv, yv, s)
-    found = _closed_form(problem, red)
+    found = _closed_form(problem, red, assume_orthonormal=assume_orthonormal)
     if found is None:
         return None
     w, dual, bound_duals = found

@@ -1,0 +1,400 @@
+"""Grade an answer to a problem file, and say what went wrong.
+
+Each check is pass/fail with its numbers: feasibility, objective suboptimality, coefficient
+error, intercept, multiplier, sparsity pattern. When an answer fails, the usual mistakes are
+*tested*: the problem is re-solved as the mistake would state it (lam or t scaled by n or 2,
+the intercept penalized, the orthonormal formula on a design that is not orthonormal, the
+multiplier of the norm instead of the squared norm or the reverse, the wrong sign of a
+multiplier), and a mistake is named when the answer matches what it produces.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import tomllib
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from cvxreg import penalties as P
+from cvxreg.errors import CvxregError, InvalidParameterError
+from cvxreg.forms import Constrained, Penalized
+from cvxreg.problem import Problem
+from cvxreg.result import Result
+
+if TYPE_CHECKING:
+    from cvxreg.exercises import Exercise
+
+__all__ = ["AnswerError", "Check", "Verdict", "grade", "read_answer"]
+
+
+class AnswerError(InvalidParameterError):
+    """An answer cannot be used: unreadable file, wrong field types or wrong length."""
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    passed: bool
+    value: float | None
+    threshold: float | None
+    detail: str
+
+
+@dataclass
+class Verdict:
+    """The grade of one answer: every check with its numbers, and the mistakes recognised."""
+
+    exercise: str
+    passed: bool
+    checks: list[Check]
+    diagnoses: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "exercise": self.exercise,
+            "passed": self.passed,
+            "checks": [asdict(c) for c in self.checks],
+            "diagnoses": list(self.diagnoses),
+        }
+
+    def __str__(self) -> str:
+        lines = [f"{self.exercise}: {'PASS' if self.passed else 'FAIL'}"]
+        for c in self.checks:
+            nums = (
+                ""
+                if c.value is None
+                else f" ({c.value:.3g}" + ("" if c.threshold is None else f" vs {c.threshold:.3g}") + ")"
+            )
+            lines.append(f"  [{'ok' if c.passed else 'X '}] {c.name}{nums}: {c.detail}")
+        for d in self.diagnoses:
+            lines.append(f"  likely mistake: {d}")
+        return "\n".join(lines)
+
+
+# ------------------------------------------------------------------------------------- answers
+def _vector(value: Any, name: str, d: int | None) -> np.ndarray:
+    try:
+        arr = np.asarray(value, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise AnswerError(f"The answer's {name!r} must be a list of numbers. Got {value!r}.") from None
+    if d is not None and arr.size != d:
+        raise AnswerError(f"The answer's {name!r} must have {d} entries (one per column of X). Got {arr.size}.")
+    if not np.all(np.isfinite(arr)):
+        raise AnswerError(f"The answer's {name!r} must be finite numbers. Got {arr.tolist()}.")
+    return arr
+
+
+def _scalar(value: Any, name: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
+        raise AnswerError(f"The answer's {name!r} must be a number. Got {value!r}.")
+    return float(value)
+
+
+def normalize_answer(answer: Any, d: int) -> dict[str, Any]:
+    """``{"coef", "intercept", "objective", "dual"}`` from a dict, a Result or a coefficient array."""
+    if isinstance(answer, Result):
+        answer = {
+            "coef": answer.coef,
+            "intercept": answer.intercept,
+            "objective": answer.objective,
+            "dual": answer.dual,
+        }
+    elif not isinstance(answer, dict):
+        answer = {"coef": answer}
+    unknown = set(answer) - {"coef", "intercept", "objective", "dual"}
+    if unknown:
+        raise AnswerError(
+            f"The answer has unknown field(s) {sorted(unknown)}; allowed: coef, intercept, objective, dual."
+        )
+    if "coef" not in answer:
+        raise AnswerError("The answer must give 'coef'.")
+    return {
+        "coef": _vector(answer["coef"], "coef", d),
+        "intercept": _scalar(answer.get("intercept"), "intercept"),
+        "objective": _scalar(answer.get("objective"), "objective"),
+        "dual": _scalar(answer.get("dual"), "dual"),
+    }
+
+
+def read_answer(path: str | Path) -> dict[str, Any]:
+    """Read an answer file: JSON or TOML (``coef``, ``intercept``, ``objective``, ``dual``), or a
+    CSV of coefficients (one number per line, or a header ``coef`` / ``name,coef``)."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise AnswerError(f"{path}: cannot be read ({exc}).") from exc
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".json":
+            data = json.loads(text)
+        elif suffix == ".toml":
+            data = tomllib.loads(text)
+        elif suffix == ".csv":
+            rows = [r for r in csv.reader(text.splitlines()) if r and any(c.strip() for c in r)]
+            if rows and not _is_number(rows[0][-1]):
+                rows = rows[1:]
+            data = {"coef": [float(r[-1]) for r in rows]}
+        else:
+            raise AnswerError(f"{path}: answer files must be .json, .toml or .csv. Got {suffix or 'no suffix'!r}.")
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError, ValueError) as exc:
+        raise AnswerError(f"{path}: is not a readable {suffix[1:].upper()} answer: {exc}.") from exc
+    if not isinstance(data, dict):
+        raise AnswerError(f"{path}: the answer must be an object with 'coef'. Got {type(data).__name__}.")
+    return data
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+# ------------------------------------------------------------------------------------- mistakes
+def _solution(problem: Problem, X: Any, y: Any, s: Any) -> Result | None:
+    from cvxreg.compare import most_accurate_solve
+
+    try:
+        ref = problem.reference(X, y, sample_weight=s)
+        return ref if ref is not None else most_accurate_solve(problem, X, y, sample_weight=s)
+    except CvxregError:
+        return None
+
+
+def _penalized_intercept(ex: Exercise) -> tuple[Problem, np.ndarray] | None:
+    """The problem with the intercept as an ordinary, penalized coefficient (a column of ones)."""
+    p = ex.problem
+    assert p is not None
+    if not p.fit_intercept or p.bounds is not None:
+        return None
+    pen = p.penalty
+    if isinstance(pen, P.GroupLasso):
+        new_pen: P.Penalty = P.GroupLasso([*map(list, pen.groups), [ex.X.shape[1]]])
+    elif pen.factors is not None or isinstance(pen, P.TotalVariation | P.CustomPenalty):
+        return None
+    else:
+        new_pen = pen
+    X1 = np.hstack([ex.X, np.ones((ex.X.shape[0], 1))])
+    return Problem(p.loss, new_pen, p.form, fit_intercept=False), X1
+
+
+def _hypotheses(ex: Exercise) -> list[tuple[str, Any]]:
+    """(description, thunk returning (coef, intercept, dual) or None) for each usual mistake."""
+    p = ex.problem
+    assert p is not None
+    n = ex.X.shape[0]
+    param = "lam" if isinstance(p.form, Penalized) else "t"
+    out: list[tuple[str, Any]] = []
+
+    def scaled(k: float) -> Any:
+        def run() -> Any:
+            res = _solution(p.with_form(p.form.with_value(p.form.value * k)), ex.X, ex.y, ex.sample_weight)
+            return None if res is None or not res.ok else (res.coef, res.intercept, res.dual)
+
+        return run
+
+    if p.form.value > 0:
+        for k, what in (
+            (n, "multiplied by n"),
+            (1 / n, "divided by n"),
+            (2.0, "multiplied by 2"),
+            (0.5, "divided by 2"),
+        ):
+            if k == 1:
+                continue
+            why = (
+                " (the 'sum' vs 'mean' loss scaling: scikit-learn and glmnet divide the loss by n)"
+                if k in (n, 1 / n)
+                else " (a missing or extra 1/2 in front of the loss or the penalty)"
+            )
+            out.append(
+                (f"{param} {what}: the answer solves the problem with {param} = {p.form.value * k:g}{why}", scaled(k))
+            )
+    pi = _penalized_intercept(ex)
+    if pi is not None:
+        prob1, X1 = pi
+
+        def run_pi() -> Any:
+            res = _solution(prob1, X1, ex.y, ex.sample_weight)
+            return None if res is None or not res.ok else (res.coef[:-1], res.coef[-1], res.dual)
+
+        out.append(("the intercept was penalized: it must be left out of the penalty (fit it on centred data)", run_pi))
+    from cvxreg.reference import is_orthonormal, reference_result
+
+    if not is_orthonormal(ex.X):
+
+        def run_orth() -> Any:
+            res = reference_result(p, ex.X, ex.y, sample_weight=ex.sample_weight, assume_orthonormal=True)
+            return None if res is None else (res.coef, res.intercept, res.dual)
+
+        out.append(("the orthonormal-design formula was used, but X^T X is not the identity here", run_orth))
+    return out
+
+
+def _dual_mistakes(ex: Exercise, mu: float, dual: float, tol: float) -> list[str]:
+    p = ex.problem
+    assert p is not None
+    found = []
+    close = lambda a: abs(dual - a) <= tol * max(1.0, abs(a))  # noqa: E731
+    if mu != 0 and close(-mu):
+        found.append("the multiplier has the wrong sign: for R(w) <= t it is >= 0")
+    t = p.form.value
+    if isinstance(p.penalty, P.SquaredL2 | P.L2) and t > 0 and mu != 0:
+        from cvxreg.lagrange import convert_multiplier
+
+        if isinstance(p.penalty, P.SquaredL2):
+            r = math.sqrt(2 * t)
+            if close(convert_multiplier(mu, "half_squared_norm", "norm", radius=r)):
+                found.append(
+                    f"the multiplier is that of ||w||_2 <= {r:g} (the norm); this problem constrains "
+                    f"1/2||w||^2 <= {t:g}: divide by r = {r:g}"
+                )
+        else:
+            if close(convert_multiplier(mu, "norm", "half_squared_norm", radius=t)):
+                found.append(
+                    f"the multiplier is that of 1/2||w||^2 <= {t * t / 2:g} (the squared norm); this "
+                    f"problem constrains ||w||_2 <= {t:g}: multiply by r = {t:g}"
+                )
+    n = ex.X.shape[0]
+    if mu != 0 and (close(mu * n) or close(mu / n)):
+        found.append("the multiplier is off by a factor n (the 'sum' vs 'mean' loss scaling)")
+    return found
+
+
+# ------------------------------------------------------------------------------------- grading
+def grade(ex: Exercise, answer: Any) -> Verdict:
+    """Grade ``answer`` against the exercise's expected answer and tolerances."""
+    if ex.problem is None:
+        raise AnswerError(
+            f"{ex.id}: the expected outcome is a rejection ({ex.expected.error}); there is no answer to grade."
+        )
+    p, e, tol = ex.problem, ex.expected, ex.tolerance
+    d = ex.X.shape[1]
+    a = normalize_answer(answer, d)
+    w = a["coef"]
+    b = a["intercept"] if a["intercept"] is not None else 0.0
+    checks: list[Check] = []
+
+    # Feasibility.
+    viol = 0.0
+    if isinstance(p.form, Constrained):
+        viol = max(p.penalty.value(w) - p.form.value, 0.0) / max(1.0, p.form.value)
+    if p.bounds is not None:
+        lo, hi = p.bounds
+        if lo is not None:
+            viol = max(viol, float(np.max(np.broadcast_to(lo, (d,)) - w, initial=0.0)))
+        if hi is not None:
+            viol = max(viol, float(np.max(w - np.broadcast_to(hi, (d,)), initial=0.0)))
+    feas_tol = max(tol["coef"], 1e-9)
+    checks.append(
+        Check(
+            "feasibility",
+            viol <= feas_tol,
+            viol,
+            feas_tol,
+            "constraints hold" if viol <= feas_tol else "a constraint is violated",
+        )
+    )
+
+    # Objective suboptimality (the objective at the answer's coefficients, computed here).
+    f = p.objective_value(ex.X, ex.y, w, b, sample_weight=ex.sample_weight)
+    if e.objective is not None:
+        sub = (f - e.objective) / max(1.0, abs(e.objective))
+        ok = sub <= tol["objective"] and (sub >= -tol["objective"] or viol > feas_tol)
+        checks.append(
+            Check(
+                "objective",
+                ok,
+                sub,
+                tol["objective"],
+                f"objective at your coefficients {f:.10g}, optimum {e.objective:.10g}",
+            )
+        )
+    if a["objective"] is not None:
+        claim = abs(a["objective"] - f) / max(1.0, abs(f))
+        checks.append(
+            Check(
+                "stated objective",
+                claim <= tol["objective"],
+                claim,
+                tol["objective"],
+                f"you stated {a['objective']:.10g}; your coefficients give {f:.10g}",
+            )
+        )
+
+    # Coefficients, intercept, support (unique answers only).
+    if e.unique and e.coef is not None:
+        scale = max(1.0, float(np.max(np.abs(e.coef))))
+        err = float(np.max(np.abs(w - e.coef))) / scale
+        checks.append(Check("coefficients", err <= tol["coef"], err, tol["coef"], "max |w - w*| / max(1, |w*|_inf)"))
+        thr = 1e-6 * scale
+        sup_ok = bool(np.array_equal(np.abs(w) > max(thr, 10 * tol["coef"] * scale), np.abs(e.coef) > thr))
+        checks.append(
+            Check(
+                "sparsity pattern",
+                sup_ok,
+                None,
+                None,
+                f"nonzeros at {np.flatnonzero(np.abs(w) > thr).tolist()}, expected "
+                f"{np.flatnonzero(np.abs(e.coef) > thr).tolist()}",
+            )
+        )
+    elif not e.unique:
+        checks.append(
+            Check(
+                "coefficients",
+                True,
+                None,
+                None,
+                "the solution is not unique: any minimizer passes (graded by objective and feasibility)",
+            )
+        )
+    if p.fit_intercept and e.intercept is not None:
+        ierr = abs(b - e.intercept) / max(1.0, abs(e.intercept))
+        checks.append(Check("intercept", ierr <= tol["coef"], ierr, tol["coef"], f"expected {e.intercept:.10g}"))
+
+    # Multiplier.
+    if e.dual is not None:
+        if a["dual"] is None:
+            checks.append(Check("multiplier", False, None, tol["dual"], "the answer gives no multiplier ('dual')"))
+        else:
+            derr = abs(a["dual"] - e.dual) / max(1.0, abs(e.dual))
+            checks.append(Check("multiplier", derr <= tol["dual"], derr, tol["dual"], f"expected {e.dual:.10g}"))
+
+    passed = all(c.passed for c in checks)
+    verdict = Verdict(ex.id, passed, checks)
+    if not passed:
+        verdict.diagnoses = _diagnose(ex, a, w, b, viol > feas_tol)
+    return verdict
+
+
+def _diagnose(ex: Exercise, a: dict[str, Any], w: np.ndarray, b: float, infeasible: bool) -> list[str]:
+    found: list[str] = []
+    if infeasible:
+        found.append("the constraint is violated: the answer lies outside the feasible set")
+    tol = max(1e-3, 10 * ex.tolerance["coef"])  # recognising a mistake needs closeness, not solver accuracy
+    scale = max(1.0, float(np.max(np.abs(w))))
+    e = ex.expected
+    for text, thunk in _hypotheses(ex):
+        got = thunk()
+        if got is None:
+            continue
+        hw, hb, _ = got
+        if e.coef is not None and np.max(np.abs(hw - e.coef)) <= tol * scale and abs(hb - (e.intercept or 0.0)) <= tol:
+            continue  # this mistake would not change the answer here: it cannot explain anything
+        if np.max(np.abs(hw - w)) <= tol * scale and (not ex.problem.fit_intercept or abs(hb - b) <= tol * scale):
+            found.append(text)
+    if e.dual is not None and a["dual"] is not None:
+        found += _dual_mistakes(ex, e.dual, a["dual"], max(1e-4, 10 * ex.tolerance["dual"]))
+    if not found:
+        found.append("no usual mistake reproduces this answer; compare the checks above with the formulation")
+    return found

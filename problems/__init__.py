@@ -1,0 +1,1 @@
+"""The bundled problem files (TOML), installed as ``cvxreg.problems``."""
