@@ -1,0 +1,283 @@
+"""The problem library: every file is a test case; the grader passes right answers, fails
+wrong ones and names the mistake it finds by re-solving as the mistake would."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pytest
+
+import cvxreg as cr
+from cvxreg.cli import main
+from cvxreg.exercises import bundled_dir, bundled_files, load, load_all
+from cvxreg.grading import AnswerError, read_answer
+
+FILES = bundled_files()
+EXERCISES = load_all()
+SOLVABLE = [ex for ex in EXERCISES if ex.problem is not None]
+UNIQUE = [ex for ex in SOLVABLE if ex.expected.unique]
+
+
+def test_library_size_and_coverage():
+    assert len(FILES) >= 25
+    ids = {ex.id for ex in EXERCISES}
+    tags = {t for ex in EXERCISES for t in ex.tags}
+    for needed in (
+        "islr",
+        "esl",
+        "augmentation",
+        "grouping",
+        "boyd",
+        "least-norm",
+        "tikhonov",
+        "secular-equation",
+        "group-lasso",
+        "l3",
+        "l4",
+        "non-convex",
+        "best-subset",
+        "equal-columns",
+        "orthonormal",
+    ):
+        assert needed in tags, needed
+    assert {
+        "islr-6.2.2-lasso-identity",
+        "esl-table-3.4-ridge-orthonormal",
+        "esl-table-3.4-lasso-orthonormal",
+        "zou-hastie-lemma1-enet-augmented",
+        "lp-half-rejected",
+        "esl-table-3.4-best-subset",
+    } <= ids
+    constrained = {type(ex.problem.penalty) for ex in SOLVABLE if isinstance(ex.problem.form, cr.Constrained)}
+    assert {cr.L1, cr.L2, cr.Linf, cr.SquaredL2} <= constrained
+    for ex in EXERCISES:
+        assert ex.source and ex.statement and ex.expected.origin
+
+
+@pytest.mark.parametrize("ex", EXERCISES, ids=lambda ex: ex.id)
+def test_problem_file_solves_and_matches_its_expected_answer(ex):
+    if ex.problem is None:
+        assert isinstance(ex.rejection, cr.DCPError)
+        for needle in ex.expected.message_contains:
+            assert needle in str(ex.rejection)
+        return
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = ex.solve()
+    assert res.ok
+    verdict = ex.check(res)
+    assert verdict.passed, str(verdict)
+
+
+@pytest.mark.parametrize("ex", SOLVABLE, ids=lambda ex: ex.id)
+def test_expected_answer_passes_its_own_check(ex):
+    e = ex.expected
+    verdict = ex.check({"coef": e.coef, "intercept": e.intercept, "dual": e.dual, "objective": e.objective})
+    assert verdict.passed, str(verdict)
+    assert verdict.diagnoses == []
+
+
+def accurate(problem, ex, X=None):
+    """An accurate solution (closed form, else the most accurate tight solve) on the exercise's data."""
+    from cvxreg.compare import most_accurate_solve
+
+    X = ex.X if X is None else X
+    ref = problem.reference(X, ex.y, sample_weight=ex.sample_weight)
+    return ref if ref is not None else most_accurate_solve(problem, X, ex.y, sample_weight=ex.sample_weight)
+
+
+def differs(ex, res) -> bool:
+    e = ex.expected
+    far = np.max(np.abs(res.coef - e.coef)) > 1e-3 * max(1.0, np.max(np.abs(e.coef)))
+    return far or (ex.problem.fit_intercept and abs(res.intercept - (e.intercept or 0.0)) > 1e-3)
+
+
+MISTAKES = [("n", "multiplied by n"), (2.0, "multiplied by 2"), (0.5, "divided by 2")]
+
+
+@pytest.mark.parametrize(("factor", "name"), MISTAKES, ids=[m[1] for m in MISTAKES])
+@pytest.mark.parametrize("ex", UNIQUE, ids=lambda ex: ex.id)
+def test_scaled_parameter_is_failed_and_diagnosed(ex, factor, name):
+    p = ex.problem
+    k = ex.X.shape[0] if factor == "n" else factor
+    wrong = accurate(p.with_form(p.form.with_value(p.form.value * k)), ex)
+    if p.form.value == 0 or not differs(ex, wrong):
+        pytest.skip("this mistake gives the right answer here (lam = 0, an inactive constraint, or w = 0 both ways)")
+    verdict = ex.check({"coef": wrong.coef, "intercept": wrong.intercept})
+    assert not verdict.passed
+    assert any(name in d for d in verdict.diagnoses), verdict.diagnoses
+
+
+WITH_INTERCEPT = [ex for ex in UNIQUE if ex.problem.fit_intercept]
+
+
+@pytest.mark.parametrize("ex", WITH_INTERCEPT, ids=lambda ex: ex.id)
+def test_penalized_intercept_is_failed_and_diagnosed(ex):
+    p = ex.problem
+    X1 = np.hstack([ex.X, np.ones((ex.X.shape[0], 1))])
+    wrong = accurate(cr.Problem(p.loss, p.penalty, p.form), ex, X1)
+    answer = {"coef": wrong.coef[:-1], "intercept": wrong.coef[-1]}
+    verdict = ex.check(answer)
+    assert not verdict.passed
+    assert any("intercept was penalized" in d for d in verdict.diagnoses), verdict.diagnoses
+
+
+def test_library_has_intercept_problems():
+    assert len(WITH_INTERCEPT) >= 3
+
+
+def test_orthonormal_formula_on_a_general_design_is_diagnosed():
+    ex = load(bundled_dir() / "bv-6.3-tikhonov.toml")
+    z = ex.X.T @ ex.y
+    verdict = ex.check({"coef": z / (1 + ex.problem.form.lam)})  # ridge formula for X^T X = I
+    assert not verdict.passed
+    assert any("orthonormal-design formula" in d for d in verdict.diagnoses)
+
+
+def test_multiplier_mistakes_are_diagnosed():
+    ex = load(bundled_dir() / "secular-ridge-constrained.toml")
+    e = ex.expected
+    r = np.sqrt(2 * ex.problem.form.t)
+    v = ex.check({"coef": e.coef, "dual": e.dual * r})
+    assert not v.passed and any("||w||_2 <=" in d and "the norm" in d for d in v.diagnoses)
+    v = ex.check({"coef": e.coef, "dual": -e.dual})
+    assert not v.passed and any("wrong sign" in d for d in v.diagnoses)
+    ex2 = load(bundled_dir() / "l2-norm-constrained-any-x.toml")
+    v = ex2.check({"coef": ex2.expected.coef, "dual": ex2.expected.dual / ex2.problem.form.t})
+    assert not v.passed and any("squared norm" in d for d in v.diagnoses)
+    v = ex2.check({"coef": ex2.expected.coef})
+    assert not v.passed and any(c.name == "multiplier" and not c.passed for c in v.checks)
+
+
+def test_violated_constraint_is_diagnosed():
+    ex = load(bundled_dir() / "duchi-l1-ball-orthonormal.toml")
+    z = ex.X.T @ ex.y  # the unconstrained least-squares answer ignores ||w||_1 <= t
+    v = ex.check({"coef": z, "dual": 0.0})
+    assert not v.passed
+    assert any(c.name == "feasibility" and not c.passed for c in v.checks)
+    assert any("constraint is violated" in d for d in v.diagnoses)
+
+
+def test_non_unique_answer_accepts_any_minimizer():
+    ex = load(bundled_dir() / "islr-ch6-ex5-lasso-equal-columns.toml")
+    for split in ([1.5, 0.0], [0.0, 1.5], [0.5, 1.0], [0.75, 0.75]):
+        assert ex.check({"coef": split}).passed, split
+    bad = ex.check({"coef": [1.0, -0.5]})  # same sum... but signs disagree: larger L1 norm
+    assert not bad.passed
+
+
+def test_answer_formats_and_unusable_answers(tmp_path):
+    ex = load(bundled_dir() / "islr-6.2.2-lasso-identity.toml")
+    (tmp_path / "a.json").write_text(json.dumps({"coef": [3, -1, 0, 0.5]}))
+    (tmp_path / "a.toml").write_text("coef = [3.0, -1.0, 0.0, 0.5]\n")
+    (tmp_path / "a.csv").write_text("name,coef\nx0,3\nx1,-1\nx2,0\nx3,0.5\n")
+    for f in ("a.json", "a.toml", "a.csv"):
+        assert ex.check(read_answer(tmp_path / f)).passed
+    (tmp_path / "short.json").write_text(json.dumps({"coef": [1, 2]}))
+    with pytest.raises(AnswerError, match="4 entries"):
+        ex.check(read_answer(tmp_path / "short.json"))
+    (tmp_path / "bad.json").write_text("{not json")
+    with pytest.raises(AnswerError, match="not a readable JSON"):
+        read_answer(tmp_path / "bad.json")
+    with pytest.raises(AnswerError, match="unknown field"):
+        ex.check({"coef": [3, -1, 0, 0.5], "lambda": 1})
+
+
+GOOD = """
+id = "tiny"
+title = "tiny"
+source = "made up for a test"
+statement = "s"
+[data]
+X = [[1.0, 0.0], [0.0, 1.0]]
+y = [1.0, 2.0]
+[formulation]
+loss = "squared"
+penalty = "l1"
+form = "penalized"
+lam = 0.5
+[expected]
+coef = [0.5, 1.5]
+origin = "soft threshold"
+"""
+
+MALFORMED = [
+    (GOOD.replace('id = "tiny"\n', ""), "field 'id' is required"),
+    (GOOD.replace("lam = 0.5", 'lam = "big"'), "field 'formulation.lam' must be a number >= 0. Got 'big'"),
+    (GOOD.replace("lam = 0.5", "lam = -1.0"), "field 'formulation.lam' must be a number >= 0. Got -1.0"),
+    (GOOD.replace("lam = 0.5", "t = 0.5"), "field 'formulation.t' belongs to form 'constrained'"),
+    (GOOD.replace('penalty = "l1"', 'penalty = "l7"'), "field 'formulation.penalty' must be one of"),
+    (GOOD.replace("coef = [0.5, 1.5]", "coef = [0.5]"), "field 'expected.coef' must be a list of 2 numbers"),
+    (GOOD.replace("y = [1.0, 2.0]", "y = [1.0]"), "field 'data.y' must be a list of 2 numbers"),
+    (GOOD + "\n[extra]\nx = 1\n", "unknown top-level field(s) ['extra']"),
+    (GOOD.replace("[formulation]", "[formulation]\nsolver = 'X'"), "unknown field(s) ['solver'] in [formulation]"),
+    (GOOD.replace("[expected]", '[expected]\noutcome = "rejected"\nerror = "DCPError"'), "expects a rejection"),
+    (GOOD.replace('penalty = "l1"', 'penalty = "lp"\npenalty_params = { p = 0.5 }'), "expects a solution"),
+    (
+        GOOD.replace('penalty = "l1"', 'penalty = "elastic_net"\npenalty_params = { l1_ratio = 3 }'),
+        "field 'formulation.penalty_params' is invalid for 'elastic_net'",
+    ),
+    ("id = ", "is not valid TOML"),
+]
+
+
+@pytest.mark.parametrize(("text", "needle"), MALFORMED, ids=[m[1][:40] for m in MALFORMED])
+def test_malformed_files_name_file_field_and_problem(tmp_path, text, needle):
+    path = tmp_path / "broken.toml"
+    path.write_text(text)
+    with pytest.raises(cr.errors.ProblemFileError) as info:
+        load(path)
+    assert str(path) in str(info.value) and needle in str(info.value), str(info.value)
+
+
+def test_cli_solve_check_and_gradebook(tmp_path, capsys):
+    f = str(bundled_dir() / "islr-6.2.2-lasso-identity.toml")
+    assert main(["solve", f, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert set(doc) == {"coef", "intercept", "objective", "dual"}
+    ans = tmp_path / "a.json"
+    ans.write_text(json.dumps(doc))
+    assert main(["check", f, "--answer", str(ans)]) == 0
+    ans.write_text(json.dumps({"coef": [2.0, 0.0, 0.0, 0.0]}))  # lam doubled
+    assert main(["check", f, "--answer", str(ans)]) == 1
+    assert "lam multiplied by 2" in capsys.readouterr().out
+    ans.write_text("[1, 2")
+    assert main(["check", f, "--answer", str(ans)]) == 2
+    assert main(["solve", f]) == 0
+    assert "certificate" in capsys.readouterr().out
+    # A gradebook: two students, two problems.
+    probs = tmp_path / "probs"
+    probs.mkdir()
+    for name in ("islr-6.2.2-lasso-identity", "islr-6.2.2-ridge-identity"):
+        (probs / f"{name}.toml").write_text((bundled_dir() / f"{name}.toml").read_text())
+    answers = tmp_path / "answers"
+    for student, lasso, ridge in (
+        ("ada", [3, -1, 0, 0.5], [2, -1, 0.25, 0.75]),
+        ("bob", [2, 0, 0, 0], [2, -1, 0.25, 0.75]),
+    ):
+        (answers / student).mkdir(parents=True)
+        (answers / student / "islr-6.2.2-lasso-identity.json").write_text(json.dumps({"coef": lasso}))
+        (answers / student / "islr-6.2.2-ridge-identity.json").write_text(json.dumps({"coef": ridge}))
+    out = tmp_path / "grades.csv"
+    assert main(["check", str(probs), "--answers", str(answers), "--out", str(out)]) == 1  # bob fails one
+    import pandas as pd
+
+    book = pd.read_csv(out)
+    assert len(book) == 4
+    bob = book[(book.student == "bob") & (book.exercise == "islr-6.2.2-lasso-identity")].iloc[0]
+    assert not bob["passed"] and "lam multiplied by 2" in bob["diagnoses"]
+    assert book[book.student == "ada"]["passed"].all()
+    assert main(["check", str(probs)]) == 2
+
+
+def test_bundled_problems_after_a_regular_install(tmp_path):
+    # Run from outside the source tree, so the installed package (not ./problems) is used.
+    code = "import cvxreg.exercises as e; print(len(e.bundled_files()), e.bundled_dir())"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path, timeout=120)
+    assert out.returncode == 0, out.stderr
+    count = int(out.stdout.split()[0])
+    assert count == len(FILES)
