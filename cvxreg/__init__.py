@@ -4,8 +4,16 @@
 >>> prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(lam=0.5))
 """
 
-from cvxreg import conventions
-from cvxreg.errors import CvxregError, DCPError, InvalidParameterError, NotSupportedError, SolveError
+from cvxreg import conventions, exercises, report
+from cvxreg.compare import Case, benchmark, compare_solvers, most_accurate_solve
+from cvxreg.errors import (
+    CvxregError,
+    DCPError,
+    InvalidParameterError,
+    NotSupportedError,
+    ProblemFileError,
+    SolveError,
+)
 from cvxreg.forms import Constrained, Form, Penalized
 from cvxreg.lagrange import convert_multiplier, round_trip
 from cvxreg.losses import (
@@ -43,6 +51,7 @@ __all__ = [
     "L1",
     "L2",
     "AbsoluteLoss",
+    "Case",
     "Certificate",
     "Constrained",
     "CustomPenalty",
@@ -64,6 +73,7 @@ __all__ = [
     "Penalty",
     "PoissonLoss",
     "Problem",
+    "ProblemFileError",
     "QuantileLoss",
     "Result",
     "SolveError",
@@ -71,11 +81,16 @@ __all__ = [
     "SquaredLoss",
     "TotalVariation",
     "__version__",
+    "benchmark",
     "certificate",
+    "compare_solvers",
     "conventions",
     "convert_multiplier",
     "default_solver",
+    "exercises",
     "installed_solvers",
     "lambda_max",
+    "most_accurate_solve",
+    "report",
     "round_trip",
 ]

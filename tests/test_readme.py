@@ -1,4 +1,4 @@
-"""The README is executable documentation: its Python blocks run, its commands are real."""
+"""The README and docs are executable: their Python blocks run, their commands are real."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from cvxreg.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
+DOCS = sorted((ROOT / "docs").glob("*.md"))
 
 
 def python_blocks(text: str) -> list[str]:
@@ -28,16 +29,25 @@ def test_readme_first_lines_give_install_and_run_commands():
     head = README.split("\n## ", 1)[0]
     commands = re.findall(r"^python -m pip install .*$", head, flags=re.M)
     assert len(commands) == 2
-    assert "python -m cvxreg" in commands[0]
-    assert "pytest" in commands[1]
+    assert "&& python -m cvxreg report" in commands[0]
+    assert "&& python -m pytest -q" in commands[1]
     ci = (ROOT / ".ci" / "run").read_text()
-    assert 'python -m pip install --quiet ".[test]"' in ci and "python -m pytest" in ci
+    assert 'python -m pip install --quiet ".[test]"' in ci and "python -m pytest -q" in ci
 
 
-def test_main_job_command_runs():
-    out = subprocess.run(
-        [sys.executable, "-m", "cvxreg", "demo"], capture_output=True, text=True, cwd=ROOT, timeout=300
-    )
+def test_main_job_command_runs(tmp_path):
+    # The README's main job as a user runs it: every bundled problem, every installed solver.
+    cmd = [sys.executable, "-m", "cvxreg", "report", "--jobs", "2"]
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, timeout=600)
+    assert out.returncode == 0, out.stderr
+    for name in ("report.md", "report.html", "results.csv", "figures/status_matrix.png"):
+        assert (tmp_path / "cvxreg-report" / name).stat().st_size > 0
+    assert "wrote html" in out.stdout
+
+
+def test_demo_command_runs():
+    cmd = [sys.executable, "-m", "cvxreg", "demo"]
+    out = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert out.returncode == 0, out.stderr
     assert "multiplier mu" in out.stdout and "refused" in out.stdout
 
@@ -47,3 +57,16 @@ def test_cli_exit_codes(capsys):
     assert main(["no-such-command"]) == 2
     assert main(["demo", "--solver", "NOPE"]) == 2
     assert "'solver'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("doc", DOCS, ids=lambda p: p.name)
+def test_docs_code_blocks_run(doc, tmp_path):
+    from cvxreg.exercises import load
+
+    text = doc.read_text()
+    for block in python_blocks(text):
+        exec(compile(block, str(doc), "exec"), {})
+    for i, block in enumerate(re.findall(r"```toml\n(.*?)```", text, flags=re.S)):
+        path = tmp_path / f"block{i}.toml"
+        path.write_text(block)
+        load(path)  # every TOML example in the docs is a valid problem file

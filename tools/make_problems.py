@@ -185,6 +185,29 @@ def e_logistic_sklearn(C: float):
     return run
 
 
+def e_svm_sklearn(lam: float):
+    # LinearSVC(loss="hinge") minimizes C sum max(0, 1 - y w'x) + 1/2||w||^2: C = 1/lam.
+    def run(X, y):
+        from sklearn.svm import LinearSVC
+
+        est = LinearSVC(C=1 / lam, loss="hinge", dual=True, fit_intercept=False, tol=1e-12, max_iter=10**7).fit(X, y)
+        return {"coef": est.coef_.ravel()}
+
+    return run
+
+
+def e_poisson_sklearn(alpha: float):
+    # PoissonRegressor: 1/(2n) deviance + alpha/2 ||w||^2 = mean(exp(eta) - y eta) + alpha/2||w||^2 + const.
+    def run(X, y):
+        from sklearn.linear_model import PoissonRegressor
+
+        est = PoissonRegressor(alpha=alpha, fit_intercept=True, tol=1e-14, max_iter=10**5, solver="newton-cholesky")
+        est.fit(X, y)
+        return {"coef": est.coef_, "intercept": float(est.intercept_)}
+
+    return run
+
+
 def e_quantile_sklearn(tau: float, alpha: float):
     def run(X, y):
         from sklearn.linear_model import QuantileRegressor
@@ -587,6 +610,29 @@ SPECS: list[dict[str, Any]] = [
         formulation=dict(loss="quantile", loss_params={"tau": 0.7}, scale="mean", penalty="l1", form="penalized",
                          lam=0.05, fit_intercept=True),
         expected=dict(fn=e_quantile_sklearn(0.7, 0.05), origin="scikit-learn QuantileRegressor (HiGHS LP)"),
+        tolerance={"coef": 1e-6},
+    ),
+    dict(
+        id="benchmark-svm-hinge",
+        title="Soft-margin linear SVM (hinge loss with a ridge penalty)",
+        source="Cortes & Vapnik, Support-vector networks, Machine Learning 20 (1995); scikit-learn LinearSVC",
+        statement="Labels in {-1, +1}. Minimize sum max(0, 1 - y_i x_i'w) + lam/2 ||w||^2 with lam = 1 (no intercept).",
+        tags=["hinge", "svm", "classification", "benchmark"],
+        data=gauss(120, 10, 27, [2.0, -1.5, 1.0, 0.5, -0.5, 0.0, 0.0, 0.0, 0.0, 0.0], 0.7, response="labels"),
+        formulation=dict(loss="hinge", penalty="squared_l2", form="penalized", lam=1.0),
+        expected=dict(fn=e_svm_sklearn(1.0), origin="scikit-learn LinearSVC(loss='hinge', C = 1/lam, tol 1e-12)"),
+        tolerance={"coef": 1e-5, "objective": 1e-7},
+    ),
+    dict(
+        id="benchmark-poisson-ridge",
+        title="Poisson regression with a ridge penalty (scikit-learn's PoissonRegressor)",
+        source="McCullagh & Nelder, Generalized Linear Models, 2nd ed. (1989), Ch. 6; scikit-learn PoissonRegressor",
+        statement="Counts y. Minimize (1/n) sum (exp(x_i'w + b) - y_i (x_i'w + b)) + alpha/2 ||w||^2, alpha = 0.1.",
+        tags=["poisson", "ridge", "glm", "benchmark"],
+        data=gauss(150, 6, 28, [0.5, -0.3, 0.2, 0.0, 0.0, 0.1], 0.0, response="counts", intercept=0.5),
+        formulation=dict(loss="poisson", scale="mean", penalty="squared_l2", form="penalized", lam=0.1,
+                         fit_intercept=True),
+        expected=dict(fn=e_poisson_sklearn(0.1), origin="scikit-learn PoissonRegressor(alpha, newton-cholesky, tol 1e-14)"),
         tolerance={"coef": 1e-6},
     ),
     dict(
