@@ -39,27 +39,56 @@ def main() -> None:
         cp.Problem(cp.Minimize(0.5 * cp.sum_squares(y - X @ w) + lam * cp.norm1(w))).solve(solver="CLARABEL")
 
     prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(lam))
-    rows = [("Problem.solve, lasso 200x50 (Clarabel)", "hand-written CVXPY, same solver",
-             median_time(lambda: prob.solve(X, y, solver="CLARABEL")), median_time(naive_lasso))]
+    rows = [
+        (
+            "Problem.solve, lasso 200x50 (Clarabel)",
+            "hand-written CVXPY, same solver",
+            median_time(lambda: prob.solve(X, y, solver="CLARABEL")),
+            median_time(naive_lasso),
+        )
+    ]
 
     ridge = cr.Problem(cr.SquaredLoss(), cr.SquaredL2(), cr.Penalized(lam))
-    rows.append(("Problem.reference, ridge 200x50 (closed form)", "numpy.linalg.solve of the normal equations",
-                 median_time(lambda: ridge.reference(X, y)),
-                 median_time(lambda: np.linalg.solve(X.T @ X + lam * np.eye(d), X.T @ y))))
-    rows.append(("Problem.reference, ridge 200x50", "Problem.solve (Clarabel)",
-                 median_time(lambda: ridge.reference(X, y)), median_time(lambda: ridge.solve(X, y))))
+    rows.append(
+        (
+            "Problem.reference, ridge 200x50 (closed form)",
+            "numpy.linalg.solve of the normal equations",
+            median_time(lambda: ridge.reference(X, y)),
+            median_time(lambda: np.linalg.solve(X.T @ X + lam * np.eye(d), X.T @ y)),
+        )
+    )
+    rows.append(
+        (
+            "Problem.reference, ridge 200x50",
+            "Problem.solve (Clarabel)",
+            median_time(lambda: ridge.reference(X, y)),
+            median_time(lambda: ridge.solve(X, y)),
+        )
+    )
 
     res = prob.solve(X, y)
-    rows.append(("Result.certificate, lasso 200x50", "Problem.solve (Clarabel)",
-                 median_time(lambda: prob.solve(X, y).certificate) - median_time(lambda: prob.solve(X, y)),
-                 median_time(lambda: prob.solve(X, y))))
+    rows.append(
+        (
+            "Result.certificate, lasso 200x50",
+            "Problem.solve (Clarabel)",
+            median_time(lambda: prob.solve(X, y).certificate) - median_time(lambda: prob.solve(X, y)),
+            median_time(lambda: prob.solve(X, y)),
+        )
+    )
     del res
 
     ref = prob.solve(X, y, solver="CLARABEL", tol_gap_abs=1e-10, tol_gap_rel=1e-10, tol_feas=1e-10)
-    rows.append(("compare_solvers, 3 solvers, isolated (fork per solve)", "the same, in-process (isolate=False)",
-                 median_time(lambda: compare_solvers(prob, X, y, solvers=["CLARABEL", "SCS", "OSQP"], reference=ref), 3),
-                 median_time(lambda: compare_solvers(prob, X, y, solvers=["CLARABEL", "SCS", "OSQP"], reference=ref,
-                                                     isolate=False), 3)))
+    rows.append(
+        (
+            "compare_solvers, 3 solvers, isolated (fork per solve)",
+            "the same, in-process (isolate=False)",
+            median_time(lambda: compare_solvers(prob, X, y, solvers=["CLARABEL", "SCS", "OSQP"], reference=ref), 3),
+            median_time(
+                lambda: compare_solvers(prob, X, y, solvers=["CLARABEL", "SCS", "OSQP"], reference=ref, isolate=False),
+                3,
+            ),
+        )
+    )
 
     print(f"{'timed':58s} {'baseline':48s} {'time':>9s} {'base':>9s} {'ratio':>7s}")
     for what, base, t, b in rows:

@@ -17,8 +17,8 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import cvxreg.reference as ref  # noqa: E402
-from cvxreg.exercises import _data, _problem, _Reader  # noqa: E402
+import cvxreg.reference as ref
+from cvxreg.exercises import _data, _problem, _Reader
 
 OUT = Path(__file__).resolve().parents[1] / "problems"
 
@@ -232,7 +232,7 @@ def e_box_orth(lam: float, lo: float, hi: float):
     def run(X, y):
         from cvxreg.penalties import L1
 
-        w, dlo, dhi = ref.box_orthonormal(z_of(X, y), lam, L1(), lo, hi)
+        w, _, _ = ref.box_orthonormal(z_of(X, y), lam, L1(), lo, hi)
         return {"coef": w}
 
     return run
@@ -250,8 +250,11 @@ SPECS: list[dict[str, Any]] = [
         tags=["ridge", "islr", "closed-form"],
         data={"X": np.eye(4).tolist(), "y": Y4},
         formulation=dict(loss="squared", penalty="squared_l2", form="penalized", lam=1.0),
-        expected=dict(coef=[y / 2 for y in Y4], origin="book: ISLR eq. (6.14), beta_j = y_j / (1 + lambda); "
-                      "ISLR's RSS + lambda||beta||^2 is cvxreg's 1/2 RSS + lambda * 1/2 ||beta||^2, so lam = lambda"),
+        expected=dict(
+            coef=[y / 2 for y in Y4],
+            origin="book: ISLR eq. (6.14), beta_j = y_j / (1 + lambda); "
+            "ISLR's RSS + lambda||beta||^2 is cvxreg's 1/2 RSS + lambda * 1/2 ||beta||^2, so lam = lambda",
+        ),
     ),
     dict(
         id="islr-6.2.2-lasso-identity",
@@ -262,8 +265,11 @@ SPECS: list[dict[str, Any]] = [
         tags=["lasso", "islr", "closed-form"],
         data={"X": np.eye(4).tolist(), "y": Y4},
         formulation=dict(loss="squared", penalty="l1", form="penalized", lam=1.0),
-        expected=dict(coef=[3.0, -1.0, 0.0, 0.5], origin="book: ISLR eq. (6.15), beta_j = sign(y_j)(|y_j| - "
-                      "lambda/2)_+; ISLR's lambda = 2 is cvxreg's lam = lambda/2 = 1"),
+        expected=dict(
+            coef=[3.0, -1.0, 0.0, 0.5],
+            origin="book: ISLR eq. (6.15), beta_j = sign(y_j)(|y_j| - "
+            "lambda/2)_+; ISLR's lambda = 2 is cvxreg's lam = lambda/2 = 1",
+        ),
     ),
     dict(
         id="islr-ch6-ex5-ridge-equal-columns",
@@ -274,8 +280,11 @@ SPECS: list[dict[str, Any]] = [
         tags=["ridge", "islr", "equal-columns"],
         data={"X": [[1.0, 1.0], [-1.0, -1.0]], "y": [2.0, -2.0]},
         formulation=dict(loss="squared", penalty="squared_l2", form="penalized", lam=1.0),
-        expected=dict(coef=[0.8, 0.8], origin="hand derivation: beta1 = beta2 = b minimizes (2 - 2b)^2 + b^2 "
-                      "(cvxreg scaling), so b = 4/(4 + lam) = 0.8"),
+        expected=dict(
+            coef=[0.8, 0.8],
+            origin="hand derivation: beta1 = beta2 = b minimizes (2 - 2b)^2 + b^2 "
+            "(cvxreg scaling), so b = 4/(4 + lam) = 0.8",
+        ),
     ),
     dict(
         id="islr-ch6-ex5-lasso-equal-columns",
@@ -286,11 +295,15 @@ SPECS: list[dict[str, Any]] = [
         tags=["lasso", "islr", "equal-columns", "non-unique"],
         data={"X": [[1.0, 1.0], [-1.0, -1.0]], "y": [2.0, -2.0]},
         formulation=dict(loss="squared", penalty="l1", form="penalized", lam=1.0),
-        expected=dict(coef=[0.75, 0.75], objective=1.75, unique=False,
-                      origin="hand derivation: Xw = (s, -s) with s = beta1 + beta2, so the objective is "
-                      "(2 - s)^2 + lam(|beta1| + |beta2|) >= (2 - s)^2 + lam*s, minimized at s = 2 - lam/2 = 3/2 "
-                      "with objective 1/4 + 3/2 = 7/4, reached by any split with beta1, beta2 >= 0",
-                      note="any minimizer is accepted: beta1, beta2 >= 0 and beta1 + beta2 = 1.5"),
+        expected=dict(
+            coef=[0.75, 0.75],
+            objective=1.75,
+            unique=False,
+            origin="hand derivation: Xw = (s, -s) with s = beta1 + beta2, so the objective is "
+            "(2 - s)^2 + lam(|beta1| + |beta2|) >= (2 - s)^2 + lam*s, minimized at s = 2 - lam/2 = 3/2 "
+            "with objective 1/4 + 3/2 = 7/4, reached by any split with beta1, beta2 >= 0",
+            note="any minimizer is accepted: beta1, beta2 >= 0 and beta1 + beta2 = 1.5",
+        ),
     ),
     dict(
         id="esl-table-3.4-ridge-orthonormal",
@@ -301,7 +314,9 @@ SPECS: list[dict[str, Any]] = [
         tags=["ridge", "esl", "orthonormal", "closed-form"],
         data=orth(30, 5, 1, [3.0, -2.0, 1.0, 0.5, 0.0], 0.3),
         formulation=dict(loss="squared", penalty="squared_l2", form="penalized", lam=1.5),
-        expected=dict(fn=e_ridge(1.5), origin="closed form: ESL Table 3.4, beta_ols / (1 + lambda) (cvxreg.reference.ridge)"),
+        expected=dict(
+            fn=e_ridge(1.5), origin="closed form: ESL Table 3.4, beta_ols / (1 + lambda) (cvxreg.reference.ridge)"
+        ),
     ),
     dict(
         id="esl-table-3.4-lasso-orthonormal",
@@ -312,7 +327,10 @@ SPECS: list[dict[str, Any]] = [
         tags=["lasso", "esl", "orthonormal", "closed-form"],
         data=orth(30, 6, 2, [3.0, -2.0, 1.0, 0.5, 0.0, 0.0], 0.3),
         formulation=dict(loss="squared", penalty="l1", form="penalized", lam=0.8),
-        expected=dict(fn=e_lasso_orth(0.8), origin="closed form: ESL Table 3.4 soft threshold (cvxreg.reference.lasso_orthonormal)"),
+        expected=dict(
+            fn=e_lasso_orth(0.8),
+            origin="closed form: ESL Table 3.4 soft threshold (cvxreg.reference.lasso_orthonormal)",
+        ),
     ),
     dict(
         id="esl-table-3.4-best-subset",
@@ -322,8 +340,12 @@ SPECS: list[dict[str, Any]] = [
         tags=["best-subset", "l0", "esl", "non-convex"],
         data=orth(30, 6, 2, [3.0, -2.0, 1.0, 0.5, 0.0, 0.0], 0.3),
         formulation=dict(loss="squared", penalty="l0", form="constrained", t=2.0),
-        expected=dict(outcome="rejected", error="DCPError", message_contains=["not convex", "L1()"],
-                      origin="ESL 3.3.1: best subset is a combinatorial search; cvxreg refuses it (no convex form)"),
+        expected=dict(
+            outcome="rejected",
+            error="DCPError",
+            message_contains=["not convex", "L1()"],
+            origin="ESL 3.3.1: best subset is a combinatorial search; cvxreg refuses it (no convex form)",
+        ),
     ),
     dict(
         id="esl-ex-3.12-ridge-augmented",
@@ -344,8 +366,12 @@ SPECS: list[dict[str, Any]] = [
         "X* = [X; sqrt(lam(1-a)) I], y* = [y; 0]. Solve with lam = 3, a = 0.6.",
         tags=["elastic-net", "augmentation"],
         data=gauss(50, 8, 4, [2.0, -1.5, 1.0, 0.0, 0.0, 0.5, 0.0, 0.0], 0.5, rounding=4),
-        formulation=dict(loss="squared", penalty="elastic_net", penalty_params={"l1_ratio": 0.6}, form="penalized", lam=3.0),
-        expected=dict(fn=e_enet_augmented(3.0, 0.6), origin="Zou & Hastie Lemma 1: scikit-learn Lasso on the augmented data"),
+        formulation=dict(
+            loss="squared", penalty="elastic_net", penalty_params={"l1_ratio": 0.6}, form="penalized", lam=3.0
+        ),
+        expected=dict(
+            fn=e_enet_augmented(3.0, 0.6), origin="Zou & Hastie Lemma 1: scikit-learn Lasso on the augmented data"
+        ),
     ),
     dict(
         id="zou-hastie-grouping-effect",
@@ -354,11 +380,26 @@ SPECS: list[dict[str, Any]] = [
         statement="Each of 3 base features appears twice (identical columns). The elastic net with lam = 2, "
         "l1_ratio = 0.5 gives each pair equal coefficients (the lasso would not). Give beta.",
         tags=["elastic-net", "grouping", "correlated"],
-        data={"generate": {"design": "equal_columns", "n": 40, "d": 3, "copies": 2, "seed": 5,
-                           "coef": [1.0, 1.0, -0.8, -0.8, 0.5, 0.5], "noise": 0.3, "rounding": 4}},
-        formulation=dict(loss="squared", penalty="elastic_net", penalty_params={"l1_ratio": 0.5}, form="penalized", lam=2.0),
-        expected=dict(fn=e_grouping(2.0, 0.5, 2), origin="reduced problem on the base columns solved by scikit-learn "
-                      "ElasticNet, weight split equally (Zou & Hastie Thm 1 with rho = 1)"),
+        data={
+            "generate": {
+                "design": "equal_columns",
+                "n": 40,
+                "d": 3,
+                "copies": 2,
+                "seed": 5,
+                "coef": [1.0, 1.0, -0.8, -0.8, 0.5, 0.5],
+                "noise": 0.3,
+                "rounding": 4,
+            }
+        },
+        formulation=dict(
+            loss="squared", penalty="elastic_net", penalty_params={"l1_ratio": 0.5}, form="penalized", lam=2.0
+        ),
+        expected=dict(
+            fn=e_grouping(2.0, 0.5, 2),
+            origin="reduced problem on the base columns solved by scikit-learn "
+            "ElasticNet, weight split equally (Zou & Hastie Thm 1 with rho = 1)",
+        ),
     ),
     dict(
         id="bv-6.1-l1-norm-approximation",
@@ -368,7 +409,9 @@ SPECS: list[dict[str, Any]] = [
         tags=["norm-approximation", "boyd", "lp"],
         data=gauss(40, 5, 6, [1.0, -1.0, 0.5, 0.0, 2.0], 0.5, rounding=4),
         formulation=dict(loss="absolute", penalty="l1", form="penalized", lam=0.0),
-        expected=dict(fn=e_lad(), origin="LP min 1't s.t. -t <= Ax - b <= t, solved by HiGHS via scipy.optimize.linprog"),
+        expected=dict(
+            fn=e_lad(), origin="LP min 1't s.t. -t <= Ax - b <= t, solved by HiGHS via scipy.optimize.linprog"
+        ),
         tolerance={"coef": 1e-6},
     ),
     dict(
@@ -379,7 +422,9 @@ SPECS: list[dict[str, Any]] = [
         tags=["huber", "robust", "boyd"],
         data=gauss(60, 4, 7, [1.0, -2.0, 0.5, 0.0], 0.3, rounding=4),
         formulation=dict(loss="huber", loss_params={"M": 1.0}, penalty="squared_l2", form="penalized", lam=0.1),
-        expected=dict(fn=e_huber_fit(1.0, 0.1), origin="scipy.optimize.minimize (BFGS, gtol 1e-13) on the smooth Huber objective"),
+        expected=dict(
+            fn=e_huber_fit(1.0, 0.1), origin="scipy.optimize.minimize (BFGS, gtol 1e-13) on the smooth Huber objective"
+        ),
         tolerance={"coef": 1e-6},
     ),
     dict(
@@ -392,7 +437,9 @@ SPECS: list[dict[str, Any]] = [
         tags=["least-norm", "boyd", "ridge"],
         data=gauss(6, 12, 8, [0.0] * 12, 1.0, rounding=4),
         formulation=dict(loss="squared", penalty="squared_l2", form="penalized", lam=1e-6),
-        expected=dict(fn=e_least_norm(), origin="closed form: B&V least-norm x = A^T (A A^T)^-1 b (ridge differs by O(lam))"),
+        expected=dict(
+            fn=e_least_norm(), origin="closed form: B&V least-norm x = A^T (A A^T)^-1 b (ridge differs by O(lam))"
+        ),
         tolerance={"coef": 1e-5, "objective": 1e-5},
     ),
     dict(
@@ -403,8 +450,11 @@ SPECS: list[dict[str, Any]] = [
         tags=["ridge", "tikhonov", "boyd"],
         data=gauss(30, 8, 9, [1.0, 0.0, -1.0, 0.5, 0.0, 0.0, 2.0, 0.0], 0.5, rounding=4),
         formulation=dict(loss="squared", penalty="squared_l2", form="penalized", lam=0.5),
-        expected=dict(fn=e_ridge(0.5), origin="closed form: (A^T A + delta I)^-1 A^T b (cvxreg.reference.ridge); "
-                      "B&V's ||.||^2 + delta||x||^2 is cvxreg's lam = delta"),
+        expected=dict(
+            fn=e_ridge(0.5),
+            origin="closed form: (A^T A + delta I)^-1 A^T b (cvxreg.reference.ridge); "
+            "B&V's ||.||^2 + delta||x||^2 is cvxreg's lam = delta",
+        ),
     ),
     dict(
         id="secular-ridge-constrained",
@@ -415,7 +465,10 @@ SPECS: list[dict[str, Any]] = [
         tags=["ridge", "constrained", "duality", "secular-equation"],
         data=gauss(30, 5, 10, [2.0, -2.0, 1.0, 0.0, 1.0], 0.5, rounding=4),
         formulation=dict(loss="squared", penalty="squared_l2", form="constrained", t=1.0),
-        expected=dict(fn=e_ridge_con(1.0), origin="closed form: secular equation sum (s_i c_i/(s_i^2+mu))^2 = 2t (cvxreg.reference.ridge_constrained)"),
+        expected=dict(
+            fn=e_ridge_con(1.0),
+            origin="closed form: secular equation sum (s_i c_i/(s_i^2+mu))^2 = 2t (cvxreg.reference.ridge_constrained)",
+        ),
     ),
     dict(
         id="secular-ridge-inactive",
@@ -435,7 +488,10 @@ SPECS: list[dict[str, Any]] = [
         tags=["lasso", "constrained", "duality", "orthonormal"],
         data=orth(30, 6, 11, [3.0, -2.0, 1.0, 0.5, 0.0, 0.0], 0.3),
         formulation=dict(loss="squared", penalty="l1", form="constrained", t=2.0),
-        expected=dict(fn=e_ball(ref.l1_ball_orthonormal, 2.0), origin="closed form: sort-based projection (Duchi et al. 2008), multiplier theta"),
+        expected=dict(
+            fn=e_ball(ref.l1_ball_orthonormal, 2.0),
+            origin="closed form: sort-based projection (Duchi et al. 2008), multiplier theta",
+        ),
     ),
     dict(
         id="l2-ball-orthonormal",
@@ -445,7 +501,9 @@ SPECS: list[dict[str, Any]] = [
         tags=["l2", "constrained", "duality", "orthonormal"],
         data=orth(30, 5, 12, [3.0, -2.0, 1.0, 0.5, 0.0], 0.3),
         formulation=dict(loss="squared", penalty="l2", form="constrained", t=1.5),
-        expected=dict(fn=e_ball(ref.l2_ball_orthonormal, 1.5), origin="closed form: w = z r/||z||, multiplier ||z|| - r"),
+        expected=dict(
+            fn=e_ball(ref.l2_ball_orthonormal, 1.5), origin="closed form: w = z r/||z||, multiplier ||z|| - r"
+        ),
     ),
     dict(
         id="linf-ball-orthonormal",
@@ -455,12 +513,16 @@ SPECS: list[dict[str, Any]] = [
         tags=["linf", "constrained", "duality", "orthonormal"],
         data=orth(30, 5, 13, [3.0, -2.0, 1.0, 0.5, 0.0], 0.3),
         formulation=dict(loss="squared", penalty="linf", form="constrained", t=1.0),
-        expected=dict(fn=e_ball(ref.linf_ball_orthonormal, 1.0), origin="closed form: w = clip(z, -t, t), multiplier sum (|z_j| - t)_+"),
+        expected=dict(
+            fn=e_ball(ref.linf_ball_orthonormal, 1.0),
+            origin="closed form: w = clip(z, -t, t), multiplier sum (|z_j| - t)_+",
+        ),
     ),
     dict(
         id="l2-norm-constrained-any-x",
         title="Norm-constrained least squares: the multiplier of ||w||_2 <= r",
-        source="Golub & Van Loan, Matrix Computations, 4th ed., Section 6.1.4; multiplier conversion mu_norm = mu_sq * r",
+        source="Golub & Van Loan, Matrix Computations, 4th ed., Section 6.1.4; multiplier conversion "
+        "mu_norm = mu_sq * r",
         statement="Minimize 1/2||y - Xw||^2 subject to ||w||_2 <= 2 (the norm, not its square). Give w and mu.",
         tags=["l2", "constrained", "duality"],
         data=gauss(30, 5, 14, [2.0, -2.0, 1.0, 0.0, 1.0], 0.5, rounding=4),
@@ -470,13 +532,22 @@ SPECS: list[dict[str, Any]] = [
     dict(
         id="yuan-lin-group-lasso-orthonormal",
         title="Group lasso with orthonormal groups: block soft thresholding",
-        source="Yuan & Lin, Model selection and estimation in regression with grouped variables, JRSS-B 68 (2006), eq. (2.4)",
+        source="Yuan & Lin, Model selection and estimation in regression with grouped variables, JRSS-B "
+        "68 (2006), eq. (2.4)",
         statement="X orthonormal, groups {0,1,2}, {3,4}, {5}, weights sqrt(group size). Penalized with lam = 1.2.",
         tags=["group-lasso", "orthonormal", "closed-form"],
         data=orth(30, 6, 15, [2.0, -1.0, 1.0, 0.3, 0.2, 0.0], 0.3),
-        formulation=dict(loss="squared", penalty="group_lasso", penalty_params={"groups": [[0, 1, 2], [3, 4], [5]]},
-                         form="penalized", lam=1.2),
-        expected=dict(fn=e_group_orth(1.2, [[0, 1, 2], [3, 4], [5]]), origin="closed form: block soft threshold (cvxreg.reference.group_lasso_orthonormal)"),
+        formulation=dict(
+            loss="squared",
+            penalty="group_lasso",
+            penalty_params={"groups": [[0, 1, 2], [3, 4], [5]]},
+            form="penalized",
+            lam=1.2,
+        ),
+        expected=dict(
+            fn=e_group_orth(1.2, [[0, 1, 2], [3, 4], [5]]),
+            origin="closed form: block soft threshold (cvxreg.reference.group_lasso_orthonormal)",
+        ),
     ),
     dict(
         id="seed-l3-power-penalty",
@@ -487,7 +558,9 @@ SPECS: list[dict[str, Any]] = [
         tags=["lp", "l3", "seed", "orthonormal"],
         data=orth(30, 5, 16, [3.0, -2.0, 1.0, 0.5, 0.0], 0.3),
         formulation=dict(loss="squared", penalty="lp_power", penalty_params={"p": 3}, form="penalized", lam=0.9),
-        expected=dict(fn=e_pow_orth(0.9, 3.0), origin="closed form: prox of tau|x|^3, sign(x)(sqrt(1 + 12 tau|x|) - 1)/(6 tau)"),
+        expected=dict(
+            fn=e_pow_orth(0.9, 3.0), origin="closed form: prox of tau|x|^3, sign(x)(sqrt(1 + 12 tau|x|) - 1)/(6 tau)"
+        ),
     ),
     dict(
         id="seed-l4-power-penalty",
@@ -497,7 +570,9 @@ SPECS: list[dict[str, Any]] = [
         tags=["lp", "l4", "seed", "orthonormal"],
         data=orth(30, 5, 17, [3.0, -2.0, 1.0, 0.5, 0.0], 0.3),
         formulation=dict(loss="squared", penalty="lp_power", penalty_params={"p": 4}, form="penalized", lam=0.5),
-        expected=dict(fn=e_pow_orth(0.5, 4.0), origin="closed form: prox of tau|x|^4 (Cardano), cvxreg.reference.prox_power"),
+        expected=dict(
+            fn=e_pow_orth(0.5, 4.0), origin="closed form: prox of tau|x|^4 (Cardano), cvxreg.reference.prox_power"
+        ),
     ),
     dict(
         id="seed-l3-norm-penalty",
@@ -507,19 +582,25 @@ SPECS: list[dict[str, Any]] = [
         tags=["lp", "l3", "norm", "orthonormal"],
         data=orth(30, 5, 18, [3.0, -2.0, 1.0, 0.5, 0.0], 0.3),
         formulation=dict(loss="squared", penalty="lp", penalty_params={"p": 3}, form="penalized", lam=1.0),
-        expected=dict(fn=e_lpnorm_orth(1.0, 3.0), origin="semi-closed form: w_i = prox_{tau|.|^3}(z_i), tau p ||w||_p^(p-1) = lam"),
+        expected=dict(
+            fn=e_lpnorm_orth(1.0, 3.0), origin="semi-closed form: w_i = prox_{tau|.|^3}(z_i), tau p ||w||_p^(p-1) = lam"
+        ),
         tolerance={"coef": 1e-5},
     ),
     dict(
         id="seed-l3-norm-constrained",
         title="The L3-norm ball: a constrained problem on power cones",
-        source="Boyd & Vandenberghe, Convex Optimization (2004), Section 4.4.2 (norm-constrained problems as cone programs)",
+        source="Boyd & Vandenberghe, Convex Optimization (2004), Section 4.4.2 (norm-constrained problems "
+        "as cone programs)",
         statement="X orthonormal. Minimize 1/2||y - Xw||^2 subject to ||w||_3 <= 2.",
         tags=["lp", "l3", "constrained", "orthonormal"],
         data=orth(30, 5, 18, [3.0, -2.0, 1.0, 0.5, 0.0], 0.3),
         formulation=dict(loss="squared", penalty="lp", penalty_params={"p": 3}, form="constrained", t=2.0),
-        expected=dict(fn="lp3-ball", origin="closed form through the Lagrangian link: w = prox_{mu||.||_3}(z) with mu "
-                      "found by a scalar root find so that ||w||_3 = t (cvxreg.reference.prox_norm)"),
+        expected=dict(
+            fn="lp3-ball",
+            origin="closed form through the Lagrangian link: w = prox_{mu||.||_3}(z) with mu "
+            "found by a scalar root find so that ||w||_3 = t (cvxreg.reference.prox_norm)",
+        ),
         tolerance={"coef": 1e-5, "dual": 1e-4},
     ),
     dict(
@@ -531,8 +612,12 @@ SPECS: list[dict[str, Any]] = [
         tags=["lp", "non-convex"],
         data=orth(30, 5, 19, [3.0, -2.0, 1.0, 0.5, 0.0], 0.3),
         formulation=dict(loss="squared", penalty="lp", penalty_params={"p": 0.5}, form="penalized", lam=1.0),
-        expected=dict(outcome="rejected", error="DCPError", message_contains=["concave", "not a convex set", "p = 1"],
-                      origin="for p < 1 the Lp quasi-norm is concave and its ball is not convex"),
+        expected=dict(
+            outcome="rejected",
+            error="DCPError",
+            message_contains=["concave", "not a convex set", "p = 1"],
+            origin="for p < 1 the Lp quasi-norm is concave and its ball is not convex",
+        ),
     ),
     dict(
         id="sklearn-lasso-toy",
@@ -553,10 +638,19 @@ SPECS: list[dict[str, Any]] = [
         statement="X orthonormal, n = 40. ElasticNet(alpha = 0.02, l1_ratio = 0.5) in scikit-learn's scaling.",
         tags=["elastic-net", "sklearn", "orthonormal"],
         data=orth(40, 6, 20, [3.0, -2.0, 1.0, 0.5, 0.0, 0.0], 0.3),
-        formulation=dict(loss="squared", scale="mean", penalty="elastic_net", penalty_params={"l1_ratio": 0.5},
-                         form="penalized", lam=0.02),
-        expected=dict(fn=e_enet_orth(0.02 * 40, 0.5), origin="closed form: S(z, n alpha a) / (1 + n alpha (1 - a)) "
-                      "(cvxreg.reference.elastic_net_orthonormal with lam = n alpha)"),
+        formulation=dict(
+            loss="squared",
+            scale="mean",
+            penalty="elastic_net",
+            penalty_params={"l1_ratio": 0.5},
+            form="penalized",
+            lam=0.02,
+        ),
+        expected=dict(
+            fn=e_enet_orth(0.02 * 40, 0.5),
+            origin="closed form: S(z, n alpha a) / (1 + n alpha (1 - a)) "
+            "(cvxreg.reference.elastic_net_orthonormal with lam = n alpha)",
+        ),
     ),
     dict(
         id="lasso-intercept-centred",
@@ -565,9 +659,13 @@ SPECS: list[dict[str, Any]] = [
         statement="The columns of X are centred and orthonormal. Lasso (1/2 RSS + lam||w||_1, lam = 0.5) "
         "with an intercept. Give w and b.",
         tags=["lasso", "intercept", "orthonormal"],
-        data={"generate": {**orth(30, 5, 21, [2.0, -1.0, 0.5, 0.1, 0.0], 0.3, center=True)["generate"], "intercept": 3.0}},
+        data={
+            "generate": {**orth(30, 5, 21, [2.0, -1.0, 0.5, 0.1, 0.0], 0.3, center=True)["generate"], "intercept": 3.0}
+        },
         formulation=dict(loss="squared", penalty="l1", form="penalized", lam=0.5, fit_intercept=True),
-        expected=dict(fn=e_lasso_centered(0.5), origin="closed form: soft threshold on centred data, b = ybar - xbar'w"),
+        expected=dict(
+            fn=e_lasso_centered(0.5), origin="closed form: soft threshold on centred data, b = ybar - xbar'w"
+        ),
     ),
     dict(
         id="linf-penalty-orthonormal",
@@ -598,7 +696,9 @@ SPECS: list[dict[str, Any]] = [
         tags=["logistic", "ridge", "sklearn", "classification"],
         data=gauss(80, 4, 24, [1.5, -1.0, 0.5, 0.0], 0.8, response="labels"),
         formulation=dict(loss="logistic", penalty="squared_l2", form="penalized", lam=2.0, fit_intercept=True),
-        expected=dict(fn=e_logistic_sklearn(0.5), origin="scikit-learn LogisticRegression(C = 1/lam, lbfgs, tol 1e-14)"),
+        expected=dict(
+            fn=e_logistic_sklearn(0.5), origin="scikit-learn LogisticRegression(C = 1/lam, lbfgs, tol 1e-14)"
+        ),
     ),
     dict(
         id="quantile-regression-sklearn",
@@ -607,8 +707,15 @@ SPECS: list[dict[str, Any]] = [
         statement="Minimize (1/n) sum pinball_0.7(y_i - x_i'w - b) + alpha ||w||_1 with alpha = 0.05.",
         tags=["quantile", "lp", "sklearn"],
         data=gauss(60, 4, 25, [1.0, -1.0, 0.5, 0.0], 0.5, rounding=3),
-        formulation=dict(loss="quantile", loss_params={"tau": 0.7}, scale="mean", penalty="l1", form="penalized",
-                         lam=0.05, fit_intercept=True),
+        formulation=dict(
+            loss="quantile",
+            loss_params={"tau": 0.7},
+            scale="mean",
+            penalty="l1",
+            form="penalized",
+            lam=0.05,
+            fit_intercept=True,
+        ),
         expected=dict(fn=e_quantile_sklearn(0.7, 0.05), origin="scikit-learn QuantileRegressor (HiGHS LP)"),
         tolerance={"coef": 1e-6},
     ),
@@ -630,15 +737,19 @@ SPECS: list[dict[str, Any]] = [
         statement="Counts y. Minimize (1/n) sum (exp(x_i'w + b) - y_i (x_i'w + b)) + alpha/2 ||w||^2, alpha = 0.1.",
         tags=["poisson", "ridge", "glm", "benchmark"],
         data=gauss(150, 6, 28, [0.5, -0.3, 0.2, 0.0, 0.0, 0.1], 0.0, response="counts", intercept=0.5),
-        formulation=dict(loss="poisson", scale="mean", penalty="squared_l2", form="penalized", lam=0.1,
-                         fit_intercept=True),
-        expected=dict(fn=e_poisson_sklearn(0.1), origin="scikit-learn PoissonRegressor(alpha, newton-cholesky, tol 1e-14)"),
+        formulation=dict(
+            loss="poisson", scale="mean", penalty="squared_l2", form="penalized", lam=0.1, fit_intercept=True
+        ),
+        expected=dict(
+            fn=e_poisson_sklearn(0.1), origin="scikit-learn PoissonRegressor(alpha, newton-cholesky, tol 1e-14)"
+        ),
         tolerance={"coef": 1e-6},
     ),
     dict(
         id="benchmark-fused-lasso",
         title="Fused lasso (total variation) on a piecewise-constant signal",
-        source="Tibshirani, Saunders, Rosset, Zhu & Knight, Sparsity and smoothness via the fused lasso, JRSS-B 67 (2005)",
+        source="Tibshirani, Saunders, Rosset, Zhu & Knight, Sparsity and smoothness via the fused lasso, "
+        "JRSS-B 67 (2005)",
         statement="Coefficients are piecewise constant. Minimize 1/2||y - Xw||^2 + lam sum |w_{j+1} - w_j|, lam = 5.",
         tags=["fused-lasso", "total-variation", "benchmark"],
         data=gauss(100, 20, 26, [0.0] * 5 + [2.0] * 5 + [-1.0] * 5 + [0.0] * 5, 0.5, rounding=4),
@@ -655,8 +766,13 @@ def lp3_ball(X, y, t=2.0, p=3.0):
     z = X.T @ y
     if np.linalg.norm(z, p) <= t:
         return {"coef": z, "dual": 0.0}
-    mu = brentq(lambda m: np.linalg.norm(ref.prox_norm(z, m, p), p) - t, 1e-12, np.linalg.norm(z, p / (p - 1)),
-                xtol=1e-15, rtol=1e-15)
+    mu = brentq(
+        lambda m: np.linalg.norm(ref.prox_norm(z, m, p), p) - t,
+        1e-12,
+        np.linalg.norm(z, p / (p - 1)),
+        xtol=1e-15,
+        rtol=1e-15,
+    )
     return {"coef": ref.prox_norm(z, mu, p), "dual": mu}
 
 
@@ -675,8 +791,14 @@ def scipy_tv(X, y, lam=5.0):
         g = G @ v
         return 0.5 * v @ g, -D @ g
 
-    res = minimize(f, np.zeros(d - 1), jac=True, method="L-BFGS-B", bounds=[(-lam, lam)] * (d - 1),
-                   options={"ftol": 1e-16, "gtol": 1e-13, "maxiter": 100000, "maxcor": 50})
+    res = minimize(
+        f,
+        np.zeros(d - 1),
+        jac=True,
+        method="L-BFGS-B",
+        bounds=[(-lam, lam)] * (d - 1),
+        options={"ftol": 1e-16, "gtol": 1e-13, "maxiter": 100000, "maxcor": 50},
+    )
     return {"coef": G @ (c - D.T @ res.x)}
 
 
@@ -733,15 +855,28 @@ def main() -> None:
         if fn is not None:
             fn = SPECIAL[fn] if isinstance(fn, str) else fn
             found = fn(X, y)
-            expected = {**{k: (clean(np.atleast_1d(v)) if k == "coef" else float(v)) for k, v in found.items()},
-                        **expected}
+            expected = {
+                **{k: (clean(np.atleast_1d(v)) if k == "coef" else float(v)) for k, v in found.items()},
+                **expected,
+            }
         if expected.get("outcome", "solution") == "solution":
             problem = _problem(reader)
             coef = np.asarray(expected["coef"], dtype=float)
-            expected.setdefault("objective", problem.objective_value(X, y, coef, expected.get("intercept", 0.0),
-                                                                     sample_weight=s))
-        order = ["outcome", "coef", "intercept", "objective", "dual", "unique", "error", "message_contains",
-                 "origin", "note"]
+            expected.setdefault(
+                "objective", problem.objective_value(X, y, coef, expected.get("intercept", 0.0), sample_weight=s)
+            )
+        order = [
+            "outcome",
+            "coef",
+            "intercept",
+            "objective",
+            "dual",
+            "unique",
+            "error",
+            "message_contains",
+            "origin",
+            "note",
+        ]
         expected = {k: expected[k] for k in order if k in expected}
         lines = [
             f"# {spec['title']}",
