@@ -190,7 +190,9 @@ def e_svm_sklearn(lam: float):
     def run(X, y):
         from sklearn.svm import LinearSVC
 
-        est = LinearSVC(C=1 / lam, loss="hinge", dual=True, fit_intercept=False, tol=1e-12, max_iter=10**7).fit(X, y)
+        est = LinearSVC(
+            C=1 / lam, loss="hinge", dual=True, fit_intercept=False, tol=1e-12, max_iter=10**7, random_state=0
+        ).fit(X, y)
         return {"coef": est.coef_.ravel()}
 
     return run
