@@ -198,3 +198,13 @@ def test_cvxpy_quirks_are_pinned():
     assert (cp.pnorm(w, 0.5) >= 1).is_dcp()  # the trap direction: valid DCP, wrong meaning
     assert not (cp.pnorm(w, 0.5) <= 1).is_dcp()
     assert not cp.pnorm(w, 1 + 1e-9).is_convex()  # rational rounding to p = 1
+
+
+@pytest.mark.parametrize("form", [cr.Penalized(1.0), cr.Constrained(2.0)], ids=repr)
+def test_best_subset_l0_is_refused_with_reasons(form):
+    with pytest.raises(cr.DCPError) as info:
+        cr.Problem(cr.SquaredLoss(), cr.L0(), form)
+    msg = str(info.value)
+    for needle in ("L0()", "not convex", "NP-hard", "L1()"):
+        assert needle in msg
+    assert cr.L0().value(np.array([0.0, 2.0, -1.0])) == 2.0
