@@ -318,8 +318,8 @@ def box_orthonormal(
     """``min 1/2||z - w||^2 + lam R(w) s.t. lower <= w <= upper`` for a separable R.
 
     Coordinatewise a convex 1-D problem, so ``w = clip(prox(z), lower, upper)``. The bound
-    multipliers are the one-sided derivatives of ``1/2(w - z)^2 + lam r(w)`` at an active
-    bound (the smallest valid one where ``r`` has a kink there).
+    multipliers are the derivatives of ``1/2(w - z)^2 + lam r(w)`` at an active bound; NaN
+    where the bound is 0 and ``r`` has its L1 kink there (the multiplier is not unique).
     """
     z = np.asarray(z, dtype=float)
     d = len(z)
@@ -332,6 +332,13 @@ def box_orthonormal(
     # f'(w) from the side the bound pushes against: right derivative at lower, left at upper.
     lo_dual[at_lo] = np.maximum(w[at_lo] - z[at_lo] + lam * _separable_derivative(w, penalty, +1)[at_lo], 0)
     hi_dual[at_hi] = np.maximum(z[at_hi] - w[at_hi] - lam * _separable_derivative(w, penalty, -1)[at_hi], 0)
+    # A bound at 0 where the penalty has its kink (L1 part with factor > 0): every value between
+    # the one-sided derivatives is a valid multiplier, so none is "the" answer: NaN.
+    if isinstance(penalty, L1 | ElasticNet) or (isinstance(penalty, LpPower) and penalty.p == 1):
+        kinked = (w == 0) & (penalty._v(d) > 0)
+        if not isinstance(penalty, ElasticNet) or penalty.l1_ratio > 0:
+            lo_dual[kinked & (lo == 0)] = np.nan
+            hi_dual[kinked & (hi == 0)] = np.nan
     return w, lo_dual, hi_dual
 
 

@@ -355,3 +355,14 @@ def test_lambda_max_formulas():
     assert cr.lambda_max(cr.Problem(cr.SquaredLoss(), cr.SquaredL2(), cr.Penalized(1)), X, y) == np.inf
     with pytest.raises(cr.NotSupportedError, match="smooth losses"):
         cr.lambda_max(cr.Problem(cr.AbsoluteLoss(), cr.L1(), cr.Penalized(1)), X, y)
+
+
+def test_box_bound_at_the_l1_kink_has_no_unique_multiplier():
+    # w_j = 0 = lower bound with an L1 penalty: any multiplier in [0, -z_j - lam] works (z_j < -lam).
+    z = np.array([2.0, -3.0, 0.2])
+    w, dlo, _ = ref.box_orthonormal(z, 1.0, cr.L1(), 0.0, None)
+    assert np.allclose(w, [1.0, 0.0, 0.0])
+    assert np.isnan(dlo[1]) and np.isnan(dlo[2]) and dlo[0] == 0.0
+    # Away from the kink the multiplier is unique: w = lower = 0.5 > 0, dual = w - z + lam.
+    w, dlo, _ = ref.box_orthonormal(z, 1.0, cr.L1(), 0.5, None)
+    assert dlo[1] == pytest.approx(0.5 + 3.0 + 1.0) and dlo[2] == pytest.approx(0.5 - 0.2 + 1.0)
