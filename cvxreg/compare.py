@@ -9,6 +9,7 @@ hangs past ``timeout`` becomes a row with that status while the other rows are k
 from __future__ import annotations
 
 import csv
+import dataclasses
 import math
 import os
 import warnings
@@ -404,19 +405,23 @@ def _solver_task(
     return rows
 
 
-def _reference_task(case: Case) -> tuple[Result, str]:
+def _reference_task(case: Case) -> tuple[str, Result, str]:
     Xv, _ = check_X(case.X, "benchmark")
     yv = check_y(case.y, Xv.shape[0], "benchmark")
     s = check_sample_weight(case.sample_weight, Xv.shape[0], "benchmark")
     ref, kind = _reference(case.problem, Xv, yv, s, None)
-    return _strip(ref), kind
+    return case.name, dataclasses.replace(ref, _context=None), kind  # no problem and data: cheap to send
 
 
-def _strip(res: Result) -> Result:
-    """A Result without its problem and data, cheap to send between processes."""
-    import dataclasses
-
-    return dataclasses.replace(res, _context=None)
+def _progress(total: int, progress: bool | None) -> Any:
+    """A tqdm bar (None when tqdm is missing or the bar is off); by default only on a terminal."""
+    if progress is False:
+        return None
+    try:
+        from tqdm.auto import tqdm
+    except ImportError:
+        return None
+    return tqdm(total=total, desc="cvxreg benchmark", unit="solve", disable=None if progress is None else False)
 
 
 def _run_parallel(fn: Any, args: list[tuple], n_jobs: int, backend: str, client: Any = None) -> Iterable[Any]:
@@ -432,8 +437,10 @@ def _run_parallel(fn: Any, args: list[tuple], n_jobs: int, backend: str, client:
         for fut in as_completed(futures):
             yield fut.result()
         return
-    from joblib import Parallel, delayed
-
+    try:
+        from joblib import Parallel, delayed
+    except ImportError:
+        raise NotSupportedError("n_jobs > 1 needs joblib: pip install 'cvxreg-lab[distributed]'") from None
     yield from Parallel(n_jobs=n_jobs, backend=backend, return_as="generator_unordered")(delayed(fn)(*a) for a in args)
 
 
@@ -476,7 +483,12 @@ def benchmark(
     ]
     own_cluster = None
     if backend == "dask" and client is None:
-        from distributed import Client, LocalCluster
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise NotSupportedError(
+                "backend='dask' needs dask.distributed: pip install 'cvxreg-lab[distributed]'"
+            ) from None
 
         try:
             from distributed import get_client
@@ -490,27 +502,24 @@ def benchmark(
             client = Client(own_cluster)
     rows: list[dict[str, Any]] = []
     try:
-        need_ref = sorted({case.name for case, _, _ in pending})
         by_name = {c.name: c for c in cases}
-        refs: dict[str, tuple[Result, str]] = {}
-        ref_args = [(by_name[n],) for n in need_ref]
-        for n, found in zip(need_ref, _run_parallel(_reference_task, ref_args, 1, "sequential"), strict=True):
-            refs[n] = found
+        need_ref = [(by_name[name],) for name in sorted({case.name for case, _, _ in pending})]
+        refs = {
+            name: (ref, kind) for name, ref, kind in _run_parallel(_reference_task, need_ref, n_jobs, backend, client)
+        }
         args = [
             (case, solver, setting, timeout, *refs[case.name], drop_unsupported) for case, solver, setting in pending
         ]
-        from tqdm.auto import tqdm
-
-        bar = tqdm(
-            total=len(args), desc="cvxreg benchmark", unit="solve", disable=None if progress is None else not progress
-        )
+        bar = _progress(len(args), progress)
         for batch in _run_parallel(_solver_task, args, n_jobs, backend, client):
             for row in batch:
                 rows.append(row)
                 if out is not None:
                     _append(out, row)
-            bar.update(1)
-        bar.close()
+            if bar is not None:
+                bar.update(1)
+        if bar is not None:
+            bar.close()
     finally:
         if own_cluster is not None:
             client.close()
@@ -525,7 +534,7 @@ def benchmark(
 # The built-in benchmark set
 # --------------------------------------------------------------------------------------------
 def builtin_cases(seed: int = 0) -> list[Case]:
-    """Sixteen seeded problems covering every penalty and both forms, with every loss.
+    """Eighteen seeded problems covering every penalty and both forms, with every loss.
 
     Orthonormal designs where a closed form exists (so the reference is exact), Gaussian
     designs elsewhere (reference: the most accurate tight solve).
