@@ -82,6 +82,33 @@ class Loss:
         total = cp.sum(terms) if sample_weight is None else sample_weight @ terms
         return total / self.weight_total(len(y), sample_weight)
 
+    def model(
+        self,
+        X: Any,
+        y: np.ndarray,
+        w: cp.Expression,
+        b: cp.Expression | float = 0.0,
+        sample_weight: np.ndarray | None = None,
+    ) -> tuple[cp.Expression, list[cp.Constraint]]:
+        """``(objective term, constraints)`` that ``Problem`` builds: ``expr`` and no constraints,
+        except for piecewise-linear losses, which use an explicit epigraph (see ``_epigraph``)."""
+        pieces = self._epigraph_pieces(X @ w + b, y)
+        if pieces is None:
+            return self.expr(X, y, w, b, sample_weight), []
+        # sum_i s_i max_k piece_k,i  as  sum_i s_i t_i  with  t >= every piece.
+        t = cp.Variable(len(y), name="loss_epigraph")
+        total = cp.sum(t) if sample_weight is None else sample_weight @ t
+        return total / self.weight_total(len(y), sample_weight), [t >= piece for piece in pieces]
+
+    def _epigraph_pieces(self, eta: cp.Expression, y: np.ndarray) -> list[cp.Expression] | None:
+        """The affine pieces whose maximum is the per-sample term (piecewise-linear losses).
+
+        Written out with an explicit epigraph variable because CVXPY 1.9.3 hands the epigraph
+        of ``pos``/``abs`` to some QP solvers (HiGHS, PIQP, ProxQP, DAQP) in a form they solve
+        wrongly while reporting "optimal" (found by this project's solver report).
+        """
+        return None
+
     def value(
         self,
         X: Any,
@@ -154,6 +181,9 @@ class AbsoluteLoss(Loss):
     def _terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
         return cp.abs(y - eta)
 
+    def _epigraph_pieces(self, eta: cp.Expression, y: np.ndarray) -> list[cp.Expression]:
+        return [y - eta, eta - y]
+
     def _terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.abs(y - eta)
 
@@ -211,6 +241,10 @@ class QuantileLoss(Loss):
         r = y - eta
         return self.tau * cp.pos(r) + (1 - self.tau) * cp.neg(r)
 
+    def _epigraph_pieces(self, eta: cp.Expression, y: np.ndarray) -> list[cp.Expression]:
+        r = y - eta
+        return [self.tau * r, (self.tau - 1) * r]
+
     def _terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
         r = y - eta
         return self.tau * np.maximum(r, 0) + (1 - self.tau) * np.maximum(-r, 0)
@@ -263,6 +297,9 @@ class HingeLoss(Loss):
 
     def _terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
         return cp.pos(1 - cp.multiply(y, eta))
+
+    def _epigraph_pieces(self, eta: cp.Expression, y: np.ndarray) -> list[cp.Expression]:
+        return [cp.Constant(np.zeros(len(y))), 1 - cp.multiply(y, eta)]
 
     def _terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.maximum(0.0, 1 - y * eta)

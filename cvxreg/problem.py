@@ -153,8 +153,7 @@ class Problem:
         param = cp.Parameter(nonneg=True, name=self.form.param_name, value=self.form.value)
         pen = self._gate(w)
         assert pen is not None
-        fit = self.loss.expr(Xv, yv, w, 0.0 if b is None else b, s)
-        constraints: list[cp.Constraint] = []
+        fit, constraints = self.loss.model(Xv, yv, w, 0.0 if b is None else b, s)
         pen_con = None
         if isinstance(self.form, Constrained):
             pen_con = pen <= param
