@@ -60,7 +60,20 @@ def _cases(paths: Sequence[str]) -> list[Any]:
         ex = load(f)
         if ex.problem is None:  # a refused (non-convex) problem has nothing to compare
             continue
-        cases.append(Case(ex.id, ex.problem, ex.X, ex.y, ex.sample_weight, description=ex.title, source=ex.source))
+        known = ex.expected_result()  # the file's answer, from an independent source, is the truth
+        cases.append(
+            Case(
+                ex.id,
+                ex.problem,
+                ex.X,
+                ex.y,
+                ex.sample_weight,
+                description=ex.title,
+                source=ex.source,
+                reference=known,
+                reference_label="problem file",
+            )
+        )
     return cases
 
 
@@ -119,6 +132,8 @@ def _compare(args: argparse.Namespace) -> int:
         settings=args.settings,
         timeout=args.timeout,
         name=ex.id,
+        reference=ex.expected_result(),  # the file's answer, from an independent source
+        reference_label="problem file",
     )
     with pd.option_context("display.width", 200, "display.max_columns", 30, "display.max_colwidth", 40):
         print(f"{ex.id}: {ex.title}\n{ex.problem!r}")

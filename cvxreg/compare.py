@@ -137,11 +137,13 @@ def _default_solvers() -> list[str]:
     return [s for s in installed_solvers() if s not in _SKIP_BY_DEFAULT]
 
 
-def _reference(problem: Problem, X: Any, y: Any, s: np.ndarray | None, given: Result | None) -> tuple[Result, str]:
+def _reference(
+    problem: Problem, X: Any, y: Any, s: np.ndarray | None, given: Result | None, label: str = "given"
+) -> tuple[Result, str]:
     if given is not None:
         if not isinstance(given, Result) or not given.ok:
             raise invalid("reference", "compare_solvers", "None or a Result with a solution", given)
-        return given, "given"
+        return given, label
     closed = problem.reference(X, y, sample_weight=s)
     if closed is not None:
         return closed, "closed_form"
@@ -260,6 +262,7 @@ def compare_solvers(
     solvers: Sequence[Any] | None = None,
     settings: str | Sequence[str] = "default",
     reference: Result | None = None,
+    reference_label: str = "given",
     timeout: float = 120.0,
     sample_weight: Any = None,
     name: str = "problem",
@@ -272,8 +275,9 @@ def compare_solvers(
     the objective (NumPy twin) at the solver's coefficients; ``coef_error`` the max abs error
     of coefficients and intercept; ``dual_error`` that of the constraint and bound
     multipliers; ``kkt_residual`` the certificate's stationarity residual; ``support_match``
-    whether the sparsity pattern equals the reference's. The reference is the closed form when
-    one applies, else the most accurate tight solve (``reference`` column says which).
+    whether the sparsity pattern equals the reference's. The reference is ``reference`` when
+    given (labelled ``reference_label``), else the closed form when one applies, else the most
+    accurate tight solve; the ``reference`` column says which.
 
     ``solvers=None`` means every installed solver that accepts the problem (those that refuse
     it are left out); named solvers always get a row: "not_installed", "unsupported",
@@ -292,7 +296,7 @@ def compare_solvers(
     todo = list(_default_solvers() if solvers is None else solvers)
     if isinstance(solvers, str):
         raise invalid("solvers", "compare_solvers", "None or a list of solver names", solvers)
-    ref, ref_kind = _reference(problem, Xv, yv, s, reference)
+    ref, ref_kind = _reference(problem, Xv, yv, s, reference, reference_label)
     done = set(skip)
     rows = []
     for solver in todo:
@@ -342,6 +346,10 @@ class Case:
     description: str = ""
     source: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+    #: A known answer (e.g. a problem file's expected answer) to measure errors against; when
+    #: None the reference is the closed form, else the most accurate tight solve.
+    reference: Result | None = None
+    reference_label: str = "given"
 
 
 def _as_cases(problems: Any) -> list[Case]:
@@ -409,6 +417,8 @@ def _reference_task(case: Case) -> tuple[str, Result, str]:
     Xv, _ = check_X(case.X, "benchmark")
     yv = check_y(case.y, Xv.shape[0], "benchmark")
     s = check_sample_weight(case.sample_weight, Xv.shape[0], "benchmark")
+    if case.reference is not None:
+        return case.name, dataclasses.replace(case.reference, _context=None), case.reference_label
     ref, kind = _reference(case.problem, Xv, yv, s, None)
     return case.name, dataclasses.replace(ref, _context=None), kind  # no problem and data: cheap to send
 

@@ -368,6 +368,15 @@ class Exercise:
             solve_opts = {"solver": name, **(solver_options(name, "tight") if name else {})}
         return self.problem.solve(self.X, self.y, sample_weight=self.sample_weight, **solve_opts)
 
+    def expected_result(self) -> Result | None:
+        """The expected answer as a ``Result`` (None for refused or non-unique problems)."""
+        e = self.expected
+        if self.problem is None or not e.unique or e.coef is None:
+            return None
+        b = e.intercept if e.intercept is not None else 0.0
+        objective = self.problem.objective_value(self.X, self.y, e.coef, b, sample_weight=self.sample_weight)
+        return Result(coef=e.coef, intercept=b, objective=objective, status="optimal", solver="expected", dual=e.dual)
+
     def check(self, answer: Any) -> Any:
         """Grade ``answer`` (a dict, a ``Result`` or a coefficient array); see ``cvxreg.grading``."""
         from cvxreg.grading import grade

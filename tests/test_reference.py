@@ -178,6 +178,8 @@ def test_l2_and_linf_balls():
     z = Q.T @ y
     w, mu = ref.l2_ball_orthonormal(z, 1.0)
     assert mu == pytest.approx(np.linalg.norm(z) - 1.0)
+    # KKT by hand for ||w|| <= 1: w - z + mu w / ||w|| = 0, ||w|| = 1.
+    assert np.linalg.norm(w) == pytest.approx(1.0) and np.allclose(w - z + mu * w, 0.0, atol=1e-14)
     solved = cr.Problem(cr.SquaredLoss(), cr.L2(), cr.Constrained(1.0)).solve(Q, y, **TIGHT)
     assert np.allclose(w, solved.coef, atol=CONE_TOL) and solved.dual == pytest.approx(mu, rel=CONE_TOL)
     w, mu = ref.linf_ball_orthonormal(z, 0.8)
@@ -366,3 +368,16 @@ def test_box_bound_at_the_l1_kink_has_no_unique_multiplier():
     # Away from the kink the multiplier is unique: w = lower = 0.5 > 0, dual = w - z + lam.
     w, dlo, _ = ref.box_orthonormal(z, 1.0, cr.L1(), 0.5, None)
     assert dlo[1] == pytest.approx(0.5 + 3.0 + 1.0) and dlo[2] == pytest.approx(0.5 - 0.2 + 1.0)
+
+
+def test_ridge_reference_with_intercept_and_weights_matches_sklearn_and_cvxpy():
+    lm = pytest.importorskip("sklearn.linear_model")
+    X, y = regression_data(n=30, d=4, seed=41)
+    y = y + 5.0
+    s = np.linspace(0.5, 1.5, 30)
+    prob = cr.Problem(cr.SquaredLoss(), cr.SquaredL2(), cr.Penalized(2.0), fit_intercept=True)
+    r = prob.reference(X, y, sample_weight=s)
+    est = lm.Ridge(alpha=2.0, fit_intercept=True, solver="svd").fit(X, y, sample_weight=s)
+    assert np.allclose(r.coef, est.coef_, atol=1e-10) and r.intercept == pytest.approx(est.intercept_, abs=1e-10)
+    solved = prob.solve(X, y, sample_weight=s, **TIGHT)
+    assert np.allclose(r.coef, solved.coef, atol=QP_TOL) and r.intercept == pytest.approx(solved.intercept, abs=QP_TOL)
