@@ -240,10 +240,13 @@ class Problem:
         except Exception as exc:  # a solver's own failure is a status, not a crash of the caller
             message = f"{type(exc).__name__}: {exc}"
             return self._failed(built, label, "solver_error", message, time.perf_counter() - start)
+        wall = time.perf_counter() - start
         stats = prob.solver_stats
         used = stats.solver_name if stats is not None else label
         setup = float(getattr(prob, "compilation_time", None) or math.nan)
-        solve_time = float(stats.solve_time) if stats is not None and stats.solve_time is not None else math.nan
+        solve_time = float(stats.solve_time) if stats is not None and stats.solve_time else math.nan
+        if not solve_time > 0:  # some solvers report no time (or 0): fall back to wall clock minus compile
+            solve_time = max(wall - (setup if math.isfinite(setup) else 0.0), 0.0)
         iters = int(stats.num_iters) if stats is not None and stats.num_iters is not None else None
         w = built.w.value
         if w is None:

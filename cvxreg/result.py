@@ -48,6 +48,11 @@ class Result:
     lower_dual, upper_dual : ndarray or None
         Multipliers (>= 0) of the bounds ``w >= lower`` and ``w <= upper``, zero where a
         coordinate has no finite bound; None without bounds.
+    setup_time, solve_time : float
+        CVXPY's compilation time, and the solver's own reported time (wall clock minus
+        compilation when the solver reports none).
+    iterations : int or None
+        The solver's iteration count when it reports one.
     """
 
     coef: np.ndarray
