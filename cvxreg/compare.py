@@ -113,7 +113,7 @@ def most_accurate_solve(problem: Problem, X: Any, y: Any, *, sample_weight: Any 
         if not res.ok:
             continue
         worst = res.certificate.worst
-        if not math.isfinite(worst):  # e.g. a custom penalty: no subdifferential, no certificate
+        if not math.isfinite(worst):  # a certificate that could not be computed ranks last
             worst = math.inf
         if best is None or worst < best[0]:
             best = (worst, res)
