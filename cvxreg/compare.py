@@ -24,7 +24,7 @@ from cvxpy.reductions.solvers.solver import Solver
 from cvxreg._isolate import run_isolated
 from cvxreg._validation import check_choice, check_real, check_sample_weight, check_X, check_y, invalid
 from cvxreg.errors import CvxregError, NotSupportedError
-from cvxreg.forms import Constrained
+from cvxreg.forms import Constrained, Penalized
 from cvxreg.problem import Problem, installed_solvers
 from cvxreg.result import Result
 
@@ -151,12 +151,24 @@ def _reference(
     return best, f"tight {best.solver}" if best.ok else "none"
 
 
-def _payload(problem: Problem, X: Any, y: Any, s: Any, solver: Any, opts: dict[str, Any]) -> dict[str, Any]:
-    """Solve in the child process; return plain data (picklable, no CVXPY objects)."""
+def _payload(
+    problem: Problem, X: Any, y: Any, s: Any, solver: Any, opts: dict[str, Any], twin_t: float | None = None
+) -> dict[str, Any]:
+    """Solve in the child process; return plain data (picklable, no CVXPY objects).
+
+    With ``twin_t`` (penalized problems) the same solver also solves the constrained twin at
+    ``t = R(w_ref)``, whose multiplier must equal lam: that is how a penalized problem tests
+    a solver's duals.
+    """
+    twin_dual = None
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = problem.solve(X, y, sample_weight=s, solver=solver, **opts)
+        if twin_t is not None and res.ok:
+            twin = problem.with_form(Constrained(twin_t)).solve(X, y, sample_weight=s, solver=solver, **opts)
+            twin_dual = twin.dual if twin.ok else None
     return {
+        "twin_dual": twin_dual,
         "coef": np.asarray(res.coef),
         "intercept": res.intercept,
         "status": res.status,
@@ -233,6 +245,8 @@ def _row(
         errors = []
         if isinstance(problem.form, Constrained) and ref.dual is not None and res.dual is not None:
             errors.append(abs(res.dual - ref.dual))
+        if p.get("twin_dual") is not None:  # round trip: the constrained twin's multiplier vs lam
+            errors.append(abs(p["twin_dual"] - problem.form.value))
         for mine, theirs in ((res.lower_dual, ref.lower_dual), (res.upper_dual, ref.upper_dual)):
             if mine is not None and theirs is not None:
                 unique = np.isfinite(theirs)  # NaN marks a multiplier that is not unique
@@ -268,14 +282,17 @@ def compare_solvers(
     name: str = "problem",
     isolate: bool = True,
     skip: Iterable[tuple[str, str]] = (),
+    round_trip: bool = True,
 ) -> pd.DataFrame:
     """Solve ``problem`` with each solver under each settings; one row per solver x settings.
 
     Columns (``COLUMNS``): ``objective_gap`` is ``|f - f_ref| / max(1, |f_ref|)`` with ``f``
     the objective (NumPy twin) at the solver's coefficients; ``coef_error`` the max abs error
     of coefficients and intercept; ``dual_error`` that of the constraint and bound
-    multipliers; ``kkt_residual`` the certificate's stationarity residual; ``support_match``
-    whether the sparsity pattern equals the reference's. The reference is ``reference`` when
+    multipliers (for a penalized problem, with ``round_trip=True``, the multiplier the same
+    solver finds for the constrained twin at ``t = R(w_ref)`` against lam); ``kkt_residual``
+    the certificate's stationarity residual; ``support_match`` whether the sparsity pattern
+    equals the reference's. The reference is ``reference`` when
     given (labelled ``reference_label``), else the closed form when one applies, else the most
     accurate tight solve; the ``reference`` column says which.
 
@@ -297,6 +314,12 @@ def compare_solvers(
     if isinstance(solvers, str):
         raise invalid("solvers", "compare_solvers", "None or a list of solver names", solvers)
     ref, ref_kind = _reference(problem, Xv, yv, s, reference, reference_label)
+    twin_t = None
+    if round_trip and isinstance(problem.form, Penalized) and problem.form.value > 0 and ref.ok:
+        try:
+            twin_t = float(problem.penalty.value(ref.coef))
+        except CvxregError:
+            twin_t = None
     done = set(skip)
     rows = []
     for solver in todo:
@@ -314,7 +337,7 @@ def compare_solvers(
                 arg = label if not isinstance(solver, Solver) else solver
 
                 def job(arg: Any = arg, opts: dict[str, Any] = opts) -> dict[str, Any]:
-                    return _payload(problem, Xv, yv, s, arg, opts)
+                    return _payload(problem, Xv, yv, s, arg, opts, twin_t)
 
                 outcome = run_isolated(job, timeout) if isolate else _in_process(job)
             row = _row(name, label, setting, outcome, problem, Xv, yv, s, ref, ref_kind)

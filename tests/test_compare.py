@@ -201,3 +201,17 @@ def test_regression_data_frame_has_no_exceptions_for_bad_solver_options():
         del cr.compare.SETTINGS["broken"]
     status = dict(zip(frame["solver"], frame["status"], strict=True))
     assert status == {"CLARABEL": "invalid_options", "SCS": "optimal"}
+
+
+def test_penalized_dual_error_is_the_round_trip_multiplier_against_lam():
+    prob, Q, y = lasso_case()
+    frame = compare_solvers(prob, Q, y, solvers=["CLARABEL", "SCS"], settings="tight")
+    assert (frame["dual_error"] < 1e-6).all()
+    # By hand: the constrained twin at t = ||w*||_1 (closed form w*) has multiplier lam = 0.3.
+    t = np.sum(np.abs(cr.reference.lasso_orthonormal(Q.T @ y, 0.3)))
+    twin = prob.with_form(cr.Constrained(t)).solve(
+        Q, y, solver="CLARABEL", **cr.compare.solver_options("CLARABEL", "tight")
+    )
+    assert frame.iloc[0]["dual_error"] == pytest.approx(abs(twin.dual - 0.3), abs=1e-9)
+    plain = compare_solvers(prob, Q, y, solvers=["CLARABEL"], round_trip=False)
+    assert np.isnan(plain.iloc[0]["dual_error"])
