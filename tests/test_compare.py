@@ -136,7 +136,7 @@ def test_benchmark_rows_are_written_as_they_finish(tmp_path):
     # the cases finished before are already on disk.
     out = tmp_path / "rows.csv"
     cases = small_cases()
-    frame = benchmark(cases, ["CLARABEL", HangingSolver()], settings="default", out=out, timeout=1.0)
+    frame = benchmark(cases, ["CLARABEL", HangingSolver()], settings="default", out=out, timeout=2.5)
     on_disk = pd.read_csv(out)
     assert len(on_disk) == len(frame) == 8
     assert set(on_disk.loc[on_disk["solver"] == "HANGS", "status"]) == {"timeout"}
