@@ -21,7 +21,7 @@ from scipy.optimize import brentq, minimize_scalar
 from cvxreg._validation import check_sample_weight, check_X, check_y
 from cvxreg.errors import NotSupportedError
 from cvxreg.forms import Constrained, Penalized
-from cvxreg.losses import HuberLoss, LogisticLoss, PoissonLoss, SquaredLoss
+from cvxreg.losses import HingeLoss, HuberLoss, LogisticLoss, PoissonLoss, SquaredLoss
 from cvxreg.penalties import (
     L1,
     CustomPenalty,
@@ -521,7 +521,9 @@ def lambda_max(problem: Problem, X: Any, y: Any, *, sample_weight: Any = None) -
     ``lam_max = R*(-grad)``, the dual norm (``Penalty.dual_norm``) of the loss gradient at
     ``w = 0`` after fitting what is not penalized: the intercept (so, for squared loss,
     ``R*(X_c^T y_c)`` on centred data) and coefficients with penalty factor 0.
-    Squared loss: any penalty. Logistic, Poisson and Huber: without zero factors.
+    Squared loss: any penalty. Logistic, Poisson and Huber: without zero factors. Absolute,
+    quantile and hinge losses (nonsmooth): the smallest dual norm over the loss subgradient at
+    ``w = 0``, found by a small convex solve.
     ``inf`` means no finite lam gives zero (ridge); TotalVariation's limit is a constant w.
     """
     Xv, _ = check_X(X, "lambda_max")
@@ -553,11 +555,72 @@ def lambda_max(problem: Problem, X: Any, y: Any, *, sample_weight: Any = None) -
         eta = np.full(n, b0)
         g, _ = loss.derivative(eta, yv)
         neg_grad = -c * sw * g
+    elif loss.piecewise_linear or isinstance(loss, HingeLoss):
+        if np.any(free):
+            raise NotSupportedError(
+                f"lambda_max with zero penalty factors is available for SquaredLoss only, not {loss!r}."
+            )
+        return _lambda_max_piecewise(problem, Xd, yv, sw, c)
     else:
-        raise NotSupportedError(f"lambda_max is available for smooth losses, not {loss!r}.")
+        raise NotSupportedError(f"lambda_max is not available for {loss!r}.")
     z = Xd.T @ neg_grad
     z[free] = 0.0
     return float(pen.dual_norm(z))
+
+
+def _dual_norm_expr(pen: Penalty, z: cp.Expression) -> tuple[cp.Expression, list[cp.Constraint]]:
+    """``pen.dual_norm`` as a CVXPY expression (plus constraints), for the minimization over
+    the loss subgradient that lam_max needs with a nonsmooth loss."""
+    d = z.shape[0]
+    v = pen._v(d)
+    if isinstance(pen, L1 | ElasticNet) or (isinstance(pen, LpPower) and pen.p == 1):
+        a = pen.l1_ratio if isinstance(pen, ElasticNet) else 1.0
+        if a == 0:
+            return cp.Constant(0.0), [z == 0]  # ridge-like: finite only when z = 0
+        keep = v > 0
+        return cp.norm_inf(cp.multiply(1 / v[keep], z[np.flatnonzero(keep)])) / a, []
+    if isinstance(pen, SquaredL2 | LpPower):
+        return cp.Constant(0.0), [z == 0]
+    if isinstance(pen, Lp):
+        p = pen.p_eff
+        q = math.inf if p == 1 else (1.0 if math.isinf(p) else p / (p - 1))
+        return cp.norm(z, q), []
+    if isinstance(pen, GroupLasso):
+        parts = [cp.norm2(z[list(g)]) / c for g, c in zip(pen.groups, pen.weights, strict=True) if c > 0]
+        return cp.max(cp.hstack(parts)), []
+    if isinstance(pen, TotalVariation):
+        if d < 2:
+            return cp.Constant(0.0), [cp.sum(z) == 0]
+        return cp.norm_inf(cp.cumsum(z)[: d - 1]), [cp.sum(z) == 0]
+    raise NotSupportedError(f"lambda_max needs a dual norm, which {pen!r} does not have.")
+
+
+def _lambda_max_piecewise(problem: Problem, X: np.ndarray, y: np.ndarray, sw: np.ndarray, c: float) -> float:
+    """lam_max for a piecewise-linear loss: ``min R*(-c X^T (s * G))`` over the loss subgradient
+    ``G`` at ``w = 0`` (and ``sum(s * G) = 0`` with an intercept), a small convex problem.
+
+    The intercept ``b0`` minimizes ``L(0, b)``, piecewise linear in ``b``: its minimum is at
+    a kink (``b = y_i`` for absolute and quantile losses, ``b = +-1`` for the hinge).
+    """
+    loss, n, d = problem.loss, X.shape[0], X.shape[1]
+    b0 = 0.0
+    if problem.fit_intercept:
+        kinks = np.unique(y) if not isinstance(loss, HingeLoss) else np.array([-1.0, 1.0])
+        values = [loss.value(X, y, np.zeros(d), b, sw) for b in kinks]
+        b0 = float(kinks[int(np.argmin(values))])
+    lo, hi = loss.derivative(np.full(n, b0), y, tol=1e-12 * max(1.0, float(np.max(np.abs(y)))))
+    G = cp.Variable(n)
+    dn, cons = _dual_norm_expr(problem.penalty, -c * (X.T @ cp.multiply(sw, G)))
+    cons += [G >= lo, G <= hi]
+    if problem.fit_intercept:
+        cons.append(sw @ G == 0)
+    prob = cp.Problem(cp.Minimize(dn), cons)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        prob.solve(solver="CLARABEL", tol_gap_abs=1e-12, tol_gap_rel=1e-12, tol_feas=1e-12)
+    if prob.status in ("infeasible", "infeasible_inaccurate"):
+        return math.inf
+    return float(prob.value)
 
 
 # --------------------------------------------------------------------------------------------
@@ -837,8 +900,6 @@ def _conjugate_sum(loss: Any, rho: np.ndarray, y: np.ndarray, sw: np.ndarray) ->
         ent = np.where(sig > 0, sig * np.log(np.where(sig > 0, sig, 1)), 0.0)
         ent += np.where(sig < 1, (1 - sig) * np.log(np.where(sig < 1, 1 - sig, 1)), 0.0)
         return float(sw @ ent)
-    from cvxreg.losses import HingeLoss
-
     if isinstance(loss, HingeLoss):
         sig = np.clip(-rho * y, 0.0, 1.0)
         return float(-(sw @ sig))

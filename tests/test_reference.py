@@ -311,6 +311,12 @@ LAMBDA_MAX_CASES = [
     (cr.LogisticLoss(), cr.L2(), False),
     (cr.PoissonLoss(), cr.L1(), True),
     (cr.HuberLoss(0.5), cr.L1(), True),
+    (cr.AbsoluteLoss(), cr.L1(), True),
+    (cr.AbsoluteLoss(), cr.GroupLasso([[0, 1], [2, 3, 4]]), False),
+    (cr.QuantileLoss(0.3), cr.L2(), False),
+    (cr.QuantileLoss(0.7, scale="mean"), cr.L1(), True),
+    (cr.HingeLoss(), cr.L1(), True),
+    (cr.HingeLoss(), cr.Linf(), False),
 ]
 
 
@@ -355,8 +361,11 @@ def test_lambda_max_formulas():
         4 * np.max(np.abs(z))
     )
     assert cr.lambda_max(cr.Problem(cr.SquaredLoss(), cr.SquaredL2(), cr.Penalized(1)), X, y) == np.inf
-    with pytest.raises(cr.NotSupportedError, match="smooth losses"):
-        cr.lambda_max(cr.Problem(cr.AbsoluteLoss(), cr.L1(), cr.Penalized(1)), X, y)
+    with pytest.raises(cr.NotSupportedError, match="zero penalty factors"):
+        cr.lambda_max(cr.Problem(cr.AbsoluteLoss(), cr.L1(factors=[0, 1, 1, 1, 1]), cr.Penalized(1)), X, y)
+    # Least absolute deviations without intercept: G = sign(-y), lam_max = ||X^T sign(y)||_inf.
+    lad = cr.lambda_max(cr.Problem(cr.AbsoluteLoss(), cr.L1(), cr.Penalized(1)), X, y)
+    assert lad == pytest.approx(np.max(np.abs(X.T @ np.sign(y))), rel=1e-8)
 
 
 def test_box_bound_at_the_l1_kink_has_no_unique_multiplier():
