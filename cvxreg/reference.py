@@ -60,6 +60,7 @@ __all__ = [
     "ridge",
     "ridge_constrained",
     "soft_threshold",
+    "weighted_l1_ball_orthonormal",
 ]
 
 
@@ -297,6 +298,28 @@ def l1_ball_orthonormal(z: Any, t: float) -> tuple[np.ndarray, float]:
     return project_l1_ball(z, t)
 
 
+def weighted_l1_ball_orthonormal(z: Any, t: float, factors: Any) -> tuple[np.ndarray, float]:
+    """``min 1/2||z - w||^2 s.t. sum_j v_j |w_j| <= t``: ``w_j = S(z_j, theta v_j)``, multiplier ``theta``.
+
+    ``theta`` is the root of ``sum_j v_j max(|z_j| - theta v_j, 0) = t`` (piecewise linear and
+    decreasing); coordinates with ``v_j = 0`` are free (``w_j = z_j``).
+    """
+    z, v = np.asarray(z, dtype=float), np.asarray(factors, dtype=float)
+    used = float(np.sum(v * np.abs(z)))
+    if used <= t:
+        return z.copy(), 0.0
+    if t <= 0:
+        keep = v > 0
+        return np.where(keep, 0.0, z), float(np.max(np.abs(z[keep]) / v[keep]))
+
+    def excess(theta: float) -> float:
+        return float(np.sum(v * np.maximum(np.abs(z) - theta * v, 0.0))) - t
+
+    top = float(np.max(np.abs(z)[v > 0] / v[v > 0]))
+    theta = brentq(excess, 0.0, top, xtol=1e-15, rtol=4 * np.finfo(float).eps)
+    return soft_threshold(z, theta * v), theta
+
+
 def l2_ball_orthonormal(z: Any, r: float) -> tuple[np.ndarray, float]:
     """``w = z min(1, r/||z||)``; the multiplier of ``||w||_2 <= r`` is ``max(0, ||z|| - r)``."""
     z = np.asarray(z, dtype=float)
@@ -444,6 +467,9 @@ def _closed_form(
         return None
     if (isinstance(pen, Lp) and pen.p_eff == 1) or (type(pen) is L1 and no_factors):
         w, mu = l1_ball_orthonormal(z, t)
+        return w, mu * c, None
+    if type(pen) is L1:
+        w, mu = weighted_l1_ball_orthonormal(z, t, pen.factors)
         return w, mu * c, None
     if isinstance(pen, Lp) and math.isinf(pen.p_eff):
         w, mu = linf_ball_orthonormal(z, t)

@@ -173,6 +173,19 @@ def test_l1_ball_and_its_multiplier():
     assert ref.l1_ball_orthonormal(z, 100.0)[1] == 0.0  # inactive
 
 
+def test_weighted_l1_ball():
+    Q, y = orthonormal(seed=9)
+    z = Q.T @ y
+    v = np.array([0.0, 1.0, 2.0, 0.5, 1.0])
+    w, theta = ref.weighted_l1_ball_orthonormal(z, 1.0, v)
+    assert np.sum(v * np.abs(w)) == pytest.approx(1.0, rel=1e-12) and w[0] == z[0]  # v_0 = 0: free
+    assert np.allclose(ref.weighted_l1_ball_orthonormal(z, 1.0, np.ones(5))[0], ref.project_l1_ball(z, 1.0)[0])
+    solved = cr.Problem(cr.SquaredLoss(), cr.L1(factors=v), cr.Constrained(1.0)).solve(Q, y, **TIGHT)
+    assert np.allclose(w, solved.coef, atol=QP_TOL) and solved.dual == pytest.approx(theta, rel=1e-7)
+    r = cr.Problem(cr.SquaredLoss(), cr.L1(factors=v), cr.Constrained(1.0)).reference(Q, y)
+    assert np.allclose(r.coef, w, atol=1e-14) and r.dual == theta
+
+
 def test_l2_and_linf_balls():
     Q, y = orthonormal(seed=10)
     z = Q.T @ y
