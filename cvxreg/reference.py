@@ -641,9 +641,7 @@ def _lambda_max_piecewise(problem: Problem, X: np.ndarray, y: np.ndarray, sw: np
     if problem.fit_intercept:
         cons.append(sw @ G == 0)
     prob = cp.Problem(cp.Minimize(dn), cons)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        prob.solve(solver="CLARABEL", tol_gap_abs=1e-12, tol_gap_rel=1e-12, tol_feas=1e-12)
+    _solve_accurately(prob)
     if prob.status in ("infeasible", "infeasible_inaccurate"):
         return math.inf
     return float(prob.value)
@@ -811,12 +809,7 @@ def certificate(
     G_opt = g_lo
     if v is not None:
         proj = cp.Problem(cp.Minimize(cp.norm2(cp.hstack(parts))), cons)
-        with warnings.catch_warnings():  # the projection's own accuracy notes are not the user's concern
-            warnings.simplefilter("ignore")
-            try:
-                proj.solve(solver="CLARABEL", tol_gap_abs=1e-12, tol_gap_rel=1e-12, tol_feas=1e-12)
-            except cp.error.SolverError:
-                proj.solve(solver="SCS", eps_abs=1e-10, eps_rel=1e-10)
+        _solve_accurately(proj)
         kkt = float(proj.value) / scale if proj.value is not None else math.nan
         if G is not None and G.value is not None:
             G_opt = np.clip(G.value, g_lo, g_hi)
@@ -848,28 +841,35 @@ def certificate(
     return Certificate(kkt, infeas, slack, gap, scale)
 
 
+def _solve_accurately(prob: cp.Problem) -> None:
+    """Solve an auxiliary problem (a projection, a prox) at tight tolerance: Clarabel, else SCS.
+
+    Quietly: its own accuracy notes are not the user's concern; a failure leaves no value.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            prob.solve(solver="CLARABEL", tol_gap_abs=1e-12, tol_gap_rel=1e-12, tol_feas=1e-12)
+        except cp.error.SolverError:
+            prob.solve(solver="SCS", eps_abs=1e-10, eps_rel=1e-10)
+
+
+def _box(problem: Problem, u: cp.Variable) -> list[cp.Constraint]:
+    """The problem's bounds on ``u``, built as ``Problem`` builds them."""
+    if problem.bounds is None:
+        return []
+    items = (problem._bound(side, u.shape[0], u, k) for k, side in enumerate(problem.bounds))
+    return [item[1] for item in items if item is not None]
+
+
 def _prox_gradient_residual(problem: Problem, w: np.ndarray, grad: np.ndarray, weight: float) -> float:
     """``||w - prox_{weight R + box}(w - grad)||``: zero exactly when ``-grad`` is in
     ``weight dR(w)`` plus the normal cone of the bounds. Works for any convex R that CVXPY can
     build (its prox is a small CVXPY solve), so it certifies custom penalties."""
     u = cp.Variable(len(w))
-    cons = []
-    if problem.bounds is not None:
-        lo, hi = problem.bounds
-        for side, sign in ((lo, 1.0), (hi, -1.0)):
-            if side is None:
-                continue
-            full = np.broadcast_to(side, (len(w),))
-            fin = np.flatnonzero(np.isfinite(full))
-            if fin.size:
-                cons.append(sign * (u[fin] - full[fin]) >= 0)
+    cons = _box(problem, u)
     prox = cp.Problem(cp.Minimize(weight * problem.penalty.expr(u) + 0.5 * cp.sum_squares(u - (w - grad))), cons)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            prox.solve(solver="CLARABEL", tol_gap_abs=1e-12, tol_gap_rel=1e-12, tol_feas=1e-12)
-        except cp.error.SolverError:
-            prox.solve(solver="SCS", eps_abs=1e-10, eps_rel=1e-10)
+    _solve_accurately(prox)
     return float(np.linalg.norm(w - u.value)) if u.value is not None else math.nan
 
 
@@ -887,28 +887,14 @@ def _epigraph_prox_residual(
     u, tau = cp.Variable(len(w)), cp.Variable(len(y))
     beta = cp.Variable() if problem.fit_intercept else 0.0
     pieces = loss._epigraph_pieces(X @ u + beta, y)
-    cons = [tau >= piece for piece in pieces]
-    if problem.bounds is not None:
-        lo, hi = problem.bounds
-        for side, sign in ((lo, 1.0), (hi, -1.0)):
-            if side is None:
-                continue
-            full = np.broadcast_to(side, (len(w),))
-            fin = np.flatnonzero(np.isfinite(full))
-            if fin.size:
-                cons.append(sign * (u[fin] - full[fin]) >= 0)
+    cons = [tau >= piece for piece in pieces] + _box(problem, u)
     objective = (
         weight * problem.penalty.expr(u) + 0.5 * cp.sum_squares(u - w) + 0.5 * cp.sum_squares(tau - (t - c * sw))
     )
     if problem.fit_intercept:
         objective = objective + 0.5 * cp.square(beta - b)
     prox = cp.Problem(cp.Minimize(objective), cons)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            prox.solve(solver="CLARABEL", tol_gap_abs=1e-12, tol_gap_rel=1e-12, tol_feas=1e-12)
-        except cp.error.SolverError:
-            prox.solve(solver="SCS", eps_abs=1e-10, eps_rel=1e-10)
+    _solve_accurately(prox)
     if u.value is None:
         return math.nan
     parts = [w - u.value, t - tau.value]
