@@ -14,7 +14,7 @@ import math
 import os
 import warnings
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -368,7 +368,6 @@ class Case:
     sample_weight: Any = None
     description: str = ""
     source: str = ""
-    meta: dict[str, Any] = field(default_factory=dict)
     #: A known answer (e.g. a problem file's expected answer) to measure errors against; when
     #: None the reference is the closed form, else the most accurate tight solve.
     reference: Result | None = None

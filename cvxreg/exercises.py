@@ -416,7 +416,7 @@ def load(path: str | Path) -> Exercise:
         origin=r.text("expected.origin"),
         error=r.choice("expected.error", ("DCPError",), None) if outcome == "rejected" else None,
         message_contains=tuple(msgs),
-        note=r.get("expected.note", ""),
+        note=r.text("expected.note") if r.get("expected.note", None) is not None else "",
     )
     if outcome == "solution" and expected.coef is None and expected.objective is None:
         raise ProblemFileError(f"{path}: [expected] needs 'coef' or 'objective' for outcome 'solution'.")

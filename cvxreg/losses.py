@@ -36,8 +36,6 @@ class Loss:
     """
 
     classification: ClassVar[bool] = False
-    #: True when the loss is a quadratic (an LP/QP solver can take it).
-    quadratic: ClassVar[bool] = False
     piecewise_linear: ClassVar[bool] = False
 
     def __init__(self, *, scale: str = "sum") -> None:
@@ -145,8 +143,6 @@ class SquaredLoss(Loss):
     With ``scale="mean"`` this is scikit-learn's ``Lasso``/``ElasticNet`` data term
     ``1/(2n) * ||y - Xw - b||^2`` and glmnet's gaussian family.
     """
-
-    quadratic = True
 
     def expr(
         self,

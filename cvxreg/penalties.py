@@ -57,8 +57,6 @@ class Penalty:
     is_norm: bool = False
     #: True when ``R(w) = sum_j r_j(w_j)`` (penalty factors make sense).
     separable: bool = False
-    #: True when ``expr`` is quadratic or polyhedral, so LP/QP solvers can take it.
-    qp_representable: bool = True
 
     factors: np.ndarray | None = None
 
@@ -192,7 +190,6 @@ class Lp(Penalty):
         self.p_used = _cvxpy_p(self.p)
         #: The exponent this penalty means: p, except where CVXPY's rounding makes it 1 or inf.
         self.p_eff = float(self.p_used) if self.p_used in (1, math.inf) else self.p
-        self.qp_representable = self.p_used in (1, math.inf)
 
     def _params(self) -> dict[str, Any]:
         return {"": fmt_number(self.p)}
@@ -263,7 +260,6 @@ class LpPower(Penalty):
         self.p_used = _cvxpy_p(p)
         if math.isinf(self.p_used):
             raise invalid("p", "LpPower", "a real number in [1, 2048] (CVXPY cannot represent larger powers)", p)
-        self.qp_representable = self.p in (1, 2)
         self.factors = check_factors(factors, "LpPower")
 
     def _params(self) -> dict[str, Any]:
@@ -368,7 +364,6 @@ class GroupLasso(Penalty):
     """
 
     is_norm = True
-    qp_representable = False
 
     def __init__(self, groups: Any, weights: Any = None) -> None:
         self.groups = _parse_groups(groups)
@@ -484,8 +479,6 @@ class CustomPenalty(Penalty):
     The DCP gate judges ``fn(w)`` like any built-in penalty: a non-convex ``fn`` is refused.
     ``value`` evaluates the same expression on a constant; ``dual_norm`` is not available.
     """
-
-    qp_representable = False
 
     def __init__(self, fn: Callable[[cp.Expression], cp.Expression], *, name: str | None = None) -> None:
         if not callable(fn):

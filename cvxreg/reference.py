@@ -581,7 +581,7 @@ def lambda_max(problem: Problem, X: Any, y: Any, *, sample_weight: Any = None) -
         eta = np.full(n, b0)
         g, _ = loss.derivative(eta, yv)
         neg_grad = -c * sw * g
-    elif loss.piecewise_linear or isinstance(loss, HingeLoss):
+    elif loss.piecewise_linear:
         if np.any(free):
             raise NotSupportedError(
                 f"lambda_max with zero penalty factors is available for SquaredLoss only, not {loss!r}."
