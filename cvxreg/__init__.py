@@ -5,8 +5,11 @@
 """
 
 from cvxreg import conventions, exercises, report
-from cvxreg.compare import Case, benchmark, compare_solvers, most_accurate_solve
+from cvxreg.benchmark import Case, benchmark
+from cvxreg.certificates import certificate, lambda_max
+from cvxreg.compare import compare_solvers
 from cvxreg.errors import (
+    AnswerError,
     CvxregError,
     DCPError,
     InvalidParameterError,
@@ -40,9 +43,10 @@ from cvxreg.penalties import (
     SquaredL2,
     TotalVariation,
 )
-from cvxreg.problem import Problem, default_solver, installed_solvers
-from cvxreg.reference import Certificate, certificate, lambda_max
-from cvxreg.result import Result
+from cvxreg.problem import Problem
+from cvxreg.reference import most_accurate_solve
+from cvxreg.result import SOLVED_STATUSES, Certificate, Result, Status
+from cvxreg.solvers import default_solver, installed_solvers
 
 __version__ = "0.1.0"
 
@@ -50,7 +54,9 @@ __all__ = [
     "L0",
     "L1",
     "L2",
+    "SOLVED_STATUSES",
     "AbsoluteLoss",
+    "AnswerError",
     "Case",
     "Certificate",
     "Constrained",
@@ -79,6 +85,7 @@ __all__ = [
     "SolveError",
     "SquaredL2",
     "SquaredLoss",
+    "Status",
     "TotalVariation",
     "__version__",
     "benchmark",

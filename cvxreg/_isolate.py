@@ -8,25 +8,55 @@ time limit.
 
 from __future__ import annotations
 
+import enum
 import os
 import pickle
 import select
 import signal
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["run_isolated"]
+__all__ = ["Outcome", "OutcomeKind", "run_in_process", "run_isolated"]
 
 
-def run_isolated(fn: Callable[[], Any], timeout: float | None) -> tuple[str, Any]:
-    """Return ``("ok", value)``, ``("error", "Type: message")``, ``("timeout", message)`` or
-    ``("crashed", message)``."""
+class OutcomeKind(enum.StrEnum):
+    OK = "ok"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    CRASHED = "crashed"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one run: its value (``OK``), or why there is none.
+
+    ``error_type`` is the exception's class name for ``ERROR`` (e.g. ``"InvalidParameterError"``).
+    """
+
+    kind: OutcomeKind
+    value: Any = None
+    message: str = ""
+    error_type: str = ""
+
+    @classmethod
+    def from_exception(cls, exc: BaseException) -> Outcome:
+        return cls(OutcomeKind.ERROR, message=f"{type(exc).__name__}: {exc}", error_type=type(exc).__name__)
+
+
+def run_in_process(fn: Callable[[], Any]) -> Outcome:
+    """Run ``fn`` here: an exception becomes an ``ERROR`` outcome (no crash or time protection)."""
+    try:
+        return Outcome(OutcomeKind.OK, fn())
+    except Exception as exc:
+        return Outcome.from_exception(exc)
+
+
+def run_isolated(fn: Callable[[], Any], timeout: float | None) -> Outcome:
+    """Run ``fn`` in a forked child; its value, exception, crash or time-out is the ``Outcome``."""
     if not hasattr(os, "fork"):
-        try:
-            return "ok", fn()
-        except Exception as exc:
-            return "error", f"{type(exc).__name__}: {exc}"
+        return run_in_process(fn)
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # child
@@ -37,9 +67,9 @@ def run_isolated(fn: Callable[[], Any], timeout: float | None) -> tuple[str, Any
             os.dup2(devnull, 1)  # solvers print banners; keep the parent's terminal clean
             os.dup2(devnull, 2)
             try:
-                payload = ("ok", fn())
+                payload = Outcome(OutcomeKind.OK, fn())
             except BaseException as exc:
-                payload = ("error", f"{type(exc).__name__}: {exc}")
+                payload = Outcome.from_exception(exc)
             data = pickle.dumps(payload)
             view = memoryview(data)
             while view:
@@ -69,14 +99,17 @@ def run_isolated(fn: Callable[[], Any], timeout: float | None) -> tuple[str, Any
     if timed_out:
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
-        return "timeout", f"no answer within {timeout:g} s; the solver process was killed"
+        return Outcome(OutcomeKind.TIMEOUT, message=f"no answer within {timeout:g} s; the solver process was killed")
     _, status = os.waitpid(pid, 0)
     if chunks:
         try:
             return pickle.loads(b"".join(chunks))
         except Exception as exc:  # a truncated message: the child died while writing
-            return "crashed", f"the solver process sent an unreadable result ({type(exc).__name__})"
+            why = f"the solver process sent an unreadable result ({type(exc).__name__})"
+            return Outcome(OutcomeKind.CRASHED, message=why)
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
-        return "crashed", f"the solver process was killed by signal {sig} ({signal.Signals(sig).name})"
-    return "crashed", f"the solver process exited with code {os.WEXITSTATUS(status)} without a result"
+        why = f"the solver process was killed by signal {sig} ({signal.Signals(sig).name})"
+    else:
+        why = f"the solver process exited with code {os.WEXITSTATUS(status)} without a result"
+    return Outcome(OutcomeKind.CRASHED, message=why)

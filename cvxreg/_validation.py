@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -16,9 +17,11 @@ import scipy.sparse as sp
 from cvxreg.errors import InvalidParameterError
 
 __all__ = [
+    "Data",
     "check_X",
     "check_bounds",
     "check_choice",
+    "check_data",
     "check_factors",
     "check_p",
     "check_real",
@@ -231,3 +234,37 @@ def check_bounds(bounds: Any, owner: str = "Problem") -> tuple[Any, Any] | None:
     if lo is None and hi is None:
         return None
     return lo, hi
+
+
+@dataclass(frozen=True)
+class Data:
+    """Checked data: ``X`` (float array or CSR matrix), ``y``, sample weights, column names."""
+
+    X: np.ndarray | sp.csr_matrix
+    y: np.ndarray
+    sample_weight: np.ndarray | None
+    feature_names: tuple[str, ...] | None
+
+    @property
+    def n(self) -> int:
+        return int(self.X.shape[0])
+
+    @property
+    def d(self) -> int:
+        return int(self.X.shape[1])
+
+    @property
+    def weights(self) -> np.ndarray:
+        """The sample weights, all ones when none were given."""
+        return np.ones(self.n) if self.sample_weight is None else self.sample_weight
+
+    def dense(self) -> np.ndarray:
+        """``X`` as a dense array."""
+        return self.X.toarray() if sp.issparse(self.X) else np.asarray(self.X)
+
+
+def check_data(X: Any, y: Any, sample_weight: Any = None, owner: str = "Problem.solve") -> Data:
+    """Check ``X``, ``y`` and ``sample_weight`` together, each error naming ``owner``."""
+    Xv, names = check_X(X, owner)
+    n = Xv.shape[0]
+    return Data(Xv, check_y(y, n, owner), check_sample_weight(sample_weight, n, owner), names)

@@ -44,7 +44,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _cases(paths: Sequence[str]) -> list[Any]:
     """Benchmark cases from problem files (or folders of them); default: the bundled library."""
-    from cvxreg.compare import Case, builtin_cases
+    from cvxreg.benchmark import Case, builtin_cases
     from cvxreg.exercises import bundled_files, load
 
     files: list[Path] = []
@@ -79,7 +79,7 @@ def _cases(paths: Sequence[str]) -> list[Any]:
 
 def _report(args: argparse.Namespace) -> int:
     from cvxreg import report
-    from cvxreg.compare import benchmark
+    from cvxreg.benchmark import benchmark
 
     cases = _cases(args.problems)
     out = Path(args.out)

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from cvxreg._validation import check_choice, check_real, invalid
-from cvxreg.errors import InvalidParameterError
+from cvxreg.errors import InvalidParameterError, NotSupportedError
 from cvxreg.forms import Penalized
 from cvxreg.losses import LogisticLoss, SquaredLoss
 from cvxreg.penalties import L1, ElasticNet, Penalty, SquaredL2
@@ -51,22 +51,19 @@ class _Tool:
 
 
 def _lam(problem: Problem) -> float:
-    if not isinstance(problem.form, Penalized):
+    if problem.form.param_name != "lam":
         raise invalid("problem", "from_cvxreg", "a problem in Penalized form", repr(problem), raw=True)
-    return problem.form.value
+    return problem.form.param_value
 
 
 def _ratio(problem: Problem) -> float:
     pen = problem.penalty
-    if isinstance(pen, ElasticNet):
-        return pen.l1_ratio
-    if isinstance(pen, L1):
-        return 1.0
-    if isinstance(pen, SquaredL2):
-        return 0.0
-    raise invalid(
-        "problem", "from_cvxreg", "a problem with an L1, SquaredL2 or ElasticNet penalty", repr(pen), raw=True
-    )
+    try:
+        return float(pen.as_elastic_net().l1_ratio)  # type: ignore[attr-defined]
+    except NotSupportedError:
+        raise invalid(
+            "problem", "from_cvxreg", "a problem with an L1, SquaredL2 or ElasticNet penalty", repr(pen), raw=True
+        ) from None
 
 
 def _kind(penalty: str, owner: str) -> str:

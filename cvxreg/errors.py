@@ -31,3 +31,7 @@ class NotSupportedError(CvxregError, NotImplementedError):
 
 class ProblemFileError(InvalidParameterError):
     """A problem file is malformed: the message names the file, the field and what is wrong."""
+
+
+class AnswerError(InvalidParameterError):
+    """An answer to an exercise cannot be used: unreadable file, wrong field types or length."""

@@ -23,32 +23,28 @@ from cvxreg import losses as L
 from cvxreg import penalties as P
 from cvxreg.errors import CvxregError, DCPError, InvalidParameterError, ProblemFileError
 from cvxreg.forms import Constrained, Penalized
+from cvxreg.grading import Verdict, grade
 from cvxreg.problem import Problem
-from cvxreg.result import Result
+from cvxreg.result import Result, Status
+from cvxreg.solvers import default_solver, solver_options
 
-__all__ = ["Exercise", "bundled_dir", "bundled_files", "load", "load_all"]
+__all__ = ["Exercise", "bundled_dir", "bundled_files", "load", "load_all", "read_table"]
 
-LOSSES: dict[str, Callable[..., L.Loss]] = {
-    "squared": L.SquaredLoss,
-    "absolute": L.AbsoluteLoss,
-    "huber": L.HuberLoss,
-    "quantile": L.QuantileLoss,
-    "logistic": L.LogisticLoss,
-    "hinge": L.HingeLoss,
-    "poisson": L.PoissonLoss,
-}
-PENALTIES: dict[str, Callable[..., P.Penalty]] = {
-    "l1": P.L1,
-    "squared_l2": P.SquaredL2,
-    "l2": P.L2,
-    "lp": P.Lp,
-    "linf": P.Linf,
-    "lp_power": P.LpPower,
-    "elastic_net": P.ElasticNet,
-    "group_lasso": P.GroupLasso,
-    "total_variation": P.TotalVariation,
-    "l0": P.L0,
-}
+
+def _registry(module: Any) -> dict[str, Callable[..., Any]]:
+    """``file_name -> class`` for the classes a module exports that name themselves."""
+    out = {}
+    for name in module.__all__:
+        cls = getattr(module, name)
+        key = cls.__dict__.get("file_name")
+        if key is not None:
+            out[key] = cls
+    return out
+
+
+#: The names problem files use: each built-in class's own ``file_name``.
+LOSSES: dict[str, Callable[..., L.Loss]] = _registry(L)
+PENALTIES: dict[str, Callable[..., P.Penalty]] = _registry(P)
 DESIGNS = ("gaussian", "orthonormal", "identity", "equal_columns", "correlated")
 RESPONSES = ("linear", "labels", "counts")
 DEFAULT_TOL = {"coef": 1e-6, "objective": 1e-7, "dual": 1e-5}
@@ -361,9 +357,6 @@ class Exercise:
             assert self.rejection is not None
             raise self.rejection
         if not solve_opts:
-            from cvxreg.compare import solver_options
-            from cvxreg.problem import default_solver
-
             name = default_solver()
             solve_opts = {"solver": name, **(solver_options(name, "tight") if name else {})}
         return self.problem.solve(self.X, self.y, sample_weight=self.sample_weight, **solve_opts)
@@ -375,12 +368,12 @@ class Exercise:
             return None
         b = e.intercept if e.intercept is not None else 0.0
         objective = self.problem.objective_value(self.X, self.y, e.coef, b, sample_weight=self.sample_weight)
-        return Result(coef=e.coef, intercept=b, objective=objective, status="optimal", solver="expected", dual=e.dual)
+        return Result(
+            coef=e.coef, intercept=b, objective=objective, status=Status.OPTIMAL, solver="expected", dual=e.dual
+        )
 
-    def check(self, answer: Any) -> Any:
+    def check(self, answer: Any) -> Verdict:
         """Grade ``answer`` (a dict, a ``Result`` or a coefficient array); see ``cvxreg.grading``."""
-        from cvxreg.grading import grade
-
         return grade(self, answer)
 
 
@@ -457,6 +450,19 @@ def load(path: str | Path) -> Exercise:
         rejection=rejection,
         formulation=dict(r.get("formulation")),
     )
+
+
+def read_table(name: str, table: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, Problem | None]:
+    """``(X, y, sample_weight, problem)`` from the ``data`` and ``formulation`` tables of a
+    problem file parsed elsewhere (``name`` appears in errors); ``problem`` is None when the
+    table has no formulation or states one that is refused as not convex."""
+    r = _Reader(Path(name), table)
+    X, y, s = _data(r)
+    try:
+        problem = _problem(r) if r.get("formulation", None) is not None else None
+    except DCPError:
+        problem = None
+    return X, y, s, problem
 
 
 def load_all(directory: str | Path | None = None) -> list[Exercise]:

@@ -1,57 +1,259 @@
-"""How the penalty enters: added with weight ``lam``, or bounded by ``t``."""
+"""How the penalty enters: added with weight ``lam`` (``Penalized``), or bounded by ``t``
+(``Constrained``). Each form assembles its CVXPY model and answers, for the reference layer,
+the questions that depend on it (its closed form, its dual, its Lagrangian twin).
+
+Box bounds ``lower <= w <= upper`` are constraints too; ``box_constraints`` builds them.
+"""
 
 from __future__ import annotations
 
-from cvxreg._validation import check_real, fmt_number
+import math
+from collections.abc import Callable
+from typing import Any
 
-__all__ = ["Constrained", "Form", "Penalized"]
+import cvxpy as cp
+import numpy as np
+
+from cvxreg._validation import check_real, fmt_number, invalid
+from cvxreg.errors import NotSupportedError
+from cvxreg.penalties import Penalty
+
+__all__ = ["Constrained", "Form", "Penalized", "box_constraints"]
 
 
 class Form:
-    """Base class. ``value`` is the number that becomes a ``cvxpy.Parameter(nonneg=True)``."""
+    """Base class. ``param_value`` is the number that becomes a ``cvxpy.Parameter(nonneg=True)``
+    named ``param_name``."""
 
     param_name: str = ""
-    value: float
+    param_value: float
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.param_name}={fmt_number(self.value)})"
+        return f"{type(self).__name__}({self.param_name}={fmt_number(self.param_value)})"
 
     def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self.value == other.value  # type: ignore[attr-defined]
+        return type(self) is type(other) and self.param_value == other.param_value  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
-        return hash((type(self).__name__, self.value))
+        return hash((type(self).__name__, self.param_value))
 
     def with_value(self, value: float) -> Form:
         """The same form at another parameter value."""
         return type(self)(value)  # type: ignore[call-arg]
 
+    # -- model ------------------------------------------------------------------------------
+    def assemble(
+        self, fit: cp.Expression, penalty: cp.Expression, param: cp.Parameter
+    ) -> tuple[cp.Expression, list[cp.Constraint], cp.Constraint | None]:
+        """``(objective, constraints, the penalty's constraint or None)``."""
+        raise NotSupportedError(f"{type(self).__name__} does not define this.")
+
+    def is_convex(self, penalty: cp.Expression) -> bool:
+        """Whether this form of the built penalty is convex by CVXPY's DCP rules."""
+        raise NotSupportedError(f"{type(self).__name__} does not define this.")
+
+    role: str = ""  # how the penalty enters, for error messages
+
+    def objective_value(self, fit: float, penalty_value: float) -> float:
+        """The objective from the loss value and ``R(w)``."""
+        raise NotSupportedError(f"{type(self).__name__} does not define this.")
+
+    def penalty_weight(self, dual: float | None) -> float:
+        """The weight of ``dR`` in the stationarity condition: lam, or the multiplier mu."""
+        raise NotSupportedError(f"{type(self).__name__} does not define this.")
+
+    def infeasibility(self, penalty_value: float) -> float:
+        """Relative violation of ``R(w) <= t`` (0 for Penalized)."""
+        return 0.0
+
+    def slackness(self, dual: float, penalty_value: float) -> float:
+        """``|mu (R(w) - t)|`` (0 for Penalized)."""
+        return 0.0
+
+    # -- reference layer ------------------------------------------------------------------------
+    def closed_form(
+        self, penalty: Penalty, X: np.ndarray, y: np.ndarray, c: float, orthonormal: bool, any_design: bool
+    ) -> tuple[np.ndarray, float | None]:
+        """``(w, dual)`` from the penalty's closed forms for ``c * 1/2||y - Xw||^2`` (raises
+        ``NotSupportedError`` where none applies). ``any_design`` allows the closed forms that
+        hold for any ``X``; ``orthonormal`` those that need ``X^T X = I``."""
+        raise NotSupportedError(f"{type(self).__name__} does not define this.")
+
+    def fenchel_dual(self, conjugate: Callable[[float], float], dual_norm: float) -> float | None:
+        """The Fenchel dual objective at ``theta`` (scaled by ``k`` into the dual's domain), given
+        ``conjugate(k) = c sum s_i l_i*(k rho_i)`` and ``dual_norm = R*(X^T theta)``."""
+        raise NotSupportedError(f"{type(self).__name__} does not define this.")
+
+    def twin(self, penalty_value: float, dual: float | None) -> Form:
+        """The other form with the same solution: ``Constrained(R(w*))`` or ``Penalized(mu)``."""
+        raise NotSupportedError(f"{type(self).__name__} does not define this.")
+
+    def penalized_first(self, mine: Any, twins: Any) -> tuple[Any, Any]:
+        """``(penalized item, constrained item)`` from this form's item and its twin's."""
+        raise NotSupportedError(f"{type(self).__name__} does not define this.")
+
+    def strict_penalty(self, penalty: Penalty) -> bool:
+        """True when the penalty term makes the objective strictly convex."""
+        return False
+
 
 class Penalized(Form):
-    """Minimize ``L(w, b) + lam * R(w)``; ``lam`` is a finite number >= 0."""
+    """Minimize ``L(w, b) + lam * R(w)``.
+
+    Parameters
+    ----------
+    lam : float
+        A finite number >= 0.
+    """
 
     param_name = "lam"
+    role = "minimizing lam * R(w)"
 
     def __init__(self, lam: float) -> None:
-        self.value = check_real(lam, "lam", "Penalized", lo=0.0)
+        self.param_value = check_real(lam, "lam", "Penalized", lo=0.0)
 
     @property
     def lam(self) -> float:
-        return self.value
+        return self.param_value
+
+    def assemble(
+        self, fit: cp.Expression, penalty: cp.Expression, param: cp.Parameter
+    ) -> tuple[cp.Expression, list[cp.Constraint], cp.Constraint | None]:
+        return fit + param * penalty, [], None
+
+    def is_convex(self, penalty: cp.Expression) -> bool:
+        return bool(penalty.is_convex())
+
+    def objective_value(self, fit: float, penalty_value: float) -> float:
+        return fit + self.param_value * penalty_value
+
+    def penalty_weight(self, dual: float | None) -> float:
+        return self.param_value
+
+    def closed_form(
+        self, penalty: Penalty, X: np.ndarray, y: np.ndarray, c: float, orthonormal: bool, any_design: bool
+    ) -> tuple[np.ndarray, float | None]:
+        lam = self.param_value / c
+        if any_design:
+            try:
+                return penalty.least_squares(X, y, lam), None
+            except NotSupportedError:
+                pass
+        if not orthonormal:
+            raise NotSupportedError(f"No closed form for {penalty!r} on this design.")
+        return penalty.prox(X.T @ y, lam), None
+
+    def fenchel_dual(self, conjugate: Callable[[float], float], dual_norm: float) -> float | None:
+        lam = self.param_value
+        kappa = max(1.0, dual_norm / lam) if lam > 0 else (1.0 if dual_norm == 0 else math.inf)
+        return -conjugate(1.0 / kappa) if math.isfinite(kappa) else None
+
+    def twin(self, penalty_value: float, dual: float | None) -> Form:
+        return Constrained(penalty_value)
+
+    def penalized_first(self, mine: Any, twins: Any) -> tuple[Any, Any]:
+        return mine, twins
+
+    def strict_penalty(self, penalty: Penalty) -> bool:
+        return penalty.strictly_convex and self.param_value > 0
 
 
 class Constrained(Form):
-    """Minimize ``L(w, b)`` subject to ``R(w) <= t``; ``t`` is a finite number >= 0.
+    """Minimize ``L(w, b)`` subject to ``R(w) <= t``.
 
     ``Result.dual`` is the constraint's multiplier ``mu >= 0``. At ``t = R(w*(lam))`` the
     solution is that of ``Penalized(lam)`` and ``mu = lam`` (when the solution is unique).
+
+    Parameters
+    ----------
+    t : float
+        A finite number >= 0.
     """
 
     param_name = "t"
+    role = "the constraint R(w) <= t"
 
     def __init__(self, t: float) -> None:
-        self.value = check_real(t, "t", "Constrained", lo=0.0)
+        self.param_value = check_real(t, "t", "Constrained", lo=0.0)
 
     @property
     def t(self) -> float:
-        return self.value
+        return self.param_value
+
+    def assemble(
+        self, fit: cp.Expression, penalty: cp.Expression, param: cp.Parameter
+    ) -> tuple[cp.Expression, list[cp.Constraint], cp.Constraint | None]:
+        con = penalty <= param
+        return fit, [con], con
+
+    def is_convex(self, penalty: cp.Expression) -> bool:
+        # Only ever the `R(w) <= t` direction: `pnorm(w, p<1) >= t` would pass DCP and
+        # silently mean something else.
+        return bool((penalty <= 1.0).is_dcp())
+
+    def objective_value(self, fit: float, penalty_value: float) -> float:
+        return fit
+
+    def penalty_weight(self, dual: float | None) -> float:
+        return float(dual or 0.0)
+
+    def infeasibility(self, penalty_value: float) -> float:
+        return max(penalty_value - self.param_value, 0.0) / max(1.0, self.param_value)
+
+    def slackness(self, dual: float, penalty_value: float) -> float:
+        return abs(dual * (penalty_value - self.param_value))
+
+    def closed_form(
+        self, penalty: Penalty, X: np.ndarray, y: np.ndarray, c: float, orthonormal: bool, any_design: bool
+    ) -> tuple[np.ndarray, float | None]:
+        t = self.param_value
+        if any_design:
+            try:
+                w, mu = penalty.least_squares_ball(X, y, t)
+                return w, mu * c
+            except NotSupportedError:
+                pass
+        if not orthonormal:
+            raise NotSupportedError(f"No closed form for the ball of {penalty!r} on this design.")
+        w, mu = penalty.project(X.T @ y, t)
+        return w, mu * c
+
+    def fenchel_dual(self, conjugate: Callable[[float], float], dual_norm: float) -> float | None:
+        return -conjugate(1.0) - self.param_value * dual_norm
+
+    def twin(self, penalty_value: float, dual: float | None) -> Form:
+        if dual is None or not np.isfinite(dual):
+            raise invalid("result", "to_penalized", "a Result with a finite multiplier", dual)
+        return Penalized(max(dual, 0.0))
+
+    def penalized_first(self, mine: Any, twins: Any) -> tuple[Any, Any]:
+        return twins, mine
+
+
+def box_constraints(bounds: tuple[Any, Any] | None, w: cp.Expression) -> list[tuple[np.ndarray, cp.Constraint] | None]:
+    """``[lower item, upper item]`` for ``lower <= w <= upper``; an item is ``(indices,
+    constraint)`` over the coordinates with a finite bound, or None where there is none."""
+    if bounds is None:
+        return [None, None]
+    d = w.shape[0]
+    out: list[tuple[np.ndarray, cp.Constraint] | None] = []
+    for k, side in enumerate(bounds):
+        if side is None:
+            out.append(None)
+            continue
+        try:
+            full = np.broadcast_to(side, (d,)).astype(float)
+        except ValueError:
+            raise invalid(
+                "bounds",
+                "Problem",
+                f"None, a number or {d} numbers (one per column of X) on each side",
+                f"a side of length {np.size(side)}",
+                raw=True,
+            ) from None
+        idx = np.flatnonzero(np.isfinite(full))
+        if idx.size == 0:
+            out.append(None)
+            continue
+        out.append((idx, w[idx] >= full[idx] if k == 0 else w[idx] <= full[idx]))
+    return out

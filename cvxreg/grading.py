@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import json
-import math
 import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -20,20 +19,17 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cvxreg import penalties as P
-from cvxreg.errors import CvxregError, InvalidParameterError
-from cvxreg.forms import Constrained, Penalized
+from cvxreg.closed_forms import is_orthonormal
+from cvxreg.errors import AnswerError, CvxregError, NotSupportedError
+from cvxreg.lagrange import convert_multiplier
 from cvxreg.problem import Problem
+from cvxreg.reference import reference_result, truth
 from cvxreg.result import Result
 
 if TYPE_CHECKING:
     from cvxreg.exercises import Exercise
 
-__all__ = ["AnswerError", "Check", "Verdict", "grade", "read_answer"]
-
-
-class AnswerError(InvalidParameterError):
-    """An answer cannot be used: unreadable file, wrong field types or wrong length."""
+__all__ = ["AnswerError", "Check", "Verdict", "grade", "normalize_answer", "read_answer"]
 
 
 @dataclass(frozen=True)
@@ -161,11 +157,8 @@ def _is_number(text: str) -> bool:
 
 # ------------------------------------------------------------------------------------- mistakes
 def _solution(problem: Problem, X: Any, y: Any, s: Any) -> Result | None:
-    from cvxreg.compare import most_accurate_solve
-
     try:
-        ref = problem.reference(X, y, sample_weight=s)
-        return ref if ref is not None else most_accurate_solve(problem, X, y, sample_weight=s)
+        return truth(problem, X, y, sample_weight=s)[0]
     except CvxregError:
         return None
 
@@ -176,13 +169,10 @@ def _penalized_intercept(ex: Exercise) -> tuple[Problem, np.ndarray] | None:
     assert p is not None
     if not p.fit_intercept or p.bounds is not None:
         return None
-    pen = p.penalty
-    if isinstance(pen, P.GroupLasso):
-        new_pen: P.Penalty = P.GroupLasso([*map(list, pen.groups), [ex.X.shape[1]]])
-    elif pen.factors is not None or isinstance(pen, P.TotalVariation | P.CustomPenalty):
+    try:
+        new_pen = p.penalty.with_extra_coefficient()
+    except NotSupportedError:
         return None
-    else:
-        new_pen = pen
     X1 = np.hstack([ex.X, np.ones((ex.X.shape[0], 1))])
     return Problem(p.loss, new_pen, p.form, fit_intercept=False), X1
 
@@ -192,17 +182,17 @@ def _hypotheses(ex: Exercise) -> list[tuple[str, Any]]:
     p = ex.problem
     assert p is not None
     n = ex.X.shape[0]
-    param = "lam" if isinstance(p.form, Penalized) else "t"
+    param = p.form.param_name
     out: list[tuple[str, Any]] = []
 
     def scaled(k: float) -> Any:
         def run() -> Any:
-            res = _solution(p.with_form(p.form.with_value(p.form.value * k)), ex.X, ex.y, ex.sample_weight)
+            res = _solution(p.with_form(p.form.with_value(p.form.param_value * k)), ex.X, ex.y, ex.sample_weight)
             return None if res is None or not res.ok else (res.coef, res.intercept, res.dual)
 
         return run
 
-    if p.form.value > 0:
+    if p.form.param_value > 0:
         for k, what in (
             (n, "multiplied by n"),
             (1 / n, "divided by n"),
@@ -216,9 +206,8 @@ def _hypotheses(ex: Exercise) -> list[tuple[str, Any]]:
                 if k in (n, 1 / n)
                 else " (a missing or extra 1/2 in front of the loss or the penalty)"
             )
-            out.append(
-                (f"{param} {what}: the answer solves the problem with {param} = {p.form.value * k:g}{why}", scaled(k))
-            )
+            value = p.form.param_value * k
+            out.append((f"{param} {what}: the answer solves the problem with {param} = {value:g}{why}", scaled(k)))
     pi = _penalized_intercept(ex)
     if pi is not None:
         prob1, X1 = pi
@@ -228,8 +217,6 @@ def _hypotheses(ex: Exercise) -> list[tuple[str, Any]]:
             return None if res is None or not res.ok else (res.coef[:-1], res.coef[-1], res.dual)
 
         out.append(("the intercept was penalized: it must be left out of the penalty (fit it on centred data)", run_pi))
-    from cvxreg.reference import is_orthonormal, reference_result
-
     if not is_orthonormal(ex.X):
 
         def run_orth() -> Any:
@@ -247,23 +234,21 @@ def _dual_mistakes(ex: Exercise, mu: float, dual: float, tol: float) -> list[str
     close = lambda a: abs(dual - a) <= tol * max(1.0, abs(a))  # noqa: E731
     if mu != 0 and close(-mu):
         found.append("the multiplier has the wrong sign: for R(w) <= t it is >= 0")
-    t = p.form.value
-    if isinstance(p.penalty, P.SquaredL2 | P.L2) and t > 0 and mu != 0:
-        from cvxreg.lagrange import convert_multiplier
-
-        if isinstance(p.penalty, P.SquaredL2):
-            r = math.sqrt(2 * t)
+    t = p.form.param_value
+    ball = p.penalty.euclidean_ball(t) if t > 0 and mu != 0 else None
+    if ball is not None:
+        written, r = ball
+        if written == "half_squared_norm":
             if close(convert_multiplier(mu, "half_squared_norm", "norm", radius=r)):
                 found.append(
                     f"the multiplier is that of ||w||_2 <= {r:g} (the norm); this problem constrains "
                     f"1/2||w||^2 <= {t:g}: divide by r = {r:g}"
                 )
-        else:
-            if close(convert_multiplier(mu, "norm", "half_squared_norm", radius=t)):
-                found.append(
-                    f"the multiplier is that of 1/2||w||^2 <= {t * t / 2:g} (the squared norm); this "
-                    f"problem constrains ||w||_2 <= {t:g}: multiply by r = {t:g}"
-                )
+        elif close(convert_multiplier(mu, "norm", "half_squared_norm", radius=r)):
+            found.append(
+                f"the multiplier is that of 1/2||w||^2 <= {r * r / 2:g} (the squared norm); this "
+                f"problem constrains ||w||_2 <= {r:g}: multiply by r = {r:g}"
+            )
     n = ex.X.shape[0]
     if mu != 0 and (close(mu * n) or close(mu / n)):
         found.append("the multiplier is off by a factor n (the 'sum' vs 'mean' loss scaling)")
@@ -285,9 +270,7 @@ def grade(ex: Exercise, answer: Any) -> Verdict:
     checks: list[Check] = []
 
     # Feasibility.
-    viol = 0.0
-    if isinstance(p.form, Constrained):
-        viol = max(p.penalty.value(w) - p.form.value, 0.0) / max(1.0, p.form.value)
+    viol = p.form.infeasibility(p.penalty.value(w))
     if p.bounds is not None:
         lo, hi = p.bounds
         if lo is not None:

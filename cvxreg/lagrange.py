@@ -15,9 +15,6 @@ import scipy.sparse as sp
 
 from cvxreg._validation import check_real, invalid
 from cvxreg.errors import NotSupportedError
-from cvxreg.forms import Constrained, Penalized
-from cvxreg.losses import LogisticLoss, PoissonLoss, SquaredLoss
-from cvxreg.penalties import ElasticNet, LpPower, Penalty, SquaredL2
 from cvxreg.result import Result
 
 if TYPE_CHECKING:
@@ -59,34 +56,23 @@ def convert_multiplier(mu: float, from_: str, to: str, *, radius: float | None =
     return float(_CONVERSIONS[key](float(mu), radius, n))
 
 
-def _strictly_convex_penalty(pen: Penalty) -> bool:
-    all_pos = pen.factors is None or bool(np.all(np.asarray(pen.factors) > 0))
-    if isinstance(pen, SquaredL2):
-        return all_pos
-    if isinstance(pen, ElasticNet):
-        return pen.l1_ratio < 1 and all_pos
-    if isinstance(pen, LpPower):
-        return pen.p > 1 and all_pos
-    return False
-
-
 def solution_is_unique(problem: Problem, X: Any) -> bool | None:
     """True when the solution is provably unique, False when it provably may not be, None if unknown.
 
-    Unique: a strictly convex penalty (ridge, elastic net with l1_ratio < 1, LpPower p > 1,
-    all factors > 0) in penalized form, or a loss strictly convex in ``Xw`` (squared,
-    logistic, Poisson) with ``X`` of full column rank (with the intercept column when fitted).
-    May not be: such a loss with a rank-deficient ``X`` and a penalty that is not strictly convex.
+    Unique: a strictly convex penalty (``Penalty.strictly_convex``: ridge, elastic net with
+    l1_ratio < 1, LpPower p > 1, all factors > 0) in penalized form with lam > 0, or a loss
+    strictly convex in ``Xw`` (``Loss.strictly_convex``: squared, logistic, Poisson) with ``X``
+    of full column rank (with the intercept column when fitted). May not be: such a loss with
+    a rank-deficient ``X`` and a penalty that is not strictly convex.
     """
-    if isinstance(problem.form, Penalized) and _strictly_convex_penalty(problem.penalty) and problem.form.value > 0:
+    if problem.form.strict_penalty(problem.penalty):
         return True
     Xd = X.toarray() if sp.issparse(X) else np.asarray(X, dtype=float)
     if problem.fit_intercept:
         Xd = np.hstack([Xd, np.ones((Xd.shape[0], 1))])
     full_rank = np.linalg.matrix_rank(Xd) == Xd.shape[1]
-    strict_loss = isinstance(problem.loss, SquaredLoss | LogisticLoss | PoissonLoss)
-    if strict_loss:
-        return bool(full_rank) if full_rank else False
+    if problem.loss.strictly_convex:
+        return bool(full_rank)
     return None
 
 
@@ -102,14 +88,11 @@ def round_trip(problem: Problem, X: Any, y: Any, *, sample_weight: Any = None, *
     first = problem.solve(X, y, sample_weight=sample_weight, **solve_opts)
     if not first.ok:
         raise NotSupportedError(f"The round trip needs a solution; {problem!r} gave status {first.status!r}.")
-    if isinstance(problem.form, Penalized):
-        other = problem.to_constrained(first)
-        pen_res, con_res = first, other.solve(X, y, sample_weight=sample_weight, **solve_opts)
-        lam, t = problem.form.value, other.form.value
-    else:
-        other = problem.to_penalized(first)
-        con_res, pen_res = first, other.solve(X, y, sample_weight=sample_weight, **solve_opts)
-        lam, t = other.form.value, problem.form.value
+    other = problem.with_form(problem.form.twin(problem.penalty.value(first.coef), first.dual))
+    second = other.solve(X, y, sample_weight=sample_weight, **solve_opts)
+    pen_res, con_res = problem.form.penalized_first(first, second)
+    pen_prob, con_prob = problem.form.penalized_first(problem, other)
+    lam, t = pen_prob.form.param_value, con_prob.form.param_value
     mu = con_res.dual if con_res.dual is not None else math.nan
     r_con = problem.penalty.value(con_res.coef) if con_res.ok else math.nan
     unique = solution_is_unique(problem, X if not hasattr(X, "to_numpy") else X.to_numpy())
@@ -145,16 +128,16 @@ def round_trip(problem: Problem, X: Any, y: Any, *, sample_weight: Any = None, *
 
 def to_constrained(problem: Problem, result: Result) -> Problem:
     """The constrained problem with ``t = R(w*)`` from a penalized solution."""
-    if not isinstance(problem.form, Penalized):
+    if problem.form.param_name != "lam":
         raise invalid("problem", "to_constrained", "a problem in Penalized form", repr(problem), raw=True)
     if not result.ok:
         raise invalid("result", "to_constrained", "a Result with a solution", f"status {result.status!r}", raw=True)
-    return problem.with_form(Constrained(problem.penalty.value(result.coef)))
+    return problem.with_form(problem.form.twin(problem.penalty.value(result.coef), None))
 
 
 def to_penalized(problem: Problem, result: Result) -> Problem:
     """The penalized problem with ``lam = mu``, the multiplier of a constrained solution."""
-    if not isinstance(problem.form, Constrained):
+    if problem.form.param_name != "t":
         raise invalid("problem", "to_penalized", "a problem in Constrained form", repr(problem), raw=True)
     if not result.ok or result.dual is None or not np.isfinite(result.dual):
         raise invalid(
@@ -164,4 +147,4 @@ def to_penalized(problem: Problem, result: Result) -> Problem:
             f"status {result.status!r}, dual {result.dual!r}",
             raw=True,
         )
-    return problem.with_form(Penalized(max(result.dual, 0.0)))
+    return problem.with_form(problem.form.twin(math.nan, result.dual))

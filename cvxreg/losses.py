@@ -11,9 +11,11 @@ from typing import Any, ClassVar
 
 import cvxpy as cp
 import numpy as np
+from scipy.optimize import minimize_scalar
 from scipy.special import expit
 
 from cvxreg._validation import check_choice, check_real, fmt_number, invalid
+from cvxreg.errors import NotSupportedError
 
 __all__ = [
     "AbsoluteLoss",
@@ -30,23 +32,37 @@ __all__ = [
 class Loss:
     """Base class: ``L(w, b) = c * sum_i s_i * l(eta_i, y_i)`` with ``c = 1`` or ``1/sum(s)``.
 
-    Subclasses define the per-sample term twice, ``_terms_expr`` (CVXPY) and
-    ``_terms_value`` (NumPy), and its derivative in ``eta`` as an interval
-    (``derivative``), which the optimality certificates use.
+    The loss protocol. Required: the per-sample term twice, ``terms_expr`` (CVXPY) and
+    ``terms_value`` (NumPy), and its (sub)derivative in ``eta`` as an interval
+    (``derivative``), which the certificates use. Optional (``NotSupportedError`` where
+    unknown): ``conjugate_sum`` (duality gaps) and ``epigraph_pieces`` (piecewise-linear
+    losses). Facts: ``least_squares`` (the term is ``(y - eta)^2 / 2``, so the closed forms of
+    least squares apply), ``strictly_convex`` (in ``eta``), ``piecewise_linear``,
+    ``classification`` (labels in {-1, +1}) and ``file_name`` (its name in problem files).
+
+    Parameters
+    ----------
+    scale : {"sum", "mean"}, default "sum"
+        ``"mean"`` divides the sum by ``n`` (by ``sum(s)`` with sample weights).
     """
 
     classification: ClassVar[bool] = False
     piecewise_linear: ClassVar[bool] = False
+    least_squares: ClassVar[bool] = False
+    strictly_convex: ClassVar[bool] = False
+    file_name: ClassVar[str | None] = None
 
     def __init__(self, *, scale: str = "sum") -> None:
         self.scale = check_choice(scale, "scale", type(self).__name__, ("sum", "mean"))
 
     # -- the per-sample term, to be defined by subclasses ---------------------------
-    def _terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
-        raise NotImplementedError
+    def terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
+        """The per-sample terms ``l(eta_i, y_i)`` as a CVXPY expression."""
+        raise NotSupportedError(f"{type(self).__name__} does not define terms_expr.")
 
-    def _terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
-        raise NotImplementedError
+    def terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """The per-sample terms ``l(eta_i, y_i)`` in NumPy."""
+        raise NotSupportedError(f"{type(self).__name__} does not define terms_value.")
 
     def derivative(self, eta: np.ndarray, y: np.ndarray, *, tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
         """Interval ``[lo, hi]`` of the per-sample (sub)derivative ``d l / d eta``.
@@ -54,7 +70,17 @@ class Loss:
         Kinks closer than ``tol`` count as reached, so a numerical solution gets the
         whole subdifferential there.
         """
-        raise NotImplementedError
+        raise NotSupportedError(f"{type(self).__name__} does not define derivative.")
+
+    def conjugate_sum(self, rho: np.ndarray, y: np.ndarray, sw: np.ndarray) -> float:
+        """``sum_i s_i l_i*(rho_i)``, with ``l_i*`` the convex conjugate of ``eta -> l(eta, y_i)``."""
+        raise NotSupportedError(f"The conjugate of {self!r} is not known, so no duality gap.")
+
+    def intercept_only(self, y: np.ndarray, sample_weight: np.ndarray | None = None) -> float:
+        """The ``b`` minimizing ``L(0, b)`` (the intercept fitted with every coefficient at 0)."""
+        n = len(y)
+        res = minimize_scalar(lambda b: self.value(np.zeros((n, 1)), y, np.zeros(1), b, sample_weight), tol=1e-14)
+        return float(res.x)
 
     # -- shared machinery -------------------------------------------------------------
     def check_y(self, y: np.ndarray) -> None:
@@ -76,7 +102,7 @@ class Loss:
     ) -> cp.Expression:
         """The CVXPY expression of ``L(w, b)``."""
         eta = X @ w + b
-        terms = self._terms_expr(eta, y)
+        terms = self.terms_expr(eta, y)
         total = cp.sum(terms) if sample_weight is None else sample_weight @ terms
         return total / self.weight_total(len(y), sample_weight)
 
@@ -89,8 +115,8 @@ class Loss:
         sample_weight: np.ndarray | None = None,
     ) -> tuple[cp.Expression, list[cp.Constraint]]:
         """``(objective term, constraints)`` that ``Problem`` builds: ``expr`` and no constraints,
-        except for piecewise-linear losses, which use an explicit epigraph (see ``_epigraph``)."""
-        pieces = self._epigraph_pieces(X @ w + b, y)
+        except for piecewise-linear losses, which use an explicit epigraph (``epigraph_pieces``)."""
+        pieces = self.epigraph_pieces(X @ w + b, y)
         if pieces is None:
             return self.expr(X, y, w, b, sample_weight), []
         # sum_i s_i max_k piece_k,i  as  sum_i s_i t_i  with  t >= every piece.
@@ -98,7 +124,7 @@ class Loss:
         total = cp.sum(t) if sample_weight is None else sample_weight @ t
         return total / self.weight_total(len(y), sample_weight), [t >= piece for piece in pieces]
 
-    def _epigraph_pieces(self, eta: cp.Expression, y: np.ndarray) -> list[cp.Expression] | None:
+    def epigraph_pieces(self, eta: cp.Expression, y: np.ndarray) -> list[cp.Expression] | None:
         """The affine pieces whose maximum is the per-sample term (piecewise-linear losses).
 
         Written out with an explicit epigraph variable because CVXPY 1.9.3 hands the epigraph
@@ -117,7 +143,7 @@ class Loss:
     ) -> float:
         """The NumPy value of ``L(w, b)``."""
         eta = np.asarray(X @ np.asarray(w, dtype=float)).ravel() + b
-        terms = self._terms_value(eta, np.asarray(y, dtype=float))
+        terms = self.terms_value(eta, np.asarray(y, dtype=float))
         total = np.sum(terms) if sample_weight is None else float(sample_weight @ terms)
         return float(total) / self.weight_total(len(y), sample_weight)
 
@@ -144,6 +170,10 @@ class SquaredLoss(Loss):
     ``1/(2n) * ||y - Xw - b||^2`` and glmnet's gaussian family.
     """
 
+    least_squares = True
+    strictly_convex = True
+    file_name = "squared"
+
     def expr(
         self,
         X: Any,
@@ -158,29 +188,51 @@ class SquaredLoss(Loss):
             r = cp.multiply(np.sqrt(sample_weight), r)
         return 0.5 * cp.sum_squares(r) / self.weight_total(len(y), sample_weight)
 
-    def _terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
+    def terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
         return 0.5 * cp.square(y - eta)
 
-    def _terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
         return 0.5 * (y - eta) ** 2
 
     def derivative(self, eta: np.ndarray, y: np.ndarray, *, tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
         g = eta - y
         return g, g
 
+    def conjugate_sum(self, rho: np.ndarray, y: np.ndarray, sw: np.ndarray) -> float:
+        return float(sw @ (0.5 * rho**2 + rho * y))
 
-class AbsoluteLoss(Loss):
-    """``L(w, b) = sum_i s_i * |y_i - x_i^T w - b|`` (least absolute deviations)."""
+    def intercept_only(self, y: np.ndarray, sample_weight: np.ndarray | None = None) -> float:
+        return float(np.average(y, weights=sample_weight))
+
+
+class _PiecewiseLinear(Loss):
+    """A loss whose per-sample term is the maximum of affine pieces of ``eta``."""
 
     piecewise_linear = True
 
-    def _terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
+    def intercept_kinks(self, y: np.ndarray) -> np.ndarray:
+        """The values of ``b`` where ``L(0, b)`` has a kink: its minimum is at one of them."""
+        return np.unique(y)
+
+    def intercept_only(self, y: np.ndarray, sample_weight: np.ndarray | None = None) -> float:
+        kinks = self.intercept_kinks(y)
+        zeros = np.zeros((len(y), 1))
+        values = [self.value(zeros, y, np.zeros(1), b, sample_weight) for b in kinks]
+        return float(kinks[int(np.argmin(values))])
+
+
+class AbsoluteLoss(_PiecewiseLinear):
+    """``L(w, b) = sum_i s_i * |y_i - x_i^T w - b|`` (least absolute deviations)."""
+
+    file_name = "absolute"
+
+    def terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
         return cp.abs(y - eta)
 
-    def _epigraph_pieces(self, eta: cp.Expression, y: np.ndarray) -> list[cp.Expression]:
+    def epigraph_pieces(self, eta: cp.Expression, y: np.ndarray) -> list[cp.Expression]:
         return [y - eta, eta - y]
 
-    def _terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.abs(y - eta)
 
     def derivative(self, eta: np.ndarray, y: np.ndarray, *, tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
@@ -198,6 +250,8 @@ class HuberLoss(Loss):
     ``M = epsilon * sigma`` plus ``SquaredL2`` at ``lam = alpha * sigma``.
     """
 
+    file_name = "huber"
+
     def __init__(self, M: float = 1.0, *, scale: str = "sum") -> None:
         super().__init__(scale=scale)
         self.M = check_real(M, "M", "HuberLoss", lo=0.0, lo_open=True)
@@ -205,10 +259,10 @@ class HuberLoss(Loss):
     def _params(self) -> dict[str, Any]:
         return {"M": self.M}
 
-    def _terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
+    def terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
         return 0.5 * cp.huber(y - eta, self.M)
 
-    def _terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
         a = np.abs(y - eta)
         return np.where(a <= self.M, 0.5 * a**2, self.M * a - 0.5 * self.M**2)
 
@@ -217,14 +271,14 @@ class HuberLoss(Loss):
         return g, g
 
 
-class QuantileLoss(Loss):
+class QuantileLoss(_PiecewiseLinear):
     """``L(w, b) = sum_i s_i * (tau*max(r_i, 0) + (1 - tau)*max(-r_i, 0))`` (pinball loss).
 
     With ``scale="mean"`` and ``L1`` this is scikit-learn's ``QuantileRegressor(quantile=tau,
     alpha=lam)``.
     """
 
-    piecewise_linear = True
+    file_name = "quantile"
 
     def __init__(self, tau: float = 0.5, *, scale: str = "sum") -> None:
         super().__init__(scale=scale)
@@ -233,15 +287,15 @@ class QuantileLoss(Loss):
     def _params(self) -> dict[str, Any]:
         return {"tau": self.tau}
 
-    def _terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
+    def terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
         r = y - eta
         return self.tau * cp.pos(r) + (1 - self.tau) * cp.neg(r)
 
-    def _epigraph_pieces(self, eta: cp.Expression, y: np.ndarray) -> list[cp.Expression]:
+    def epigraph_pieces(self, eta: cp.Expression, y: np.ndarray) -> list[cp.Expression]:
         r = y - eta
         return [self.tau * r, (self.tau - 1) * r]
 
-    def _terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
         r = y - eta
         return self.tau * np.maximum(r, 0) + (1 - self.tau) * np.maximum(-r, 0)
 
@@ -267,37 +321,53 @@ class LogisticLoss(Loss):
     """
 
     classification = True
+    strictly_convex = True
+    file_name = "logistic"
 
     def check_y(self, y: np.ndarray) -> None:
         _check_labels(y, type(self).__name__)
 
-    def _terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
+    def terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
         return cp.logistic(-cp.multiply(y, eta))
 
-    def _terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.logaddexp(0.0, -y * eta)
 
     def derivative(self, eta: np.ndarray, y: np.ndarray, *, tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
         g = -y * expit(-y * eta)
         return g, g
 
+    def conjugate_sum(self, rho: np.ndarray, y: np.ndarray, sw: np.ndarray) -> float:
+        # l*(rho) = sig log sig + (1 - sig) log(1 - sig) with sig = -rho y in [0, 1].
+        sig = np.clip(-rho * y, 0.0, 1.0)
+        ent = np.where(sig > 0, sig * np.log(np.where(sig > 0, sig, 1)), 0.0)
+        ent += np.where(sig < 1, (1 - sig) * np.log(np.where(sig < 1, 1 - sig, 1)), 0.0)
+        return float(sw @ ent)
 
-class HingeLoss(Loss):
+
+class HingeLoss(_PiecewiseLinear):
     """``L(w, b) = sum_i s_i * max(0, 1 - y_i (x_i^T w + b))``, labels in {-1, +1} (SVM)."""
 
     classification = True
-    piecewise_linear = True
+    file_name = "hinge"
+
+    def intercept_kinks(self, y: np.ndarray) -> np.ndarray:
+        return np.array([-1.0, 1.0])
+
+    def conjugate_sum(self, rho: np.ndarray, y: np.ndarray, sw: np.ndarray) -> float:
+        # l*(rho) = -sig for sig = -rho y in [0, 1].
+        return float(-(sw @ np.clip(-rho * y, 0.0, 1.0)))
 
     def check_y(self, y: np.ndarray) -> None:
         _check_labels(y, type(self).__name__)
 
-    def _terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
+    def terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
         return cp.pos(1 - cp.multiply(y, eta))
 
-    def _epigraph_pieces(self, eta: cp.Expression, y: np.ndarray) -> list[cp.Expression]:
+    def epigraph_pieces(self, eta: cp.Expression, y: np.ndarray) -> list[cp.Expression]:
         return [cp.Constant(np.zeros(len(y))), 1 - cp.multiply(y, eta)]
 
-    def _terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.maximum(0.0, 1 - y * eta)
 
     def derivative(self, eta: np.ndarray, y: np.ndarray, *, tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
@@ -313,14 +383,17 @@ class PoissonLoss(Loss):
     The Poisson negative log-likelihood with log link, without the ``log(y_i!)`` constant.
     """
 
+    strictly_convex = True
+    file_name = "poisson"
+
     def check_y(self, y: np.ndarray) -> None:
         if np.any(y < 0):
             raise invalid("y", "PoissonLoss", "an array of counts >= 0", f"minimum {float(np.min(y)):g}", raw=True)
 
-    def _terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
+    def terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
         return cp.exp(eta) - cp.multiply(y, eta)
 
-    def _terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.exp(eta) - y * eta
 
     def derivative(self, eta: np.ndarray, y: np.ndarray, *, tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 from dataclasses import dataclass
@@ -9,45 +10,17 @@ from typing import Any
 
 import cvxpy as cp
 import numpy as np
-from cvxpy.reductions.solvers.solver import Solver
 
-from cvxreg._validation import (
-    check_bounds,
-    check_sample_weight,
-    check_X,
-    check_y,
-    invalid,
-)
+from cvxreg import certificates, lagrange, reference
+from cvxreg._validation import Data, check_bounds, check_data, invalid
 from cvxreg.errors import DCPError, InvalidParameterError, SolveError
-from cvxreg.forms import Constrained, Form, Penalized
+from cvxreg.forms import Form, box_constraints
 from cvxreg.losses import Loss
 from cvxreg.penalties import Penalty
-from cvxreg.result import Result
+from cvxreg.result import Result, Status
+from cvxreg.solvers import default_solver, installed_solvers, resolve_solver, solver_label
 
 __all__ = ["Problem", "default_solver", "installed_solvers"]
-
-
-def installed_solvers() -> list[str]:
-    """Names of the CVXPY solvers installed here."""
-    return list(cp.installed_solvers())
-
-
-def default_solver() -> str | None:
-    """Clarabel when installed (accurate on every cone cvxreg builds), else CVXPY's choice."""
-    return "CLARABEL" if "CLARABEL" in installed_solvers() else None
-
-
-def _resolve_solver(solver: Any) -> Any:
-    """A solver name (validated, upper case) or a custom CVXPY ``Solver`` instance, passed through."""
-    if solver is None:
-        return default_solver()
-    if isinstance(solver, Solver):
-        return solver
-    names = installed_solvers()
-    if not isinstance(solver, str) or solver.upper() not in names:
-        allowed = "None, a cvxpy Solver instance, or one of the installed solvers " + ", ".join(repr(s) for s in names)
-        raise invalid("solver", "Problem.solve", allowed, solver)
-    return solver.upper()
 
 
 @dataclass
@@ -59,21 +32,16 @@ class _Built:
     b: cp.Variable | None
     param: cp.Parameter
     penalty_constraint: cp.Constraint | None
-    lower: tuple[np.ndarray, cp.Constraint] | None
-    upper: tuple[np.ndarray, cp.Constraint] | None
-    X: Any
-    y: np.ndarray
-    sample_weight: np.ndarray | None
-    feature_names: tuple[str, ...] | None
+    bounds: list[tuple[np.ndarray, cp.Constraint] | None]
+    data: Data
 
 
 def _dcp_message(problem: Problem, expr: cp.Expression) -> str:
     pen = problem.penalty
-    where = "minimizing lam * R(w)" if isinstance(problem.form, Penalized) else "the constraint R(w) <= t"
     head = (
         f"{problem!r} is not convex, so cvxreg will not build it: by CVXPY's DCP rules the "
-        f"penalty {pen!r} has curvature {expr.curvature}, and {where} is a convex problem only "
-        f"when R is convex."
+        f"penalty {pen!r} has curvature {expr.curvature}, and {problem.form.role} is a convex "
+        f"problem only when R is convex."
     )
     reason = pen.nonconvex_reason()
     if reason is not None:
@@ -90,13 +58,23 @@ class Problem:
     ``Penalized(lam)``: minimize ``L(w, b) + lam * R(w)``.
     ``Constrained(t)``: minimize ``L(w, b)`` subject to ``R(w) <= t``.
 
-    The intercept ``b`` is never penalized and exists only with ``fit_intercept=True``.
-    ``bounds=(lower, upper)`` adds ``lower <= w <= upper`` as explicit constraints (so their
-    multipliers are reported); each side is None, a number or one number per coefficient
-    (``-inf``/``inf`` entries leave a coordinate free).
-
     Construction runs the DCP gate: a penalty that CVXPY cannot certify convex in this form
     raises ``cvxreg.DCPError`` explaining why.
+
+    Parameters
+    ----------
+    loss : Loss
+        The data term ``L(w, b)``.
+    penalty : Penalty
+        The regularizer ``R(w)``.
+    form : Form
+        ``Penalized(lam)`` or ``Constrained(t)``.
+    fit_intercept : bool, default False
+        Fit an unpenalized intercept ``b``.
+    bounds : (lower, upper), optional
+        Adds ``lower <= w <= upper`` as explicit constraints (so their multipliers are
+        reported); each side is None, a number or one number per coefficient (``-inf``/``inf``
+        entries leave a coordinate free).
     """
 
     def __init__(
@@ -129,72 +107,37 @@ class Problem:
             if before_data:  # a custom penalty may need the real size: judge it at build time
                 return None
             raise
-        if isinstance(self.form, Penalized):
-            convex = expr.is_convex()
-        else:
-            # Only ever the `R(w) <= t` direction: `pnorm(w, p<1) >= t` would pass DCP and
-            # silently mean something else.
-            convex = (expr <= 1.0).is_dcp()
-        if not convex:
+        if not self.form.is_convex(expr):
             raise DCPError(_dcp_message(self, expr))
         return expr
 
     # -- model --------------------------------------------------------------------------------
-    def _build(self, X: Any, y: Any, sample_weight: Any = None) -> _Built:
-        Xv, names = check_X(X)
-        n, d = Xv.shape
-        yv = check_y(y, n)
-        self.loss.check_y(yv)
-        s = check_sample_weight(sample_weight, n)
-        self.penalty.check_dim(d)
+    def check_data(self, X: Any, y: Any, sample_weight: Any = None, owner: str = "Problem.solve") -> Data:
+        """``X``, ``y`` and ``sample_weight`` checked for this problem (shapes, labels, size)."""
+        data = check_data(X, y, sample_weight, owner)
+        self.loss.check_y(data.y)
+        self.penalty.check_dim(data.d)
+        return data
 
-        w = cp.Variable(d, name="w")
+    def build(self, data: Data) -> _Built:
+        """The CVXPY model on checked data, with handles on its variables and constraints."""
+        w = cp.Variable(data.d, name="w")
         b = cp.Variable(name="b") if self.fit_intercept else None
-        param = cp.Parameter(nonneg=True, name=self.form.param_name, value=self.form.value)
+        param = cp.Parameter(nonneg=True, name=self.form.param_name, value=self.form.param_value)
         pen = self._gate(w)
         assert pen is not None
-        fit, constraints = self.loss.model(Xv, yv, w, 0.0 if b is None else b, s)
-        pen_con = None
-        if isinstance(self.form, Constrained):
-            pen_con = pen <= param
-            constraints.append(pen_con)
-            objective = fit
-        else:
-            objective = fit + param * pen
-        lower = upper = None
-        if self.bounds is not None:
-            lower, upper = (self._bound(side, d, w, k) for k, side in enumerate(self.bounds))
-            for item in (lower, upper):
-                if item is not None:
-                    constraints.append(item[1])
+        fit, constraints = self.loss.model(data.X, data.y, w, 0.0 if b is None else b, data.sample_weight)
+        objective, form_constraints, pen_con = self.form.assemble(fit, pen, param)
+        bound_items = box_constraints(self.bounds, w)
+        constraints += form_constraints + [item[1] for item in bound_items if item is not None]
         prob = cp.Problem(cp.Minimize(objective), constraints)
         if not prob.is_dcp():  # e.g. a custom penalty built from non-DCP pieces
             raise DCPError(_dcp_message(self, pen))
-        return _Built(prob, w, b, param, pen_con, lower, upper, Xv, yv, s, names)
-
-    @staticmethod
-    def _bound(side: np.ndarray | None, d: int, w: cp.Variable, k: int) -> tuple[np.ndarray, cp.Constraint] | None:
-        if side is None:
-            return None
-        try:
-            full = np.broadcast_to(side, (d,)).astype(float)
-        except ValueError:
-            raise invalid(
-                "bounds",
-                "Problem",
-                f"None, a number or {d} numbers (one per column of X) on each side",
-                f"a side of length {np.size(side)}",
-                raw=True,
-            ) from None
-        idx = np.flatnonzero(np.isfinite(full))
-        if idx.size == 0:
-            return None
-        con = w[idx] >= full[idx] if k == 0 else w[idx] <= full[idx]
-        return idx, con
+        return _Built(prob, w, b, param, pen_con, bound_items, data)
 
     def to_cvxpy(self, X: Any, y: Any, *, sample_weight: Any = None) -> cp.Problem:
         """The CVXPY problem for this data (DPP: ``lam``/``t`` is a nonneg Parameter)."""
-        return self._build(X, y, sample_weight).problem
+        return self.build(self.check_data(X, y, sample_weight, "Problem.to_cvxpy")).problem
 
     # -- solving -------------------------------------------------------------------------------
     def solve(
@@ -205,32 +148,52 @@ class Problem:
         sample_weight: Any = None,
         solver: Any = None,
         check: bool = False,
+        certify: bool = True,
         **solver_opts: Any,
     ) -> Result:
         """Solve on ``(X, y)`` and return a ``Result``.
 
-        A solver failure, an infeasible problem or a solver that refuses the problem class
-        comes back as a ``Result`` whose ``status`` says so ("solver_error", "unsupported",
-        "infeasible", ...); with ``check=True`` it raises ``cvxreg.SolveError`` instead.
-        ``solver_opts`` go to the solver unchanged.
+        Parameters
+        ----------
+        X : array-like or sparse matrix of shape (n, d)
+        y : array-like of shape (n,)
+        sample_weight : array-like of shape (n,), optional
+        solver : str or cvxpy Solver, optional
+            Default Clarabel (``default_solver()``).
+        check : bool, default False
+            Raise ``cvxreg.SolveError`` when no solution comes back, instead of returning a
+            ``Result`` whose ``status`` says why ("solver_error", "unsupported", "infeasible", ...).
+        certify : bool, default True
+            Compute ``Result.certificate`` (KKT residual, infeasibility, slackness, gap).
+        **solver_opts
+            Passed to the solver unchanged.
+
+        Returns
+        -------
+        Result
         """
-        name = _resolve_solver(solver)
-        built = self._build(X, y, sample_weight)
-        result = self._solve_built(built, name, solver_opts)
+        name = resolve_solver(solver)
+        data = self.check_data(X, y, sample_weight)
+        result = self.solve_built(self.build(data), name, solver_opts)
         if check and not result.ok:
             raise SolveError(
                 f"{self!r} has no solution from {result.solver}: status {result.status!r}. {result.message}".strip()
             )
-        return result
+        return self.certify(result, data) if certify else result
 
-    def _solve_built(self, built: _Built, solver: Any, solver_opts: dict[str, Any]) -> Result:
+    def certify(self, result: Result, data: Data) -> Result:
+        """``result`` with its certificate for this problem on checked ``data``."""
+        return dataclasses.replace(result, certificate=certificates.certificate_on(self, data, result))
+
+    def solve_built(self, built: _Built, solver: Any, solver_opts: dict[str, Any]) -> Result:
+        """Solve a built model (``build``) with ``solver``; failures become statuses."""
         prob = built.problem
-        label = solver.name() if isinstance(solver, Solver) else (solver or "default")
+        label = solver_label(solver) if solver is not None else "default"
         start = time.perf_counter()
         try:
             prob.solve(solver=solver, **solver_opts)
         except cp.error.SolverError as exc:
-            status = "unsupported" if "cannot solve this problem" in str(exc) else "solver_error"
+            status = Status.UNSUPPORTED if "cannot solve this problem" in str(exc) else Status.SOLVER_ERROR
             return self._failed(built, label, status, str(exc), time.perf_counter() - start)
         except TypeError as exc:
             raise InvalidParameterError(
@@ -239,7 +202,7 @@ class Problem:
             ) from exc
         except Exception as exc:  # a solver's own failure is a status, not a crash of the caller
             message = f"{type(exc).__name__}: {exc}"
-            return self._failed(built, label, "solver_error", message, time.perf_counter() - start)
+            return self._failed(built, label, Status.SOLVER_ERROR, message, time.perf_counter() - start)
         wall = time.perf_counter() - start
         stats = prob.solver_stats
         used = stats.solver_name if stats is not None else label
@@ -250,27 +213,21 @@ class Problem:
         iters = int(stats.num_iters) if stats is not None and stats.num_iters is not None else None
         w = built.w.value
         if w is None:
-            return self._failed(
-                built,
-                used,
-                prob.status,
-                "no solution returned",
-                solve_time,
-                setup=setup,
-                iterations=iters,
-                objective=prob.value,
-            )
+            return self._failed(built, used, prob.status, "no solution returned", solve_time, setup=setup, iters=iters)
+        coef = np.asarray(w, dtype=float).ravel()
         b = 0.0 if built.b is None else float(built.b.value)
         dual = None
         if built.penalty_constraint is not None:
             dv = built.penalty_constraint.dual_value
             dual = float(np.asarray(dv).ravel()[0]) if dv is not None else math.nan
-        lo_dual = self._bound_dual(built.lower, len(w)) if self.bounds is not None else None
-        hi_dual = self._bound_dual(built.upper, len(w)) if self.bounds is not None else None
+        lo_dual, hi_dual = (self._bound_dual(item, len(coef)) for item in built.bounds)
+        data = built.data
         return Result(
-            coef=np.asarray(w, dtype=float).ravel(),
+            coef=coef,
             intercept=b,
-            objective=float(prob.value),
+            # The objective at the returned point, not the model's value: an epigraph model
+            # may keep slack that the true objective does not have.
+            objective=self.objective_value(data.X, data.y, coef, b, sample_weight=data.sample_weight),
             status=prob.status,
             solver=used,
             dual=dual,
@@ -279,19 +236,16 @@ class Problem:
             setup_time=setup,
             solve_time=solve_time,
             iterations=iters,
-            feature_names=built.feature_names,
-            _context=(self, built.X, built.y, built.sample_weight),
+            feature_names=data.feature_names,
         )
 
-    @staticmethod
-    def _bound_dual(item: tuple[np.ndarray, cp.Constraint] | None, d: int) -> np.ndarray:
+    def _bound_dual(self, item: tuple[np.ndarray, cp.Constraint] | None, d: int) -> np.ndarray | None:
+        if self.bounds is None:
+            return None
         out = np.zeros(d)
         if item is not None:
             idx, con = item
-            if con.dual_value is not None:
-                out[idx] = np.asarray(con.dual_value, dtype=float).ravel()
-            else:
-                out[idx] = math.nan
+            out[idx] = math.nan if con.dual_value is None else np.asarray(con.dual_value, dtype=float).ravel()
         return out
 
     def _failed(
@@ -303,61 +257,45 @@ class Problem:
         solve_time: float,
         *,
         setup: float = math.nan,
-        iterations: int | None = None,
-        objective: Any = None,
+        iters: int | None = None,
     ) -> Result:
-        d = built.w.shape[0]
-        obj = float(objective) if objective is not None else math.nan
         return Result(
-            coef=np.full(d, math.nan),
+            coef=np.full(built.data.d, math.nan),
             intercept=math.nan if self.fit_intercept else 0.0,
-            objective=obj,
+            objective=math.nan,
             status=status,
             solver=solver,
-            dual=None if isinstance(self.form, Penalized) else math.nan,
+            dual=None if built.penalty_constraint is None else math.nan,
             setup_time=setup,
             solve_time=solve_time,
-            iterations=iterations,
-            feature_names=built.feature_names,
+            iterations=iters,
+            feature_names=built.data.feature_names,
             message=message,
-            _context=(self, built.X, built.y, built.sample_weight),
         )
 
     # -- NumPy twin and conversions ------------------------------------------------------------
     def objective_value(self, X: Any, y: Any, coef: Any, intercept: float = 0.0, *, sample_weight: Any = None) -> float:
         """The objective at ``(coef, intercept)``, computed with NumPy (no solver)."""
-        Xv, _ = check_X(X, "Problem.objective_value")
-        yv = check_y(y, Xv.shape[0], "Problem.objective_value")
-        s = check_sample_weight(sample_weight, Xv.shape[0], "Problem.objective_value")
+        data = check_data(X, y, sample_weight, "Problem.objective_value")
         w = np.asarray(coef, dtype=float)
-        fit = self.loss.value(Xv, yv, w, intercept, s)
-        if isinstance(self.form, Penalized):
-            return fit + self.form.value * self.penalty.value(w)
-        return fit
+        fit = self.loss.value(data.X, data.y, w, intercept, data.sample_weight)
+        return self.form.objective_value(fit, self.penalty.value(w))
 
     def reference(self, X: Any, y: Any, *, sample_weight: Any = None) -> Result | None:
         """The closed-form solution as a ``Result`` when one applies (else None); see ``cvxreg.reference``."""
-        from cvxreg.reference import reference_result
-
-        return reference_result(self, X, y, sample_weight=sample_weight)
+        return reference.reference_result(self, X, y, sample_weight=sample_weight)
 
     def lambda_max(self, X: Any, y: Any, *, sample_weight: Any = None) -> float:
         """The smallest ``lam`` at which every penalized coefficient is 0 (``inf`` if none)."""
-        from cvxreg.reference import lambda_max
-
-        return lambda_max(self, X, y, sample_weight=sample_weight)
+        return certificates.lambda_max(self, X, y, sample_weight=sample_weight)
 
     def to_constrained(self, result: Result) -> Problem:
         """This penalized problem as ``Constrained(t = R(w*))`` for the solution in ``result``."""
-        from cvxreg.lagrange import to_constrained
-
-        return to_constrained(self, result)
+        return lagrange.to_constrained(self, result)
 
     def to_penalized(self, result: Result) -> Problem:
         """This constrained problem as ``Penalized(lam = mu)`` for the multiplier in ``result``."""
-        from cvxreg.lagrange import to_penalized
-
-        return to_penalized(self, result)
+        return lagrange.to_penalized(self, result)
 
     def with_form(self, form: Form) -> Problem:
         """The same loss, penalty, intercept and bounds under another form."""

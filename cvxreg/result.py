@@ -1,21 +1,102 @@
-"""The outcome of one solve: frozen data with a status."""
+"""The outcome of one solve: frozen data with a status, and its optimality certificate."""
 
 from __future__ import annotations
 
+import enum
 import math
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from dataclasses import asdict, dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-if TYPE_CHECKING:
-    from cvxreg.reference import Certificate
+__all__ = ["SOLVED_STATUSES", "Certificate", "Result", "Status"]
 
-__all__ = ["SOLVED_STATUSES", "Result"]
 
-#: CVXPY statuses that come with a solution.
-SOLVED_STATUSES = ("optimal", "optimal_inaccurate")
+class Status(enum.StrEnum):
+    """How a solve ended: CVXPY's statuses, and cvxreg's own for solves that never finished.
+
+    A ``StrEnum``: each member equals its string (``Status.OPTIMAL == "optimal"``).
+    """
+
+    OPTIMAL = "optimal"
+    OPTIMAL_INACCURATE = "optimal_inaccurate"
+    INFEASIBLE = "infeasible"
+    INFEASIBLE_INACCURATE = "infeasible_inaccurate"
+    UNBOUNDED = "unbounded"
+    UNBOUNDED_INACCURATE = "unbounded_inaccurate"
+    INFEASIBLE_OR_UNBOUNDED = "infeasible_or_unbounded"
+    USER_LIMIT = "user_limit"
+    #: The solver raised (or returned a status cvxreg does not know).
+    SOLVER_ERROR = "solver_error"
+    #: The solver refused this problem class (e.g. a QP solver given a cone).
+    UNSUPPORTED = "unsupported"
+    #: The solver's process died (isolated solves only).
+    CRASHED = "crashed"
+    #: The solver gave no answer within the time limit (isolated solves only).
+    TIMEOUT = "timeout"
+    #: The solver rejected the options it was given.
+    INVALID_OPTIONS = "invalid_options"
+    #: The solver is not installed.
+    NOT_INSTALLED = "not_installed"
+
+    @classmethod
+    def _missing_(cls, value: object) -> Status:
+        return cls.SOLVER_ERROR  # a status string a newer CVXPY may add: no solution is assumed
+
+
+#: Statuses that come with a solution.
+SOLVED_STATUSES = (Status.OPTIMAL, Status.OPTIMAL_INACCURATE)
+
+
+@dataclass(frozen=True)
+class Certificate:
+    """Optimality measures of a candidate solution, each relative so one tolerance fits all.
+
+    Attributes
+    ----------
+    kkt_residual : float
+        ``dist(0, grad L + weight * dR(w) + bound terms) / scale``, with ``weight`` = lam
+        (Penalized) or the multiplier mu (Constrained) and ``scale = c ||X^T (s * y)||``
+        (c the loss scale); intercept stationarity included. Where the penalty's
+        subdifferential is not known it is the prox-gradient residual
+        ``||w - prox_{weight R}(w - grad L)|| / scale``; both vanish exactly at a minimizer.
+    primal_infeasibility : float
+        ``max(R(w) - t, 0) / max(1, t)`` and bound violations.
+    complementary_slackness : float
+        ``|mu (R(w) - t)| / scale`` plus the bound terms.
+    duality_gap : float or None
+        ``(P(w) - D(theta)) / max(1, |P(w)|)`` where the loss conjugate and the dual norm are
+        known (no bounds), else None.
+    scale : float
+        The normalisation of the stationarity measures.
+    """
+
+    kkt_residual: float
+    primal_infeasibility: float
+    complementary_slackness: float
+    duality_gap: float | None
+    scale: float
+
+    def passed(self, tol: float = 1e-6) -> bool:
+        """True when every measure is finite and at most ``tol``."""
+        return all(np.isfinite(v) and v <= tol for v in self._measures())
+
+    @property
+    def worst(self) -> float:
+        """The largest measure (NaN when one could not be computed)."""
+        return float(np.max(self._measures()))
+
+    def _measures(self) -> list[float]:
+        vals = [self.kkt_residual, self.primal_infeasibility, self.complementary_slackness]
+        return vals + ([self.duality_gap] if self.duality_gap is not None else [])
+
+    def to_series(self) -> pd.Series:
+        return pd.Series(asdict(self))
+
+
+#: The certificate of an answer that has no solution.
+NO_SOLUTION = Certificate(math.inf, math.inf, math.inf, None, math.nan)
 
 
 def _frozen(a: Any) -> np.ndarray | None:
@@ -37,10 +118,10 @@ class Result:
     intercept : float
         ``b`` (0.0 without an intercept).
     objective : float
-        The objective of the contract in DESIGN.md, at the solution.
-    status : str
-        CVXPY's status ("optimal", "optimal_inaccurate", "infeasible", ...) or
-        "solver_error" / "unsupported" when the solver failed or refused the problem.
+        The objective (``docs/formulas.md``) at the returned coefficients.
+    status : Status
+        How the solve ended (a string enumeration: ``"optimal"``, ``"optimal_inaccurate"``,
+        ``"infeasible"``, ..., ``"solver_error"``, ``"unsupported"``).
     solver : str
         The solver actually used ("closed_form" for references).
     dual : float or None
@@ -53,12 +134,19 @@ class Result:
         compilation when the solver reports none).
     iterations : int or None
         The solver's iteration count when it reports one.
+    feature_names : tuple of str or None
+        Column names of a DataFrame ``X``.
+    message : str
+        Why a solve failed, when it did.
+    certificate : Certificate or None
+        Optimality certificate of this answer for its problem and data (None when not
+        computed, e.g. ``Problem.solve(certify=False)``).
     """
 
     coef: np.ndarray
     intercept: float
     objective: float
-    status: str
+    status: Status
     solver: str
     dual: float | None = None
     lower_dual: np.ndarray | None = None
@@ -68,9 +156,10 @@ class Result:
     iterations: int | None = None
     feature_names: tuple[str, ...] | None = None
     message: str = ""
-    _context: Any = field(default=None, repr=False, compare=False)
+    certificate: Certificate | None = None
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "status", Status(self.status))
         object.__setattr__(self, "coef", _frozen(self.coef))
         object.__setattr__(self, "lower_dual", _frozen(self.lower_dual))
         object.__setattr__(self, "upper_dual", _frozen(self.upper_dual))
@@ -85,17 +174,6 @@ class Result:
         """Coefficients as a Series indexed by feature name (``x0, x1, ...`` without names)."""
         names = self.feature_names or tuple(f"x{j}" for j in range(len(self.coef)))
         return pd.Series(self.coef, index=list(names), name="coef")
-
-    @property
-    def certificate(self) -> Certificate:
-        """Optimality certificate (KKT residual, infeasibility, slackness, gap), on demand."""
-        from cvxreg.errors import NotSupportedError
-        from cvxreg.reference import certificate
-
-        if self._context is None:
-            raise NotSupportedError("This Result carries no problem and data, so no certificate can be computed.")
-        problem, X, y, sample_weight = self._context
-        return certificate(problem, X, y, self, sample_weight=sample_weight)
 
     def to_series(self) -> pd.Series:
         """One flat Series: the scalar fields, then ``coef[<name>]`` per coefficient."""

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import cvxreg as cr
-from cvxreg.compare import most_accurate_solve
+from cvxreg.reference import most_accurate_solve
 from tests.conftest import TIGHT, regression_data
 from tests.test_problem import FORMS, LOSSES, PENALTIES, data_for
 

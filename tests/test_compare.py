@@ -13,7 +13,8 @@ import pytest
 from cvxpy.reductions.solvers.conic_solvers.clarabel_conif import CLARABEL
 
 import cvxreg as cr
-from cvxreg.compare import COLUMNS, Case, benchmark, builtin_cases, compare_solvers
+from cvxreg.benchmark import Case, benchmark, builtin_cases
+from cvxreg.compare import COLUMNS, compare_solvers
 from tests.conftest import classification_data, regression_data
 
 

@@ -83,7 +83,7 @@ def test_expected_answer_passes_its_own_check(ex):
 
 def accurate(problem, ex, X=None):
     """An accurate solution (closed form, else the most accurate tight solve) on the exercise's data."""
-    from cvxreg.compare import most_accurate_solve
+    from cvxreg.reference import most_accurate_solve
 
     X = ex.X if X is None else X
     ref = problem.reference(X, ex.y, sample_weight=ex.sample_weight)
@@ -104,8 +104,8 @@ MISTAKES = [("n", "multiplied by n"), (2.0, "multiplied by 2"), (0.5, "divided b
 def test_scaled_parameter_is_failed_and_diagnosed(ex, factor, name):
     p = ex.problem
     k = ex.X.shape[0] if factor == "n" else factor
-    wrong = accurate(p.with_form(p.form.with_value(p.form.value * k)), ex)
-    if p.form.value == 0 or not differs(ex, wrong):
+    wrong = accurate(p.with_form(p.form.with_value(p.form.param_value * k)), ex)
+    if p.form.param_value == 0 or not differs(ex, wrong):
         pytest.skip("this mistake gives the right answer here (lam = 0, an inactive constraint, or w = 0 both ways)")
     verdict = ex.check({"coef": wrong.coef, "intercept": wrong.intercept})
     assert not verdict.passed

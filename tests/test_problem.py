@@ -88,7 +88,7 @@ def test_problem_is_dpp_with_nonneg_parameter(reg_data):
         assert isinstance(prob, cp.Problem)
         assert prob.is_dcp(dpp=True)
         (param,) = prob.parameters()
-        assert param.is_nonneg() and param.value == form.value
+        assert param.is_nonneg() and param.value == form.param_value
 
 
 def test_intercept_is_not_penalized():

@@ -10,8 +10,8 @@ import pytest
 
 import cvxreg as cr
 from cvxreg import report
+from cvxreg.benchmark import benchmark, builtin_cases
 from cvxreg.cli import main
-from cvxreg.compare import benchmark, builtin_cases
 
 
 @pytest.fixture(scope="module")

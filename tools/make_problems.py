@@ -18,7 +18,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import cvxreg.reference as ref
-from cvxreg.exercises import _data, _problem, _Reader
+from cvxreg.exercises import read_table
 
 OUT = Path(__file__).resolve().parents[1] / "problems"
 
@@ -850,8 +850,7 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     for spec in SPECS:
         data = spec["data"]
-        reader = _Reader(Path(f"{spec['id']}.toml"), {"data": data, "formulation": spec["formulation"]})
-        X, y, s = _data(reader)
+        X, y, s, problem = read_table(f"{spec['id']}.toml", {"data": data, "formulation": spec["formulation"]})
         expected = dict(spec["expected"])
         fn = expected.pop("fn", None)
         if fn is not None:
@@ -862,7 +861,7 @@ def main() -> None:
                 **expected,
             }
         if expected.get("outcome", "solution") == "solution":
-            problem = _problem(reader)
+            assert problem is not None, spec["id"]
             coef = np.asarray(expected["coef"], dtype=float)
             expected.setdefault(
                 "objective", problem.objective_value(X, y, coef, expected.get("intercept", 0.0), sample_weight=s)

@@ -1,0 +1,328 @@
+"""Optimality certificates, duality gaps and lam_max, generic over the loss/penalty protocol.
+
+Nothing here tests the type of a loss or penalty: each quantity asks the object
+(``Penalty.subdifferential``, ``prox``, ``dual_norm``, ``dual_norm_expr``; ``Loss.derivative``,
+``conjugate_sum``, ``epigraph_pieces``) and falls back where the object says
+``NotSupportedError``. The formulas are in ``docs/formulas.md``.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import cvxpy as cp
+import numpy as np
+from scipy.optimize import lsq_linear
+
+from cvxreg._validation import Data, check_data
+from cvxreg.errors import NotSupportedError
+from cvxreg.forms import box_constraints
+from cvxreg.result import NO_SOLUTION, Certificate, Result
+from cvxreg.solvers import solve_accurately
+
+if TYPE_CHECKING:
+    from cvxreg.problem import Problem
+
+__all__ = ["certificate", "certificate_on", "lambda_max"]
+
+
+# --------------------------------------------------------------------------------------------
+# Certificates
+# --------------------------------------------------------------------------------------------
+def certificate(
+    problem: Problem, X: Any, y: Any, result: Result, *, sample_weight: Any = None, tol: float | None = None
+) -> Certificate:
+    """Optimality certificate of ``result`` for ``problem`` on ``(X, y)``; see ``Certificate``.
+
+    The stationarity residual is the distance from 0 to the subdifferential of the
+    Lagrangian: the loss subgradient (an interval at kinks) and the penalty subdifferential
+    (a set at zeros), computed as a small projection problem. Entries within ``tol``
+    (default ``1e-6 max(1, ||w||_inf)``) of a kink count as at the kink. Where the penalty's
+    subdifferential is not known, the prox-gradient residual takes its place.
+
+    Parameters
+    ----------
+    problem : Problem
+    X, y : the data, as for ``Problem.solve``
+    result : Result
+        The candidate answer (coefficients, intercept, multipliers).
+    sample_weight : array-like, optional
+    tol : float, optional
+        Relative distance at which an entry counts as at a kink.
+
+    Returns
+    -------
+    Certificate
+    """
+    return certificate_on(problem, check_data(X, y, sample_weight, "certificate"), result, tol=tol)
+
+
+def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float | None = None) -> Certificate:
+    """``certificate`` on already checked data."""
+    if not result.ok:
+        return NO_SOLUTION
+    loss, pen, form = problem.loss, problem.penalty, problem.form
+    n, d = data.n, data.d
+    sw, y, Xd = data.weights, data.y, data.dense()
+    c = 1.0 / loss.weight_total(n, data.sample_weight)
+    w, b = np.asarray(result.coef, dtype=float), float(result.intercept)
+    scale = c * float(np.linalg.norm(Xd.T @ (sw * y)))
+    if scale <= 0:
+        scale = c * max(float(np.linalg.norm(Xd)), 1.0)
+    rel = 1e-6 if tol is None else tol
+    tol_w = rel * max(1.0, float(np.max(np.abs(w))))
+    tol_eta = rel * max(1.0, float(np.max(np.abs(y))))
+    g_lo, g_hi = loss.derivative(Xd @ w + b, y, tol=tol_eta)
+    weight = form.penalty_weight(result.dual)
+
+    kink = g_hi > g_lo
+    G = cp.Variable(n) if np.any(kink) else None
+    G_expr: Any = g_lo if G is None else G
+    cons: list[cp.Constraint] = [] if G is None else [G >= g_lo, G <= g_hi]
+    try:
+        v, pcons = pen.subdifferential(w, tol_w)
+    except NotSupportedError:
+        v, pcons = None, []
+    kkt, G_opt = math.nan, g_lo
+    if v is not None:
+        stat = c * (Xd.T @ cp.multiply(sw, G_expr)) + weight * v
+        if result.lower_dual is not None:
+            stat = stat - np.nan_to_num(result.lower_dual) + np.nan_to_num(result.upper_dual)
+        parts = [stat]
+        if problem.fit_intercept:
+            parts.append(cp.reshape(c * (sw @ G_expr), (1,), order="F"))
+        proj = cp.Problem(cp.Minimize(cp.norm2(cp.hstack(parts))), cons + pcons)
+        solve_accurately(proj)
+        kkt = float(proj.value) / scale if proj.value is not None else math.nan
+        if G is not None and G.value is not None:
+            G_opt = np.clip(G.value, g_lo, g_hi)
+    elif G is None:  # smooth loss, no known subdifferential: the prox-gradient residual
+        residual = _prox_gradient_residual(problem, w, c * (Xd.T @ (sw * g_lo)), weight)
+        b_part = c * float(sw @ g_lo) if problem.fit_intercept else 0.0
+        kkt = math.hypot(residual, b_part) / scale
+    else:  # piecewise-linear loss at a kink: the same residual on the loss's epigraph
+        kkt = _epigraph_prox_residual(problem, data, c, w, b, weight) / scale
+
+    R = pen.value(w)
+    infeas = form.infeasibility(R)
+    slack = form.slackness(weight, R) / scale
+    for k, item in enumerate(_full_bounds(problem.bounds, d)):
+        dual = (result.lower_dual, result.upper_dual)[k]
+        fin = np.isfinite(item)
+        gap = (w - item) if k == 0 else (item - w)
+        infeas = max(infeas, float(np.max(np.maximum(-gap[fin], 0.0), initial=0.0)))
+        if dual is not None:
+            slack += float(np.sum(np.abs(np.nan_to_num(dual)[fin] * gap[fin]))) / scale
+    gap = _duality_gap(problem, data, c, w, b, G_opt)
+    return Certificate(kkt, infeas, slack, gap, scale)
+
+
+def _full_bounds(bounds: tuple[Any, Any] | None, d: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(lower, upper)`` as full arrays, ``-inf``/``inf`` where a side is free."""
+    lo, hi = bounds if bounds is not None else (None, None)
+    lower = np.full(d, -np.inf) if lo is None else np.broadcast_to(np.asarray(lo, dtype=float), (d,)).copy()
+    upper = np.full(d, np.inf) if hi is None else np.broadcast_to(np.asarray(hi, dtype=float), (d,)).copy()
+    return lower, upper
+
+
+def _box(problem: Problem, u: cp.Variable) -> list[cp.Constraint]:
+    return [item[1] for item in box_constraints(problem.bounds, u) if item is not None]
+
+
+def _prox_gradient_residual(problem: Problem, w: np.ndarray, grad: np.ndarray, weight: float) -> float:
+    """``||w - prox_{weight R + box}(w - grad)||``: zero exactly when ``-grad`` is in
+    ``weight dR(w)`` plus the normal cone of the bounds. The penalty's own ``prox`` when it has
+    one (and there are no bounds); otherwise the prox is a small CVXPY solve."""
+    if problem.bounds is None:
+        try:
+            return float(np.linalg.norm(w - problem.penalty.prox(w - grad, weight)))
+        except NotSupportedError:
+            pass
+    u = cp.Variable(len(w))
+    objective = weight * problem.penalty.expr(u) + 0.5 * cp.sum_squares(u - (w - grad))
+    prox = cp.Problem(cp.Minimize(objective), _box(problem, u))
+    solve_accurately(prox)
+    return float(np.linalg.norm(w - u.value)) if u.value is not None else math.nan
+
+
+def _epigraph_prox_residual(problem: Problem, data: Data, c: float, w: np.ndarray, b: float, weight: float) -> float:
+    """Prox-gradient residual of ``min c s't + weight R(w)`` over the epigraph ``t >= pieces(Xw + b)``.
+
+    The smooth part ``c s't`` is linear, the rest is ``weight R + indicator(epigraph, bounds)``,
+    whose prox is one CVXPY solve; the residual is zero exactly at a minimizer. This is how a
+    piecewise-linear loss (hinge, absolute, quantile) with a custom penalty is certified.
+    """
+    loss, X, y, sw = problem.loss, data.dense(), data.y, data.weights
+    t = loss.terms_value(X @ w + b, y)
+    u, tau = cp.Variable(len(w)), cp.Variable(len(y))
+    beta = cp.Variable() if problem.fit_intercept else 0.0
+    pieces = loss.epigraph_pieces(X @ u + beta, y) or []
+    cons = [tau >= piece for piece in pieces] + _box(problem, u)
+    objective = (
+        weight * problem.penalty.expr(u) + 0.5 * cp.sum_squares(u - w) + 0.5 * cp.sum_squares(tau - (t - c * sw))
+    )
+    if problem.fit_intercept:
+        objective = objective + 0.5 * cp.square(beta - b)
+    solve_accurately(cp.Problem(cp.Minimize(objective), cons))
+    if u.value is None:
+        return math.nan
+    parts = [w - u.value, t - tau.value]
+    if problem.fit_intercept:
+        parts.append(np.atleast_1d(b - float(beta.value)))
+    return float(np.linalg.norm(np.concatenate(parts)))
+
+
+def _duality_gap(problem: Problem, data: Data, c: float, w: np.ndarray, b: float, G: np.ndarray) -> float | None:
+    """Fenchel gap ``P(w) - D(theta)`` with ``theta = -c s G`` (G the loss derivative at Xw + b).
+
+    Penalized: ``D = -c sum s l*(rho / kappa)``, ``kappa`` rescaling theta into
+    ``R*(X^T theta) <= lam``. Constrained: ``D = -c sum s l*(rho) - t R*(X^T theta)``.
+    """
+    pen, loss = problem.penalty, problem.loss
+    if not pen.is_norm or problem.bounds is not None:
+        return None
+    if problem.fit_intercept and not loss.least_squares:
+        return None
+    sw, y = data.weights, data.y
+    theta = -c * sw * G
+    if problem.fit_intercept:  # the dual of an unpenalized intercept requires sum(theta) = 0
+        theta = theta - theta.mean()
+    rho = np.where(sw > 0, -theta / (c * np.where(sw > 0, sw, 1.0)), 0.0)
+    try:
+        dn = pen.dual_norm(data.dense().T @ theta)
+        loss.conjugate_sum(rho, y, sw)
+    except NotSupportedError:
+        return None
+    if not np.isfinite(dn):
+        return None
+    dual = problem.form.fenchel_dual(lambda k: c * loss.conjugate_sum(k * rho, y, sw), dn)
+    if dual is None:
+        return None
+    primal = problem.objective_value(data.X, y, w, b, sample_weight=data.sample_weight)
+    return max(primal - dual, 0.0) / max(1.0, abs(primal))
+
+
+# --------------------------------------------------------------------------------------------
+# lam_max
+# --------------------------------------------------------------------------------------------
+def lambda_max(problem: Problem, X: Any, y: Any, *, sample_weight: Any = None) -> float:
+    """The smallest ``lam`` whose penalized solution has every penalized coefficient at 0.
+
+    ``w = 0`` (on the penalized coefficients) is optimal iff ``z = -grad L`` lies in
+    ``lam dR(0) + N(0)``, ``N(0)`` the normal cone of the bounds there; so lam_max is
+    ``min_{n in N(0)} R*(z - n)`` with ``R*`` the penalty's ``dual_norm``. The gradient is taken
+    after fitting what is not penalized (the intercept, coefficients with penalty factor 0).
+    For a piecewise-linear loss the gradient is a set and lam_max the smallest dual norm over
+    it, found by a small convex solve. ``inf`` when no lam gives zero: ridge-like penalties, or
+    bounds that exclude 0. TotalVariation's limit is a constant ``w``, not zero.
+
+    Parameters
+    ----------
+    problem : Problem
+    X, y : the data
+    sample_weight : array-like, optional
+
+    Returns
+    -------
+    float
+    """
+    data = problem.check_data(X, y, sample_weight, "lambda_max")
+    loss, pen = problem.loss, problem.penalty
+    n, d = data.n, data.d
+    Xd, yv, sw = data.dense(), data.y, data.weights
+    c = 1.0 / loss.weight_total(n, data.sample_weight)
+    free = ~pen.penalized(d)
+    lower, upper = _full_bounds(problem.bounds, d)
+    if np.any(((lower > 0) | (upper < 0)) & ~free):
+        return math.inf  # the bounds exclude w_j = 0 for a penalized coefficient
+    coef, b0 = _fit_unpenalized(problem, data, free, lower, upper)
+    eta = Xd[:, free] @ coef + b0
+    g_lo, g_hi = loss.derivative(eta, yv, tol=1e-12 * max(1.0, float(np.max(np.abs(yv)))))
+    # Sign of the normal cone at 0: -1 allows n_j <= 0 (w_j >= 0 binds), +1 allows n_j >= 0,
+    # 2 allows any n_j (w_j = 0 fixed), 0 none.
+    cone = np.where(lower == 0, -1, 0) + np.where(upper == 0, 1, 0)
+    cone = np.where((lower == 0) & (upper == 0), 2, cone)
+    cone[free] = 0
+    if np.all(g_lo == g_hi):
+        z = -c * (Xd.T @ (sw * g_lo))
+        z[free] = 0.0
+        return _smallest_dual_norm(pen, z, cone)
+    if np.any(free & (np.isfinite(lower) | np.isfinite(upper))):
+        raise NotSupportedError("lambda_max with a nonsmooth loss and bounds on unpenalized coefficients.")
+    G = cp.Variable(n)
+    nvec = cp.Variable(d)
+    dn, cons = pen.dual_norm_expr(-c * (Xd.T @ cp.multiply(sw, G)) - nvec)
+    cons += [G >= g_lo, G <= g_hi, *_cone_constraints(nvec, cone)]
+    if np.any(free):
+        cons.append(Xd[:, free].T @ cp.multiply(sw, G) == 0)
+    if problem.fit_intercept:
+        cons.append(sw @ G == 0)
+    prob = cp.Problem(cp.Minimize(dn), cons)
+    solve_accurately(prob)
+    if prob.status in ("infeasible", "infeasible_inaccurate") or prob.value is None:
+        return math.inf
+    return float(prob.value)
+
+
+def _cone_constraints(nvec: cp.Variable, cone: np.ndarray) -> list[cp.Constraint]:
+    out = []
+    for sign, make in ((0, lambda i: nvec[i] == 0), (-1, lambda i: nvec[i] <= 0), (1, lambda i: nvec[i] >= 0)):
+        idx = np.flatnonzero(cone == sign)
+        if idx.size:
+            out.append(make(idx))
+    return out
+
+
+def _smallest_dual_norm(pen: Any, z: np.ndarray, cone: np.ndarray) -> float:
+    """``min_{n in N(0)} R*(z - n)``. Clipping each coordinate towards 0 as far as the cone
+    allows is exact for absolute norms (all built-ins but TotalVariation); a CVXPY solve with
+    ``dual_norm_expr`` checks it, and wins where it is smaller."""
+    clipped = z.copy()
+    clipped[cone == -1] = np.maximum(z[cone == -1], 0.0)
+    clipped[cone == 1] = np.minimum(z[cone == 1], 0.0)
+    clipped[cone == 2] = 0.0
+    exact = float(pen.dual_norm(clipped))
+    if not np.any(cone != 0):
+        return exact
+    nvec = cp.Variable(len(z))
+    try:
+        dn, cons = pen.dual_norm_expr(z - nvec)
+    except NotSupportedError:
+        return exact
+    prob = cp.Problem(cp.Minimize(dn), cons + _cone_constraints(nvec, cone))
+    solve_accurately(prob)
+    if prob.value is not None and prob.value < exact * (1 - 1e-7) - 1e-12:
+        return float(prob.value)
+    return exact
+
+
+def _fit_unpenalized(
+    problem: Problem, data: Data, free: np.ndarray, lower: np.ndarray, upper: np.ndarray
+) -> tuple[np.ndarray, float]:
+    """The coefficients with penalty factor 0 and the intercept, fitted with the others at 0."""
+    loss, y, s = problem.loss, data.y, data.sample_weight
+    k = int(free.sum())
+    if k == 0:
+        return np.zeros(0), (loss.intercept_only(y, s) if problem.fit_intercept else 0.0)
+    A = data.dense()[:, free]
+    if problem.fit_intercept:
+        A = np.hstack([A, np.ones((data.n, 1))])
+    lo = np.r_[lower[free], [-np.inf] * problem.fit_intercept]
+    hi = np.r_[upper[free], [np.inf] * problem.fit_intercept]
+    if loss.least_squares:
+        root = np.sqrt(data.weights)
+        if np.all(np.isinf(lo)) and np.all(np.isinf(hi)):
+            u = np.linalg.lstsq(root[:, None] * A, root * y, rcond=None)[0]
+        else:
+            u = lsq_linear(root[:, None] * A, root * y, bounds=(lo, hi), method="bvls", tol=1e-14).x
+    else:
+        var = cp.Variable(A.shape[1])
+        cons = [var[i] >= lo[i] for i in np.flatnonzero(np.isfinite(lo))]
+        cons += [var[i] <= hi[i] for i in np.flatnonzero(np.isfinite(hi))]
+        prob = cp.Problem(cp.Minimize(loss.expr(A, y, var, 0.0, s)), cons)
+        solve_accurately(prob)
+        if var.value is None:
+            raise NotSupportedError(f"Fitting the unpenalized coefficients of {problem!r} failed ({prob.status}).")
+        u = np.asarray(var.value)
+    return (u[:k], float(u[k])) if problem.fit_intercept else (u, 0.0)

@@ -1,0 +1,259 @@
+"""The penalty protocol: every fact about one regularizer ``R(w)`` lives on its class.
+
+Required: ``expr(w)`` (the CVXPY expression) and ``value(w)`` (its NumPy twin). Optional,
+each raising ``NotSupportedError`` where it is not known (callers then fall back, e.g. from a
+closed form to an accurate solve): ``prox``, ``dual_norm``, ``dual_norm_expr``, ``project``,
+``subdifferential``, ``one_sided_derivative``, ``least_squares``, ``least_squares_ball``,
+``as_elastic_net``, ``with_extra_coefficient``. A user's own subclass gets the matching parts
+of the reference layer: with ``prox`` a closed form on orthonormal designs, with
+``dual_norm`` the value of lam_max, with either a certificate.
+"""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+from typing import Any, ClassVar
+
+import cvxpy as cp
+import numpy as np
+
+from cvxreg._validation import check_factors, invalid
+from cvxreg.closed_forms import soft_threshold
+from cvxreg.errors import NotSupportedError
+
+__all__ = ["Penalty", "Separable"]
+
+NONCONVEX_P = (
+    "For p < 1 the function {what} is concave, not convex: its ball is not a convex set, so "
+    "the problem has local minima that no convex solver can rule out. Use p = 1 (L1()) for "
+    "sparsity; if non-convexity is really wanted, a reweighted-L1 heuristic (a sequence of "
+    "weighted L1 problems, L1(factors=1/(|w|+eps))) approximates it."
+)
+
+
+def cvxpy_p(p: float) -> Fraction | float:
+    """The exponent CVXPY really uses for ``pnorm``/``power``: 1/p rounded to denominator 1024."""
+    if math.isinf(p) or p <= 1:
+        return p
+    inv = Fraction(1 / Fraction(p)).limit_denominator(1024)
+    return math.inf if inv == 0 else 1 / inv  # p > 2048 rounds to 1/p = 0, i.e. p = inf
+
+
+class Penalty:
+    """Base class of a regularizer ``R(w)``; subclasses define at least ``expr`` and ``value``.
+
+    Attributes
+    ----------
+    is_norm : bool
+        ``R`` is a norm or seminorm (positively homogeneous of degree one).
+    separable : bool
+        ``R(w) = sum_j v_j r(w_j)`` with penalty factors ``v`` (glmnet's ``penalty.factor``).
+    file_name : str or None
+        The name problem files use for this penalty (built-in classes only).
+    """
+
+    is_norm: ClassVar[bool] = False
+    separable: ClassVar[bool] = False
+    file_name: ClassVar[str | None] = None
+
+    factors: np.ndarray | None = None
+
+    # -- required ----------------------------------------------------------------------------
+    def expr(self, w: cp.Expression) -> cp.Expression:
+        """The CVXPY expression of ``R(w)``."""
+        raise NotSupportedError(f"{type(self).__name__} does not define expr(w).")
+
+    def value(self, w: np.ndarray) -> float:
+        """The NumPy value of ``R(w)``."""
+        raise NotSupportedError(f"{type(self).__name__} does not define value(w).")
+
+    # -- optional: the facts the reference layer asks for --------------------------------------
+    def prox(self, v: np.ndarray, step: float) -> np.ndarray:
+        """``argmin_u 1/2 ||u - v||^2 + step * R(u)``, the proximal map of ``step * R``."""
+        raise NotSupportedError(f"No closed-form proximal map is known for {self!r}.")
+
+    def dual_norm(self, z: np.ndarray) -> float:
+        """``inf{lam >= 0 : z in lam * dR(0)}``; for a norm, its dual norm. lam_max is
+        ``dual_norm(-grad L(0))``; ``inf`` when no lam puts ``z`` in ``lam dR(0)``."""
+        raise NotSupportedError(f"No dual norm is known for {self!r}, so lam_max is not available.")
+
+    def dual_norm_expr(self, z: cp.Expression) -> tuple[cp.Expression, list[cp.Constraint]]:
+        """``dual_norm`` as a CVXPY expression of ``z`` plus constraints that keep it finite."""
+        raise NotSupportedError(f"No dual norm is known for {self!r} as a CVXPY expression.")
+
+    def project(self, z: np.ndarray, t: float) -> tuple[np.ndarray, float]:
+        """``argmin_{R(w) <= t} 1/2 ||w - z||^2`` and the multiplier of ``R(w) <= t``."""
+        raise NotSupportedError(f"No closed-form projection onto the ball of {self!r} is known.")
+
+    def subdifferential(self, w: np.ndarray, tol: float) -> tuple[cp.Expression, list[cp.Constraint]]:
+        """A CVXPY expression ranging over ``dR(w~)`` (with constraints), ``w~`` being ``w`` with
+        entries within ``tol`` of a kink moved onto it."""
+        raise NotSupportedError(f"No subdifferential is known for {self!r}.")
+
+    def one_sided_derivative(self, w: np.ndarray, side: int) -> np.ndarray:
+        """Right (``side=+1``) or left (``-1``) derivative of each term ``v_j r(w_j)``
+        (separable penalties)."""
+        raise NotSupportedError(f"{self!r} is not separable.")
+
+    def least_squares(self, X: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
+        """``argmin 1/2 ||y - X w||^2 + lam R(w)`` for any ``X``, in closed form."""
+        raise NotSupportedError(f"No closed form for any design is known for {self!r}.")
+
+    def least_squares_ball(self, X: np.ndarray, y: np.ndarray, t: float) -> tuple[np.ndarray, float]:
+        """``argmin 1/2 ||y - X w||^2 s.t. R(w) <= t`` for any ``X``, and the multiplier."""
+        raise NotSupportedError(f"No closed form for any design is known for {self!r}.")
+
+    def euclidean_ball(self, t: float) -> tuple[str, float] | None:
+        """When ``R(w) <= t`` is a Euclidean ball: how it is written (``"norm"`` for
+        ``||w||_2 <= r``, ``"half_squared_norm"`` for ``1/2 ||w||^2 <= r^2/2``) and ``r``."""
+        return None
+
+    def as_elastic_net(self) -> Penalty:
+        """This penalty as an ``ElasticNet`` (L1 is ratio 1, ridge ratio 0)."""
+        raise NotSupportedError(f"{self!r} is not an elastic-net penalty.")
+
+    def with_extra_coefficient(self) -> Penalty:
+        """The same penalty over one more coefficient (last), penalized like the others."""
+        raise NotSupportedError(f"{self!r} cannot be extended to one more coefficient.")
+
+    def penalized(self, d: int) -> np.ndarray:
+        """Boolean mask of the coefficients this penalty acts on (factor 0 leaves one free)."""
+        return np.ones(d, dtype=bool) if self.factors is None else np.asarray(self.factors) > 0
+
+    @property
+    def strictly_convex(self) -> bool:
+        """True when ``R`` is strictly convex on every coefficient."""
+        return False
+
+    # -- building ------------------------------------------------------------------------------
+    def nonconvex_reason(self) -> str | None:
+        """Why this penalty is not convex, when it is known in advance (else None)."""
+        return None
+
+    def placeholder_dim(self) -> int:
+        """A coefficient count at which the DCP gate can build the expression before data."""
+        return 3 if self.factors is None else len(self.factors)
+
+    def check_dim(self, d: int) -> None:
+        """Raise when this penalty cannot apply to ``d`` coefficients."""
+        if self.factors is not None and len(self.factors) != d:
+            raise invalid(
+                "factors",
+                type(self).__name__,
+                f"of length {d} (one per column of X)",
+                f"length {len(self.factors)}",
+                raw=True,
+            )
+
+    def factor_vector(self, d: int) -> np.ndarray:
+        """The penalty factors as an array of length ``d`` (all ones when none were given)."""
+        return np.ones(d) if self.factors is None else np.asarray(self.factors)
+
+    def _params(self) -> dict[str, Any]:
+        return {}
+
+    def __repr__(self) -> str:
+        parts = []
+        for key, val in self._params().items():
+            if key == "":
+                parts.append(val)
+            elif isinstance(val, np.ndarray):
+                parts.append(f"{key}={np.round(val, 12).tolist()!r}")
+            else:
+                parts.append(f"{key}={val}")
+        if self.factors is not None:
+            parts.append(f"factors={np.round(self.factors, 12).tolist()!r}")
+        return f"{type(self).__name__}({', '.join(parts)})"
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and repr(self) == repr(other)
+
+    def __hash__(self) -> int:
+        return hash(repr(self))
+
+
+# ------------------------------------------------------------------------------------ helpers
+def weighted_max(z: np.ndarray, v: np.ndarray) -> float:
+    """``max_j |z_j| / v_j`` over ``v_j > 0``: unpenalized coordinates are assumed fitted."""
+    z = np.abs(np.asarray(z, dtype=float))
+    keep = v > 0
+    return float(np.max(z[keep] / v[keep])) if np.any(keep) else 0.0
+
+
+def weighted_max_expr(z: cp.Expression, v: np.ndarray) -> tuple[cp.Expression, list[cp.Constraint]]:
+    """``weighted_max`` as a CVXPY expression."""
+    keep = np.flatnonzero(v > 0)
+    if keep.size == 0:
+        return cp.Constant(0.0), []
+    return cp.norm_inf(cp.multiply(1 / v[keep], z[keep])), []
+
+
+def zero_only(z: np.ndarray | cp.Expression, v: np.ndarray) -> Any:
+    """The dual-norm gauge of a penalty differentiable at 0 (ridge-like): 0 when ``z`` vanishes
+    on the penalized coordinates, else inf; as a CVXPY pair for an expression."""
+    if isinstance(z, cp.Expression):
+        keep = np.flatnonzero(v > 0)
+        return cp.Constant(0.0), ([z[keep] == 0] if keep.size else [])
+    return 0.0 if not np.any(np.asarray(z)[v > 0]) else math.inf
+
+
+def l1_subdifferential(w: np.ndarray, tol: float, weights: np.ndarray) -> tuple[cp.Expression, list[cp.Constraint]]:
+    """``weights * u`` with ``u`` in the subdifferential of ``||.||_1`` at ``w`` (kinks within tol)."""
+    d = len(w)
+    wt = np.where(np.abs(w) <= tol, 0.0, w)
+    u = cp.Variable(d)
+    zero = wt == 0
+    cons = [u[~zero] == np.sign(wt[~zero])] if np.any(~zero) else []
+    if np.any(zero):
+        cons.append(cp.abs(u[zero]) <= 1)
+    return cp.multiply(weights, u), cons
+
+
+class Separable(Penalty):
+    """``R(w) = sum_j v_j r(w_j)`` with penalty factors ``v >= 0`` (all ones by default).
+
+    Subclasses define the one-coefficient prox ``prox_1d(x, tau)`` of ``tau * r`` (``tau`` an
+    array) and the one-sided derivative ``derivative_1d(w, side)`` of ``r``; the vector
+    ``prox`` and ``one_sided_derivative`` follow from them.
+    """
+
+    separable = True
+
+    def __init__(self, *, factors: Any = None) -> None:
+        self.factors = check_factors(factors, type(self).__name__)
+
+    def prox_1d(self, x: np.ndarray, tau: np.ndarray) -> np.ndarray:
+        raise NotSupportedError(f"No closed-form proximal map is known for {self!r}.")
+
+    def derivative_1d(self, w: np.ndarray, side: int) -> np.ndarray:
+        raise NotSupportedError(f"No derivative is known for {self!r}.")
+
+    def prox(self, v: np.ndarray, step: float) -> np.ndarray:
+        v = np.asarray(v, dtype=float)
+        return self.prox_1d(v, step * self.factor_vector(len(v)))
+
+    def one_sided_derivative(self, w: np.ndarray, side: int) -> np.ndarray:
+        w = np.asarray(w, dtype=float)
+        return self.factor_vector(len(w)) * self.derivative_1d(w, side)
+
+    def with_extra_coefficient(self) -> Penalty:
+        if self.factors is None:
+            return self
+        new = type(self).__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new.factors = check_factors(np.r_[self.factors, 1.0], type(self).__name__)
+        return new
+
+    def _all_penalized(self) -> bool:
+        return self.factors is None or bool(np.all(np.asarray(self.factors) > 0))
+
+
+def soft_1d(x: np.ndarray, tau: np.ndarray) -> np.ndarray:
+    """The prox of ``tau |x|``: the soft threshold."""
+    return soft_threshold(x, tau)
+
+
+def sign_1d(w: np.ndarray, side: int) -> np.ndarray:
+    """The one-sided derivative of ``|w|``: ``sign(w)``, and ``side`` at 0."""
+    return np.where(w != 0, np.sign(w), float(side))

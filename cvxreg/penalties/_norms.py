@@ -1,0 +1,319 @@
+"""Norm penalties that are not separable: Lp (L2, Linf), GroupLasso, TotalVariation."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import cvxpy as cp
+import numpy as np
+import scipy.sparse as sp
+
+from cvxreg._validation import check_factors, check_p, fmt_number, invalid
+from cvxreg.closed_forms import (
+    group_soft_threshold,
+    l2_ball_orthonormal,
+    l2_penalized,
+    linf_ball_orthonormal,
+    norm2_constrained,
+    project_l1_ball,
+    prox_norm,
+)
+from cvxreg.errors import NotSupportedError
+from cvxreg.penalties._base import NONCONVEX_P, Penalty, cvxpy_p, l1_subdifferential
+
+__all__ = ["L2", "GroupLasso", "Linf", "Lp", "TotalVariation"]
+
+
+def _conjugate_exponent(p: float) -> float:
+    return math.inf if p == 1 else (1.0 if math.isinf(p) else p / (p - 1))
+
+
+class Lp(Penalty):
+    """``R(w) = ||w||_p = (sum_j |w_j|^p)^(1/p)``, convex for ``p >= 1``; ``p`` may be ``inf``.
+
+    For p other than 1, 2 and inf CVXPY replaces p by a rational number (1/p rounded to
+    denominator 1024; ``p_used`` holds it) and adds power cones. A p so close to 1 that this
+    rounding gives 1 is solved as the L1 norm, and a p above 2048 (1/p rounds to 0) as the
+    L-infinity norm: that is what CVXPY's rounding means, and its own atoms fail there.
+    For 0 < p < 1 the object can be built but ``Problem`` rejects it (not convex).
+
+    Parameters
+    ----------
+    p : float or 'inf'
+        The exponent.
+    """
+
+    is_norm = True
+    file_name = "lp"
+
+    def __init__(self, p: Any) -> None:
+        self.p = check_p(p, "Lp")
+        self.p_used = cvxpy_p(self.p)
+        #: The exponent this penalty means: p, except where CVXPY's rounding makes it 1 or inf.
+        self.p_eff = float(self.p_used) if self.p_used in (1, math.inf) else self.p
+
+    def _params(self) -> dict[str, Any]:
+        return {"": fmt_number(self.p)}
+
+    def nonconvex_reason(self) -> str | None:
+        return NONCONVEX_P.format(what=f"||w||_p with p = {self.p:g}") if self.p < 1 else None
+
+    def _convex(self) -> None:
+        if self.p < 1:
+            raise NotSupportedError(f"{self!r} is not convex.")
+
+    def expr(self, w: cp.Expression) -> cp.Expression:
+        if self.p_used == 1:
+            return cp.norm1(w)
+        if math.isinf(self.p_used):
+            return cp.norm_inf(w)
+        if self.p == 2:
+            return cp.norm2(w)
+        # p < 1 builds CVXPY's concave atom on purpose: the DCP gate must see it and refuse.
+        return cp.pnorm(w, self.p)
+
+    def value(self, w: np.ndarray) -> float:
+        w = np.asarray(w, dtype=float)
+        if self.p < 1:  # a quasi-norm: the formula is the same
+            return float(np.sum(np.abs(w) ** self.p) ** (1 / self.p))
+        return float(np.linalg.norm(w, ord=self.p_eff))
+
+    def prox(self, v: np.ndarray, step: float) -> np.ndarray:
+        self._convex()
+        return prox_norm(v, step, self.p_eff)
+
+    def dual_norm(self, z: np.ndarray) -> float:
+        self._convex()
+        return float(np.linalg.norm(np.asarray(z, dtype=float), ord=_conjugate_exponent(self.p_eff)))
+
+    def dual_norm_expr(self, z: cp.Expression) -> tuple[cp.Expression, list[cp.Constraint]]:
+        self._convex()
+        return cp.norm(z, _conjugate_exponent(self.p_eff)), []
+
+    def project(self, z: np.ndarray, t: float) -> tuple[np.ndarray, float]:
+        if self.p_eff == 1:
+            return project_l1_ball(z, t)
+        if self.p_eff == 2:
+            return l2_ball_orthonormal(z, t)
+        if math.isinf(self.p_eff):
+            return linf_ball_orthonormal(z, t)
+        raise NotSupportedError(f"No closed-form projection onto the ball of {self!r} is known.")
+
+    def subdifferential(self, w: np.ndarray, tol: float) -> tuple[cp.Expression, list[cp.Constraint]]:
+        self._convex()
+        d, p = len(w), self.p_eff
+        if p == 1:
+            return l1_subdifferential(w, tol, np.ones(d))
+        if np.all(np.abs(w) <= tol):  # at 0: the dual-norm unit ball
+            u = cp.Variable(d)
+            return u, [cp.norm(u, _conjugate_exponent(p)) <= 1]
+        if math.isinf(p):  # convex hull of sign(w_j) e_j over the maximal entries
+            m = np.max(np.abs(w))
+            active = np.flatnonzero(np.abs(w) >= m - tol)
+            alpha = cp.Variable(active.size, nonneg=True)
+            basis = np.zeros((d, active.size))
+            basis[active, np.arange(active.size)] = np.sign(w[active])
+            return basis @ alpha, [cp.sum(alpha) == 1]
+        return cp.Constant(np.sign(w) * np.abs(w) ** (p - 1) / np.linalg.norm(w, p) ** (p - 1)), []
+
+    def least_squares(self, X: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
+        if self.p_eff != 2:
+            return super().least_squares(X, y, lam)
+        return l2_penalized(X, y, lam)
+
+    def least_squares_ball(self, X: np.ndarray, y: np.ndarray, t: float) -> tuple[np.ndarray, float]:
+        if self.p_eff != 2:
+            return super().least_squares_ball(X, y, t)
+        return norm2_constrained(X, y, t)
+
+    def euclidean_ball(self, t: float) -> tuple[str, float] | None:
+        return ("norm", t) if self.p_eff == 2 else None
+
+    def with_extra_coefficient(self) -> Penalty:
+        return self
+
+
+class L2(Lp):
+    """``R(w) = ||w||_2`` (the norm itself, not squared; see ``SquaredL2`` for ridge)."""
+
+    file_name = "l2"
+
+    def __init__(self) -> None:
+        super().__init__(2)
+
+    def _params(self) -> dict[str, Any]:
+        return {}
+
+
+class Linf(Lp):
+    """``R(w) = ||w||_inf = max_j |w_j|``."""
+
+    file_name = "linf"
+
+    def __init__(self) -> None:
+        super().__init__(math.inf)
+
+    def _params(self) -> dict[str, Any]:
+        return {}
+
+
+def _parse_groups(groups: Any) -> tuple[tuple[int, ...], ...]:
+    """Groups as index lists, from either a list of index lists or one label per coefficient."""
+    allowed = "a list of index lists, or one group label per coefficient, forming a partition"
+    if isinstance(groups, str | bytes) or not isinstance(groups, Sequence | np.ndarray):
+        raise invalid("groups", "GroupLasso", allowed, groups)
+    items = list(groups)
+    if not items:
+        raise invalid("groups", "GroupLasso", allowed, groups)
+    if all(isinstance(g, Sequence | np.ndarray) and not isinstance(g, str) for g in items):
+        out = []
+        for g in items:
+            idx = list(g)
+            if not idx or not all(isinstance(i, int | np.integer) and not isinstance(i, bool) and i >= 0 for i in idx):
+                raise invalid("groups", "GroupLasso", allowed + " of non-empty lists of indices >= 0", g)
+            out.append(tuple(int(i) for i in idx))
+    else:
+        if any(isinstance(g, Sequence | np.ndarray) and not isinstance(g, str) for g in items):
+            raise invalid("groups", "GroupLasso", allowed, "a mix of lists and labels", raw=True)
+        order: dict[Any, list[int]] = {}
+        for j, lab in enumerate(items):
+            order.setdefault(lab, []).append(j)
+        out = [tuple(v) for v in order.values()]
+    flat = [i for g in out for i in g]
+    if len(flat) != len(set(flat)):
+        dup = sorted({i for i in flat if flat.count(i) > 1})[:5]
+        raise invalid("groups", "GroupLasso", allowed, f"indices {dup} in more than one group", raw=True)
+    return tuple(out)
+
+
+class GroupLasso(Penalty):
+    """``R(w) = sum_g c_g ||w_g||_2`` with ``c_g = sqrt(|g|)`` unless ``weights`` are given.
+
+    Parameters
+    ----------
+    groups : list of index lists, or one label per coefficient
+        A partition of the coefficients: ``[[0, 1], [2]]`` or ``[0, 0, 1]``.
+    weights : array-like of shape (n_groups,), optional
+        The group weights ``c_g >= 0``; 0 leaves a group unpenalized.
+    """
+
+    is_norm = True
+    file_name = "group_lasso"
+
+    def __init__(self, groups: Any, weights: Any = None) -> None:
+        self.groups = _parse_groups(groups)
+        if weights is None:
+            self.weights = np.sqrt([len(g) for g in self.groups])
+        else:
+            w = check_factors(weights, "GroupLasso")
+            assert w is not None
+            if len(w) != len(self.groups):
+                raise invalid(
+                    "weights",
+                    "GroupLasso",
+                    f"None or {len(self.groups)} numbers >= 0 (one per group)",
+                    f"{len(w)} weights",
+                    raw=True,
+                )
+            self.weights = w
+        self._custom_weights = weights is not None
+
+    def _params(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"groups": repr([list(g) for g in self.groups])}
+        if self._custom_weights:
+            out["weights"] = repr(np.round(self.weights, 12).tolist())
+        return out
+
+    def _pairs(self) -> list[tuple[list[int], float]]:
+        return [(list(g), float(c)) for g, c in zip(self.groups, self.weights, strict=True)]
+
+    def placeholder_dim(self) -> int:
+        return 1 + max(i for g in self.groups for i in g)
+
+    def check_dim(self, d: int) -> None:
+        covered = sorted(i for g in self.groups for i in g)
+        if covered != list(range(d)):
+            missing = sorted(set(range(d)) - set(covered))[:5]
+            extra = sorted(set(covered) - set(range(d)))[:5]
+            got = f"missing indices {missing}" if missing else f"indices {extra} beyond {d - 1}"
+            raise invalid("groups", "GroupLasso", f"a partition of the {d} coefficients 0..{d - 1}", got, raw=True)
+
+    def expr(self, w: cp.Expression) -> cp.Expression:
+        return cp.sum([c * cp.norm2(w[g]) for g, c in self._pairs()])
+
+    def value(self, w: np.ndarray) -> float:
+        w = np.asarray(w, dtype=float)
+        return float(sum(c * np.linalg.norm(w[g]) for g, c in self._pairs()))
+
+    def prox(self, v: np.ndarray, step: float) -> np.ndarray:
+        return group_soft_threshold(v, step, self.groups, self.weights)
+
+    def dual_norm(self, z: np.ndarray) -> float:
+        z = np.asarray(z, dtype=float)
+        vals = [np.linalg.norm(z[g]) / c for g, c in self._pairs() if c > 0]
+        return float(max(vals)) if vals else 0.0
+
+    def dual_norm_expr(self, z: cp.Expression) -> tuple[cp.Expression, list[cp.Constraint]]:
+        parts = [cp.norm2(z[g]) / c for g, c in self._pairs() if c > 0]
+        return (cp.max(cp.hstack(parts)) if parts else cp.Constant(0.0)), []
+
+    def subdifferential(self, w: np.ndarray, tol: float) -> tuple[cp.Expression, list[cp.Constraint]]:
+        u = cp.Variable(len(w))
+        cons: list[cp.Constraint] = []
+        for g, c in self._pairs():
+            ng = np.linalg.norm(w[g])
+            cons.append(cp.norm2(u[g]) <= c if ng <= tol else u[g] == c * w[g] / ng)
+        return u, cons
+
+    def penalized(self, d: int) -> np.ndarray:
+        mask = np.ones(d, dtype=bool)
+        for g, c in self._pairs():
+            mask[g] = c > 0
+        return mask
+
+    def with_extra_coefficient(self) -> Penalty:
+        d = self.placeholder_dim()
+        groups = [*map(list, self.groups), [d]]
+        return GroupLasso(groups, np.r_[self.weights, 1.0] if self._custom_weights else None)
+
+
+class TotalVariation(Penalty):
+    """``R(w) = sum_j |w_{j+1} - w_j|`` (fused lasso, 1-D total variation).
+
+    A seminorm: constant vectors cost nothing, so large ``lam`` gives a constant ``w``, not
+    zero. ``dual_norm(z)`` is ``max_k |z_1 + ... + z_k|`` when ``sum(z) = 0``, else ``inf``.
+    """
+
+    is_norm = True
+    file_name = "total_variation"
+
+    def expr(self, w: cp.Expression) -> cp.Expression:
+        if w.size < 2:
+            return cp.Constant(0.0)
+        return cp.norm1(cp.diff(w))
+
+    def value(self, w: np.ndarray) -> float:
+        return float(np.sum(np.abs(np.diff(np.asarray(w, dtype=float)))))
+
+    def dual_norm(self, z: np.ndarray) -> float:
+        z = np.asarray(z, dtype=float)
+        c = np.cumsum(z)
+        if abs(c[-1]) > 1e-10 * max(1.0, float(np.sum(np.abs(z)))):
+            return math.inf
+        return float(np.max(np.abs(c[:-1]))) if len(c) > 1 else 0.0
+
+    def dual_norm_expr(self, z: cp.Expression) -> tuple[cp.Expression, list[cp.Constraint]]:
+        d = z.shape[0]
+        if d < 2:
+            return cp.Constant(0.0), [cp.sum(z) == 0]
+        return cp.norm_inf(cp.cumsum(z)[: d - 1]), [cp.sum(z) == 0]
+
+    def subdifferential(self, w: np.ndarray, tol: float) -> tuple[cp.Expression, list[cp.Constraint]]:
+        d = len(w)
+        if d < 2:
+            return cp.Constant(np.zeros(d)), []
+        u, cons = l1_subdifferential(np.diff(w), tol, np.ones(d - 1))
+        D = sp.diags([-np.ones(d - 1), np.ones(d - 1)], [0, 1], shape=(d - 1, d))
+        return D.T @ u, cons

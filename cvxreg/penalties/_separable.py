@@ -1,0 +1,286 @@
+"""Separable penalties ``R(w) = sum_j v_j r(w_j)``: L1, SquaredL2, LpPower, ElasticNet."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import cvxpy as cp
+import numpy as np
+
+from cvxreg._validation import check_p, check_real, fmt_number, invalid
+from cvxreg.closed_forms import prox_power, ridge, ridge_constrained, weighted_l1_ball_orthonormal
+from cvxreg.errors import NotSupportedError
+from cvxreg.penalties._base import (
+    NONCONVEX_P,
+    Penalty,
+    Separable,
+    cvxpy_p,
+    l1_subdifferential,
+    sign_1d,
+    soft_1d,
+    weighted_max,
+    weighted_max_expr,
+    zero_only,
+)
+
+__all__ = ["L1", "ElasticNet", "LpPower", "SquaredL2"]
+
+
+class L1(Separable):
+    """``R(w) = sum_j v_j |w_j|`` (lasso); ``v`` are penalty factors, all ones by default.
+
+    scikit-learn ``Lasso(alpha)`` is ``SquaredLoss(scale="mean")`` + ``L1()`` at ``lam = alpha``.
+
+    Parameters
+    ----------
+    factors : array-like of shape (d,), optional
+        Penalty factors ``v >= 0`` (glmnet's ``penalty.factor``); 0 leaves a coefficient free.
+    """
+
+    is_norm = True
+    file_name = "l1"
+
+    def expr(self, w: cp.Expression) -> cp.Expression:
+        if self.factors is None:
+            return cp.norm1(w)
+        return cp.norm1(cp.multiply(self.factors, w))
+
+    def value(self, w: np.ndarray) -> float:
+        return float(np.sum(self.factor_vector(len(w)) * np.abs(w)))
+
+    def prox_1d(self, x: np.ndarray, tau: np.ndarray) -> np.ndarray:
+        return soft_1d(x, tau)
+
+    def derivative_1d(self, w: np.ndarray, side: int) -> np.ndarray:
+        return sign_1d(w, side)
+
+    def dual_norm(self, z: np.ndarray) -> float:
+        return weighted_max(z, self.factor_vector(len(z)))
+
+    def dual_norm_expr(self, z: cp.Expression) -> tuple[cp.Expression, list[cp.Constraint]]:
+        return weighted_max_expr(z, self.factor_vector(z.shape[0]))
+
+    def project(self, z: np.ndarray, t: float) -> tuple[np.ndarray, float]:
+        return weighted_l1_ball_orthonormal(z, t, self.factor_vector(len(z)))
+
+    def subdifferential(self, w: np.ndarray, tol: float) -> tuple[cp.Expression, list[cp.Constraint]]:
+        return l1_subdifferential(w, tol, self.factor_vector(len(w)))
+
+    def as_elastic_net(self) -> Penalty:
+        return ElasticNet(1.0, factors=self.factors)
+
+
+class SquaredL2(Separable):
+    """``R(w) = 1/2 * sum_j v_j w_j^2`` (ridge, Tikhonov); ``v`` are penalty factors.
+
+    scikit-learn ``Ridge(alpha)`` is ``SquaredLoss()`` + ``SquaredL2()`` at ``lam = alpha``.
+
+    Parameters
+    ----------
+    factors : array-like of shape (d,), optional
+        Penalty factors ``v >= 0``; 0 leaves a coefficient free.
+    """
+
+    file_name = "squared_l2"
+
+    def expr(self, w: cp.Expression) -> cp.Expression:
+        if self.factors is None:
+            return 0.5 * cp.sum_squares(w)
+        return 0.5 * cp.sum_squares(cp.multiply(np.sqrt(self.factors), w))
+
+    def value(self, w: np.ndarray) -> float:
+        return float(0.5 * np.sum(self.factor_vector(len(w)) * np.asarray(w) ** 2))
+
+    def prox_1d(self, x: np.ndarray, tau: np.ndarray) -> np.ndarray:
+        return x / (1 + tau)
+
+    def derivative_1d(self, w: np.ndarray, side: int) -> np.ndarray:
+        return w
+
+    def dual_norm(self, z: np.ndarray) -> float:
+        return zero_only(z, self.factor_vector(len(z)))
+
+    def dual_norm_expr(self, z: cp.Expression) -> tuple[cp.Expression, list[cp.Constraint]]:
+        return zero_only(z, self.factor_vector(z.shape[0]))
+
+    def project(self, z: np.ndarray, t: float) -> tuple[np.ndarray, float]:
+        ball = self.euclidean_ball(t)
+        if ball is None or t <= 0:
+            raise NotSupportedError(f"No closed-form projection onto the ball of {self!r} with t = {t:g} is known.")
+        # 1/2||w||^2 <= t is ||w|| <= r: the multiplier of the squared form is mu_norm / r.
+        r = ball[1]
+        z = np.asarray(z, dtype=float)
+        nz = float(np.linalg.norm(z))
+        if nz <= r:
+            return z.copy(), 0.0
+        return z * (r / nz), (nz - r) / r
+
+    def subdifferential(self, w: np.ndarray, tol: float) -> tuple[cp.Expression, list[cp.Constraint]]:
+        return cp.Constant(self.factor_vector(len(w)) * w), []
+
+    def least_squares(self, X: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
+        return ridge(X, y, lam, factors=self.factors)
+
+    def least_squares_ball(self, X: np.ndarray, y: np.ndarray, t: float) -> tuple[np.ndarray, float]:
+        if self.factors is not None:
+            raise NotSupportedError(f"No closed form for the ball of {self!r} (penalty factors) is known.")
+        return ridge_constrained(X, y, t)
+
+    def euclidean_ball(self, t: float) -> tuple[str, float] | None:
+        return None if self.factors is not None else ("half_squared_norm", math.sqrt(2 * t))
+
+    def as_elastic_net(self) -> Penalty:
+        return ElasticNet(0.0, factors=self.factors)
+
+    @property
+    def strictly_convex(self) -> bool:
+        return self._all_penalized()
+
+
+class LpPower(Separable):
+    """``R(w) = 1/p * sum_j v_j |w_j|^p`` for ``p >= 1`` (``LpPower(2)`` equals ``SquaredL2()``).
+
+    For 0 < p < 1 the object can be built but ``Problem`` rejects it (not convex).
+
+    Parameters
+    ----------
+    p : float
+        The exponent, ``1 <= p <= 2048`` (CVXPY cannot represent larger powers).
+    factors : array-like of shape (d,), optional
+        Penalty factors ``v >= 0``.
+    """
+
+    file_name = "lp_power"
+
+    def __init__(self, p: Any, *, factors: Any = None) -> None:
+        p = check_p(p, "LpPower")
+        if math.isinf(p):
+            raise invalid("p", "LpPower", "a finite real number >= 1 (use Linf() for p = inf)", p)
+        self.p = p
+        self.p_used = cvxpy_p(p)
+        if math.isinf(self.p_used):
+            raise invalid("p", "LpPower", "a real number in [1, 2048] (CVXPY cannot represent larger powers)", p)
+        super().__init__(factors=factors)
+
+    def _params(self) -> dict[str, Any]:
+        return {"": fmt_number(self.p)}
+
+    def nonconvex_reason(self) -> str | None:
+        return NONCONVEX_P.format(what=f"sum |w_j|^p with p = {self.p:g}") if self.p < 1 else None
+
+    def expr(self, w: cp.Expression) -> cp.Expression:
+        if self.p == 1:
+            terms = cp.abs(w)
+        elif self.p == 2:
+            terms = cp.square(w)
+        else:
+            terms = cp.power(cp.abs(w), self.p)
+        if self.factors is not None:
+            terms = cp.multiply(self.factors, terms)
+        return cp.sum(terms) / self.p
+
+    def value(self, w: np.ndarray) -> float:
+        return float(np.sum(self.factor_vector(len(w)) * np.abs(w) ** self.p) / self.p)
+
+    def _convex(self) -> None:
+        if self.p < 1:
+            raise NotSupportedError(f"{self!r} is not convex.")
+
+    def prox_1d(self, x: np.ndarray, tau: np.ndarray) -> np.ndarray:
+        self._convex()
+        return prox_power(x, tau / self.p, self.p)
+
+    def derivative_1d(self, w: np.ndarray, side: int) -> np.ndarray:
+        self._convex()
+        return sign_1d(w, side) if self.p == 1 else np.sign(w) * np.abs(w) ** (self.p - 1)
+
+    def dual_norm(self, z: np.ndarray) -> float:
+        self._convex()
+        v = self.factor_vector(len(z))
+        return weighted_max(z, v) if self.p == 1 else zero_only(z, v)
+
+    def dual_norm_expr(self, z: cp.Expression) -> tuple[cp.Expression, list[cp.Constraint]]:
+        v = self.factor_vector(z.shape[0])
+        return weighted_max_expr(z, v) if self.p == 1 else zero_only(z, v)
+
+    def project(self, z: np.ndarray, t: float) -> tuple[np.ndarray, float]:
+        if self.p != 1:
+            raise NotSupportedError(f"No closed-form projection onto the ball of {self!r} is known.")
+        return weighted_l1_ball_orthonormal(z, t, self.factor_vector(len(z)))
+
+    def subdifferential(self, w: np.ndarray, tol: float) -> tuple[cp.Expression, list[cp.Constraint]]:
+        v = self.factor_vector(len(w))
+        if self.p == 1:
+            return l1_subdifferential(w, tol, v)
+        return cp.Constant(v * np.sign(w) * np.abs(w) ** (self.p - 1)), []
+
+    @property
+    def strictly_convex(self) -> bool:
+        return self.p > 1 and self._all_penalized()
+
+
+class ElasticNet(Separable):
+    """``R(w) = l1_ratio * sum_j v_j |w_j| + (1 - l1_ratio)/2 * sum_j v_j w_j^2``.
+
+    scikit-learn ``ElasticNet(alpha, l1_ratio)`` and glmnet (gaussian, ``standardize=FALSE``,
+    ``lambda = alpha``) are ``SquaredLoss(scale="mean")`` + ``ElasticNet(l1_ratio)`` at
+    ``lam = alpha``. The form ``lam1*||w||_1 + lam2*||w||_2^2`` is
+    ``lam = lam1 + 2*lam2``, ``l1_ratio = lam1 / (lam1 + 2*lam2)``.
+
+    Parameters
+    ----------
+    l1_ratio : float in [0, 1], default 0.5
+        Weight of the L1 part.
+    factors : array-like of shape (d,), optional
+        Penalty factors ``v >= 0``, applied to both parts.
+    """
+
+    file_name = "elastic_net"
+
+    def __init__(self, l1_ratio: float = 0.5, *, factors: Any = None) -> None:
+        self.l1_ratio = check_real(l1_ratio, "l1_ratio", "ElasticNet", lo=0.0, hi=1.0)
+        super().__init__(factors=factors)
+
+    def _params(self) -> dict[str, Any]:
+        return {"": fmt_number(self.l1_ratio)}
+
+    def expr(self, w: cp.Expression) -> cp.Expression:
+        a = self.l1_ratio
+        if self.factors is None:
+            return a * cp.norm1(w) + (1 - a) / 2 * cp.sum_squares(w)
+        v = self.factors
+        return a * cp.norm1(cp.multiply(v, w)) + (1 - a) / 2 * cp.sum_squares(cp.multiply(np.sqrt(v), w))
+
+    def value(self, w: np.ndarray) -> float:
+        v, a, w = self.factor_vector(len(w)), self.l1_ratio, np.asarray(w, dtype=float)
+        return float(a * np.sum(v * np.abs(w)) + (1 - a) / 2 * np.sum(v * w**2))
+
+    def prox_1d(self, x: np.ndarray, tau: np.ndarray) -> np.ndarray:
+        return soft_1d(x, tau * self.l1_ratio) / (1 + tau * (1 - self.l1_ratio))
+
+    def derivative_1d(self, w: np.ndarray, side: int) -> np.ndarray:
+        return self.l1_ratio * sign_1d(w, side) + (1 - self.l1_ratio) * w
+
+    def dual_norm(self, z: np.ndarray) -> float:
+        v = self.factor_vector(len(z))
+        return zero_only(z, v) if self.l1_ratio == 0 else weighted_max(z, v) / self.l1_ratio
+
+    def dual_norm_expr(self, z: cp.Expression) -> tuple[cp.Expression, list[cp.Constraint]]:
+        v = self.factor_vector(z.shape[0])
+        if self.l1_ratio == 0:
+            return zero_only(z, v)
+        e, cons = weighted_max_expr(z, v)
+        return e / self.l1_ratio, cons
+
+    def subdifferential(self, w: np.ndarray, tol: float) -> tuple[cp.Expression, list[cp.Constraint]]:
+        v = self.factor_vector(len(w))
+        e, cons = l1_subdifferential(w, tol, v * self.l1_ratio)
+        return e + (1 - self.l1_ratio) * v * w, cons
+
+    def as_elastic_net(self) -> Penalty:
+        return self
+
+    @property
+    def strictly_convex(self) -> bool:
+        return self.l1_ratio < 1 and self._all_penalized()
