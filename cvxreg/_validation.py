@@ -18,6 +18,7 @@ from cvxreg.errors import InvalidParameterError
 
 __all__ = [
     "Data",
+    "SameByRepr",
     "check_X",
     "check_bounds",
     "check_choice",
@@ -30,6 +31,17 @@ __all__ = [
     "fmt_number",
     "invalid",
 ]
+
+
+class SameByRepr:
+    """Equality and hashing by type and ``repr``: objects built with the same parameters are
+    equal (losses and penalties, whose ``repr`` is the constructor call)."""
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and repr(self) == repr(other)
+
+    def __hash__(self) -> int:
+        return hash(repr(self))
 
 
 def _show(value: Any) -> str:

@@ -437,9 +437,7 @@ def load(path: str | Path) -> Exercise:
     return Exercise(
         path=path,
         id=ident,
-        title=r.text("title"),
-        source=r.text("source"),
-        statement=r.text("statement"),
+        **{key: r.text(key) for key in ("title", "source", "statement")},
         X=X,
         y=y,
         sample_weight=s,

@@ -77,6 +77,24 @@ class Form:
         """``(w, dual)`` from the penalty's closed forms for ``c * 1/2||y - Xw||^2`` (raises
         ``NotSupportedError`` where none applies). ``any_design`` allows the closed forms that
         hold for any ``X``; ``orthonormal`` those that need ``X^T X = I``."""
+        any_design_form, orthonormal_form = self.closed_form_names
+        arg = self._closed_form_argument(c)
+        if any_design:
+            try:
+                return self._closed_form_output(getattr(penalty, any_design_form)(X, y, arg), c)
+            except NotSupportedError:
+                pass
+        if not orthonormal:
+            raise NotSupportedError(f"No closed form for {penalty!r} in {self!r} on this design.")
+        return self._closed_form_output(getattr(penalty, orthonormal_form)(X.T @ y, arg), c)
+
+    #: The penalty methods that give this form's closed forms: (any design, orthonormal design).
+    closed_form_names: tuple[str, str] = ("", "")
+
+    def _closed_form_argument(self, c: float) -> float:
+        raise NotSupportedError(f"{type(self).__name__} does not define this.")
+
+    def _closed_form_output(self, found: Any, c: float) -> tuple[np.ndarray, float | None]:
         raise NotSupportedError(f"{type(self).__name__} does not define this.")
 
     def fenchel_dual(self, conjugate: Callable[[float], float], dual_norm: float) -> float | None:
@@ -130,18 +148,13 @@ class Penalized(Form):
     def penalty_weight(self, dual: float | None) -> float:
         return self.param_value
 
-    def closed_form(
-        self, penalty: Penalty, X: np.ndarray, y: np.ndarray, c: float, orthonormal: bool, any_design: bool
-    ) -> tuple[np.ndarray, float | None]:
-        lam = self.param_value / c
-        if any_design:
-            try:
-                return penalty.least_squares(X, y, lam), None
-            except NotSupportedError:
-                pass
-        if not orthonormal:
-            raise NotSupportedError(f"No closed form for {penalty!r} on this design.")
-        return penalty.prox(X.T @ y, lam), None
+    closed_form_names = ("least_squares", "prox")
+
+    def _closed_form_argument(self, c: float) -> float:
+        return self.param_value / c  # c L + lam R has the minimizer of L + (lam / c) R
+
+    def _closed_form_output(self, found: Any, c: float) -> tuple[np.ndarray, float | None]:
+        return found, None
 
     def fenchel_dual(self, conjugate: Callable[[float], float], dual_norm: float) -> float | None:
         lam = self.param_value
@@ -203,20 +216,14 @@ class Constrained(Form):
     def slackness(self, dual: float, penalty_value: float) -> float:
         return abs(dual * (penalty_value - self.param_value))
 
-    def closed_form(
-        self, penalty: Penalty, X: np.ndarray, y: np.ndarray, c: float, orthonormal: bool, any_design: bool
-    ) -> tuple[np.ndarray, float | None]:
-        t = self.param_value
-        if any_design:
-            try:
-                w, mu = penalty.least_squares_ball(X, y, t)
-                return w, mu * c
-            except NotSupportedError:
-                pass
-        if not orthonormal:
-            raise NotSupportedError(f"No closed form for the ball of {penalty!r} on this design.")
-        w, mu = penalty.project(X.T @ y, t)
-        return w, mu * c
+    closed_form_names = ("least_squares_ball", "project")
+
+    def _closed_form_argument(self, c: float) -> float:
+        return self.param_value
+
+    def _closed_form_output(self, found: Any, c: float) -> tuple[np.ndarray, float | None]:
+        w, mu = found
+        return w, mu * c  # the multiplier of c L's constraint is c times that of L's
 
     def fenchel_dual(self, conjugate: Callable[[float], float], dual_norm: float) -> float | None:
         return -conjugate(1.0) - self.param_value * dual_norm

@@ -14,7 +14,7 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.special import expit
 
-from cvxreg._validation import check_choice, check_real, fmt_number, invalid
+from cvxreg._validation import SameByRepr, check_choice, check_real, fmt_number, invalid
 from cvxreg.errors import NotSupportedError
 
 __all__ = [
@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 
-class Loss:
+class Loss(SameByRepr):
     """Base class: ``L(w, b) = c * sum_i s_i * l(eta_i, y_i)`` with ``c = 1`` or ``1/sum(s)``.
 
     The loss protocol. Required: the per-sample term twice, ``terms_expr`` (CVXPY) and
@@ -101,28 +101,29 @@ class Loss:
         sample_weight: np.ndarray | None = None,
     ) -> cp.Expression:
         """The CVXPY expression of ``L(w, b)``."""
-        eta = X @ w + b
+        return self.sum_expr(X @ w + b, y, sample_weight) / self.weight_total(len(y), sample_weight)
+
+    def sum_expr(self, eta: cp.Expression, y: np.ndarray, sample_weight: np.ndarray | None) -> cp.Expression:
+        """``sum_i s_i l(eta_i, y_i)`` as a CVXPY expression (before the ``"mean"`` scaling)."""
         terms = self.terms_expr(eta, y)
-        total = cp.sum(terms) if sample_weight is None else sample_weight @ terms
-        return total / self.weight_total(len(y), sample_weight)
+        return cp.sum(terms) if sample_weight is None else sample_weight @ terms
 
     def model(
-        self,
-        X: Any,
-        y: np.ndarray,
-        w: cp.Expression,
-        b: cp.Expression | float = 0.0,
-        sample_weight: np.ndarray | None = None,
+        self, eta: cp.Expression, y: np.ndarray, sample_weight: np.ndarray | None = None
     ) -> tuple[cp.Expression, list[cp.Constraint]]:
-        """``(objective term, constraints)`` that ``Problem`` builds: ``expr`` and no constraints,
-        except for piecewise-linear losses, which use an explicit epigraph (``epigraph_pieces``)."""
-        pieces = self.epigraph_pieces(X @ w + b, y)
+        """``(objective term, constraints)`` that ``Problem`` builds from the linear predictor
+        ``eta``: the loss and no constraints, except for piecewise-linear losses, which use an
+        explicit epigraph (``epigraph_pieces``)."""
+        pieces = self.epigraph_pieces(eta, y)
+        total: cp.Expression
         if pieces is None:
-            return self.expr(X, y, w, b, sample_weight), []
-        # sum_i s_i max_k piece_k,i  as  sum_i s_i t_i  with  t >= every piece.
-        t = cp.Variable(len(y), name="loss_epigraph")
-        total = cp.sum(t) if sample_weight is None else sample_weight @ t
-        return total / self.weight_total(len(y), sample_weight), [t >= piece for piece in pieces]
+            total, constraints = self.sum_expr(eta, y, sample_weight), []
+        else:
+            # sum_i s_i max_k piece_k,i  as  sum_i s_i t_i  with  t >= every piece.
+            t = cp.Variable(len(y), name="loss_epigraph")
+            total = cp.sum(t) if sample_weight is None else sample_weight @ t
+            constraints = [t >= piece for piece in pieces]
+        return total / self.weight_total(len(y), sample_weight), constraints
 
     def epigraph_pieces(self, eta: cp.Expression, y: np.ndarray) -> list[cp.Expression] | None:
         """The affine pieces whose maximum is the per-sample term (piecewise-linear losses).
@@ -156,12 +157,6 @@ class Loss:
             args.append(f"scale={self.scale!r}")
         return f"{type(self).__name__}({', '.join(args)})"
 
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and repr(self) == repr(other)
-
-    def __hash__(self) -> int:
-        return hash(repr(self))
-
 
 class SquaredLoss(Loss):
     """``L(w, b) = 1/2 * sum_i s_i * (y_i - x_i^T w - b)^2``.
@@ -174,19 +169,12 @@ class SquaredLoss(Loss):
     strictly_convex = True
     file_name = "squared"
 
-    def expr(
-        self,
-        X: Any,
-        y: np.ndarray,
-        w: cp.Expression,
-        b: cp.Expression | float = 0.0,
-        sample_weight: np.ndarray | None = None,
-    ) -> cp.Expression:
+    def sum_expr(self, eta: cp.Expression, y: np.ndarray, sample_weight: np.ndarray | None) -> cp.Expression:
         # sum_squares keeps the problem a QP that OSQP and friends accept.
-        r = y - X @ w - b
+        r = y - eta
         if sample_weight is not None:
             r = cp.multiply(np.sqrt(sample_weight), r)
-        return 0.5 * cp.sum_squares(r) / self.weight_total(len(y), sample_weight)
+        return 0.5 * cp.sum_squares(r)
 
     def terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
         return 0.5 * cp.square(y - eta)

@@ -126,7 +126,7 @@ class Problem:
         param = cp.Parameter(nonneg=True, name=self.form.param_name, value=self.form.param_value)
         pen = self._gate(w)
         assert pen is not None
-        fit, constraints = self.loss.model(data.X, data.y, w, 0.0 if b is None else b, data.sample_weight)
+        fit, constraints = self.loss.model(data.X @ w + (0.0 if b is None else b), data.y, data.sample_weight)
         objective, form_constraints, pen_con = self.form.assemble(fit, pen, param)
         bound_items = box_constraints(self.bounds, w)
         constraints += form_constraints + [item[1] for item in bound_items if item is not None]

@@ -1,9 +1,10 @@
 """Independent truth for a ``Problem``: its closed form when one applies, else the most
 accurate certified solve.
 
-The closed forms themselves are plain NumPy functions in ``cvxreg.closed_forms`` (re-exported
-here); which one applies is asked of the penalty (``least_squares``, ``least_squares_ball``,
-``prox``, ``project``) through the form (``Form.closed_form``). ``reference_result`` maps a
+The closed forms themselves are plain NumPy functions in ``cvxreg.closed_forms`` (still
+reachable under their old names here); which one applies is asked of the penalty
+(``least_squares``, ``least_squares_ball``, ``prox``, ``project``) through the form
+(``Form.closed_form``). ``reference_result`` maps a
 problem with a least-squares loss onto them: loss scale ``c``, sample weights by row scaling,
 an intercept by centring.
 """
@@ -17,26 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cvxreg import closed_forms
 from cvxreg._validation import Data
-from cvxreg.closed_forms import (
-    elastic_net_orthonormal,
-    group_lasso_orthonormal,
-    is_orthonormal,
-    l1_ball_orthonormal,
-    l2_ball_orthonormal,
-    l2_penalized,
-    lasso_orthonormal,
-    linf_ball_orthonormal,
-    linf_penalty_orthonormal,
-    norm2_constrained,
-    project_l1_ball,
-    prox_norm,
-    prox_power,
-    ridge,
-    ridge_constrained,
-    soft_threshold,
-    weighted_l1_ball_orthonormal,
-)
+from cvxreg.closed_forms import is_orthonormal
 from cvxreg.errors import NotSupportedError
 from cvxreg.penalties import Penalty
 from cvxreg.result import Result, Status
@@ -45,29 +29,14 @@ from cvxreg.solvers import ACCURATE_ORDER, installed_solvers, solver_options
 if TYPE_CHECKING:
     from cvxreg.problem import Problem
 
-__all__ = [
-    "box_orthonormal",
-    "elastic_net_orthonormal",
-    "group_lasso_orthonormal",
-    "is_orthonormal",
-    "l1_ball_orthonormal",
-    "l2_ball_orthonormal",
-    "l2_penalized",
-    "lasso_orthonormal",
-    "linf_ball_orthonormal",
-    "linf_penalty_orthonormal",
-    "most_accurate_solve",
-    "norm2_constrained",
-    "project_l1_ball",
-    "prox_norm",
-    "prox_power",
-    "reference_result",
-    "ridge",
-    "ridge_constrained",
-    "soft_threshold",
-    "truth",
-    "weighted_l1_ball_orthonormal",
-]
+__all__ = ["box_orthonormal", "most_accurate_solve", "reference_result", "truth"]
+
+
+def __getattr__(name: str) -> Any:
+    # The closed forms lived here before ``cvxreg.closed_forms``: old imports keep working.
+    if name in closed_forms.__all__:
+        return getattr(closed_forms, name)
+    raise AttributeError(f"module 'cvxreg.reference' has no attribute {name!r}")
 
 
 def box_orthonormal(

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 import cvxreg as cr
-import cvxreg.reference as ref
+import cvxreg.closed_forms as ref
+from cvxreg.reference import box_orthonormal
 from tests.conftest import TIGHT, regression_data
 
 SCS_TIGHT = {"solver": "SCS", "eps_abs": 1e-11, "eps_rel": 1e-11, "max_iters": 200_000}
@@ -208,7 +209,7 @@ def test_l2_and_linf_balls():
 def test_box_bounds_orthonormal(penalty):
     Q, y = orthonormal(seed=11)
     lo, hi = np.array([-0.5, 0.1, -np.inf, -1.0, -2.0]), np.array([0.5, np.inf, 0.2, 1.0, -0.3])
-    w, dlo, dhi = ref.box_orthonormal(Q.T @ y, 0.7, penalty, lo, hi)
+    w, dlo, dhi = box_orthonormal(Q.T @ y, 0.7, penalty, lo, hi)
     prob = cr.Problem(cr.SquaredLoss(), penalty, cr.Penalized(0.7), bounds=(lo, hi))
     solved = prob.solve(Q, y, **TIGHT)
     assert np.allclose(w, solved.coef, atol=CONE_TOL)
@@ -389,11 +390,11 @@ def test_lambda_max_formulas():
 def test_box_bound_at_the_l1_kink_has_no_unique_multiplier():
     # w_j = 0 = lower bound with an L1 penalty: any multiplier in [0, -z_j - lam] works (z_j < -lam).
     z = np.array([2.0, -3.0, 0.2])
-    w, dlo, _ = ref.box_orthonormal(z, 1.0, cr.L1(), 0.0, None)
+    w, dlo, _ = box_orthonormal(z, 1.0, cr.L1(), 0.0, None)
     assert np.allclose(w, [1.0, 0.0, 0.0])
     assert np.isnan(dlo[1]) and np.isnan(dlo[2]) and dlo[0] == 0.0
     # Away from the kink the multiplier is unique: w = lower = 0.5 > 0, dual = w - z + lam.
-    w, dlo, _ = ref.box_orthonormal(z, 1.0, cr.L1(), 0.5, None)
+    w, dlo, _ = box_orthonormal(z, 1.0, cr.L1(), 0.5, None)
     assert dlo[1] == pytest.approx(0.5 + 3.0 + 1.0) and dlo[2] == pytest.approx(0.5 - 0.2 + 1.0)
 
 

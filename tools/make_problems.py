@@ -17,8 +17,9 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import cvxreg.reference as ref
+import cvxreg.closed_forms as ref
 from cvxreg.exercises import read_table
+from cvxreg.reference import box_orthonormal
 
 OUT = Path(__file__).resolve().parents[1] / "problems"
 
@@ -234,7 +235,7 @@ def e_box_orth(lam: float, lo: float, hi: float):
     def run(X, y):
         from cvxreg.penalties import L1
 
-        w, _, _ = ref.box_orthonormal(z_of(X, y), lam, L1(), lo, hi)
+        w, _, _ = box_orthonormal(z_of(X, y), lam, L1(), lo, hi)
         return {"coef": w}
 
     return run

@@ -18,7 +18,7 @@ from typing import Any, ClassVar
 import cvxpy as cp
 import numpy as np
 
-from cvxreg._validation import check_factors, invalid
+from cvxreg._validation import SameByRepr, check_factors, invalid
 from cvxreg.closed_forms import soft_threshold
 from cvxreg.errors import NotSupportedError
 
@@ -40,7 +40,7 @@ def cvxpy_p(p: float) -> Fraction | float:
     return math.inf if inv == 0 else 1 / inv  # p > 2048 rounds to 1/p = 0, i.e. p = inf
 
 
-class Penalty:
+class Penalty(SameByRepr):
     """Base class of a regularizer ``R(w)``; subclasses define at least ``expr`` and ``value``.
 
     Attributes
@@ -165,12 +165,6 @@ class Penalty:
         if self.factors is not None:
             parts.append(f"factors={np.round(self.factors, 12).tolist()!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
-
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and repr(self) == repr(other)
-
-    def __hash__(self) -> int:
-        return hash(repr(self))
 
 
 # ------------------------------------------------------------------------------------ helpers

@@ -1,0 +1,123 @@
+"""The shape of the package: no import cycles (imports inside functions count), no module
+over 600 lines, and loss/penalty facts asked of the objects, not of their types."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent / "cvxreg"
+MODULES = sorted(ROOT.rglob("*.py"))
+
+
+def _name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT.parent).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+NAMES = {_name(p) for p in MODULES}
+
+
+def _is_type_checking(node: ast.If) -> bool:
+    return isinstance(node.test, ast.Name) and node.test.id == "TYPE_CHECKING"
+
+
+def _imports(path: Path) -> set[str]:
+    """Every cvxreg module ``path`` imports at run time, at any depth of the file."""
+    tree = ast.parse(path.read_text())
+    guarded = [node for node in ast.walk(tree) if isinstance(node, ast.If) and _is_type_checking(node)]
+    skip = {id(n) for node in guarded for n in ast.walk(node)}
+    here = _name(path)
+    package = here if path.name == "__init__.py" else here.rsplit(".", 1)[0]
+    out = set()
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.Import):
+            out |= {a.name for a in node.names if a.name in NAMES}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parts = package.split(".")
+                base = ".".join(parts[: len(parts) - node.level + 1] + ([base] if base else []))
+            for a in node.names:
+                full = f"{base}.{a.name}"
+                if full in NAMES:
+                    out.add(full)
+                elif base in NAMES:
+                    out.add(base)
+    out.discard(here)
+    return out
+
+
+GRAPH = {_name(p): _imports(p) for p in MODULES}
+
+
+def _cycle() -> list[str] | None:
+    state: dict[str, int] = {}
+    stack: list[str] = []
+
+    def visit(node: str) -> list[str] | None:
+        state[node] = 1
+        stack.append(node)
+        for nxt in sorted(GRAPH.get(node, ())):
+            # A package's __init__ re-exports its submodules; a submodule importing a sibling
+            # through the package is an edge to that sibling, not a cycle through __init__.
+            if nxt in ("cvxreg", "cvxreg.penalties") and node.startswith(nxt + "."):
+                continue
+            if state.get(nxt) == 1:
+                return [*stack[stack.index(nxt) :], nxt]
+            if nxt not in state and (found := visit(nxt)):
+                return found
+        stack.pop()
+        state[node] = 2
+        return None
+
+    for node in sorted(GRAPH):
+        if node not in state and (found := visit(node)):
+            return found
+    return None
+
+
+def test_no_import_cycles_counting_imports_inside_functions():
+    assert _cycle() is None, " -> ".join(_cycle() or [])
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_module_over_600_lines(path):
+    assert len(path.read_text().splitlines()) <= 600
+
+
+PROTOCOL_HOMES = {"penalties", "losses.py"}
+CLASSES = {
+    "Loss", "SquaredLoss", "AbsoluteLoss", "HuberLoss", "QuantileLoss", "LogisticLoss", "HingeLoss", "PoissonLoss",
+    "Penalty", "L0", "L1", "L2", "Lp", "Linf", "LpPower", "SquaredL2", "ElasticNet", "GroupLasso",
+    "TotalVariation", "CustomPenalty", "Penalized", "Constrained", "Form",
+}  # fmt: skip
+
+
+def _type_tests(path: Path) -> list[int]:
+    """Lines that test whether something is one of the loss, penalty or form classes."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "isinstance":
+            names = {n.id if isinstance(n, ast.Name) else getattr(n, "attr", "") for n in ast.walk(node.args[1])}
+            if names & CLASSES:
+                lines.append(node.lineno)
+        if isinstance(node, ast.Compare) and any(isinstance(op, ast.Is | ast.IsNot) for op in node.ops):
+            sides = [node.left, *node.comparators]
+            if any(isinstance(s, ast.Name) and s.id in CLASSES for s in sides):
+                lines.append(node.lineno)
+    return lines
+
+
+def test_loss_and_penalty_facts_are_asked_of_the_objects():
+    found = {
+        str(p.relative_to(ROOT)): _type_tests(p)
+        for p in MODULES
+        if p.relative_to(ROOT).parts[0] not in PROTOCOL_HOMES
+    }
+    found = {k: v for k, v in found.items() if v}
+    assert sum(len(v) for v in found.values()) <= 3, found
