@@ -4,7 +4,7 @@
 >>> prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(lam=0.5))
 """
 
-from cvxreg import conventions, exercises, report
+from cvxreg import conventions, exercises, losses, penalties, report
 from cvxreg.benchmark import Case, benchmark
 from cvxreg.certificates import certificate, lambda_max
 from cvxreg.compare import compare_solvers
@@ -19,30 +19,8 @@ from cvxreg.errors import (
 )
 from cvxreg.forms import Constrained, Form, Penalized
 from cvxreg.lagrange import convert_multiplier, round_trip
-from cvxreg.losses import (
-    AbsoluteLoss,
-    HingeLoss,
-    HuberLoss,
-    LogisticLoss,
-    Loss,
-    PoissonLoss,
-    QuantileLoss,
-    SquaredLoss,
-)
-from cvxreg.penalties import (
-    L0,
-    L1,
-    L2,
-    CustomPenalty,
-    ElasticNet,
-    GroupLasso,
-    Linf,
-    Lp,
-    LpPower,
-    Penalty,
-    SquaredL2,
-    TotalVariation,
-)
+from cvxreg.losses import *  # noqa: F403
+from cvxreg.penalties import *  # noqa: F403
 from cvxreg.problem import Problem
 from cvxreg.reference import most_accurate_solve
 from cvxreg.result import SOLVED_STATUSES, Certificate, Result, Status
@@ -51,42 +29,24 @@ from cvxreg.solvers import default_solver, installed_solvers
 __version__ = "0.1.0"
 
 __all__ = [
-    "L0",
-    "L1",
-    "L2",
+    *losses.__all__,
+    *penalties.__all__,
     "SOLVED_STATUSES",
-    "AbsoluteLoss",
     "AnswerError",
     "Case",
     "Certificate",
     "Constrained",
-    "CustomPenalty",
     "CvxregError",
     "DCPError",
-    "ElasticNet",
     "Form",
-    "GroupLasso",
-    "HingeLoss",
-    "HuberLoss",
     "InvalidParameterError",
-    "Linf",
-    "LogisticLoss",
-    "Loss",
-    "Lp",
-    "LpPower",
     "NotSupportedError",
     "Penalized",
-    "Penalty",
-    "PoissonLoss",
     "Problem",
     "ProblemFileError",
-    "QuantileLoss",
     "Result",
     "SolveError",
-    "SquaredL2",
-    "SquaredLoss",
     "Status",
-    "TotalVariation",
     "__version__",
     "benchmark",
     "certificate",

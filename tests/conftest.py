@@ -1,7 +1,16 @@
+"""Shared test tables: every loss, penalty and form, and the data each loss needs.
+
+A ``Loss`` or ``Penalty`` subclass that cvxreg exports and these tables leave out fails
+``tests/test_protocol.py::test_every_exported_class_is_in_the_test_tables``.
+"""
+
 from __future__ import annotations
 
+import cvxpy as cp
 import numpy as np
 import pytest
+
+import cvxreg as cr
 
 #: Clarabel at tight tolerances: interior-point accuracy ~1e-9 on QPs, ~1e-7 on cones.
 TIGHT = {"solver": "CLARABEL", "tol_gap_abs": 1e-10, "tol_gap_rel": 1e-10, "tol_feas": 1e-10, "max_iter": 500}
@@ -33,3 +42,43 @@ def count_data(n: int = 40, d: int = 4, seed: int = 0) -> tuple[np.ndarray, np.n
 @pytest.fixture
 def reg_data() -> tuple[np.ndarray, np.ndarray]:
     return regression_data()
+
+
+D = 4
+LOSSES = [
+    cr.SquaredLoss(),
+    cr.SquaredLoss(scale="mean"),
+    cr.AbsoluteLoss(),
+    cr.HuberLoss(M=0.7),
+    cr.QuantileLoss(tau=0.3),
+    cr.LogisticLoss(),
+    cr.HingeLoss(),
+    cr.PoissonLoss(),
+]
+PENALTIES = [
+    cr.L1(),
+    cr.L1(factors=[0.0, 1.0, 2.0, 1.0]),
+    cr.SquaredL2(),
+    cr.L2(),
+    cr.Lp(3),
+    cr.Lp(1.5),
+    cr.Linf(),
+    cr.LpPower(3),
+    cr.LpPower(4, factors=[1.0, 0.5, 1.0, 2.0]),
+    cr.ElasticNet(0.4),
+    cr.GroupLasso([[0, 1], [2, 3]]),
+    cr.TotalVariation(),
+    cr.CustomPenalty(lambda w: cp.norm1(w) + cp.sum_squares(w), name="l1_plus_sq"),
+]
+#: Penalties that exist to be refused (not convex): never solved.
+REFUSED = [cr.L0(), cr.Lp(0.5), cr.LpPower(0.5)]
+FORMS = [cr.Penalized(lam=0.8), cr.Constrained(t=1.0)]
+
+
+def data_for(loss: cr.Loss, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Data in the loss's domain: labels for classification, counts for Poisson."""
+    if loss.classification:
+        return classification_data(d=D, seed=seed)
+    if isinstance(loss, cr.PoissonLoss):
+        return count_data(d=D, seed=seed)
+    return regression_data(d=D, seed=seed)

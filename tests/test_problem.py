@@ -9,43 +9,16 @@ import pytest
 import scipy.sparse as sp
 
 import cvxreg as cr
-from tests.conftest import TIGHT, classification_data, count_data, regression_data
-
-D = 4
-LOSSES = [
-    cr.SquaredLoss(),
-    cr.SquaredLoss(scale="mean"),
-    cr.AbsoluteLoss(),
-    cr.HuberLoss(M=0.7),
-    cr.QuantileLoss(tau=0.3),
-    cr.LogisticLoss(),
-    cr.HingeLoss(),
-    cr.PoissonLoss(),
-]
-PENALTIES = [
-    cr.L1(),
-    cr.L1(factors=[0.0, 1.0, 2.0, 1.0]),
-    cr.SquaredL2(),
-    cr.L2(),
-    cr.Lp(3),
-    cr.Lp(1.5),
-    cr.Linf(),
-    cr.LpPower(3),
-    cr.LpPower(4, factors=[1.0, 0.5, 1.0, 2.0]),
-    cr.ElasticNet(0.4),
-    cr.GroupLasso([[0, 1], [2, 3]]),
-    cr.TotalVariation(),
-    cr.CustomPenalty(lambda w: cp.norm1(w) + cp.sum_squares(w), name="l1_plus_sq"),
-]
-FORMS = [cr.Penalized(lam=0.8), cr.Constrained(t=1.0)]
-
-
-def data_for(loss: cr.Loss, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    if loss.classification:
-        return classification_data(d=D, seed=seed)
-    if isinstance(loss, cr.PoissonLoss):
-        return count_data(d=D, seed=seed)
-    return regression_data(d=D, seed=seed)
+from tests.conftest import (
+    FORMS,
+    LOSSES,
+    PENALTIES,
+    TIGHT,
+    D,
+    classification_data,
+    data_for,
+    regression_data,
+)
 
 
 @pytest.mark.parametrize("form", FORMS, ids=repr)

@@ -1,22 +1,13 @@
-"""Regularizers ``R(w)``, each carrying its own mathematics (see ``Penalty``)."""
+"""Regularizers ``R(w)``, each carrying its own mathematics (see ``Penalty``).
 
-from cvxreg.penalties._base import Penalty, Separable
-from cvxreg.penalties._norms import L2, GroupLasso, Linf, Lp, TotalVariation
-from cvxreg.penalties._separable import L1, ElasticNet, LpPower, SquaredL2
-from cvxreg.penalties._special import L0, CustomPenalty
+Each submodule lists its classes in ``__all__``; this package and ``cvxreg`` export them all,
+so a new penalty is one class and one ``__all__`` entry in the module that defines it.
+"""
 
-__all__ = [
-    "L0",
-    "L1",
-    "L2",
-    "CustomPenalty",
-    "ElasticNet",
-    "GroupLasso",
-    "Linf",
-    "Lp",
-    "LpPower",
-    "Penalty",
-    "Separable",
-    "SquaredL2",
-    "TotalVariation",
-]
+from cvxreg.penalties import _base, _norms, _separable, _special
+from cvxreg.penalties._base import *  # noqa: F403
+from cvxreg.penalties._norms import *  # noqa: F403
+from cvxreg.penalties._separable import *  # noqa: F403
+from cvxreg.penalties._special import *  # noqa: F403
+
+__all__ = sorted([*_base.__all__, *_norms.__all__, *_separable.__all__, *_special.__all__])

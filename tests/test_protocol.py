@@ -1,0 +1,248 @@
+"""The penalty protocol: each optional method checked against an independent computation,
+and a penalty written outside the package gets the reference layer from its own methods."""
+
+from __future__ import annotations
+
+import inspect
+import math
+
+import cvxpy as cp
+import numpy as np
+import pytest
+from scipy.optimize import brentq
+
+import cvxreg as cr
+from cvxreg.closed_forms import soft_threshold
+from tests.conftest import D, LOSSES, PENALTIES, REFUSED, TIGHT, regression_data
+
+
+def _supports(method, *args) -> bool:
+    try:
+        method(*args)
+    except cr.NotSupportedError:
+        return False
+    return True
+
+
+V = np.array([1.7, -0.4, 0.05, -2.3])
+STEP = 0.7
+WITH_PROX = [p for p in PENALTIES if _supports(p.prox, V, STEP)]
+WITH_PROJECT = [p for p in PENALTIES if _supports(p.project, V, 1.0)]
+
+
+def test_every_exported_class_is_in_the_test_tables():
+    exported = [getattr(cr, name) for name in cr.__all__]
+    classes = [c for c in exported if inspect.isclass(c) and issubclass(c, cr.Penalty | cr.Loss)]
+    abstract = {cr.Penalty, cr.Separable, cr.Loss}
+    tabled = {type(x) for x in [*PENALTIES, *REFUSED, *LOSSES]}
+    missing = [c.__name__ for c in classes if c not in abstract and c not in tabled]
+    assert not missing, f"add a row for {missing} to tests/conftest.py"
+
+
+def test_problem_file_names_cover_every_builtin():
+    from cvxreg.exercises import LOSSES as FILE_LOSSES
+    from cvxreg.exercises import PENALTIES as FILE_PENALTIES
+
+    assert set(FILE_PENALTIES) == {
+        "l0", "l1", "l2", "lp", "linf", "lp_power", "squared_l2", "elastic_net", "group_lasso", "total_variation",
+    }  # fmt: skip
+    assert set(FILE_LOSSES) == {"squared", "absolute", "huber", "quantile", "logistic", "hinge", "poisson"}
+
+
+@pytest.mark.parametrize("penalty", WITH_PROX, ids=repr)
+def test_prox_is_the_argmin_and_satisfies_the_subgradient_inclusion(penalty):
+    u = penalty.prox(V, STEP)
+    # Independent: the argmin of 1/2||u - v||^2 + step R(u) by a tight CVXPY solve of R's expression.
+    x = cp.Variable(D)
+    cp.Problem(cp.Minimize(0.5 * cp.sum_squares(x - V) + STEP * penalty.expr(x))).solve(**TIGHT)
+    assert np.allclose(u, x.value, atol=1e-6)
+    # v - prox(v) lies in step * dR(prox(v)): the projection onto that set is at distance 0.
+    g, cons = penalty.subdifferential(u, 1e-9)
+    dist = cp.Problem(cp.Minimize(cp.norm2((V - u) / STEP - g)), cons)
+    dist.solve(**TIGHT)
+    assert dist.value <= 1e-7
+
+
+@pytest.mark.parametrize("penalty", [p for p in WITH_PROX if p.is_norm], ids=repr)
+def test_moreau_identity_for_norms(penalty):
+    # v = prox_{sR}(v) + s P_{R* <= 1}(v / s): the rest r = (v - u)/s is in the dual unit ball and
+    # attains <r, u> = R(u) (Fenchel equality).
+    u = penalty.prox(V, STEP)
+    r = (V - u) / STEP
+    assert penalty.dual_norm(r) <= 1 + 1e-12
+    assert float(r @ u) == pytest.approx(penalty.value(u), rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("penalty", WITH_PROJECT, ids=repr)
+@pytest.mark.parametrize("t", [0.5, 1.5])
+def test_project_is_the_ball_projection_with_its_multiplier(penalty, t):
+    w, mu = penalty.project(V, t)
+    x = cp.Variable(D)
+    con = penalty.expr(x) <= t
+    cp.Problem(cp.Minimize(0.5 * cp.sum_squares(x - V)), [con]).solve(solver="SCS", eps_abs=1e-11, eps_rel=1e-11)
+    assert np.allclose(w, x.value, atol=1e-6)
+    assert mu == pytest.approx(float(np.ravel(con.dual_value)[0]), abs=1e-5)
+    assert penalty.value(w) <= t * (1 + 1e-12)
+
+
+def test_base_methods_say_not_supported_with_the_penalty_named():
+    class Bare(cr.Penalty):
+        pass
+
+    for call in (
+        lambda p: p.expr(cp.Variable(2)),
+        lambda p: p.value(np.zeros(2)),
+        lambda p: p.prox(np.zeros(2), 1.0),
+        lambda p: p.dual_norm(np.zeros(2)),
+        lambda p: p.project(np.zeros(2), 1.0),
+    ):
+        with pytest.raises(cr.NotSupportedError, match="Bare"):
+            call(Bare())
+
+
+# -------------------------------------------------------------------- a user's own penalty
+class L1PlusL2(cr.Penalty):
+    """R(w) = ||w||_1 + ||w||_2 (the sparse group lasso with one group), written as a user would:
+    expr, value, prox and dual_norm only."""
+
+    is_norm = True
+
+    def expr(self, w):
+        return cp.norm1(w) + cp.norm2(w)
+
+    def value(self, w):
+        return float(np.sum(np.abs(w)) + np.linalg.norm(w))
+
+    def prox(self, v, step):
+        # prox of s(||.||_1 + ||.||_2) = block soft threshold of the soft threshold
+        # (Simon, Friedman, Hastie & Tibshirani, J. Comp. Graph. Stat. 22, 2013).
+        s = soft_threshold(v, step)
+        ns = np.linalg.norm(s)
+        return np.zeros_like(s) if ns <= step else (1 - step / ns) * s
+
+    def dual_norm(self, z):
+        # z in lam (B_inf + B_2)  <=>  ||S(z, lam)||_2 <= lam; the left side decreases in lam.
+        z = np.asarray(z, dtype=float)
+        if not np.any(z):
+            return 0.0
+        return brentq(lambda lam: np.linalg.norm(soft_threshold(z, lam)) - lam, 0.0, np.max(np.abs(z)), xtol=1e-15)
+
+
+def _orthonormal(n: int = 30, d: int = D, seed: int = 3) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    Q = np.linalg.qr(rng.standard_normal((n, d)))[0]
+    return Q, Q @ np.array([3.0, -2.0, 0.3, 0.0]) + 0.1 * rng.standard_normal(n)
+
+
+def test_users_penalty_gets_a_closed_form_reference_on_an_orthonormal_design():
+    Q, y = _orthonormal()
+    prob = cr.Problem(cr.SquaredLoss(), L1PlusL2(), cr.Penalized(0.9))
+    ref = prob.reference(Q, y)
+    assert ref is not None and ref.solver == "closed_form"
+    solved = prob.solve(Q, y, **TIGHT)
+    assert np.allclose(ref.coef, solved.coef, atol=1e-6)
+    assert ref.objective <= solved.objective + 1e-9
+    assert prob.reference(*regression_data(d=D)) is None  # not orthonormal: no closed form
+
+
+def test_users_penalty_gets_lambda_max_from_its_dual_norm():
+    X, y = regression_data(d=D, seed=5)
+    prob = cr.Problem(cr.SquaredLoss(), L1PlusL2(), cr.Penalized(1.0))
+    lam_max = prob.lambda_max(X, y)
+    above = prob.with_form(cr.Penalized(lam_max * 1.001)).solve(X, y, **TIGHT)
+    below = prob.with_form(cr.Penalized(lam_max * 0.99)).solve(X, y, **TIGHT)
+    assert np.max(np.abs(above.coef)) < 1e-7
+    assert np.max(np.abs(below.coef)) > 1e-4
+
+
+def test_users_penalty_gets_a_certificate_that_tells_right_from_wrong():
+    X, y = regression_data(d=D, seed=6)
+    prob = cr.Problem(cr.SquaredLoss(), L1PlusL2(), cr.Penalized(3.0))
+    right = cr.most_accurate_solve(prob, X, y)
+    assert right.certificate.passed(1e-6), right.certificate
+    wrong = cr.Result(coef=right.coef + 1e-3, intercept=0.0, objective=math.nan, status="optimal", solver="x")
+    assert not cr.certificate(prob, X, y, wrong).passed(1e-6)
+
+
+def test_subclass_of_a_builtin_keeps_its_closed_form():
+    class MyL1(cr.L1):
+        pass
+
+    Q, y = _orthonormal()
+    ref = cr.Problem(cr.SquaredLoss(), MyL1(), cr.Penalized(0.4)).reference(Q, y)
+    assert ref is not None and ref.solver == "closed_form"
+    assert np.allclose(ref.coef, soft_threshold(Q.T @ y, 0.4), atol=1e-14)
+    con = cr.Problem(cr.SquaredLoss(), MyL1(), cr.Constrained(1.0)).reference(Q, y)
+    assert con is not None and abs(np.sum(np.abs(con.coef)) - 1.0) < 1e-12
+
+
+# ------------------------------------------------------------------------ lam_max with bounds
+def _signed_data(seed: int = 8) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((60, 6))
+    y = X @ np.array([0.5, -3.0, 0.2, 0.0, 1.0, -0.4]) + 0.3 * rng.standard_normal(60)
+    return X, y
+
+
+def test_lambda_max_with_nonnegative_bounds_matches_scikit_learn_positive():
+    lm = pytest.importorskip("sklearn.linear_model")
+    X, y = _signed_data()
+    prob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.ElasticNet(0.5), cr.Penalized(1.0), bounds=(0, None))
+    lam_max = prob.lambda_max(X, y)
+    alphas, _, _ = lm.enet_path(X, y, l1_ratio=0.5, positive=True)
+    assert lam_max == pytest.approx(alphas[0], rel=1e-12)
+    unbounded = prob.with_form(cr.Penalized(1.0))
+    free = cr.Problem(unbounded.loss, unbounded.penalty, unbounded.form).lambda_max(X, y)
+    assert lam_max < free  # the most negative correlation no longer counts
+    # scikit-learn's own solver: zero at lam_max, not below it.
+    at = lm.ElasticNet(alpha=lam_max * (1 + 1e-9), l1_ratio=0.5, positive=True, fit_intercept=False, tol=1e-14)
+    below = lm.ElasticNet(alpha=lam_max * 0.99, l1_ratio=0.5, positive=True, fit_intercept=False, tol=1e-14)
+    assert not np.any(at.fit(X, y).coef_) and np.any(below.fit(X, y).coef_)
+
+
+def test_lambda_max_is_infinite_when_bounds_exclude_zero():
+    X, y = _signed_data()
+    prob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(1.0), bounds=(1, None))
+    assert prob.lambda_max(X, y) == math.inf
+
+
+@pytest.mark.parametrize("bounds", [(0, None), (None, 0), ([0, -np.inf, 0, -1, 0, 0], [np.inf, 0, 1, 1, 0, 2])])
+@pytest.mark.parametrize("penalty", [cr.L1(), cr.L2(), cr.GroupLasso([[0, 1], [2, 3, 4], [5]]), cr.ElasticNet(0.7)])
+def test_lambda_max_with_bounds_is_where_zero_starts(penalty, bounds):
+    X, y = _signed_data()
+    prob = cr.Problem(cr.SquaredLoss(), penalty, cr.Penalized(1.0), bounds=bounds)
+    lam_max = prob.lambda_max(X, y)
+    at = prob.with_form(cr.Penalized(lam_max * 1.001)).solve(X, y, **TIGHT)
+    below = prob.with_form(cr.Penalized(lam_max * 0.98)).solve(X, y, **TIGHT)
+    assert np.max(np.abs(at.coef)) < 1e-6
+    assert np.max(np.abs(below.coef)) > 1e-5
+
+
+def test_total_variation_with_bounds_reaches_zero_only_when_the_best_constant_is_zero():
+    # TV's large-lam limit is the best constant vector c 1. Here sum(X^T y) < 0, so the loss
+    # prefers c < 0: under w <= 0 it is reached and w = 0 never is (lam_max = inf); under w >= 0
+    # the constant is held at 0, so w = 0 from a finite lam_max on.
+    X, y = _signed_data()
+    assert np.sum(X.T @ y) < 0
+    below_zero = cr.Problem(cr.SquaredLoss(), cr.TotalVariation(), cr.Penalized(1.0), bounds=(None, 0))
+    assert below_zero.lambda_max(X, y) == math.inf
+    big = below_zero.with_form(cr.Penalized(1e4)).solve(X, y, **TIGHT)
+    assert np.all(big.coef < -1e-3) and np.ptp(big.coef) < 1e-6
+    above_zero = cr.Problem(cr.SquaredLoss(), cr.TotalVariation(), cr.Penalized(1.0), bounds=(0, None))
+    lam_max = above_zero.lambda_max(X, y)
+    assert math.isfinite(lam_max)
+    at = above_zero.with_form(cr.Penalized(lam_max * 1.001)).solve(X, y, **TIGHT)
+    below = above_zero.with_form(cr.Penalized(lam_max * 0.98)).solve(X, y, **TIGHT)
+    assert np.max(np.abs(at.coef)) < 1e-6 and np.max(np.abs(below.coef)) > 1e-5
+
+
+def test_lambda_max_with_zero_factors_for_any_loss():
+    X, y = _signed_data()
+    labels = np.where(y > 0, 1.0, -1.0)
+    for loss, target in ((cr.LogisticLoss(), labels), (cr.AbsoluteLoss(), y), (cr.HuberLoss(1.0), y)):
+        prob = cr.Problem(loss, cr.L1(factors=[0, 1, 1, 1, 1, 1]), cr.Penalized(1.0))
+        lam_max = prob.lambda_max(X, target)
+        at = prob.with_form(cr.Penalized(lam_max * 1.001)).solve(X, target, **TIGHT)
+        below = prob.with_form(cr.Penalized(lam_max * 0.97)).solve(X, target, **TIGHT)
+        assert np.max(np.abs(at.coef[1:])) < 1e-6, loss
+        assert np.max(np.abs(below.coef[1:])) > 1e-5, loss
