@@ -44,7 +44,7 @@ def test_custom_penalty_certificate_agrees_with_the_builtin_one():
 
 
 def test_duality_gap_of_lasso_matches_formulas_md():
-    # FORMULAS.md: theta = r / max(1, ||X^T r||_inf / lam), gap = P(w) - (1/2||y||^2 - 1/2||y - theta||^2).
+    # docs/formulas.md: theta = r / max(1, ||X^T r||_inf / lam), gap = P(w) - (1/2||y||^2 - 1/2||y - theta||^2).
     X, y = regression_data(n=30, d=6, seed=21)
     lam = 3.0
     prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(lam))

@@ -13,7 +13,7 @@ from scipy.optimize import brentq
 
 import cvxreg as cr
 from cvxreg.closed_forms import soft_threshold
-from tests.conftest import D, LOSSES, PENALTIES, REFUSED, TIGHT, regression_data
+from tests.conftest import LOSSES, PENALTIES, REFUSED, TIGHT, D, regression_data
 
 
 def _supports(method, *args) -> bool:

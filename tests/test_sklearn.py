@@ -1,4 +1,4 @@
-"""cvxreg against scikit-learn under the mappings of DESIGN.md (independent solvers)."""
+"""cvxreg against scikit-learn under the mappings of docs/formulas.md (independent solvers)."""
 
 from __future__ import annotations
 
