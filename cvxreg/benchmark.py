@@ -171,6 +171,27 @@ def benchmark(
     as soon as it is done, and rows already in the file are skipped, so an interrupted run
     resumes where it stopped. ``progress`` shows a tqdm bar (default: only on a terminal).
     Returns all rows (those read back from ``out`` included).
+
+    Parameters
+    ----------
+    problems : list of Case, or dict name -> (problem, X, y)
+    solvers : list of str, optional
+        Default: every installed solver that accepts each problem.
+    settings : str or list of str, default "default"
+    n_jobs : int, default 1
+        Workers (-1: all cores).
+    backend : {"loky", "threading", "multiprocessing", "sequential", "dask"}
+    out : path, optional
+        The resumable CSV.
+    timeout : float, default 120
+        Seconds before one solve is killed.
+    progress : bool, optional
+    client : distributed.Client, optional
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``cvxreg.compare.COLUMNS``.
     """
     cases = _as_cases(problems)
     setting_names = settings_list(settings, "benchmark")

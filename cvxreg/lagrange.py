@@ -40,6 +40,20 @@ def convert_multiplier(mu: float, from_: str, to: str, *, radius: float | None =
     ``mu_norm = mu_sq * r`` (needs ``radius=r``). ``"sum"`` <-> ``"mean"`` loss scaling:
     ``mu_mean = mu_sum / n`` (needs ``n``, the sample count or the sum of sample weights).
     The same rules convert ``lam`` between the two loss scalings.
+
+    Parameters
+    ----------
+    mu : float
+        The multiplier (or lam) as written in ``from_``.
+    from_, to : {"norm", "half_squared_norm", "sum", "mean"}
+    radius : float, optional
+        ``r`` for the norm conversions.
+    n : float, optional
+        The sample count (or sum of weights) for the scale conversions.
+
+    Returns
+    -------
+    float
     """
     key = (from_, to)
     if key not in _CONVERSIONS:
@@ -79,11 +93,23 @@ def solution_is_unique(problem: Problem, X: Any) -> bool | None:
 def round_trip(problem: Problem, X: Any, y: Any, *, sample_weight: Any = None, **solve_opts: Any) -> pd.DataFrame:
     """Solve ``problem``, convert to the other form, solve that, and compare.
 
-    Returns a one-row DataFrame: ``start`` and ``converted`` (reprs), ``lam``, ``t``, ``mu``,
-    ``coef_diff`` (max abs), ``penalty_gap = |R(w_c) - t|``, ``multiplier_gap = |mu - lam|``,
-    ``complementary_slackness = |mu (R(w_c) - t)|``, ``unique`` (see ``solution_is_unique``),
-    ``active`` (False when mu = 0: the constraint does not bind, lam cannot be recovered),
-    both statuses, and a ``note`` saying what the numbers can and cannot show.
+    Parameters
+    ----------
+    problem : Problem
+        In either form.
+    X, y, sample_weight : the data
+    **solve_opts
+        Passed to both ``Problem.solve`` calls (solver, tolerances).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row: ``start`` and ``converted`` (reprs), ``lam``, ``t``, ``mu``, ``coef_diff``
+        (max abs), ``penalty_gap = |R(w_c) - t|``, ``multiplier_gap = |mu - lam|``,
+        ``complementary_slackness = |mu (R(w_c) - t)|``, ``unique`` (see
+        ``solution_is_unique``), ``active`` (False when mu = 0: the constraint does not bind,
+        lam cannot be recovered), both statuses, and a ``note`` saying what the numbers can
+        and cannot show.
     """
     first = problem.solve(X, y, sample_weight=sample_weight, **solve_opts)
     if not first.ok:

@@ -118,6 +118,17 @@ def reference_result(
     ``project`` (constrained), and box bounds on separable penalties.
     ``assume_orthonormal=True`` applies the orthonormal formulas without checking (to
     reproduce that mistake, not to solve).
+
+    Parameters
+    ----------
+    problem : Problem
+    X, y, sample_weight : the data
+    assume_orthonormal : bool, default False
+
+    Returns
+    -------
+    Result or None
+        ``solver == "closed_form"``; no certificate attached (``Problem.certify`` adds one).
     """
     if not problem.loss.least_squares:
         return None
@@ -144,8 +155,18 @@ def reference_result(
 def most_accurate_solve(problem: Problem, X: Any, y: Any, *, sample_weight: Any = None, tol: float = 1e-9) -> Result:
     """Solve at tight settings with the accurate solvers and keep the best certified result.
 
-    Stops at the first solver of ``ACCURATE_ORDER`` whose certificate is below ``tol``;
-    otherwise returns the result with the smallest worst certificate measure.
+    Parameters
+    ----------
+    problem : Problem
+    X, y, sample_weight : the data
+    tol : float, default 1e-9
+        Stop at the first solver of ``ACCURATE_ORDER`` whose worst certificate measure is
+        below ``tol``; otherwise keep the result with the smallest one.
+
+    Returns
+    -------
+    Result
+        With its certificate.
     """
     data = problem.check_data(X, y, sample_weight, "most_accurate_solve")
     best: tuple[float, Result] | None = None
