@@ -73,6 +73,13 @@ PENALTIES = [
 #: Penalties that exist to be refused (not convex): never solved.
 REFUSED = [cr.L0(), cr.Lp(0.5), cr.LpPower(0.5)]
 FORMS = [cr.Penalized(lam=0.8), cr.Constrained(t=1.0)]
+#: Penalties whose two forms have the same unique solution on the test data (the round trip).
+ROUND_TRIP = [cr.L1(), cr.SquaredL2(), cr.ElasticNet(0.5), cr.Lp(3), cr.L2(), cr.Linf()]
+
+
+def intercept_for(loss: cr.Loss) -> bool:
+    """Whether the loss x penalty x form tables fit an intercept with this loss."""
+    return isinstance(loss, cr.LogisticLoss | cr.SquaredLoss)
 
 
 def data_for(loss: cr.Loss, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -11,8 +11,7 @@ import pytest
 
 import cvxreg as cr
 from cvxreg.reference import most_accurate_solve
-from tests.conftest import TIGHT, regression_data
-from tests.test_problem import FORMS, LOSSES, PENALTIES, data_for
+from tests.conftest import FORMS, LOSSES, PENALTIES, ROUND_TRIP, TIGHT, data_for, intercept_for, regression_data
 
 
 @pytest.mark.parametrize("form", FORMS, ids=repr)
@@ -20,7 +19,7 @@ from tests.test_problem import FORMS, LOSSES, PENALTIES, data_for
 @pytest.mark.parametrize("loss", LOSSES, ids=repr)
 def test_certificate_of_correct_and_perturbed_solutions(loss, penalty, form):
     X, y = data_for(loss)
-    prob = cr.Problem(loss, penalty, form, fit_intercept=isinstance(loss, cr.LogisticLoss | cr.SquaredLoss))
+    prob = cr.Problem(loss, penalty, form, fit_intercept=intercept_for(loss))
     res = most_accurate_solve(prob, X, y)
     cert = res.certificate
     assert cert.passed(1e-6), cert
@@ -61,9 +60,6 @@ def test_certificate_of_failed_result_is_infinite():
     X, y = regression_data(n=10, d=3)
     res = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Constrained(0.5), bounds=(1.0, None)).solve(X, y)
     assert not res.certificate.passed()
-
-
-ROUND_TRIP = [cr.L1(), cr.SquaredL2(), cr.ElasticNet(0.5), cr.Lp(3), cr.L2(), cr.Linf()]
 
 
 @pytest.mark.parametrize("start", ["penalized", "constrained"])

@@ -13,10 +13,12 @@ from tests.conftest import (
     FORMS,
     LOSSES,
     PENALTIES,
+    ROUND_TRIP,
     TIGHT,
     D,
     classification_data,
     data_for,
+    intercept_for,
     regression_data,
 )
 
@@ -26,7 +28,7 @@ from tests.conftest import (
 @pytest.mark.parametrize("loss", LOSSES, ids=repr)
 def test_every_combination_solves_and_matches_numpy_twin(loss, penalty, form):
     X, y = data_for(loss)
-    prob = cr.Problem(loss, penalty, form, fit_intercept=isinstance(loss, cr.LogisticLoss | cr.SquaredLoss))
+    prob = cr.Problem(loss, penalty, form, fit_intercept=intercept_for(loss))
     res = prob.solve(X, y, **TIGHT)
     assert res.ok, res
     assert res.coef.shape == (D,)
@@ -38,9 +40,6 @@ def test_every_combination_solves_and_matches_numpy_twin(loss, penalty, form):
         assert res.dual is not None and res.dual >= -1e-7
     else:
         assert res.dual is None
-
-
-ROUND_TRIP = [cr.L1(), cr.SquaredL2(), cr.ElasticNet(0.5), cr.Lp(3), cr.L2(), cr.Linf()]
 
 
 @pytest.mark.parametrize("penalty", ROUND_TRIP, ids=repr)
