@@ -121,3 +121,10 @@ def test_loss_and_penalty_facts_are_asked_of_the_objects():
     }
     found = {k: v for k, v in found.items() if v}
     assert sum(len(v) for v in found.values()) <= 3, found
+
+
+def test_closed_forms_use_numpy_and_scipy_only():
+    tree = ast.parse((ROOT / "closed_forms.py").read_text())
+    roots = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    roots |= {(n.module or "").split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
+    assert roots <= {"__future__", "math", "typing", "numpy", "scipy"}, roots
