@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import cvxpy as cp
 import numpy as np
+import scipy.sparse as sp
+import scipy.sparse.linalg as spla
 from scipy.optimize import lsq_linear
 
 from cvxreg._validation import Data, check_data
@@ -64,12 +66,13 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
         return NO_SOLUTION
     loss, pen, form = problem.loss, problem.penalty, problem.form
     n, d = data.n, data.d
-    sw, y, Xd = data.weights, data.y, data.dense()
+    sw, y, Xd = data.weights, data.y, data.X  # X stays sparse when it is
     c = 1.0 / loss.weight_total(n, data.sample_weight)
     w, b = np.asarray(result.coef, dtype=float), float(result.intercept)
     scale = c * float(np.linalg.norm(Xd.T @ (sw * y)))
     if scale <= 0:
-        scale = c * max(float(np.linalg.norm(Xd)), 1.0)
+        frobenius = spla.norm(Xd) if sp.issparse(Xd) else np.linalg.norm(Xd)
+        scale = c * max(float(frobenius), 1.0)
     rel = 1e-6 if tol is None else tol
     tol_w = rel * max(1.0, float(np.max(np.abs(w))))
     tol_eta = rel * max(1.0, float(np.max(np.abs(y))))
@@ -80,12 +83,19 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
     G = cp.Variable(n) if np.any(kink) else None
     G_expr: Any = g_lo if G is None else G
     cons: list[cp.Constraint] = [] if G is None else [G >= g_lo, G <= g_hi]
-    try:
-        v, pcons = pen.subdifferential(w, tol_w)
-    except NotSupportedError:
-        v, pcons = None, []
     kkt, G_opt = math.nan, g_lo
-    if v is not None:
+    v, pcons = None, []
+    if G is None:  # a smooth loss: the gradient is a point, and the distance may be closed form
+        grad_b = c * float(sw @ g_lo) if problem.fit_intercept else 0.0
+        kkt = _smooth_kkt(problem, result, c * (Xd.T @ (sw * g_lo)), grad_b, weight, tol_w)
+    if math.isnan(kkt):
+        try:
+            v, pcons = pen.subdifferential(w, tol_w)
+        except NotSupportedError:
+            pass
+    if not math.isnan(kkt):
+        kkt /= scale
+    elif v is not None:
         stat = c * (Xd.T @ cp.multiply(sw, G_expr)) + weight * v
         if result.lower_dual is not None:
             stat = stat - np.nan_to_num(result.lower_dual) + np.nan_to_num(result.upper_dual)
@@ -116,6 +126,20 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
             slack += float(np.sum(np.abs(np.nan_to_num(dual)[fin] * gap[fin]))) / scale
     gap = _duality_gap(problem, data, c, w, b, G_opt)
     return Certificate(kkt, infeas, slack, gap, scale)
+
+
+def _smooth_kkt(problem: Problem, result: Result, grad: np.ndarray, grad_b: float, weight: float, tol: float) -> float:
+    """``|| (dist(0, grad + weight dR(w) - lower_dual + upper_dual), grad_b) ||`` in NumPy, when
+    the penalty knows its subdifferential distance (NaN when it does not)."""
+    if result.lower_dual is not None:
+        grad = grad - np.nan_to_num(result.lower_dual) + np.nan_to_num(result.upper_dual)
+    if weight <= 0:
+        return math.hypot(float(np.linalg.norm(grad)), grad_b)
+    try:
+        dist = problem.penalty.subdifferential_distance(result.coef, -grad / weight, tol)
+    except NotSupportedError:
+        return math.nan
+    return math.hypot(weight * dist, grad_b)
 
 
 def _full_bounds(bounds: tuple[Any, Any] | None, d: int) -> tuple[np.ndarray, np.ndarray]:

@@ -12,6 +12,7 @@ import math
 from typing import Any
 
 import numpy as np
+import scipy.linalg as la
 import scipy.sparse as sp
 from scipy.optimize import brentq
 
@@ -24,6 +25,7 @@ __all__ = [
     "l2_ball_orthonormal",
     "l2_penalized",
     "lasso_orthonormal",
+    "least_squares_factor",
     "linf_ball_orthonormal",
     "linf_penalty_orthonormal",
     "norm2_constrained",
@@ -310,3 +312,45 @@ def linf_ball_orthonormal(z: Any, t: float) -> tuple[np.ndarray, float]:
     """``w = clip(z, -t, t)``; the multiplier of ``||w||_inf <= t`` is ``sum max(|z_j| - t, 0)``."""
     z = np.asarray(z, dtype=float)
     return np.clip(z, -t, t), float(np.sum(np.maximum(np.abs(z) - t, 0.0)))
+
+
+def least_squares_factor(
+    X: Any, y: Any, sample_weight: Any = None, fit_intercept: bool = False, *, max_condition: float = 1e6
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """``(R, q, rho2)`` with ``||sqrt(s) (y - A u)||^2 = ||R u - q||^2 + rho2`` for every ``u``,
+    ``A = [X, 1]`` with an intercept column (else ``X``); ``R`` is upper triangular, ``k x k``.
+
+    The Gram matrix ``A^T S A = R^T R`` (Cholesky) costs one pass over X and no copy of it, but
+    squares X's condition number: when the factor's estimated condition number exceeds
+    ``max_condition`` (so the Gram's exceeds its square, ~1e12, and Cholesky would lose most of
+    the digits the answer needs) the factor comes from a QR decomposition of ``sqrt(S) A``
+    instead, which keeps X's own conditioning (dense X only; a sparse X raises ``ValueError``).
+    """
+    y = np.asarray(y, dtype=float)
+    n = y.shape[0]
+    root = np.ones(n) if sample_weight is None else np.sqrt(np.asarray(sample_weight, dtype=float))
+    Xs = X if sample_weight is None else (sp.diags(root) @ X if sp.issparse(X) else X * root[:, None])
+    ys = root * y
+    gram = Xs.T @ Xs
+    gram = gram.toarray() if sp.issparse(gram) else np.asarray(gram)
+    h = np.asarray(Xs.T @ ys).ravel()
+    if fit_intercept:
+        xb = np.asarray(Xs.T @ root).ravel()
+        gram = np.block([[gram, xb[:, None]], [xb[None, :], np.array([[root @ root]])]])
+        h = np.r_[h, root @ ys]
+    try:
+        R = la.cholesky(gram, lower=False)
+        rcond = la.lapack.dtrcon(R, uplo="U")[0]
+        well_conditioned = rcond > 1.0 / max_condition
+    except la.LinAlgError:
+        well_conditioned = False
+    if well_conditioned:
+        q = la.solve_triangular(R, h, trans="T")
+        return R, q, max(float(ys @ ys - q @ q), 0.0)
+    if sp.issparse(X):
+        raise ValueError("an ill-conditioned sparse design has no reduction here")
+    cols = [Xs] + ([root[:, None]] if fit_intercept else []) + [ys[:, None]]
+    aug = la.qr(np.hstack(cols), mode="r", overwrite_a=True, check_finite=False)[0]
+    k = aug.shape[1] - 1
+    rho = aug[k, k] if aug.shape[0] > k else 0.0
+    return aug[:k, :k], aug[:k, k], float(rho**2)

@@ -15,6 +15,7 @@ from scipy.optimize import minimize_scalar
 from scipy.special import expit
 
 from cvxreg._validation import SameByRepr, check_choice, check_real, fmt_number, invalid
+from cvxreg.closed_forms import least_squares_factor
 from cvxreg.errors import NotSupportedError
 
 __all__ = [
@@ -72,6 +73,10 @@ class Loss(SameByRepr):
         """
         raise NotSupportedError(f"{type(self).__name__} does not define derivative.")
 
+    def second_derivative(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """``d^2 l / d eta^2`` per sample, for losses twice differentiable (almost) everywhere."""
+        raise NotSupportedError(f"{type(self).__name__} has no second derivative.")
+
     def conjugate_sum(self, rho: np.ndarray, y: np.ndarray, sw: np.ndarray) -> float:
         """``sum_i s_i l_i*(rho_i)``, with ``l_i*`` the convex conjugate of ``eta -> l(eta, y_i)``."""
         raise NotSupportedError(f"The conjugate of {self!r} is not known, so no duality gap.")
@@ -125,6 +130,13 @@ class Loss(SameByRepr):
             constraints = [t >= piece for piece in pieces]
         return total / self.weight_total(len(y), sample_weight), constraints
 
+    def reduced_model(
+        self, X: Any, y: np.ndarray, u: cp.Expression, fit_intercept: bool, sample_weight: np.ndarray | None = None
+    ) -> cp.Expression:
+        """The loss as a CVXPY expression of ``u = [w, b]`` (``u = w`` without an intercept) whose
+        size does not grow with ``n``, when the loss has one (``NotSupportedError`` otherwise)."""
+        raise NotSupportedError(f"{type(self).__name__} has no reduced model.")
+
     def epigraph_pieces(self, eta: cp.Expression, y: np.ndarray) -> list[cp.Expression] | None:
         """The affine pieces whose maximum is the per-sample term (piecewise-linear losses).
 
@@ -169,6 +181,17 @@ class SquaredLoss(Loss):
     strictly_convex = True
     file_name = "squared"
 
+    def reduced_model(
+        self, X: Any, y: np.ndarray, u: cp.Expression, fit_intercept: bool, sample_weight: np.ndarray | None = None
+    ) -> cp.Expression:
+        # ||sqrt(s)(y - A u)||^2 = ||R u - q||^2 + rho2 with R k x k (k = d or d + 1): the
+        # solver sees k rows instead of n, and the constant keeps the objective value exact.
+        try:
+            R, q, rho2 = least_squares_factor(X, y, sample_weight, fit_intercept)
+        except ValueError as exc:
+            raise NotSupportedError(f"No reduced model: {exc}.") from exc
+        return 0.5 * (cp.sum_squares(R @ u - q) + rho2) / self.weight_total(len(y), sample_weight)
+
     def sum_expr(self, eta: cp.Expression, y: np.ndarray, sample_weight: np.ndarray | None) -> cp.Expression:
         # sum_squares keeps the problem a QP that OSQP and friends accept.
         r = y - eta
@@ -185,6 +208,9 @@ class SquaredLoss(Loss):
     def derivative(self, eta: np.ndarray, y: np.ndarray, *, tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
         g = eta - y
         return g, g
+
+    def second_derivative(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.ones_like(eta)
 
     def conjugate_sum(self, rho: np.ndarray, y: np.ndarray, sw: np.ndarray) -> float:
         return float(sw @ (0.5 * rho**2 + rho * y))
@@ -258,6 +284,9 @@ class HuberLoss(Loss):
         g = np.clip(eta - y, -self.M, self.M)
         return g, g
 
+    def second_derivative(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return (np.abs(eta - y) <= self.M).astype(float)
+
 
 class QuantileLoss(_PiecewiseLinear):
     """``L(w, b) = sum_i s_i * (tau*max(r_i, 0) + (1 - tau)*max(-r_i, 0))`` (pinball loss).
@@ -325,6 +354,10 @@ class LogisticLoss(Loss):
         g = -y * expit(-y * eta)
         return g, g
 
+    def second_derivative(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+        p = expit(y * eta)
+        return p * (1 - p)
+
     def conjugate_sum(self, rho: np.ndarray, y: np.ndarray, sw: np.ndarray) -> float:
         # l*(rho) = sig log sig + (1 - sig) log(1 - sig) with sig = -rho y in [0, 1].
         sig = np.clip(-rho * y, 0.0, 1.0)
@@ -387,3 +420,6 @@ class PoissonLoss(Loss):
     def derivative(self, eta: np.ndarray, y: np.ndarray, *, tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
         g = np.exp(eta) - y
         return g, g
+
+    def second_derivative(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.exp(eta)

@@ -13,7 +13,7 @@ import numpy as np
 
 from cvxreg import certificates, lagrange, reference
 from cvxreg._validation import Data, check_bounds, check_data, invalid
-from cvxreg.errors import DCPError, InvalidParameterError, SolveError
+from cvxreg.errors import DCPError, InvalidParameterError, NotSupportedError, SolveError
 from cvxreg.forms import Form, box_constraints
 from cvxreg.losses import Loss
 from cvxreg.penalties import Penalty
@@ -34,6 +34,7 @@ class _Built:
     penalty_constraint: cp.Constraint | None
     bounds: list[tuple[np.ndarray, cp.Constraint] | None]
     data: Data
+    model: str  # "plain" (one row per sample) or "reduced" (a k x k factor of the loss)
 
 
 def _dcp_message(problem: Problem, expr: cp.Expression) -> str:
@@ -119,25 +120,42 @@ class Problem:
         self.penalty.check_dim(data.d)
         return data
 
-    def build(self, data: Data) -> _Built:
-        """The CVXPY model on checked data, with handles on its variables and constraints."""
+    def build(self, data: Data, *, reduce: bool = True) -> _Built:
+        """The CVXPY model on checked data, with handles on its variables and constraints.
+
+        ``reduce=True`` gives the solver the loss's reduced model when it has one and the data
+        are tall (``n`` above the number of coefficients): the same objective, exactly, with a
+        ``d x d`` factor of the data in place of ``n`` rows. ``reduce=False`` is the textbook model.
+        """
         w = cp.Variable(data.d, name="w")
         b = cp.Variable(name="b") if self.fit_intercept else None
         param = cp.Parameter(nonneg=True, name=self.form.param_name, value=self.form.param_value)
         pen = self._gate(w)
         assert pen is not None
-        fit, constraints = self.loss.model(data.X @ w + (0.0 if b is None else b), data.y, data.sample_weight)
+        fit, constraints, model = None, [], "plain"
+        if reduce and data.n > data.d + self.fit_intercept:
+            u = w if b is None else cp.hstack([w, cp.reshape(b, (1,), order="F")])
+            try:
+                fit = self.loss.reduced_model(data.X, data.y, u, self.fit_intercept, data.sample_weight)
+                model = "reduced"
+            except NotSupportedError:
+                pass
+        if fit is None:
+            fit, constraints = self.loss.model(data.X @ w + (0.0 if b is None else b), data.y, data.sample_weight)
         objective, form_constraints, pen_con = self.form.assemble(fit, pen, param)
         bound_items = box_constraints(self.bounds, w)
         constraints += form_constraints + [item[1] for item in bound_items if item is not None]
         prob = cp.Problem(cp.Minimize(objective), constraints)
         if not prob.is_dcp():  # e.g. a custom penalty built from non-DCP pieces
             raise DCPError(_dcp_message(self, pen))
-        return _Built(prob, w, b, param, pen_con, bound_items, data)
+        return _Built(prob, w, b, param, pen_con, bound_items, data, model)
 
-    def to_cvxpy(self, X: Any, y: Any, *, sample_weight: Any = None) -> cp.Problem:
-        """The CVXPY problem for this data (DPP: ``lam``/``t`` is a nonneg Parameter)."""
-        return self.build(self.check_data(X, y, sample_weight, "Problem.to_cvxpy")).problem
+    def to_cvxpy(self, X: Any, y: Any, *, sample_weight: Any = None, reduce: bool = True) -> cp.Problem:
+        """The CVXPY problem for this data (DPP: ``lam``/``t`` is a nonneg Parameter).
+
+        ``reduce=False`` gives the textbook model, one term per sample; see ``build``.
+        """
+        return self.build(self.check_data(X, y, sample_weight, "Problem.to_cvxpy"), reduce=reduce).problem
 
     # -- solving -------------------------------------------------------------------------------
     def solve(

@@ -63,6 +63,21 @@ def test_prox_is_the_argmin_and_satisfies_the_subgradient_inclusion(penalty):
     assert dist.value <= 1e-7
 
 
+W_KINKED = np.array([0.0, -0.8, 0.0, 1.3])
+WITH_DISTANCE = [p for p in PENALTIES if _supports(p.subdifferential_distance, W_KINKED, V, 1e-12)]
+
+
+@pytest.mark.parametrize("w", [W_KINKED, np.zeros(D), np.array([0.5, -0.5, 2.0, 0.1])], ids=["kinked", "zero", "dense"])
+@pytest.mark.parametrize("penalty", WITH_DISTANCE, ids=repr)
+def test_numpy_subdifferential_distance_equals_the_projection(penalty, w):
+    # The certificate's fast path against the same distance computed by projecting onto the
+    # CVXPY description of dR(w).
+    g, cons = penalty.subdifferential(w, 1e-12)
+    proj = cp.Problem(cp.Minimize(cp.norm2(V - g)), cons)
+    proj.solve(**TIGHT)
+    assert penalty.subdifferential_distance(w, V, 1e-12) == pytest.approx(proj.value, abs=1e-7)
+
+
 @pytest.mark.parametrize("penalty", [p for p in WITH_PROX if p.is_norm], ids=repr)
 def test_moreau_identity_for_norms(penalty):
     # v = prox_{sR}(v) + s P_{R* <= 1}(v / s): the rest r = (v - u)/s is in the dual unit ball and

@@ -91,6 +91,21 @@ class Penalty(SameByRepr):
         entries within ``tol`` of a kink moved onto it."""
         raise NotSupportedError(f"No subdifferential is known for {self!r}.")
 
+    def subdifferential_distance(self, w: np.ndarray, u: np.ndarray, tol: float) -> float:
+        """``dist(u, dR(w~))`` in NumPy (``w~`` as in ``subdifferential``): the fast path of the
+        certificate. Penalties without it are certified through ``subdifferential`` (CVXPY)."""
+        raise NotSupportedError(f"No NumPy subdifferential distance is known for {self!r}.")
+
+    def curvature(self, w: np.ndarray) -> np.ndarray:
+        """The Hessian of ``R`` at a point where it is twice differentiable (used to polish an
+        answer on its support by Newton steps), as a (d, d) array."""
+        raise NotSupportedError(f"No curvature is known for {self!r}.")
+
+    def restrict(self, mask: np.ndarray) -> Penalty:
+        """This penalty on the coefficients ``mask`` selects, when ``R(w) = R_in(w_mask) +
+        R_out(w_not_mask)`` splits that way (working sets); else ``NotSupportedError``."""
+        raise NotSupportedError(f"{self!r} does not split over subsets of coefficients.")
+
     def one_sided_derivative(self, w: np.ndarray, side: int) -> np.ndarray:
         """Right (``side=+1``) or left (``-1``) derivative of each term ``v_j r(w_j)``
         (separable penalties)."""
@@ -223,6 +238,26 @@ class Separable(Penalty):
     def derivative_1d(self, w: np.ndarray, side: int) -> np.ndarray:
         raise NotSupportedError(f"No derivative is known for {self!r}.")
 
+    def curvature_1d(self, w: np.ndarray) -> np.ndarray:
+        raise NotSupportedError(f"No curvature is known for {self!r}.")
+
+    def subdifferential_distance(self, w: np.ndarray, u: np.ndarray, tol: float) -> float:
+        # A convex r has dr(w) = [left derivative, right derivative] at every point.
+        w = np.where(np.abs(w) <= tol, 0.0, np.asarray(w, dtype=float))
+        lo, hi = self.one_sided_derivative(w, -1), self.one_sided_derivative(w, +1)
+        return float(np.linalg.norm(u - np.clip(u, lo, hi)))
+
+    def curvature(self, w: np.ndarray) -> np.ndarray:
+        w = np.asarray(w, dtype=float)
+        return np.diag(self.factor_vector(len(w)) * self.curvature_1d(w))
+
+    def restrict(self, mask: np.ndarray) -> Penalty:
+        new = type(self).__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        if self.factors is not None:
+            new.factors = np.asarray(self.factors)[np.asarray(mask)]
+        return new
+
     def prox(self, v: np.ndarray, step: float) -> np.ndarray:
         v = np.asarray(v, dtype=float)
         return self.prox_1d(v, step * self.factor_vector(len(v)))
@@ -238,6 +273,7 @@ class Separable(Penalty):
         new.__dict__.update(self.__dict__)
         new.factors = check_factors(np.r_[self.factors, 1.0], type(self).__name__)
         return new
+
 
     def _all_penalized(self) -> bool:
         return self.factors is None or bool(np.all(np.asarray(self.factors) > 0))

@@ -26,6 +26,20 @@ from cvxreg.penalties._base import NONCONVEX_P, Penalty, cvxpy_p, l1_subdifferen
 __all__ = ["L2", "GroupLasso", "Linf", "Lp", "TotalVariation"]
 
 
+def _ball_distance(w: np.ndarray, u: np.ndarray, c: float, tol: float) -> float:
+    """``dist(u, c d||.||_2(w))``: to the ball of radius c at 0, else to ``c w / ||w||``."""
+    nw = float(np.linalg.norm(w))
+    if nw <= tol:
+        return max(float(np.linalg.norm(u)) - c, 0.0)
+    return float(np.linalg.norm(u - c * w / nw))
+
+
+def _norm2_hessian(w: np.ndarray) -> np.ndarray:
+    """The Hessian of ``||w||_2`` at ``w != 0``: ``(I - w w^T / ||w||^2) / ||w||``."""
+    nw = float(np.linalg.norm(w))
+    return (np.eye(len(w)) - np.outer(w, w) / nw**2) / nw
+
+
 def _conjugate_exponent(p: float) -> float:
     return math.inf if p == 1 else (1.0 if math.isinf(p) else p / (p - 1))
 
@@ -117,6 +131,16 @@ class Lp(Penalty):
             basis[active, np.arange(active.size)] = np.sign(w[active])
             return basis @ alpha, [cp.sum(alpha) == 1]
         return cp.Constant(np.sign(w) * np.abs(w) ** (p - 1) / np.linalg.norm(w, p) ** (p - 1)), []
+
+    def subdifferential_distance(self, w: np.ndarray, u: np.ndarray, tol: float) -> float:
+        if self.p_eff != 2:
+            return super().subdifferential_distance(w, u, tol)
+        return _ball_distance(np.asarray(w, dtype=float), np.asarray(u, dtype=float), 1.0, tol)
+
+    def curvature(self, w: np.ndarray) -> np.ndarray:
+        if self.p_eff != 2 or not np.any(w):
+            return super().curvature(w)
+        return _norm2_hessian(np.asarray(w, dtype=float))
 
     def least_squares(self, X: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
         if self.p_eff != 2:
@@ -266,6 +290,28 @@ class GroupLasso(Penalty):
             ng = np.linalg.norm(w[g])
             cons.append(cp.norm2(u[g]) <= c if ng <= tol else u[g] == c * w[g] / ng)
         return u, cons
+
+    def subdifferential_distance(self, w: np.ndarray, u: np.ndarray, tol: float) -> float:
+        w, u = np.asarray(w, dtype=float), np.asarray(u, dtype=float)
+        return float(np.sqrt(sum(_ball_distance(w[g], u[g], c, tol) ** 2 for g, c in self._pairs())))
+
+    def curvature(self, w: np.ndarray) -> np.ndarray:
+        w = np.asarray(w, dtype=float)
+        H = np.zeros((len(w), len(w)))
+        for g, c in self._pairs():
+            if c > 0 and np.any(w[g]):
+                H[np.ix_(g, g)] = c * _norm2_hessian(w[g])
+            elif c > 0:
+                raise NotSupportedError(f"{self!r} is not twice differentiable where a group is 0.")
+        return H
+
+    def restrict(self, mask: np.ndarray) -> Penalty:
+        mask = np.asarray(mask, dtype=bool)
+        inside = [(g, c) for g, c in self._pairs() if np.all(mask[g])]
+        if sum(len(g) for g, _ in inside) != int(mask.sum()):
+            raise NotSupportedError(f"{self!r} splits only along whole groups.")
+        position = np.cumsum(mask) - 1  # old index -> index among the kept coefficients
+        return GroupLasso([[int(position[i]) for i in g] for g, _ in inside], [c for _, c in inside])
 
     def penalized(self, d: int) -> np.ndarray:
         mask = np.ones(d, dtype=bool)

@@ -55,6 +55,9 @@ class L1(Separable):
     def derivative_1d(self, w: np.ndarray, side: int) -> np.ndarray:
         return sign_1d(w, side)
 
+    def curvature_1d(self, w: np.ndarray) -> np.ndarray:
+        return np.zeros_like(w)
+
     def dual_norm(self, z: np.ndarray) -> float:
         return weighted_max(z, self.factor_vector(len(z)))
 
@@ -97,6 +100,9 @@ class SquaredL2(Separable):
 
     def derivative_1d(self, w: np.ndarray, side: int) -> np.ndarray:
         return w
+
+    def curvature_1d(self, w: np.ndarray) -> np.ndarray:
+        return np.ones_like(w)
 
     def dual_norm(self, z: np.ndarray) -> float:
         return zero_only(z, self.factor_vector(len(z)))
@@ -195,6 +201,13 @@ class LpPower(Separable):
         self._convex()
         return sign_1d(w, side) if self.p == 1 else np.sign(w) * np.abs(w) ** (self.p - 1)
 
+    def curvature_1d(self, w: np.ndarray) -> np.ndarray:
+        self._convex()
+        if self.p == 1:
+            return np.zeros_like(w)
+        with np.errstate(divide="ignore"):  # p < 2 at w = 0: infinite curvature, never polished there
+            return (self.p - 1) * np.abs(w) ** (self.p - 2)
+
     def dual_norm(self, z: np.ndarray) -> float:
         self._convex()
         v = self.factor_vector(len(z))
@@ -261,6 +274,9 @@ class ElasticNet(Separable):
 
     def derivative_1d(self, w: np.ndarray, side: int) -> np.ndarray:
         return self.l1_ratio * sign_1d(w, side) + (1 - self.l1_ratio) * w
+
+    def curvature_1d(self, w: np.ndarray) -> np.ndarray:
+        return np.full_like(w, 1 - self.l1_ratio)
 
     def dual_norm(self, z: np.ndarray) -> float:
         v = self.factor_vector(len(z))
