@@ -253,7 +253,8 @@ def benchmark(
             own_cluster.close()
     frame = pd.DataFrame(rows, columns=COLUMNS)
     if previous is not None:
-        frame = pd.concat([previous[COLUMNS], frame], ignore_index=True) if len(frame) else previous[COLUMNS]
+        previous = previous.reindex(columns=COLUMNS)  # a file written before a column was added
+        frame = pd.concat([previous, frame], ignore_index=True) if len(frame) else previous
     return frame
 
 

@@ -35,6 +35,7 @@ COLUMNS = [
     "problem",
     "solver",
     "settings",
+    "model",
     "status",
     "objective",
     "objective_gap",
@@ -74,8 +75,11 @@ def settings_list(settings: str | Sequence[str], owner: str) -> list[str]:
     return [check_choice(x, "settings", owner, tuple(SETTINGS)) for x in items]
 
 
-def _solve_one(problem: Problem, data: Data, solver: Any, opts: dict[str, Any], twin_t: float | None) -> dict[str, Any]:
-    """Solve in the child process; return plain data (picklable, no CVXPY objects).
+def _solve_one(
+    problem: Problem, data: Data, solver: Any, opts: dict[str, Any], twin_t: float | None, reduce: bool
+) -> dict[str, Any]:
+    """Solve in the child process; return plain data (picklable, no CVXPY objects). The
+    solver's raw answer is scored (no polishing), on the model ``reduce`` asks for.
 
     With ``twin_t`` (penalized problems) the same solver also solves the constrained twin at
     ``t = R(w_ref)``, whose multiplier must equal lam: that is how a penalized problem tests
@@ -85,10 +89,12 @@ def _solve_one(problem: Problem, data: Data, solver: Any, opts: dict[str, Any], 
     X, y, s = data.X, data.y, data.sample_weight
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        res = problem.solve(X, y, sample_weight=s, solver=solver, **opts)
+        res = problem.solve(X, y, sample_weight=s, solver=solver, raw=True, reduce=reduce, **opts)
         if twin_t is not None and res.ok:
             twin_problem = problem.with_form(Constrained(twin_t))
-            twin = twin_problem.solve(X, y, sample_weight=s, solver=solver, certify=False, **opts)
+            twin = twin_problem.solve(
+                X, y, sample_weight=s, solver=solver, certify=False, raw=True, reduce=reduce, **opts
+            )
             twin_dual = twin.dual if twin.ok else None
     return {"result": res, "twin_dual": twin_dual}
 
@@ -106,6 +112,7 @@ def _row(name: str, solver: str, settings: str, outcome: Outcome, problem: Probl
         return row
     res: Result = outcome.value["result"]
     row.update(
+        model=res.model,
         status=str(res.status),
         message=res.message,
         setup_time=res.setup_time,
@@ -151,6 +158,7 @@ def compare_solvers(
     isolate: bool = True,
     skip: Iterable[tuple[str, str]] = (),
     round_trip: bool = True,
+    reduce: bool = True,
 ) -> pd.DataFrame:
     """Solve ``problem`` with each solver under each settings; one row per solver x settings.
 
@@ -179,6 +187,10 @@ def compare_solvers(
     round_trip : bool, default True
         For a penalized problem, also solve the constrained twin at ``t = R(w_ref)`` with the
         same solver and score its multiplier against lam (``dual_error``).
+    reduce : bool, default True
+        Give the solvers the model ``Problem.solve`` gives them (reduced where there is one);
+        ``False`` the textbook model. The ``model`` column says which each row timed. Answers
+        are the solvers' own, never polished.
 
     Returns
     -------
@@ -224,7 +236,7 @@ def compare_solvers(
                 arg = label if not isinstance(solver, Solver) else solver
 
                 def job(arg: Any = arg, opts: dict[str, Any] = opts) -> dict[str, Any]:
-                    return _solve_one(problem, data, arg, opts, twin_t)
+                    return _solve_one(problem, data, arg, opts, twin_t, reduce)
 
                 outcome = run_isolated(job, timeout) if isolate else run_in_process(job)
             row = _row(name, label, setting, outcome, problem, ref)

@@ -12,6 +12,7 @@ import cvxpy as cp
 import numpy as np
 
 from cvxreg import certificates, lagrange, reference
+from cvxreg import polish as polish_module
 from cvxreg._validation import Data, check_bounds, check_data, invalid
 from cvxreg.errors import DCPError, InvalidParameterError, NotSupportedError, SolveError
 from cvxreg.forms import Form, box_constraints
@@ -167,6 +168,8 @@ class Problem:
         solver: Any = None,
         check: bool = False,
         certify: bool = True,
+        raw: bool = False,
+        reduce: bool = True,
         **solver_opts: Any,
     ) -> Result:
         """Solve on ``(X, y)`` and return a ``Result``.
@@ -183,6 +186,13 @@ class Problem:
             ``Result`` whose ``status`` says why ("solver_error", "unsupported", "infeasible", ...).
         certify : bool, default True
             Compute ``Result.certificate`` (KKT residual, infeasibility, slackness, gap).
+        raw : bool, default False
+            Return the solver's own answer. By default it is polished to the exact minimizer
+            on its support (exact zeros), kept only when its certificate is at least as good
+            as the solver's (``cvxreg.polish``).
+        reduce : bool, default True
+            Give the solver the reduced model where there is one (``build``); ``False``
+            gives it the textbook model.
         **solver_opts
             Passed to the solver unchanged.
 
@@ -192,12 +202,25 @@ class Problem:
         """
         name = resolve_solver(solver)
         data = self.check_data(X, y, sample_weight)
-        result = self.solve_built(self.build(data), name, solver_opts)
+        result = self.solve_built(self.build(data, reduce=reduce), name, solver_opts)
         if check and not result.ok:
             raise SolveError(
                 f"{self!r} has no solution from {result.solver}: status {result.status!r}. {result.message}".strip()
             )
+        if not raw and result.ok:
+            return self._polished(self.certify(result, data), data)
         return self.certify(result, data) if certify else result
+
+    def _polished(self, raw: Result, data: Data) -> Result:
+        """The polished answer when its certificate is no worse than the solver's, else ``raw``."""
+        candidate = polish_module.polish(self, data, raw)
+        if candidate is None:
+            return raw
+        candidate = self.certify(candidate, data)
+        assert candidate.certificate is not None and raw.certificate is not None
+        mine, theirs = candidate.certificate.worst, raw.certificate.worst
+        better = mine <= theirs or (math.isnan(theirs) and math.isfinite(mine))
+        return candidate if better else raw
 
     def certify(self, result: Result, data: Data) -> Result:
         """``result`` with its certificate for this problem on checked ``data``."""
@@ -255,6 +278,7 @@ class Problem:
             solve_time=solve_time,
             iterations=iters,
             feature_names=data.feature_names,
+            model=built.model,
         )
 
     def _bound_dual(self, item: tuple[np.ndarray, cp.Constraint] | None, d: int) -> np.ndarray | None:

@@ -218,9 +218,12 @@ def _intro(frame: pd.DataFrame) -> str:
     n_prob = frame["problem"].nunique()
     n_solv = frame["solver"].nunique()
     refs = ", ".join(sorted(frame["reference"].dropna().astype(str).unique()))
+    models = ", ".join(sorted(frame["model"].dropna().astype(str).replace("", "none").unique()))
     return (
         f"{n_prob} problems x {n_solv} solvers x settings {', '.join(sorted(frame['settings'].unique()))}. "
-        f"Accuracy is max(objective gap, KKT residual), both relative; references: {refs}."
+        f"Accuracy is max(objective gap, KKT residual), both relative; references: {refs}. "
+        f"Each row scores the solver's own answer (not polished) on the model it was given ({models}): "
+        f"'reduced' is a least-squares loss on tall data given as a d x d factor, 'plain' one term per sample."
     )
 
 

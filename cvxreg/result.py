@@ -91,6 +91,11 @@ class Certificate:
         vals = [self.kkt_residual, self.primal_infeasibility, self.complementary_slackness]
         return vals + ([self.duality_gap] if self.duality_gap is not None else [])
 
+    @property
+    def support(self) -> np.ndarray:
+        """Indices of the nonzero coefficients."""
+        return np.flatnonzero(self.coef)
+
     def to_series(self) -> pd.Series:
         return pd.Series(asdict(self))
 
@@ -141,6 +146,13 @@ class Result:
     certificate : Certificate or None
         Optimality certificate of this answer for its problem and data (None when not
         computed, e.g. ``Problem.solve(certify=False)``).
+    model : str
+        What the solver was given: ``"plain"`` (one term per sample), ``"reduced"`` (a
+        ``d x d`` factor of a least-squares loss) or ``"working set"`` (a subset of the
+        coefficients, the rest proved zero); ``""`` for closed forms.
+    polished : bool
+        True when the coefficients were polished from the solver's answer to the exact
+        minimizer on its support (zeros exact); see ``cvxreg.polish``.
     """
 
     coef: np.ndarray
@@ -157,6 +169,8 @@ class Result:
     feature_names: tuple[str, ...] | None = None
     message: str = ""
     certificate: Certificate | None = None
+    model: str = ""
+    polished: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", Status(self.status))
@@ -174,6 +188,11 @@ class Result:
         """Coefficients as a Series indexed by feature name (``x0, x1, ...`` without names)."""
         names = self.feature_names or tuple(f"x{j}" for j in range(len(self.coef)))
         return pd.Series(self.coef, index=list(names), name="coef")
+
+    @property
+    def support(self) -> np.ndarray:
+        """Indices of the nonzero coefficients."""
+        return np.flatnonzero(self.coef)
 
     def to_series(self) -> pd.Series:
         """One flat Series: the scalar fields, then ``coef[<name>]`` per coefficient."""

@@ -96,9 +96,18 @@ class Penalty(SameByRepr):
         certificate. Penalties without it are certified through ``subdifferential`` (CVXPY)."""
         raise NotSupportedError(f"No NumPy subdifferential distance is known for {self!r}.")
 
+    def zero_pattern(self, w: np.ndarray, tol: float) -> np.ndarray:
+        """Boolean mask of the coefficients ``R`` pins at exactly 0 near ``w`` (those within ``tol``
+        of a kink at zero); off this mask ``R`` is differentiable (used to polish answers)."""
+        raise NotSupportedError(f"No zero pattern is known for {self!r}.")
+
+    def gradient(self, w: np.ndarray) -> np.ndarray:
+        """The gradient of ``R`` at ``w``, on the coefficients off ``zero_pattern`` (0 on it)."""
+        raise NotSupportedError(f"No gradient is known for {self!r}.")
+
     def curvature(self, w: np.ndarray) -> np.ndarray:
-        """The Hessian of ``R`` at a point where it is twice differentiable (used to polish an
-        answer on its support by Newton steps), as a (d, d) array."""
+        """The Hessian of ``R`` at ``w`` off ``zero_pattern`` (used to polish an answer on its
+        support by Newton steps), as a (d, d) array."""
         raise NotSupportedError(f"No curvature is known for {self!r}.")
 
     def restrict(self, mask: np.ndarray) -> Penalty:
@@ -246,6 +255,15 @@ class Separable(Penalty):
         w = np.where(np.abs(w) <= tol, 0.0, np.asarray(w, dtype=float))
         lo, hi = self.one_sided_derivative(w, -1), self.one_sided_derivative(w, +1)
         return float(np.linalg.norm(u - np.clip(u, lo, hi)))
+
+    def zero_pattern(self, w: np.ndarray, tol: float) -> np.ndarray:
+        zeros = np.zeros(len(w))
+        kinked = self.one_sided_derivative(zeros, +1) > self.one_sided_derivative(zeros, -1)
+        return kinked & (np.abs(w) <= tol)
+
+    def gradient(self, w: np.ndarray) -> np.ndarray:
+        w = np.asarray(w, dtype=float)
+        return np.where(w != 0, self.one_sided_derivative(w, +1), 0.0)
 
     def curvature(self, w: np.ndarray) -> np.ndarray:
         w = np.asarray(w, dtype=float)

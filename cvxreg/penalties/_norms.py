@@ -137,10 +137,29 @@ class Lp(Penalty):
             return super().subdifferential_distance(w, u, tol)
         return _ball_distance(np.asarray(w, dtype=float), np.asarray(u, dtype=float), 1.0, tol)
 
+    def zero_pattern(self, w: np.ndarray, tol: float) -> np.ndarray:
+        if self.p_eff == 1:
+            return np.abs(w) <= tol
+        if self.p_eff == 2:
+            return np.full(len(w), float(np.linalg.norm(w)) <= tol)
+        return super().zero_pattern(w, tol)
+
+    def gradient(self, w: np.ndarray) -> np.ndarray:
+        w = np.asarray(w, dtype=float)
+        if self.p_eff == 1:
+            return np.sign(w)
+        if self.p_eff == 2:
+            nw = float(np.linalg.norm(w))
+            return w / nw if nw > 0 else np.zeros_like(w)
+        return super().gradient(w)
+
     def curvature(self, w: np.ndarray) -> np.ndarray:
+        w = np.asarray(w, dtype=float)
+        if self.p_eff == 1:
+            return np.zeros((len(w), len(w)))
         if self.p_eff != 2 or not np.any(w):
             return super().curvature(w)
-        return _norm2_hessian(np.asarray(w, dtype=float))
+        return _norm2_hessian(w)
 
     def least_squares(self, X: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
         if self.p_eff != 2:
@@ -295,14 +314,27 @@ class GroupLasso(Penalty):
         w, u = np.asarray(w, dtype=float), np.asarray(u, dtype=float)
         return float(np.sqrt(sum(_ball_distance(w[g], u[g], c, tol) ** 2 for g, c in self._pairs())))
 
+    def zero_pattern(self, w: np.ndarray, tol: float) -> np.ndarray:
+        mask = np.zeros(len(w), dtype=bool)
+        for g, c in self._pairs():
+            mask[g] = c > 0 and float(np.linalg.norm(w[g])) <= tol
+        return mask
+
+    def gradient(self, w: np.ndarray) -> np.ndarray:
+        w = np.asarray(w, dtype=float)
+        out = np.zeros_like(w)
+        for g, c in self._pairs():
+            ng = float(np.linalg.norm(w[g]))
+            if ng > 0:
+                out[g] = c * w[g] / ng
+        return out
+
     def curvature(self, w: np.ndarray) -> np.ndarray:
         w = np.asarray(w, dtype=float)
         H = np.zeros((len(w), len(w)))
         for g, c in self._pairs():
             if c > 0 and np.any(w[g]):
                 H[np.ix_(g, g)] = c * _norm2_hessian(w[g])
-            elif c > 0:
-                raise NotSupportedError(f"{self!r} is not twice differentiable where a group is 0.")
         return H
 
     def restrict(self, mask: np.ndarray) -> Penalty:
