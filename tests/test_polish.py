@@ -1,0 +1,161 @@
+"""One solve, exact: the reduced model is the same objective, polished answers equal
+scikit-learn's to 1e-6 with the same exact zeros, and polishing never makes an answer worse."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+import cvxreg as cr
+from tests.conftest import FORMS, LOSSES, PENALTIES, data_for, intercept_for, regression_data
+
+lm = pytest.importorskip("sklearn.linear_model")
+
+
+# ----------------------------------------------------------------------------- the reduced model
+@pytest.mark.parametrize("case", ["plain", "weights", "intercept", "sparse", "ill-conditioned"])
+def test_reduced_model_has_the_same_objective_at_every_point(case):
+    rng = np.random.default_rng(4)
+    X, y = regression_data(n=60, d=5, seed=4)
+    s = rng.uniform(0.5, 2.0, 60) if case == "weights" else None
+    if case == "sparse":
+        X = sp.csr_matrix(np.where(np.abs(X) > 0.8, X, 0.0))
+    if case == "ill-conditioned":  # two nearly equal columns: the Gram's condition number ~1e16
+        X[:, 1] = X[:, 0] + 1e-8 * rng.standard_normal(60)
+    prob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(0.2), fit_intercept=case == "intercept")
+    reduced = prob.to_cvxpy(X, y, sample_weight=s)
+    plain = prob.to_cvxpy(X, y, sample_weight=s, reduce=False)
+    assert reduced.size_metrics.num_scalar_data < plain.size_metrics.num_scalar_data
+    for _ in range(3):
+        point = {v.name(): rng.standard_normal(v.shape) for v in plain.variables()}
+        for problem in (reduced, plain):
+            for v in problem.variables():
+                v.value = point[v.name()]
+        w, b = point["w"], point.get("b", 0.0)
+        truth = prob.objective_value(X, y, w, b, sample_weight=s)
+        assert reduced.objective.value == pytest.approx(truth, rel=1e-10)
+        assert plain.objective.value == pytest.approx(truth, rel=1e-10)
+
+
+def test_solve_says_which_model_it_used():
+    X, y = regression_data(n=60, d=5)
+    prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(1.0))
+    assert prob.solve(X, y).model == "reduced"
+    assert prob.solve(X, y, reduce=False).model == "plain"
+    assert prob.solve(X[:4], y[:4]).model == "plain"  # wide: nothing to reduce
+    assert cr.Problem(cr.AbsoluteLoss(), cr.L1(), cr.Penalized(1.0)).solve(X, y).model == "plain"
+
+
+# -------------------------------------------------------------------------- exact, as sklearn
+def _lasso_data(n: int, d: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d))
+    w = np.zeros(d)
+    w[: max(2, d // 8)] = rng.uniform(1, 3, max(2, d // 8)) * rng.choice([-1, 1], max(2, d // 8))
+    return X, X @ w + 0.5 * rng.standard_normal(n)
+
+
+@pytest.mark.parametrize(("n", "d", "seed"), [(200, 50, 0), (100, 20, 1), (60, 40, 2)])
+@pytest.mark.parametrize("ratio", [0.5, 0.1])
+def test_default_lasso_equals_scikit_learn_with_the_same_exact_zeros(n, d, seed, ratio):
+    X, y = _lasso_data(n, d, seed)
+    prob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(1.0))
+    alpha = ratio * prob.lambda_max(X, y)
+    res = prob.with_form(cr.Penalized(alpha)).solve(X, y)
+    sk = lm.Lasso(alpha=alpha, fit_intercept=False, tol=1e-14, max_iter=1_000_000).fit(X, y)
+    assert res.polished
+    assert np.max(np.abs(res.coef - sk.coef_)) < 1e-6
+    assert np.array_equal(res.support, np.flatnonzero(sk.coef_))
+
+
+def test_elastic_net_with_intercept_and_weights_equals_scikit_learn():
+    X, y = _lasso_data(150, 30, 3)
+    s = np.random.default_rng(3).uniform(0.5, 2.0, 150)
+    prob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.ElasticNet(0.7), cr.Penalized(0.05), fit_intercept=True)
+    res = prob.solve(X, y + 3.0, sample_weight=s)
+    sk = lm.ElasticNet(alpha=0.05, l1_ratio=0.7, tol=1e-14, max_iter=1_000_000).fit(X, y + 3.0, sample_weight=s)
+    assert np.max(np.abs(res.coef - sk.coef_)) < 1e-6 and abs(res.intercept - sk.intercept_) < 1e-6
+    assert np.array_equal(res.support, np.flatnonzero(sk.coef_))
+
+
+def _diabetes_lars():
+    datasets = pytest.importorskip("sklearn.datasets")
+    X, y = datasets.load_diabetes(return_X_y=True)
+    # scikit-learn's LARS tests repeat the rows: an ill-conditioned design.
+    X, y = np.vstack([X, X, X]), np.concatenate([y, y, y])
+    alphas, _, coefs = lm.lars_path(X, y, method="lasso")
+    return X, y, alphas, coefs
+
+
+def test_lasso_on_the_diabetes_lars_path_is_exact_between_breakpoints():
+    X, y, alphas, coefs = _diabetes_lars()
+    prob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(1.0))
+    for k in range(0, len(alphas) - 1, 2):
+        alpha = 0.5 * (alphas[k] + alphas[k + 1])  # the path is linear between breakpoints
+        exact = 0.5 * (coefs[:, k] + coefs[:, k + 1])
+        res = prob.with_form(cr.Penalized(alpha)).solve(X, y)
+        scale = max(1.0, float(np.max(np.abs(exact))))
+        assert np.max(np.abs(res.coef - exact)) / scale < 1e-6, k
+        assert np.array_equal(res.support, np.flatnonzero(exact)), k
+
+
+def test_logistic_and_poisson_reach_scikit_learn_newton_to_1e6_relative():
+    X, y = regression_data(n=300, d=6, seed=9)
+    labels = np.where(y > 0, 1.0, -1.0)
+    res = cr.Problem(cr.LogisticLoss(), cr.SquaredL2(), cr.Penalized(0.5), fit_intercept=True).solve(X, labels)
+    sk = lm.LogisticRegression(C=2.0, solver="newton-cholesky", tol=1e-14, max_iter=1000).fit(X, labels)
+    coef = np.r_[res.coef, res.intercept]
+    truth = np.r_[sk.coef_.ravel(), sk.intercept_]
+    assert np.max(np.abs(coef - truth)) / np.max(np.abs(truth)) < 1e-6
+    counts = np.random.default_rng(9).poisson(np.exp(0.3 * X[:, 0] - 0.2 * X[:, 1] + 0.5)).astype(float)
+    res = cr.Problem(cr.PoissonLoss(scale="mean"), cr.SquaredL2(), cr.Penalized(0.01), fit_intercept=True).solve(
+        X, counts
+    )
+    sk = lm.PoissonRegressor(alpha=0.01, solver="newton-cholesky", tol=1e-14, max_iter=1000).fit(X, counts)
+    coef, truth = np.r_[res.coef, res.intercept], np.r_[sk.coef_, sk.intercept_]
+    assert np.max(np.abs(coef - truth)) / np.max(np.abs(truth)) < 1e-6
+
+
+def test_l1_logistic_is_polished_to_a_certified_exact_answer():
+    X, y = regression_data(n=300, d=10, seed=11)
+    labels = np.where(y > 0, 1.0, -1.0)
+    prob = cr.Problem(cr.LogisticLoss(), cr.L1(), cr.Penalized(8.0), fit_intercept=True)
+    res = prob.solve(X, labels)
+    assert res.polished and res.certificate.passed(1e-12)
+    assert 0 < len(res.support) < 10  # exact zeros, read off the answer
+    sk = lm.LogisticRegression(C=1 / 8.0, l1_ratio=1.0, solver="liblinear", tol=1e-12, max_iter=10_000)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sk.fit(X, labels)
+    # liblinear penalizes its intercept, so compare the support, which is robust to that.
+    assert set(res.support) == set(np.flatnonzero(np.abs(sk.coef_.ravel()) > 1e-8))
+
+
+# ------------------------------------------------------------------------- never worse, raw
+@pytest.mark.parametrize("form", FORMS, ids=repr)
+@pytest.mark.parametrize("penalty", PENALTIES, ids=repr)
+@pytest.mark.parametrize("loss", LOSSES, ids=repr)
+def test_polishing_never_makes_an_answer_worse(loss, penalty, form):
+    X, y = data_for(loss)
+    prob = cr.Problem(loss, penalty, form, fit_intercept=intercept_for(loss))
+    raw = prob.solve(X, y, raw=True)
+    res = prob.solve(X, y)
+    assert not raw.polished
+    assert res.certificate.worst <= raw.certificate.worst or np.isnan(raw.certificate.worst)
+    if res.polished:
+        assert res.objective <= raw.objective + 1e-9 * max(1.0, abs(raw.objective))
+
+
+def test_objective_is_the_objective_at_the_returned_coefficients():
+    # scikit-learn's weighted-median case: quantile 0.5, mean scale, weights 1 or 100. The
+    # epigraph model keeps slack when weights are tiny relative to each other.
+    rng = np.random.default_rng(42)
+    X = rng.standard_normal((50, 2))
+    y = X @ np.array([1.0, -1.0]) + rng.standard_normal(50)
+    s = np.where(np.arange(50) % 7 == 0, 100.0, 1.0)
+    prob = cr.Problem(cr.QuantileLoss(0.5, scale="mean"), cr.L1(), cr.Penalized(0.01), fit_intercept=True)
+    res = prob.solve(X, y, sample_weight=s)
+    assert res.objective == prob.objective_value(X, y, res.coef, res.intercept, sample_weight=s)
