@@ -8,12 +8,13 @@ from __future__ import annotations
 import math
 import numbers
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
+from cvxreg.closed_forms import least_squares_factor
 from cvxreg.errors import InvalidParameterError
 
 __all__ = [
@@ -146,7 +147,16 @@ def _as_float_array(value: Any, name: str, owner: str, allowed: str) -> np.ndarr
         raise invalid(name, owner, allowed, value) from None
     if arr.dtype == object or arr.dtype.kind not in "biuf":
         raise invalid(name, owner, allowed, f"values of dtype {arr.dtype}", raw=True)
-    return arr.astype(float)
+    return np.asarray(arr, dtype=float)  # no copy of data that is already float64
+
+
+def _all_finite(arr: np.ndarray) -> bool:
+    # One pass and no temporary: a sum is finite when every entry is (a rare overflow of huge
+    # finite entries falls through to the exact test).
+    with np.errstate(over="ignore", invalid="ignore"):
+        if np.isfinite(np.sum(arr)):
+            return True
+    return bool(np.all(np.isfinite(arr)))
 
 
 def check_factors(factors: Any, owner: str) -> np.ndarray | None:
@@ -183,7 +193,7 @@ def check_X(X: Any, owner: str = "Problem.solve") -> tuple[np.ndarray | sp.csr_m
     arr = _as_float_array(X, "X", owner, allowed)
     if arr.ndim != 2 or 0 in arr.shape:
         raise invalid("X", owner, allowed, f"an array of shape {arr.shape}", raw=True)
-    if not np.all(np.isfinite(arr)):
+    if not _all_finite(arr):
         n_bad = int(np.sum(~np.isfinite(arr)))
         raise invalid("X", owner, allowed, f"an array with {n_bad} NaN or infinite entries", raw=True)
     return arr, names
@@ -256,6 +266,7 @@ class Data:
     y: np.ndarray
     sample_weight: np.ndarray | None
     feature_names: tuple[str, ...] | None
+    _factors: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n(self) -> int:
@@ -269,6 +280,35 @@ class Data:
     def weights(self) -> np.ndarray:
         """The sample weights, all ones when none were given."""
         return np.ones(self.n) if self.sample_weight is None else self.sample_weight
+
+    @property
+    def fingerprint(self) -> tuple[Any, ...]:
+        """Identity and a checksum of the arrays: equal for the same, unchanged data (a cache
+        key; ``Problem.solve`` certifies every answer from a cached model on the data itself)."""
+        if "fingerprint" not in self._factors:
+            values = self.X.data if sp.issparse(self.X) else self.X
+            flat = np.ravel(values)
+            sample = flat[:: max(1, flat.size // 1009)]
+            s = self.sample_weight
+            self._factors["fingerprint"] = (
+                id(self.X), id(self.y), id(s), self.X.shape, float(np.sum(values)), float(sample @ sample),
+                float(np.sum(self.y)), None if s is None else float(np.sum(s)),
+            )  # fmt: skip
+        return self._factors["fingerprint"]
+
+    def least_squares_factor(self, fit_intercept: bool) -> tuple[np.ndarray, np.ndarray, float] | None:
+        """``(R, q, rho2)`` of ``cvxreg.closed_forms.least_squares_factor`` for tall data (more
+        rows than coefficients), computed once per data set; None for wide data or when no
+        factor is safe (an ill-conditioned sparse X)."""
+        if fit_intercept not in self._factors:
+            factor = None
+            if self.n > self.d + fit_intercept:
+                try:
+                    factor = least_squares_factor(self.X, self.y, self.sample_weight, fit_intercept)
+                except ValueError:
+                    factor = None
+            self._factors[fit_intercept] = factor
+        return self._factors[fit_intercept]
 
     def dense(self) -> np.ndarray:
         """``X`` as a dense array."""

@@ -223,7 +223,7 @@ def _duality_gap(problem: Problem, data: Data, c: float, w: np.ndarray, b: float
     dual = problem.form.fenchel_dual(lambda k: c * loss.conjugate_sum(k * rho, y, sw), dn)
     if dual is None:
         return None
-    primal = problem.objective_value(data.X, y, w, b, sample_weight=data.sample_weight)
+    primal = problem.objective_on(data, w, b)
     return max(primal - dual, 0.0) / max(1.0, abs(primal))
 
 

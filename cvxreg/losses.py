@@ -14,8 +14,7 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.special import expit
 
-from cvxreg._validation import SameByRepr, check_choice, check_real, fmt_number, invalid
-from cvxreg.closed_forms import least_squares_factor
+from cvxreg._validation import Data, SameByRepr, check_choice, check_real, fmt_number, invalid
 from cvxreg.errors import NotSupportedError
 
 __all__ = [
@@ -130,9 +129,7 @@ class Loss(SameByRepr):
             constraints = [t >= piece for piece in pieces]
         return total / self.weight_total(len(y), sample_weight), constraints
 
-    def reduced_model(
-        self, X: Any, y: np.ndarray, u: cp.Expression, fit_intercept: bool, sample_weight: np.ndarray | None = None
-    ) -> cp.Expression:
+    def reduced_model(self, data: Data, u: cp.Expression, fit_intercept: bool) -> cp.Expression:
         """The loss as a CVXPY expression of ``u = [w, b]`` (``u = w`` without an intercept) whose
         size does not grow with ``n``, when the loss has one (``NotSupportedError`` otherwise)."""
         raise NotSupportedError(f"{type(self).__name__} has no reduced model.")
@@ -181,16 +178,14 @@ class SquaredLoss(Loss):
     strictly_convex = True
     file_name = "squared"
 
-    def reduced_model(
-        self, X: Any, y: np.ndarray, u: cp.Expression, fit_intercept: bool, sample_weight: np.ndarray | None = None
-    ) -> cp.Expression:
+    def reduced_model(self, data: Data, u: cp.Expression, fit_intercept: bool) -> cp.Expression:
         # ||sqrt(s)(y - A u)||^2 = ||R u - q||^2 + rho2 with R k x k (k = d or d + 1): the
         # solver sees k rows instead of n, and the constant keeps the objective value exact.
-        try:
-            R, q, rho2 = least_squares_factor(X, y, sample_weight, fit_intercept)
-        except ValueError as exc:
-            raise NotSupportedError(f"No reduced model: {exc}.") from exc
-        return 0.5 * (cp.sum_squares(R @ u - q) + rho2) / self.weight_total(len(y), sample_weight)
+        factor = data.least_squares_factor(fit_intercept)
+        if factor is None:
+            raise NotSupportedError("No reduced model for wide data or an ill-conditioned sparse X.")
+        R, q, rho2 = factor
+        return 0.5 * (cp.sum_squares(R @ u - q) + rho2) / self.weight_total(data.n, data.sample_weight)
 
     def sum_expr(self, eta: cp.Expression, y: np.ndarray, sample_weight: np.ndarray | None) -> cp.Expression:
         # sum_squares keeps the problem a QP that OSQP and friends accept.

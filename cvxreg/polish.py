@@ -37,17 +37,21 @@ _MAX_NEWTON = 50
 def polish(problem: Problem, data: Data, result: Result) -> Result | None:
     """The exact minimizer near ``result`` as a new ``Result`` (``polished=True``), or None when
     this problem cannot be polished (constrained form, bounds, a nonsmooth loss, a penalty
-    without a zero pattern) or the active-set iteration does not settle."""
+    without a zero pattern) or the active-set iteration does not settle.
+
+    A least-squares loss on tall data is polished on its ``d x d`` factor (the same objective
+    up to a constant), so the iteration never touches the ``n`` rows again.
+    """
     if not result.ok or problem.form.param_name != "lam" or problem.bounds is not None:
         return None
     try:
-        found = _active_set_newton(problem, data, result)
+        found = _active_set_newton(problem, _Smooth(problem, data), result)
     except (NotSupportedError, la.LinAlgError, FloatingPointError):
         return None
     if found is None:
         return None
     w, b = found
-    objective = problem.objective_value(data.X, data.y, w, b, sample_weight=data.sample_weight)
+    objective = problem.objective_on(data, w, b)
     return Result(
         coef=w,
         intercept=b,
@@ -64,64 +68,77 @@ def polish(problem: Problem, data: Data, result: Result) -> Result | None:
 
 
 class _Smooth:
-    """``f(w, b) = c sum s l(Xw + b) + lam R(w)`` with its derivatives, on a free set of coefficients."""
+    """``f(w, b) = c sum_i s_i l(eta_i, y_i) + lam R(w)``, ``eta = A w + b e``, with its
+    derivatives on a free set of coefficients. ``A, y, s, e`` are the data and ones, or for a
+    least-squares loss on tall data its factor: ``A = R[:, :d]``, ``y = q``, ``s = 1``,
+    ``e = R[:, d]`` (the intercept's column), which changes ``f`` by a constant only."""
 
     def __init__(self, problem: Problem, data: Data) -> None:
-        self.problem, self.data = problem, data
+        self.problem = problem
         self.lam = problem.form.param_value
         self.c = 1.0 / problem.loss.weight_total(data.n, data.sample_weight)
+        factor = data.least_squares_factor(problem.fit_intercept) if problem.loss.least_squares else None
+        if factor is not None:
+            R, q = factor[0], factor[1]
+            d = data.d
+            self.A, self.y, self.s = R[:, :d], q, np.ones(len(q))
+            self.e = R[:, d] if problem.fit_intercept else np.zeros(len(q))
+        else:
+            self.A, self.y, self.s, self.e = data.X, data.y, data.weights, np.ones(data.n)
+
+    def eta(self, w: np.ndarray, b: float) -> np.ndarray:
+        return np.asarray(self.A @ w).ravel() + b * self.e
 
     def value(self, w: np.ndarray, b: float) -> float:
-        p, d = self.problem, self.data
-        return p.loss.value(d.X, d.y, w, b, d.sample_weight) + self.lam * p.penalty.value(w)
+        terms = self.problem.loss.terms_value(self.eta(w, b), self.y)
+        return self.c * float(self.s @ terms) + self.lam * self.problem.penalty.value(w)
 
     def loss_gradient(self, w: np.ndarray, b: float) -> tuple[np.ndarray, float, np.ndarray]:
         """``(dL/dw, dL/db, eta)`` over every coefficient."""
-        d = self.data
-        eta = np.asarray(d.X @ w).ravel() + b
-        g = self.problem.loss.derivative(eta, d.y)[0] * d.weights * self.c
-        return np.asarray(d.X.T @ g).ravel(), float(np.sum(g)), eta
+        eta = self.eta(w, b)
+        g = self.problem.loss.derivative(eta, self.y)[0] * self.s * self.c
+        return np.asarray(self.A.T @ g).ravel(), float(self.e @ g), eta
 
     def newton_step(self, w: np.ndarray, b: float, free: np.ndarray) -> tuple[np.ndarray, float, float]:
         """The Newton direction on ``free`` (and ``b``), and the gradient norm there."""
-        p, d = self.problem, self.data
+        p = self.problem
         gw, gb, eta = self.loss_gradient(w, b)
         grad = gw[free] + self.lam * p.penalty.gradient(w)[free]
-        curv = p.loss.second_derivative(eta, d.y) * d.weights * self.c
-        Xf = d.X[:, free]
-        Xf = Xf.toarray() if hasattr(Xf, "toarray") else np.asarray(Xf)
-        H = Xf.T @ (curv[:, None] * Xf) + self.lam * p.penalty.curvature(w)[np.ix_(free, free)]
+        curv = p.loss.second_derivative(eta, self.y) * self.s * self.c
+        Af = self.A[:, free]
+        Af = Af.toarray() if hasattr(Af, "toarray") else np.asarray(Af)
+        H = Af.T @ (curv[:, None] * Af) + self.lam * p.penalty.curvature(w, free)
         if p.fit_intercept:
-            col = Xf.T @ curv
-            H = np.block([[H, col[:, None]], [col[None, :], np.array([[np.sum(curv)]])]])
+            col = Af.T @ (curv * self.e)
+            H = np.block([[H, col[:, None]], [col[None, :], np.array([[curv @ self.e**2]])]])
             grad = np.r_[grad, gb]
         step = la.lstsq(H, -grad, cond=None, lapack_driver="gelsy")[0] if grad.size else grad
         norm = float(np.linalg.norm(grad))
         return (step[: free.sum()], float(step[-1]) if p.fit_intercept else 0.0, norm)
 
 
-def _active_set_newton(problem: Problem, data: Data, result: Result) -> tuple[np.ndarray, float] | None:
+def _active_set_newton(problem: Problem, f: _Smooth, result: Result) -> tuple[np.ndarray, float] | None:
     pen = problem.penalty
-    f = _Smooth(problem, data)
     w = np.array(result.coef, dtype=float)
     b = float(result.intercept)
     zeros = pen.zero_pattern(w, 1e-6 * max(1.0, float(np.max(np.abs(w), initial=0.0))))
     w[zeros] = 0.0
-    scale = f.c * float(np.linalg.norm(np.asarray(data.X.T @ (data.weights * data.y)).ravel())) or 1.0
+    scale = f.c * float(np.linalg.norm(np.asarray(f.A.T @ (f.s * f.y)).ravel())) or 1.0
     for _ in range(_MAX_ROUNDS):
         w, b, crossed = _newton_on_free(f, w, b, ~zeros, scale)
         if crossed is not None:  # a coefficient reached zero: it joins the zeros
             zeros |= crossed
             continue
         entering = _violated_zeros(problem, f, w, b, zeros, scale)
-        if entering is None:  # no coordinate-wise test for this penalty: accept as it stands
+        if entering is None:  # no optimality test at zero for this penalty: accept as it stands
             return w, b
         if not np.any(entering):
             return w, b
         zeros &= ~entering
         gw = f.loss_gradient(w, b)[0]
-        # A coefficient leaving zero starts on the side its gradient pushes it to.
-        w[entering] = -1e-12 * np.sign(gw[entering]) * max(1.0, float(np.max(np.abs(w), initial=0.0)))
+        # Coefficients leaving zero start a tiny step down their gradient.
+        size = 1e-12 * max(1.0, float(np.max(np.abs(w), initial=0.0)))
+        w[entering] = -size * gw[entering] / max(float(np.max(np.abs(gw[entering]))), 1e-300)
     return None
 
 
@@ -163,17 +180,15 @@ def _newton_on_free(
 def _violated_zeros(
     problem: Problem, f: _Smooth, w: np.ndarray, b: float, zeros: np.ndarray, scale: float
 ) -> np.ndarray | None:
-    """Zeros whose optimality condition ``-grad_j in lam dR_j(0)`` fails (separable penalties:
-    ``dR_j(0)`` is the interval of one-sided derivatives); None when the penalty is not separable."""
-    pen = problem.penalty
-    if not pen.separable or not np.any(zeros):
-        return np.zeros_like(zeros) if pen.separable else None
-    gw = f.loss_gradient(w, b)[0]
-    origin = np.zeros_like(w)
-    lo = f.lam * pen.one_sided_derivative(origin, -1)
-    hi = f.lam * pen.one_sided_derivative(origin, +1)
-    violation = np.abs(-gw - np.clip(-gw, lo, hi))
-    worst = np.max(np.where(zeros, violation, 0.0))
+    """Zeros whose optimality test ``-grad in lam dR(0)`` fails on their block
+    (``Penalty.zero_violation``), the worst first; None when the penalty has no such test."""
+    if not np.any(zeros):
+        return zeros
+    try:
+        violation = problem.penalty.zero_violation(-f.loss_gradient(w, b)[0], f.lam)
+    except NotSupportedError:
+        return None
+    worst = float(np.max(np.where(zeros, violation, 0.0)))
     if worst <= 1e-11 * scale:
         return np.zeros_like(zeros)
     return zeros & (violation >= 0.5 * worst)

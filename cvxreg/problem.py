@@ -5,13 +5,14 @@ from __future__ import annotations
 import dataclasses
 import math
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
 import cvxpy as cp
 import numpy as np
 
-from cvxreg import certificates, lagrange, reference
+from cvxreg import certificates, lagrange, reference, working_set
 from cvxreg import polish as polish_module
 from cvxreg._validation import Data, check_bounds, check_data, invalid
 from cvxreg.errors import DCPError, InvalidParameterError, NotSupportedError, SolveError
@@ -22,6 +23,11 @@ from cvxreg.result import Result, Status
 from cvxreg.solvers import default_solver, installed_solvers, resolve_solver, solver_label
 
 __all__ = ["Problem", "default_solver", "installed_solvers"]
+
+
+#: Built models kept for re-use: (problem structure, model, data fingerprint, ...) -> _Built.
+_BUILT: OrderedDict[tuple[Any, ...], _Built] = OrderedDict()
+_BUILT_SIZE = 8
 
 
 @dataclass
@@ -137,7 +143,7 @@ class Problem:
         if reduce and data.n > data.d + self.fit_intercept:
             u = w if b is None else cp.hstack([w, cp.reshape(b, (1,), order="F")])
             try:
-                fit = self.loss.reduced_model(data.X, data.y, u, self.fit_intercept, data.sample_weight)
+                fit = self.loss.reduced_model(data, u, self.fit_intercept)
                 model = "reduced"
             except NotSupportedError:
                 pass
@@ -150,6 +156,28 @@ class Problem:
         if not prob.is_dcp():  # e.g. a custom penalty built from non-DCP pieces
             raise DCPError(_dcp_message(self, pen))
         return _Built(prob, w, b, param, pen_con, bound_items, data, model)
+
+    def built(
+        self, data: Data, *, reduce: bool = True, key: tuple[Any, ...] | None = None
+    ) -> tuple[_Built, bool]:
+        """``build``, re-used across calls, and whether it was: the same loss, penalty, kind of
+        form, intercept and bounds on the same data (``key``, default its fingerprint) compile
+        once, and a new lam or t only sets the model's parameter (the problems are DPP)."""
+        bounds = None
+        if self.bounds is not None:
+            bounds = tuple(None if side is None else np.asarray(side).tobytes() for side in self.bounds)
+        full_key = (repr(self.loss), repr(self.penalty), type(self.form).__name__, self.fit_intercept, bounds, reduce)
+        full_key += key if key is not None else data.fingerprint
+        hit = _BUILT.get(full_key)
+        if hit is None:
+            _BUILT[full_key] = self.build(data, reduce=reduce)
+            while len(_BUILT) > _BUILT_SIZE:
+                _BUILT.popitem(last=False)
+            return _BUILT[full_key], False
+        _BUILT.move_to_end(full_key)
+        hit.param.value = self.form.param_value
+        hit.data = data
+        return hit, True
 
     def to_cvxpy(self, X: Any, y: Any, *, sample_weight: Any = None, reduce: bool = True) -> cp.Problem:
         """The CVXPY problem for this data (DPP: ``lam``/``t`` is a nonneg Parameter).
@@ -202,14 +230,54 @@ class Problem:
         """
         name = resolve_solver(solver)
         data = self.check_data(X, y, sample_weight)
-        result = self.solve_built(self.build(data, reduce=reduce), name, solver_opts)
+        if raw:  # the solver's own answer on a freshly built model
+            result = self.solve_built(self.build(data, reduce=reduce), name, solver_opts)
+            self._raise_unless_solved(result, check)
+            return self.certify(result, data) if certify else result
+        if working_set.applies(self, data):
+            found = self._solve_by_working_set(data, name, solver_opts)
+            if found is not None:
+                return found
+        built, cached = self.built(data, reduce=reduce)
+        result = self._finish(self.solve_built(built, name, solver_opts), data)
+        if cached and result.ok and not (result.certificate and result.certificate.passed(1e-6)):
+            # X may have changed in place since the model was built: build it afresh.
+            result = self._finish(self.solve_built(self.build(data, reduce=reduce), name, solver_opts), data)
+        self._raise_unless_solved(result, check)
+        return result
+
+    def _raise_unless_solved(self, result: Result, check: bool) -> None:
         if check and not result.ok:
             raise SolveError(
                 f"{self!r} has no solution from {result.solver}: status {result.status!r}. {result.message}".strip()
             )
-        if not raw and result.ok:
-            return self._polished(self.certify(result, data), data)
-        return self.certify(result, data) if certify else result
+
+    def _finish(self, result: Result, data: Data) -> Result:
+        """The solver's answer certified, and polished when that is no worse."""
+        return self._polished(self.certify(result, data), data) if result.ok else self.certify(result, data)
+
+    def _solve_by_working_set(self, data: Data, solver: Any, solver_opts: dict[str, Any]) -> Result | None:
+        """The solver on a working set, grown and polished to the full problem's exact answer;
+        None unless the full problem's certificate passes at 1e-9 (the caller then solves the
+        full model)."""
+        start = working_set.initial_solve(self, data, solver, solver_opts)
+        if start is None:
+            return None
+        found = polish_module.polish(self, data, start)
+        if found is None:
+            return None
+        found = self.certify(found, data)
+        return found if found.certificate is not None and found.certificate.passed(1e-9) else None
+
+    def restricted(self, mask: np.ndarray) -> Problem:
+        """This problem on the coefficients ``mask`` selects (the others fixed at 0)."""
+        def keep(side: Any) -> Any:
+            return side if side is None or np.ndim(side) == 0 else np.asarray(side)[mask]
+
+        bounds = None if self.bounds is None else tuple(keep(side) for side in self.bounds)
+        return Problem(
+            self.loss, self.penalty.restrict(mask), self.form, fit_intercept=self.fit_intercept, bounds=bounds
+        )
 
     def _polished(self, raw: Result, data: Data) -> Result:
         """The polished answer when its certificate is no worse than the solver's, else ``raw``."""
@@ -268,7 +336,7 @@ class Problem:
             intercept=b,
             # The objective at the returned point, not the model's value: an epigraph model
             # may keep slack that the true objective does not have.
-            objective=self.objective_value(data.X, data.y, coef, b, sample_weight=data.sample_weight),
+            objective=self.objective_on(data, coef, b),
             status=prob.status,
             solver=used,
             dual=dual,
@@ -318,7 +386,10 @@ class Problem:
     # -- NumPy twin and conversions ------------------------------------------------------------
     def objective_value(self, X: Any, y: Any, coef: Any, intercept: float = 0.0, *, sample_weight: Any = None) -> float:
         """The objective at ``(coef, intercept)``, computed with NumPy (no solver)."""
-        data = check_data(X, y, sample_weight, "Problem.objective_value")
+        return self.objective_on(check_data(X, y, sample_weight, "Problem.objective_value"), coef, intercept)
+
+    def objective_on(self, data: Data, coef: Any, intercept: float = 0.0) -> float:
+        """``objective_value`` on already checked data."""
         w = np.asarray(coef, dtype=float)
         fit = self.loss.value(data.X, data.y, w, intercept, data.sample_weight)
         return self.form.objective_value(fit, self.penalty.value(w))

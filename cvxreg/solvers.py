@@ -8,6 +8,7 @@ with ``solve_accurately``, which uses the same settings.
 
 from __future__ import annotations
 
+import functools
 import warnings
 from typing import Any
 
@@ -58,7 +59,13 @@ ACCURATE_ORDER = ("CLARABEL", "SCS", "ECOS")
 
 def installed_solvers() -> list[str]:
     """Names of the CVXPY solvers installed here."""
-    return list(cp.installed_solvers())
+    return list(_installed())
+
+
+@functools.cache
+def _installed() -> tuple[str, ...]:
+    # CVXPY tries to import every solver on each call (milliseconds): ask once per process.
+    return tuple(cp.installed_solvers())
 
 
 def default_solver() -> str | None:

@@ -42,11 +42,55 @@ def test_reduced_model_has_the_same_objective_at_every_point(case):
 
 def test_solve_says_which_model_it_used():
     X, y = regression_data(n=60, d=5)
-    prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(1.0))
-    assert prob.solve(X, y).model == "reduced"
-    assert prob.solve(X, y, reduce=False).model == "plain"
-    assert prob.solve(X[:4], y[:4]).model == "plain"  # wide: nothing to reduce
+    lasso = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(1.0))
+    assert lasso.solve(X, y).model == "working set"
+    assert lasso.solve(X, y, raw=True).model == "reduced"
+    assert lasso.solve(X, y, raw=True, reduce=False).model == "plain"
+    assert lasso.solve(X[:4], y[:4], raw=True).model == "plain"  # wide: nothing to reduce
+    assert cr.Problem(cr.SquaredLoss(), cr.SquaredL2(), cr.Penalized(1.0)).solve(X, y).model == "reduced"
     assert cr.Problem(cr.AbsoluteLoss(), cr.L1(), cr.Penalized(1.0)).solve(X, y).model == "plain"
+
+
+# ------------------------------------------------------------------------------ working sets
+@pytest.mark.parametrize(
+    "penalty",
+    [cr.L1(), cr.ElasticNet(0.6), cr.L1(factors=np.r_[0.0, 0.0, np.ones(298)]), cr.GroupLasso(np.arange(300) // 3)],
+    ids=repr,
+)
+def test_working_set_answers_wide_problems_exactly(penalty):
+    X, y = _lasso_data(60, 300, 7)
+    prob = cr.Problem(cr.SquaredLoss(scale="mean"), penalty, cr.Penalized(1.0), fit_intercept=True)
+    prob = prob.with_form(cr.Penalized(0.2 * prob.lambda_max(X, y)))
+    res = prob.solve(X, y)
+    assert res.model == "working set" and res.polished
+    assert res.certificate.passed(1e-9)
+    full = cr.most_accurate_solve(prob, X, y)  # the full model, tight
+    assert np.max(np.abs(res.coef - full.coef)) < 1e-6 and abs(res.intercept - full.intercept) < 1e-6
+    assert res.objective <= full.objective + 1e-12 * abs(full.objective)
+    if penalty.factors is not None:
+        assert res.coef[0] != 0 and res.coef[1] != 0  # unpenalized coefficients are always worked on
+
+
+def test_wide_lasso_equals_scikit_learn():
+    X, y = _lasso_data(200, 2000, 8)
+    prob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(1.0))
+    alpha = 0.1 * prob.lambda_max(X, y)
+    res = prob.with_form(cr.Penalized(alpha)).solve(X, y)
+    sk = lm.Lasso(alpha=alpha, fit_intercept=False, tol=1e-14, max_iter=1_000_000).fit(X, y)
+    assert np.max(np.abs(res.coef - sk.coef_)) < 1e-6
+    assert np.array_equal(res.support, np.flatnonzero(sk.coef_))
+
+
+def test_a_model_reused_across_calls_follows_lam_and_data_changed_in_place():
+    X, y = _lasso_data(80, 10, 9)
+    prob = cr.Problem(cr.SquaredLoss(), cr.SquaredL2(), cr.Penalized(2.0))
+    first = prob.solve(X, y)
+    again = prob.with_form(cr.Penalized(7.0)).solve(X, y)  # same model, another lam
+    assert np.allclose(again.coef, cr.closed_forms.ridge(X, y, 7.0), atol=1e-9)
+    assert np.allclose(first.coef, cr.closed_forms.ridge(X, y, 2.0), atol=1e-9)
+    X[:, 0] *= 3.0  # in place: same object, different data
+    changed = prob.solve(X, y)
+    assert np.allclose(changed.coef, cr.closed_forms.ridge(X, y, 2.0), atol=1e-9)
 
 
 # -------------------------------------------------------------------------- exact, as sklearn

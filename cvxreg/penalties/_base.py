@@ -96,6 +96,12 @@ class Penalty(SameByRepr):
         certificate. Penalties without it are certified through ``subdifferential`` (CVXPY)."""
         raise NotSupportedError(f"No NumPy subdifferential distance is known for {self!r}.")
 
+    def zero_violation(self, z: np.ndarray, lam: float) -> np.ndarray:
+        """Per coefficient, how far ``z`` lies outside ``lam dR(0)`` on its block (its own
+        coordinate, or its group): positive where ``w = 0`` there cannot be optimal when
+        ``z = -grad L``. Working sets start from the largest."""
+        raise NotSupportedError(f"No coordinate-wise optimality test at zero is known for {self!r}.")
+
     def zero_pattern(self, w: np.ndarray, tol: float) -> np.ndarray:
         """Boolean mask of the coefficients ``R`` pins at exactly 0 near ``w`` (those within ``tol``
         of a kink at zero); off this mask ``R`` is differentiable (used to polish answers)."""
@@ -105,9 +111,9 @@ class Penalty(SameByRepr):
         """The gradient of ``R`` at ``w``, on the coefficients off ``zero_pattern`` (0 on it)."""
         raise NotSupportedError(f"No gradient is known for {self!r}.")
 
-    def curvature(self, w: np.ndarray) -> np.ndarray:
-        """The Hessian of ``R`` at ``w`` off ``zero_pattern`` (used to polish an answer on its
-        support by Newton steps), as a (d, d) array."""
+    def curvature(self, w: np.ndarray, free: np.ndarray) -> np.ndarray:
+        """The Hessian of ``R`` at ``w`` on the coefficients ``free`` selects (a mask off
+        ``zero_pattern``), as a (k, k) array: what Newton steps polishing an answer need."""
         raise NotSupportedError(f"No curvature is known for {self!r}.")
 
     def restrict(self, mask: np.ndarray) -> Penalty:
@@ -256,6 +262,11 @@ class Separable(Penalty):
         lo, hi = self.one_sided_derivative(w, -1), self.one_sided_derivative(w, +1)
         return float(np.linalg.norm(u - np.clip(u, lo, hi)))
 
+    def zero_violation(self, z: np.ndarray, lam: float) -> np.ndarray:
+        origin = np.zeros(len(z))
+        lo, hi = lam * self.one_sided_derivative(origin, -1), lam * self.one_sided_derivative(origin, +1)
+        return np.abs(z - np.clip(z, lo, hi))
+
     def zero_pattern(self, w: np.ndarray, tol: float) -> np.ndarray:
         zeros = np.zeros(len(w))
         kinked = self.one_sided_derivative(zeros, +1) > self.one_sided_derivative(zeros, -1)
@@ -265,9 +276,9 @@ class Separable(Penalty):
         w = np.asarray(w, dtype=float)
         return np.where(w != 0, self.one_sided_derivative(w, +1), 0.0)
 
-    def curvature(self, w: np.ndarray) -> np.ndarray:
+    def curvature(self, w: np.ndarray, free: np.ndarray) -> np.ndarray:
         w = np.asarray(w, dtype=float)
-        return np.diag(self.factor_vector(len(w)) * self.curvature_1d(w))
+        return np.diag((self.factor_vector(len(w)) * self.curvature_1d(w))[free])
 
     def restrict(self, mask: np.ndarray) -> Penalty:
         new = type(self).__new__(type(self))

@@ -34,9 +34,10 @@ def _ball_distance(w: np.ndarray, u: np.ndarray, c: float, tol: float) -> float:
     return float(np.linalg.norm(u - c * w / nw))
 
 
-def _norm2_hessian(w: np.ndarray) -> np.ndarray:
-    """The Hessian of ``||w||_2`` at ``w != 0``: ``(I - w w^T / ||w||^2) / ||w||``."""
-    nw = float(np.linalg.norm(w))
+def _norm2_hessian(w: np.ndarray, nw: float | None = None) -> np.ndarray:
+    """The Hessian of ``||w||_2`` at ``w != 0``: ``(I - w w^T / ||w||^2) / ||w||`` (``nw`` the
+    norm of the whole vector when ``w`` is part of it)."""
+    nw = float(np.linalg.norm(w)) if nw is None else nw
     return (np.eye(len(w)) - np.outer(w, w) / nw**2) / nw
 
 
@@ -153,13 +154,14 @@ class Lp(Penalty):
             return w / nw if nw > 0 else np.zeros_like(w)
         return super().gradient(w)
 
-    def curvature(self, w: np.ndarray) -> np.ndarray:
+    def curvature(self, w: np.ndarray, free: np.ndarray) -> np.ndarray:
         w = np.asarray(w, dtype=float)
+        k = int(np.sum(free))
         if self.p_eff == 1:
-            return np.zeros((len(w), len(w)))
+            return np.zeros((k, k))
         if self.p_eff != 2 or not np.any(w):
-            return super().curvature(w)
-        return _norm2_hessian(w)
+            return super().curvature(w, free)
+        return _norm2_hessian(w[free], float(np.linalg.norm(w)))
 
     def least_squares(self, X: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
         if self.p_eff != 2:
@@ -314,6 +316,12 @@ class GroupLasso(Penalty):
         w, u = np.asarray(w, dtype=float), np.asarray(u, dtype=float)
         return float(np.sqrt(sum(_ball_distance(w[g], u[g], c, tol) ** 2 for g, c in self._pairs())))
 
+    def zero_violation(self, z: np.ndarray, lam: float) -> np.ndarray:
+        out = np.zeros(len(z))
+        for g, c in self._pairs():
+            out[g] = max(float(np.linalg.norm(z[g])) - lam * c, 0.0)
+        return out
+
     def zero_pattern(self, w: np.ndarray, tol: float) -> np.ndarray:
         mask = np.zeros(len(w), dtype=bool)
         for g, c in self._pairs():
@@ -329,12 +337,14 @@ class GroupLasso(Penalty):
                 out[g] = c * w[g] / ng
         return out
 
-    def curvature(self, w: np.ndarray) -> np.ndarray:
+    def curvature(self, w: np.ndarray, free: np.ndarray) -> np.ndarray:
         w = np.asarray(w, dtype=float)
-        H = np.zeros((len(w), len(w)))
+        position = np.cumsum(free) - 1  # index among the free coefficients
+        H = np.zeros((int(np.sum(free)), int(np.sum(free))))
         for g, c in self._pairs():
-            if c > 0 and np.any(w[g]):
-                H[np.ix_(g, g)] = c * _norm2_hessian(w[g])
+            if c > 0 and np.any(w[g]) and np.all(np.asarray(free)[g]):
+                idx = position[g]
+                H[np.ix_(idx, idx)] = c * _norm2_hessian(w[g])
         return H
 
     def restrict(self, mask: np.ndarray) -> Penalty:
