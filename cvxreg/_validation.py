@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Sequence
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -150,13 +151,16 @@ def _as_float_array(value: Any, name: str, owner: str, allowed: str) -> np.ndarr
     return np.asarray(arr, dtype=float)  # no copy of data that is already float64
 
 
-def _all_finite(arr: np.ndarray) -> bool:
-    # One pass and no temporary: a sum is finite when every entry is (a rare overflow of huge
-    # finite entries falls through to the exact test).
+def _all_finite(arr: np.ndarray) -> tuple[bool, float]:
+    """Whether every entry is finite, and the sum of the entries (a checksum for caches).
+
+    One pass and no temporary: a sum is finite when every entry is (a rare overflow of huge
+    finite entries falls through to the exact test)."""
     with np.errstate(over="ignore", invalid="ignore"):
-        if np.isfinite(np.sum(arr)):
-            return True
-    return bool(np.all(np.isfinite(arr)))
+        total = float(np.sum(arr))
+    if np.isfinite(total):
+        return True, total
+    return bool(np.all(np.isfinite(arr))), total
 
 
 def check_factors(factors: Any, owner: str) -> np.ndarray | None:
@@ -176,6 +180,11 @@ def check_factors(factors: Any, owner: str) -> np.ndarray | None:
 
 def check_X(X: Any, owner: str = "Problem.solve") -> tuple[np.ndarray | sp.csr_matrix, tuple[str, ...] | None]:
     """Return X as a float array (or CSR matrix) and its column names when it has them."""
+    Xv, names, _ = _check_X(X, owner)
+    return Xv, names
+
+
+def _check_X(X: Any, owner: str) -> tuple[np.ndarray | sp.csr_matrix, tuple[str, ...] | None, float]:
     allowed = "a non-empty 2-D array of finite numbers (NumPy, pandas DataFrame or SciPy sparse)"
     names = None
     if hasattr(X, "columns") and hasattr(X, "to_numpy"):
@@ -187,16 +196,18 @@ def check_X(X: Any, owner: str = "Problem.solve") -> tuple[np.ndarray | sp.csr_m
         Xs = sp.csr_matrix(X, dtype=float)
         if Xs.ndim != 2 or 0 in Xs.shape:
             raise invalid("X", owner, allowed, X)
-        if not np.all(np.isfinite(Xs.data)):
+        finite, total = _all_finite(Xs.data)
+        if not finite:
             raise invalid("X", owner, allowed, "a sparse matrix with NaN or infinite entries", raw=True)
-        return Xs, names
+        return Xs, names, total
     arr = _as_float_array(X, "X", owner, allowed)
     if arr.ndim != 2 or 0 in arr.shape:
         raise invalid("X", owner, allowed, f"an array of shape {arr.shape}", raw=True)
-    if not _all_finite(arr):
+    finite, total = _all_finite(arr)
+    if not finite:
         n_bad = int(np.sum(~np.isfinite(arr)))
         raise invalid("X", owner, allowed, f"an array with {n_bad} NaN or infinite entries", raw=True)
-    return arr, names
+    return arr, names, total
 
 
 def check_y(y: Any, n: int, owner: str = "Problem.solve") -> np.ndarray:
@@ -258,6 +269,11 @@ def check_bounds(bounds: Any, owner: str = "Problem") -> tuple[Any, Any] | None:
     return lo, hi
 
 
+#: Quantities derived from data sets, by (fingerprint, name); see ``Data.derived``.
+_DERIVED: OrderedDict[Any, Any] = OrderedDict()
+_DERIVED_SIZE = 32
+
+
 @dataclass(frozen=True)
 class Data:
     """Checked data: ``X`` (float array or CSR matrix), ``y``, sample weights, column names."""
@@ -266,7 +282,9 @@ class Data:
     y: np.ndarray
     sample_weight: np.ndarray | None
     feature_names: tuple[str, ...] | None
-    _factors: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+    #: The sum of X's entries when the checks computed it (part of the fingerprint).
+    x_sum: float | None = field(default=None, repr=False, compare=False)
+    _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def n(self) -> int:
@@ -283,32 +301,46 @@ class Data:
 
     @property
     def fingerprint(self) -> tuple[Any, ...]:
-        """Identity and a checksum of the arrays: equal for the same, unchanged data (a cache
+        """Identity and checksums of the arrays: equal for the same, unchanged data (a cache
         key; ``Problem.solve`` certifies every answer from a cached model on the data itself)."""
-        if "fingerprint" not in self._factors:
+        if "fingerprint" not in self._memo:
             values = self.X.data if sp.issparse(self.X) else self.X
             flat = np.ravel(values)
             sample = flat[:: max(1, flat.size // 1009)]
             s = self.sample_weight
-            self._factors["fingerprint"] = (
-                id(self.X), id(self.y), id(s), self.X.shape, float(np.sum(values)), float(sample @ sample),
+            total = float(np.sum(values)) if self.x_sum is None else self.x_sum
+            self._memo["fingerprint"] = (
+                id(self.X), id(self.y), id(s), self.X.shape, total, float(sample @ sample),
                 float(np.sum(self.y)), None if s is None else float(np.sum(s)),
             )  # fmt: skip
-        return self._factors["fingerprint"]
+        return self._memo["fingerprint"]
+
+    def derived(self, name: Any, compute: Callable[[], Any]) -> Any:
+        """``compute()``, remembered for these data across calls (by fingerprint): factors,
+        norms and sums that would otherwise cost a pass over X each time."""
+        key = (self.fingerprint, name)
+        if key in _DERIVED:
+            _DERIVED.move_to_end(key)
+            return _DERIVED[key]
+        value = _DERIVED[key] = compute()
+        while len(_DERIVED) > _DERIVED_SIZE:
+            _DERIVED.popitem(last=False)
+        return value
 
     def least_squares_factor(self, fit_intercept: bool) -> tuple[np.ndarray, np.ndarray, float] | None:
         """``(R, q, rho2)`` of ``cvxreg.closed_forms.least_squares_factor`` for tall data (more
         rows than coefficients), computed once per data set; None for wide data or when no
         factor is safe (an ill-conditioned sparse X)."""
-        if fit_intercept not in self._factors:
-            factor = None
-            if self.n > self.d + fit_intercept:
-                try:
-                    factor = least_squares_factor(self.X, self.y, self.sample_weight, fit_intercept)
-                except ValueError:
-                    factor = None
-            self._factors[fit_intercept] = factor
-        return self._factors[fit_intercept]
+
+        def compute() -> tuple[np.ndarray, np.ndarray, float] | None:
+            if self.n <= self.d + fit_intercept:
+                return None
+            try:
+                return least_squares_factor(self.X, self.y, self.sample_weight, fit_intercept)
+            except ValueError:
+                return None
+
+        return self.derived(("least_squares_factor", fit_intercept), compute)
 
     def dense(self) -> np.ndarray:
         """``X`` as a dense array."""
@@ -317,6 +349,6 @@ class Data:
 
 def check_data(X: Any, y: Any, sample_weight: Any = None, owner: str = "Problem.solve") -> Data:
     """Check ``X``, ``y`` and ``sample_weight`` together, each error naming ``owner``."""
-    Xv, names = check_X(X, owner)
+    Xv, names, total = _check_X(X, owner)
     n = Xv.shape[0]
-    return Data(Xv, check_y(y, n, owner), check_sample_weight(sample_weight, n, owner), names)
+    return Data(Xv, check_y(y, n, owner), check_sample_weight(sample_weight, n, owner), names, x_sum=total)

@@ -69,15 +69,14 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
     sw, y, Xd = data.weights, data.y, data.X  # X stays sparse when it is
     c = 1.0 / loss.weight_total(n, data.sample_weight)
     w, b = np.asarray(result.coef, dtype=float), float(result.intercept)
-    scale = c * float(np.linalg.norm(Xd.T @ (sw * y)))
-    if scale <= 0:
-        frobenius = spla.norm(Xd) if sp.issparse(Xd) else np.linalg.norm(Xd)
-        scale = c * max(float(frobenius), 1.0)
+    scale = c * data.derived("certificate scale", lambda: _scale(data))
     rel = 1e-6 if tol is None else tol
     tol_w = rel * max(1.0, float(np.max(np.abs(w))))
     tol_eta = rel * max(1.0, float(np.max(np.abs(y))))
-    g_lo, g_hi = loss.derivative(Xd @ w + b, y, tol=tol_eta)
+    eta = np.asarray(Xd @ w).ravel() + b
+    g_lo, g_hi = loss.derivative(eta, y, tol=tol_eta)
     weight = form.penalty_weight(result.dual)
+    smooth_grad = c * np.asarray(Xd.T @ (sw * g_lo)).ravel()  # X^T of the loss derivative, reused
 
     kink = g_hi > g_lo
     G = cp.Variable(n) if np.any(kink) else None
@@ -87,7 +86,7 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
     v, pcons = None, []
     if G is None:  # a smooth loss: the gradient is a point, and the distance may be closed form
         grad_b = c * float(sw @ g_lo) if problem.fit_intercept else 0.0
-        kkt = _smooth_kkt(problem, result, c * (Xd.T @ (sw * g_lo)), grad_b, weight, tol_w)
+        kkt = _smooth_kkt(problem, result, smooth_grad, grad_b, weight, tol_w)
     if math.isnan(kkt):
         try:
             v, pcons = pen.subdifferential(w, tol_w)
@@ -108,7 +107,7 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
         if G is not None and G.value is not None:
             G_opt = np.clip(G.value, g_lo, g_hi)
     elif G is None:  # smooth loss, no known subdifferential: the prox-gradient residual
-        residual = _prox_gradient_residual(problem, w, c * (Xd.T @ (sw * g_lo)), weight)
+        residual = _prox_gradient_residual(problem, w, smooth_grad, weight)
         b_part = c * float(sw @ g_lo) if problem.fit_intercept else 0.0
         kkt = math.hypot(residual, b_part) / scale
     else:  # piecewise-linear loss at a kink: the same residual on the loss's epigraph
@@ -124,8 +123,18 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
         infeas = max(infeas, float(np.max(np.maximum(-gap[fin], 0.0), initial=0.0)))
         if dual is not None:
             slack += float(np.sum(np.abs(np.nan_to_num(dual)[fin] * gap[fin]))) / scale
-    gap = _duality_gap(problem, data, c, w, b, G_opt)
+    XtG = smooth_grad / c if G_opt is g_lo else None
+    gap = _duality_gap(problem, data, c, w, eta, G_opt, XtG)
     return Certificate(kkt, infeas, slack, gap, scale)
+
+
+def _scale(data: Data) -> float:
+    """``||X^T (s * y)||``, or the norm of X when that vanishes: what stationarity is relative to."""
+    X = data.X
+    base = float(np.linalg.norm(X.T @ (data.weights * data.y)))
+    if base > 0:
+        return base
+    return max(float(spla.norm(X) if sp.issparse(X) else np.linalg.norm(X)), 1.0)
 
 
 def _smooth_kkt(problem: Problem, result: Result, grad: np.ndarray, grad_b: float, weight: float, tol: float) -> float:
@@ -197,8 +206,17 @@ def _epigraph_prox_residual(problem: Problem, data: Data, c: float, w: np.ndarra
     return float(np.linalg.norm(np.concatenate(parts)))
 
 
-def _duality_gap(problem: Problem, data: Data, c: float, w: np.ndarray, b: float, G: np.ndarray) -> float | None:
-    """Fenchel gap ``P(w) - D(theta)`` with ``theta = -c s G`` (G the loss derivative at Xw + b).
+def _duality_gap(
+    problem: Problem,
+    data: Data,
+    c: float,
+    w: np.ndarray,
+    eta: np.ndarray,
+    G: np.ndarray,
+    XtG: np.ndarray | None,
+) -> float | None:
+    """Fenchel gap ``P(w) - D(theta)`` with ``theta = -c s G`` (G the loss derivative at
+    ``eta = Xw + b``; ``XtG = X^T (s G)`` when already known).
 
     Penalized: ``D = -c sum s l*(rho / kappa)``, ``kappa`` rescaling theta into
     ``R*(X^T theta) <= lam``. Constrained: ``D = -c sum s l*(rho) - t R*(X^T theta)``.
@@ -210,11 +228,15 @@ def _duality_gap(problem: Problem, data: Data, c: float, w: np.ndarray, b: float
         return None
     sw, y = data.weights, data.y
     theta = -c * sw * G
+    Xt_theta = -c * XtG if XtG is not None else np.asarray(data.X.T @ theta).ravel()
     if problem.fit_intercept:  # the dual of an unpenalized intercept requires sum(theta) = 0
-        theta = theta - theta.mean()
+        mean = theta.mean()
+        theta = theta - mean
+        column_sums = data.derived("column sums", lambda: np.asarray(data.X.sum(axis=0)).ravel())
+        Xt_theta = Xt_theta - mean * column_sums
     rho = np.where(sw > 0, -theta / (c * np.where(sw > 0, sw, 1.0)), 0.0)
     try:
-        dn = pen.dual_norm(data.dense().T @ theta)
+        dn = pen.dual_norm(Xt_theta)
         loss.conjugate_sum(rho, y, sw)
     except NotSupportedError:
         return None
@@ -223,7 +245,7 @@ def _duality_gap(problem: Problem, data: Data, c: float, w: np.ndarray, b: float
     dual = problem.form.fenchel_dual(lambda k: c * loss.conjugate_sum(k * rho, y, sw), dn)
     if dual is None:
         return None
-    primal = problem.objective_on(data, w, b)
+    primal = problem.form.objective_value(c * float(sw @ loss.terms_value(eta, y)), pen.value(w))
     return max(primal - dual, 0.0) / max(1.0, abs(primal))
 
 

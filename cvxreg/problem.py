@@ -6,6 +6,7 @@ import dataclasses
 import math
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -158,25 +159,27 @@ class Problem:
         return _Built(prob, w, b, param, pen_con, bound_items, data, model)
 
     def built(
-        self, data: Data, *, reduce: bool = True, key: tuple[Any, ...] | None = None
+        self, data: Data | Callable[[], Data], *, reduce: bool = True, key: tuple[Any, ...] | None = None
     ) -> tuple[_Built, bool]:
         """``build``, re-used across calls, and whether it was: the same loss, penalty, kind of
         form, intercept and bounds on the same data (``key``, default its fingerprint) compile
-        once, and a new lam or t only sets the model's parameter (the problems are DPP)."""
+        once, and a new lam or t only sets the model's parameter (the problems are DPP).
+        ``data`` may be a function making the data (with ``key``): it runs only to build."""
         bounds = None
         if self.bounds is not None:
             bounds = tuple(None if side is None else np.asarray(side).tobytes() for side in self.bounds)
         full_key = (repr(self.loss), repr(self.penalty), type(self.form).__name__, self.fit_intercept, bounds, reduce)
-        full_key += key if key is not None else data.fingerprint
+        full_key += key if key is not None else data.fingerprint  # type: ignore[union-attr]
         hit = _BUILT.get(full_key)
         if hit is None:
-            _BUILT[full_key] = self.build(data, reduce=reduce)
+            _BUILT[full_key] = self.build(data() if callable(data) else data, reduce=reduce)
             while len(_BUILT) > _BUILT_SIZE:
                 _BUILT.popitem(last=False)
             return _BUILT[full_key], False
         _BUILT.move_to_end(full_key)
         hit.param.value = self.form.param_value
-        hit.data = data
+        if not callable(data):
+            hit.data = data
         return hit, True
 
     def to_cvxpy(self, X: Any, y: Any, *, sample_weight: Any = None, reduce: bool = True) -> cp.Problem:
@@ -294,8 +297,11 @@ class Problem:
         """``result`` with its certificate for this problem on checked ``data``."""
         return dataclasses.replace(result, certificate=certificates.certificate_on(self, data, result))
 
-    def solve_built(self, built: _Built, solver: Any, solver_opts: dict[str, Any]) -> Result:
-        """Solve a built model (``build``) with ``solver``; failures become statuses."""
+    def solve_built(
+        self, built: _Built, solver: Any, solver_opts: dict[str, Any], *, evaluate: bool = True
+    ) -> Result:
+        """Solve a built model (``build``) with ``solver``; failures become statuses.
+        ``evaluate=False`` leaves ``objective`` NaN (a pass over the data saved)."""
         prob = built.problem
         label = solver_label(solver) if solver is not None else "default"
         start = time.perf_counter()
@@ -336,7 +342,7 @@ class Problem:
             intercept=b,
             # The objective at the returned point, not the model's value: an epigraph model
             # may keep slack that the true objective does not have.
-            objective=self.objective_on(data, coef, b),
+            objective=self.objective_on(data, coef, b) if evaluate else math.nan,
             status=prob.status,
             solver=used,
             dual=dual,

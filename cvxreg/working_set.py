@@ -53,9 +53,10 @@ def initial_solve(problem: Problem, data: Data, solver: Any, solver_opts: dict[s
     (``model="working set"``), or None when the solver fails there."""
     mask = _first_set(problem, data)
     sub = problem.restricted(mask)
-    sub_data = Data(data.X[:, mask], data.y, data.sample_weight, None)
-    built, _ = sub.built(sub_data, key=(*data.fingerprint, mask.tobytes()))
-    res = sub.solve_built(built, solver, solver_opts)
+    built, _ = sub.built(
+        lambda: Data(data.X[:, mask], data.y, data.sample_weight, None), key=(*data.fingerprint, mask.tobytes())
+    )
+    res = sub.solve_built(built, solver, solver_opts, evaluate=False)
     if not res.ok:
         return None
     w = np.zeros(data.d)
