@@ -387,6 +387,7 @@ class Problem:
             iterations=iters,
             feature_names=built.data.feature_names,
             message=message,
+            model=built.model,
         )
 
     # -- NumPy twin and conversions ------------------------------------------------------------

@@ -218,7 +218,7 @@ def _intro(frame: pd.DataFrame) -> str:
     n_prob = frame["problem"].nunique()
     n_solv = frame["solver"].nunique()
     refs = ", ".join(sorted(frame["reference"].dropna().astype(str).unique()))
-    models = ", ".join(sorted(frame["model"].dropna().astype(str).replace("", "none").unique()))
+    models = ", ".join(sorted(m for m in frame["model"].dropna().astype(str).unique() if m))
     return (
         f"{n_prob} problems x {n_solv} solvers x settings {', '.join(sorted(frame['settings'].unique()))}. "
         f"Accuracy is max(objective gap, KKT residual), both relative; references: {refs}. "

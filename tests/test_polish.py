@@ -81,6 +81,16 @@ def test_wide_lasso_equals_scikit_learn():
     assert np.array_equal(res.support, np.flatnonzero(sk.coef_))
 
 
+@pytest.mark.parametrize("shape", [(300, 20), (40, 200)], ids=["tall", "wide"])
+def test_sparse_X_gives_the_dense_answer(shape):
+    X, y = _lasso_data(*shape, 12)
+    X[np.abs(X) < 0.7] = 0.0
+    prob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.ElasticNet(0.8), cr.Penalized(0.05), fit_intercept=True)
+    dense, sparse = prob.solve(X, y), prob.solve(sp.csr_matrix(X), y)
+    assert sparse.certificate.passed(1e-9)
+    assert np.max(np.abs(dense.coef - sparse.coef)) < 1e-9 and np.array_equal(dense.support, sparse.support)
+
+
 def test_a_model_reused_across_calls_follows_lam_and_data_changed_in_place():
     X, y = _lasso_data(80, 10, 9)
     prob = cr.Problem(cr.SquaredLoss(), cr.SquaredL2(), cr.Penalized(2.0))
