@@ -20,6 +20,7 @@ from cvxreg.errors import (
 from cvxreg.forms import Constrained, Form, Penalized
 from cvxreg.lagrange import convert_multiplier, round_trip
 from cvxreg.losses import *  # noqa: F403
+from cvxreg.path import CrossValidation, Path, cross_validate
 from cvxreg.penalties import *  # noqa: F403
 from cvxreg.problem import Problem
 from cvxreg.reference import most_accurate_solve
@@ -36,11 +37,13 @@ __all__ = [
     "Case",
     "Certificate",
     "Constrained",
+    "CrossValidation",
     "CvxregError",
     "DCPError",
     "Form",
     "InvalidParameterError",
     "NotSupportedError",
+    "Path",
     "Penalized",
     "Problem",
     "ProblemFileError",
@@ -53,6 +56,7 @@ __all__ = [
     "compare_solvers",
     "conventions",
     "convert_multiplier",
+    "cross_validate",
     "default_solver",
     "exercises",
     "installed_solvers",

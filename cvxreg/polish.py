@@ -16,7 +16,7 @@ Everything is asked of the protocol: ``Penalty.zero_pattern``, ``gradient``, ``c
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.linalg as la
@@ -30,22 +30,25 @@ if TYPE_CHECKING:
 
 __all__ = ["polish"]
 
-_MAX_ROUNDS = 20
+_MAX_ROUNDS = 50
 _MAX_NEWTON = 50
 
 
-def polish(problem: Problem, data: Data, result: Result) -> Result | None:
+def polish(problem: Problem, data: Data, result: Result, *, candidates: np.ndarray | None = None) -> Result | None:
     """The exact minimizer near ``result`` as a new ``Result`` (``polished=True``), or None when
     this problem cannot be polished (constrained form, bounds, a nonsmooth loss, a penalty
     without a zero pattern) or the active-set iteration does not settle.
 
     A least-squares loss on tall data is polished on its ``d x d`` factor (the same objective
     up to a constant), so the iteration never touches the ``n`` rows again.
+
+    ``candidates`` (screening) are the coefficients allowed to leave zero first; once none of
+    them fails its optimality test, every zero is tested, so screening never changes the answer.
     """
     if not result.ok or problem.form.param_name != "lam" or problem.bounds is not None:
         return None
     try:
-        found = _active_set_newton(problem, _Smooth(problem, data), result)
+        found = _active_set_newton(problem, _Smooth(problem, data), result, candidates)
     except (NotSupportedError, la.LinAlgError, FloatingPointError):
         return None
     if found is None:
@@ -78,6 +81,7 @@ class _Smooth:
         self.lam = problem.form.param_value
         self.c = 1.0 / problem.loss.weight_total(data.n, data.sample_weight)
         factor = data.least_squares_factor(problem.fit_intercept) if problem.loss.least_squares else None
+        self._gram: np.ndarray | None = None
         if factor is not None:
             R, q = factor[0], factor[1]
             d = data.d
@@ -99,25 +103,60 @@ class _Smooth:
         g = self.problem.loss.derivative(eta, self.y)[0] * self.s * self.c
         return np.asarray(self.A.T @ g).ravel(), float(self.e @ g), eta
 
-    def newton_step(self, w: np.ndarray, b: float, free: np.ndarray) -> tuple[np.ndarray, float, float]:
-        """The Newton direction on ``free`` (and ``b``), and the gradient norm there."""
+    def newton_step(
+        self, w: np.ndarray, b: float, free: np.ndarray, tol: float
+    ) -> tuple[np.ndarray, float, float]:
+        """The Newton direction on ``free`` (and ``b``), and the gradient norm there (no
+        direction, only the norm, when that is already below ``tol``)."""
         p = self.problem
         gw, gb, eta = self.loss_gradient(w, b)
         grad = gw[free] + self.lam * p.penalty.gradient(w)[free]
-        curv = p.loss.second_derivative(eta, self.y) * self.s * self.c
-        Af = self.A[:, free]
-        Af = Af.toarray() if hasattr(Af, "toarray") else np.asarray(Af)
-        H = Af.T @ (curv[:, None] * Af) + self.lam * p.penalty.curvature(w, free)
         if p.fit_intercept:
-            col = Af.T @ (curv * self.e)
-            H = np.block([[H, col[:, None]], [col[None, :], np.array([[curv @ self.e**2]])]])
             grad = np.r_[grad, gb]
-        step = la.lstsq(H, -grad, cond=None, lapack_driver="gelsy")[0] if grad.size else grad
         norm = float(np.linalg.norm(grad))
+        if norm <= tol:
+            return np.zeros(int(free.sum())), 0.0, norm
+        H = self._loss_hessian(eta, free)
+        H[: free.sum(), : free.sum()] += self.lam * p.penalty.curvature(w, free)
+        step = _solve_psd(H, -grad) if grad.size else grad
         return (step[: free.sum()], float(step[-1]) if p.fit_intercept else 0.0, norm)
 
+    def _loss_hessian(self, eta: np.ndarray, free: np.ndarray) -> np.ndarray:
+        """The loss's Hessian in ``(w_free, b)``. For a least-squares loss it does not depend
+        on the point: it is read off the Gram matrix of ``[A, e]``, formed once."""
+        p = self.problem
+        index = np.flatnonzero(free)
+        if p.fit_intercept:
+            index = np.r_[index, self.A.shape[1]]
+        if p.loss.least_squares:
+            if self._gram is None:
+                full = self.A if not p.fit_intercept else np.column_stack([_dense(self.A), self.e])
+                full = _dense(full)
+                self._gram = self.c * (full.T @ (self.s[:, None] * full))
+            return self._gram[np.ix_(index, index)].copy()
+        curv = p.loss.second_derivative(eta, self.y) * self.s * self.c
+        Af = _dense(self.A[:, free])
+        if p.fit_intercept:
+            Af = np.column_stack([Af, self.e])
+        return Af.T @ (curv[:, None] * Af)
 
-def _active_set_newton(problem: Problem, f: _Smooth, result: Result) -> tuple[np.ndarray, float] | None:
+
+def _dense(A: Any) -> np.ndarray:
+    return A.toarray() if hasattr(A, "toarray") else np.asarray(A)
+
+
+def _solve_psd(H: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """``H^-1 rhs`` for a symmetric positive semidefinite ``H``: Cholesky when ``H`` is definite
+    (the usual case), else the least-squares solution."""
+    try:
+        return la.cho_solve(la.cho_factor(H, check_finite=False), rhs, check_finite=False)
+    except la.LinAlgError:
+        return la.lstsq(H, rhs, cond=None, lapack_driver="gelsy", check_finite=False)[0]
+
+
+def _active_set_newton(
+    problem: Problem, f: _Smooth, result: Result, candidates: np.ndarray | None = None
+) -> tuple[np.ndarray, float] | None:
     pen = problem.penalty
     w = np.array(result.coef, dtype=float)
     b = float(result.intercept)
@@ -129,7 +168,11 @@ def _active_set_newton(problem: Problem, f: _Smooth, result: Result) -> tuple[np
         if crossed is not None:  # a coefficient reached zero: it joins the zeros
             zeros |= crossed
             continue
-        entering = _violated_zeros(problem, f, w, b, zeros, scale)
+        entering = None
+        if candidates is not None:
+            entering = _violated_zeros(problem, f, w, b, zeros & candidates, scale)
+        if entering is None or not np.any(entering):  # the full test: screening never decides
+            entering = _violated_zeros(problem, f, w, b, zeros, scale)
         if entering is None:  # no optimality test at zero for this penalty: accept as it stands
             return w, b
         if not np.any(entering):
@@ -149,7 +192,7 @@ def _newton_on_free(
     returning the mask of what reached zero, when a step would move a coefficient through it."""
     kinked = f.problem.penalty.zero_pattern(np.zeros_like(w), 0.0)
     for _ in range(_MAX_NEWTON):
-        dw, db, norm = f.newton_step(w, b, free)
+        dw, db, norm = f.newton_step(w, b, free, 1e-13 * scale)
         if norm <= 1e-13 * scale:
             return w, b, None
         step = np.zeros_like(w)

@@ -14,6 +14,7 @@ import cvxpy as cp
 import numpy as np
 
 from cvxreg import certificates, lagrange, reference, working_set
+from cvxreg import path as path_module
 from cvxreg import polish as polish_module
 from cvxreg._validation import Data, check_bounds, check_data, invalid
 from cvxreg.errors import DCPError, InvalidParameterError, NotSupportedError, SolveError
@@ -231,8 +232,22 @@ class Problem:
         -------
         Result
         """
-        name = resolve_solver(solver)
         data = self.check_data(X, y, sample_weight)
+        return self.solve_on(data, solver=solver, check=check, certify=certify, raw=raw, reduce=reduce, **solver_opts)
+
+    def solve_on(
+        self,
+        data: Data,
+        *,
+        solver: Any = None,
+        check: bool = False,
+        certify: bool = True,
+        raw: bool = False,
+        reduce: bool = True,
+        **solver_opts: Any,
+    ) -> Result:
+        """``solve`` on data already checked by ``check_data``."""
+        name = resolve_solver(solver)
         if raw:  # the solver's own answer on a freshly built model
             result = self.solve_built(self.build(data, reduce=reduce), name, solver_opts)
             self._raise_unless_solved(result, check)
@@ -420,6 +435,14 @@ class Problem:
     def with_form(self, form: Form) -> Problem:
         """The same loss, penalty, intercept and bounds under another form."""
         return Problem(self.loss, self.penalty, form, fit_intercept=self.fit_intercept, bounds=self.bounds)
+
+    def with_penalty(self, penalty: Penalty) -> Problem:
+        """The same loss, form, intercept and bounds with another penalty."""
+        return Problem(self.loss, penalty, self.form, fit_intercept=self.fit_intercept, bounds=self.bounds)
+
+    def path(self, X: Any, y: Any, lams: Any = None, **options: Any) -> Any:
+        """The solutions over a grid of lam (or of t for ``Constrained``); see ``cvxreg.path.path``."""
+        return path_module.path(self, X, y, lams, **options)
 
     def __repr__(self) -> str:
         extra = ", fit_intercept=True" if self.fit_intercept else ""
