@@ -196,6 +196,25 @@ def _penalized_path(
     screened = np.zeros(len(grid), dtype=int)
     # The continuation starts from the answer at lam_max: every penalized coefficient at 0.
     previous: tuple[float, Result] | None = (float(np.max(grid)), _zero_answer(problem, data))
+    with polish_module.one_blas_thread():
+        _continue(problem, data, grid, order, results, methods, screened, previous, screening, solver, opts)
+    return _assemble(problem, data, "lam", grid, results, methods, screened, duals=None)
+
+
+def _continue(
+    problem: Problem,
+    data: Data,
+    grid: np.ndarray,
+    order: np.ndarray,
+    results: list[Result | None],
+    methods: list[str],
+    screened: np.ndarray,
+    previous: tuple[float, Result] | None,
+    screening: bool,
+    solver: Any,
+    opts: dict[str, Any],
+) -> None:
+    """Fill ``results`` along ``order``, each point from the previous one (see the module)."""
     for i in order:
         lam = float(grid[i])
         here = problem.with_form(Penalized(lam))
@@ -216,7 +235,6 @@ def _penalized_path(
         results[i] = found
         if found.ok:
             previous = (lam, found)
-    return _assemble(problem, data, "lam", grid, results, methods, screened, duals=None)
 
 
 def _zero_answer(problem: Problem, data: Data) -> Result:

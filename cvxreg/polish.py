@@ -16,10 +16,12 @@ Everything is asked of the protocol: ``Penalty.zero_pattern``, ``gradient``, ``c
 
 from __future__ import annotations
 
+import functools
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.linalg as la
+from threadpoolctl import ThreadpoolController
 
 from cvxreg._validation import Data
 from cvxreg.errors import NotSupportedError
@@ -28,7 +30,18 @@ from cvxreg.result import Result
 if TYPE_CHECKING:
     from cvxreg.problem import Problem
 
-__all__ = ["polish"]
+__all__ = ["one_blas_thread", "polish"]
+
+
+def one_blas_thread() -> Any:
+    """A context in which BLAS and LAPACK use one thread: the Newton systems here are small,
+    and OpenBLAS's thread start-up costs several times their arithmetic."""
+    return _controller().limit(limits=1, user_api="blas")
+
+
+@functools.cache
+def _controller() -> ThreadpoolController:
+    return ThreadpoolController()  # inspecting the loaded libraries takes a millisecond: once
 
 _MAX_ROUNDS = 50
 _MAX_NEWTON = 50
@@ -48,7 +61,8 @@ def polish(problem: Problem, data: Data, result: Result, *, candidates: np.ndarr
     if not result.ok or problem.form.param_name != "lam" or problem.bounds is not None:
         return None
     try:
-        found = _active_set_newton(problem, _Smooth(problem, data), result, candidates)
+        with one_blas_thread():
+            found = _active_set_newton(problem, _Smooth(problem, data), result, candidates)
     except (NotSupportedError, la.LinAlgError, FloatingPointError):
         return None
     if found is None:
@@ -122,13 +136,14 @@ class _Smooth:
         return (step[: free.sum()], float(step[-1]) if p.fit_intercept else 0.0, norm)
 
     def _loss_hessian(self, eta: np.ndarray, free: np.ndarray) -> np.ndarray:
-        """The loss's Hessian in ``(w_free, b)``. For a least-squares loss it does not depend
-        on the point: it is read off the Gram matrix of ``[A, e]``, formed once."""
+        """The loss's Hessian in ``(w_free, b)``. For a least-squares loss on its factor it does
+        not depend on the point: it is read off the Gram matrix of ``[A, e]``, formed once (on
+        wide data that matrix would be larger than X: the free columns' Gram is formed instead)."""
         p = self.problem
         index = np.flatnonzero(free)
         if p.fit_intercept:
             index = np.r_[index, self.A.shape[1]]
-        if p.loss.least_squares:
+        if p.loss.least_squares and self.A.shape[0] >= self.A.shape[1]:
             if self._gram is None:
                 full = self.A if not p.fit_intercept else np.column_stack([_dense(self.A), self.e])
                 full = _dense(full)
