@@ -249,10 +249,7 @@ def _strong_rule(problem: Problem, data: Data, previous: tuple[float, Result]) -
     no coordinate-wise test)."""
     lam_prev, res = previous
     lam = problem.form.param_value
-    loss = problem.loss
-    c = 1.0 / loss.weight_total(data.n, data.sample_weight)
-    eta = np.asarray(data.X @ res.coef).ravel() + res.intercept
-    z = -np.asarray(data.X.T @ (loss.derivative(eta, data.y)[0] * data.weights * c)).ravel()
+    z = -polish_module.loss_gradient(problem, data, res.coef, res.intercept)
     try:
         keep = problem.penalty.zero_violation(z, max(2 * lam - lam_prev, 0.0)) > 0
     except NotSupportedError:

@@ -30,7 +30,12 @@ from cvxreg.result import Result
 if TYPE_CHECKING:
     from cvxreg.problem import Problem
 
-__all__ = ["one_blas_thread", "polish"]
+__all__ = ["loss_gradient", "one_blas_thread", "polish"]
+
+
+def loss_gradient(problem: Problem, data: Data, w: np.ndarray, b: float) -> np.ndarray:
+    """``grad_w L(w, b)``, on the least-squares factor when there is one (no pass over X)."""
+    return _Smooth(problem, data).loss_gradient(np.asarray(w, dtype=float), b)[0]
 
 
 def one_blas_thread() -> Any:
@@ -61,14 +66,15 @@ def polish(problem: Problem, data: Data, result: Result, *, candidates: np.ndarr
     if not result.ok or problem.form.param_name != "lam" or problem.bounds is not None:
         return None
     try:
+        f = _Smooth(problem, data)
         with one_blas_thread():
-            found = _active_set_newton(problem, _Smooth(problem, data), result, candidates)
+            found = _active_set_newton(problem, f, result, candidates)
     except (NotSupportedError, la.LinAlgError, FloatingPointError):
         return None
     if found is None:
         return None
     w, b = found
-    objective = problem.objective_on(data, w, b)
+    objective = f.value(w, b) + f.constant
     return Result(
         coef=w,
         intercept=b,
@@ -96,11 +102,14 @@ class _Smooth:
         self.c = 1.0 / problem.loss.weight_total(data.n, data.sample_weight)
         factor = data.least_squares_factor(problem.fit_intercept) if problem.loss.least_squares else None
         self._gram: np.ndarray | None = None
+        #: What ``value`` leaves out of the objective (the factor's residual term).
+        self.constant = 0.0
         if factor is not None:
-            R, q = factor[0], factor[1]
+            R, q, rho2 = factor
             d = data.d
             self.A, self.y, self.s = R[:, :d], q, np.ones(len(q))
             self.e = R[:, d] if problem.fit_intercept else np.zeros(len(q))
+            self.constant = 0.5 * self.c * rho2
         else:
             self.A, self.y, self.s, self.e = data.X, data.y, data.weights, np.ones(data.n)
 
