@@ -97,7 +97,7 @@ class _Smooth:
     ``e = R[:, d]`` (the intercept's column), which changes ``f`` by a constant only."""
 
     def __init__(self, problem: Problem, data: Data) -> None:
-        self.problem = problem
+        self.problem, self.data = problem, data
         self.lam = problem.form.param_value
         self.c = 1.0 / problem.loss.weight_total(data.n, data.sample_weight)
         factor = data.least_squares_factor(problem.fit_intercept) if problem.loss.least_squares else None
@@ -139,7 +139,7 @@ class _Smooth:
         norm = float(np.linalg.norm(grad))
         if norm <= tol:
             return np.zeros(int(free.sum())), 0.0, norm
-        H = self._loss_hessian(eta, free)
+        H = self._loss_hessian(eta, free)  # a new array (fancy indexing copies)
         H[: free.sum(), : free.sum()] += self.lam * p.penalty.curvature(w, free)
         step = _solve_psd(H, -grad) if grad.size else grad
         return (step[: free.sum()], float(step[-1]) if p.fit_intercept else 0.0, norm)
@@ -154,10 +154,14 @@ class _Smooth:
             index = np.r_[index, self.A.shape[1]]
         if p.loss.least_squares and self.A.shape[0] >= self.A.shape[1]:
             if self._gram is None:
-                full = self.A if not p.fit_intercept else np.column_stack([_dense(self.A), self.e])
-                full = _dense(full)
-                self._gram = self.c * (full.T @ (self.s[:, None] * full))
-            return self._gram[np.ix_(index, index)].copy()
+
+                def gram() -> np.ndarray:
+                    full = _dense(self.A if not p.fit_intercept else np.column_stack([_dense(self.A), self.e]))
+                    return full.T @ (self.s[:, None] * full)
+
+                # Of the factor (or of tall data), once per data set: a path re-uses it at every lam.
+                self._gram = self.c * self.data.derived(("gram of the factor", p.fit_intercept), gram)
+            return self._gram[np.ix_(index, index)]
         curv = p.loss.second_derivative(eta, self.y) * self.s * self.c
         Af = _dense(self.A[:, free])
         if p.fit_intercept:
@@ -193,8 +197,8 @@ def _active_set_newton(
             zeros |= crossed
             continue
         entering = None
-        if candidates is not None:
-            entering = _violated_zeros(problem, f, w, b, zeros & candidates, scale)
+        if candidates is not None:  # a warm start: what fails among the candidates enters at once
+            entering = _violated_zeros(problem, f, w, b, zeros & candidates, scale, share=0.0)
         if entering is None or not np.any(entering):  # the full test: screening never decides
             entering = _violated_zeros(problem, f, w, b, zeros, scale)
         if entering is None:  # no optimality test at zero for this penalty: accept as it stands
@@ -245,10 +249,11 @@ def _newton_on_free(
 
 
 def _violated_zeros(
-    problem: Problem, f: _Smooth, w: np.ndarray, b: float, zeros: np.ndarray, scale: float
+    problem: Problem, f: _Smooth, w: np.ndarray, b: float, zeros: np.ndarray, scale: float, share: float = 0.5
 ) -> np.ndarray | None:
     """Zeros whose optimality test ``-grad in lam dR(0)`` fails on their block
-    (``Penalty.zero_violation``), the worst first; None when the penalty has no such test."""
+    (``Penalty.zero_violation``) by at least ``share`` of the worst failure; None when the
+    penalty has no such test."""
     if not np.any(zeros):
         return zeros
     try:
@@ -258,4 +263,4 @@ def _violated_zeros(
     worst = float(np.max(np.where(zeros, violation, 0.0)))
     if worst <= 1e-11 * scale:
         return np.zeros_like(zeros)
-    return zeros & (violation >= 0.5 * worst)
+    return zeros & (violation >= share * worst) & (violation > 1e-11 * scale)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import math
 import time
@@ -434,6 +435,10 @@ class Problem:
 
     def with_form(self, form: Form) -> Problem:
         """The same loss, penalty, intercept and bounds under another form."""
+        if type(form) is type(self.form):  # the DCP gate's verdict depends on the kind of form only
+            twin = copy.copy(self)
+            twin.form = form
+            return twin
         return Problem(self.loss, self.penalty, form, fit_intercept=self.fit_intercept, bounds=self.bounds)
 
     def with_penalty(self, penalty: Penalty) -> Problem:
