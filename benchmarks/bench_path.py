@@ -12,39 +12,16 @@ accuracy column is the largest coefficient difference from scikit-learn run to t
 
 from __future__ import annotations
 
-import statistics
 import sys
-import time
 import warnings
 
 import cvxpy as cp
 import numpy as np
 import sklearn
+from _timing import interleaved, sparse_truth, timed
 from sklearn.linear_model import LogisticRegression, enet_path, lasso_path
 
 import cvxreg as cr
-
-
-def timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
-def interleaved(fns: dict[str, object], repeats: int) -> dict[str, float]:
-    times: dict[str, list[float]] = {k: [] for k in fns}
-    for _ in range(repeats):
-        for key, fn in fns.items():
-            times[key].append(timed(fn))
-    return {k: statistics.median(v) for k, v in times.items()}
-
-
-def data(n: int, d: int, k: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    X = rng.standard_normal((n, d))
-    w = np.zeros(d)
-    w[:k] = rng.uniform(1, 3, k) * rng.choice([-1, 1], k)
-    return X, X @ w + rng.standard_normal(n)
 
 
 def naive_enet_loop(X: np.ndarray, y: np.ndarray, lams: np.ndarray, a: float) -> None:
@@ -57,7 +34,7 @@ def naive_enet_loop(X: np.ndarray, y: np.ndarray, lams: np.ndarray, a: float) ->
 
 
 def squared_row(name: str, a: float, repeats: int) -> list[str]:
-    X, y = data(2000, 200, 20)
+    X, y = sparse_truth(2000, 200, 20)
     penalty = cr.L1() if a == 1 else cr.ElasticNet(a)
     prob = cr.Problem(cr.SquaredLoss(scale="mean"), penalty, cr.Penalized(1.0))
     lams = prob.path(X, y, n_lams=50).lams
@@ -80,7 +57,7 @@ def squared_row(name: str, a: float, repeats: int) -> list[str]:
 
 
 def logistic_row(repeats: int) -> list[str]:
-    X, y = data(2000, 100, 10, seed=1)
+    X, y = sparse_truth(2000, 100, 10, seed=1)
     labels = np.where(y > 0, 1.0, -1.0)
     prob = cr.Problem(cr.LogisticLoss(), cr.L1(), cr.Penalized(1.0))
     lams = prob.path(X, labels, n_lams=20, eps=1e-2).lams

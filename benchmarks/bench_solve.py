@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import statistics
 import sys
-import time
 import tracemalloc
 import warnings
 
@@ -23,31 +22,10 @@ import cvxpy as cp
 import numpy as np
 import scipy
 import sklearn
+from _timing import interleaved, sparse_truth, timed
 from sklearn.linear_model import Lasso, LogisticRegression
 
 import cvxreg as cr
-
-
-def timed(fn) -> float:
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start
-
-
-def interleaved(fns: dict[str, object], repeats: int) -> dict[str, float]:
-    times: dict[str, list[float]] = {k: [] for k in fns}
-    for _ in range(repeats):
-        for key, fn in fns.items():
-            times[key].append(timed(fn))
-    return {k: statistics.median(v) for k, v in times.items()}
-
-
-def lasso_data(n: int, d: int, k: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.default_rng(seed)
-    X = rng.standard_normal((n, d))
-    w = np.zeros(d)
-    w[:k] = rng.uniform(1, 3, k) * rng.choice([-1, 1], k)
-    return X, X @ w + 0.5 * rng.standard_normal(n)
 
 
 def naive_lasso(X: np.ndarray, y: np.ndarray, alpha: float) -> np.ndarray:
@@ -68,8 +46,17 @@ def agreement(coef: np.ndarray, truth: np.ndarray) -> str:
     return f"{np.max(np.abs(coef - truth)):.1e}{'' if same_zeros else ' (zeros differ)'}"
 
 
+def cells(
+    name: str, warm: dict[str, float], cold: float, naive: float, accuracy: str, model: str, memory: str
+) -> list[str]:
+    """One table row: times in ms, the ratio to scikit-learn, naive CVXPY's slowdown."""
+    ratio = warm["cvxreg"] / warm["sklearn"]
+    times = [f"{warm['cvxreg'] * 1e3:.1f}", f"{cold * 1e3:.1f}", f"{warm['sklearn'] * 1e3:.1f}", f"{ratio:.1f}"]
+    return [name, *times, f"{naive / warm['cvxreg']:.0f}", accuracy, model, memory]
+
+
 def lasso_row(name: str, n: int, d: int, k: int, repeats: int, naive_repeats: int) -> list[str]:
-    X, y = lasso_data(n, d, k)
+    X, y = sparse_truth(n, d, k, noise=0.5)
     prob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(1.0))
     alpha = 0.1 * prob.lambda_max(X, y)
     prob = prob.with_form(cr.Penalized(alpha))
@@ -86,21 +73,11 @@ def lasso_row(name: str, n: int, d: int, k: int, repeats: int, naive_repeats: in
         peak = tracemalloc.get_traced_memory()[1] - X.nbytes  # the copy above is not cvxreg's
         tracemalloc.stop()
         memory = f"{peak / X.nbytes:.2f}x X"
-    return [
-        f"lasso {name} {n}x{d}",
-        f"{warm['cvxreg'] * 1e3:.1f}",
-        f"{cold * 1e3:.1f}",
-        f"{warm['sklearn'] * 1e3:.1f}",
-        f"{warm['cvxreg'] / warm['sklearn']:.1f}",
-        f"{naive / warm['cvxreg']:.0f}",
-        agreement(res.coef, truth),
-        res.model,
-        memory,
-    ]
+    return cells(f"lasso {name} {n}x{d}", warm, cold, naive, agreement(res.coef, truth), res.model, memory)
 
 
 def logistic_row(repeats: int) -> list[str]:
-    X, y = lasso_data(2000, 100, 10, seed=1)
+    X, y = sparse_truth(2000, 100, 10, seed=1, noise=0.5)
     labels = np.where(y + 0.5 * np.random.default_rng(1).standard_normal(len(y)) > 0, 1.0, -1.0)
     lam = 5.0
     prob = cr.Problem(cr.LogisticLoss(), cr.L1(), cr.Penalized(lam))
@@ -114,17 +91,7 @@ def logistic_row(repeats: int) -> list[str]:
     naive = timed(lambda: naive_logistic(X, labels, lam))
     truth = sk(1e-12).coef_.ravel()
     res = prob.solve(X, labels)
-    return [
-        "L1-logistic 2000x100",
-        f"{warm['cvxreg'] * 1e3:.1f}",
-        f"{cold * 1e3:.1f}",
-        f"{warm['sklearn'] * 1e3:.1f}",
-        f"{warm['cvxreg'] / warm['sklearn']:.1f}",
-        f"{naive / warm['cvxreg']:.0f}",
-        agreement(res.coef, truth),
-        res.model,
-        "",
-    ]
+    return cells("L1-logistic 2000x100", warm, cold, naive, agreement(res.coef, truth), res.model, "")
 
 
 def main() -> None:

@@ -229,7 +229,8 @@ def _continue(
                 if found.certificate is None or not found.certificate.passed(1e-9):
                     found = None
         if found is None:
-            found, methods[i] = here.solve_on(data, solver=solver, **opts), "solver"
+            found = here.solve(data.X, data.y, sample_weight=data.sample_weight, solver=solver, **opts)
+            methods[i] = "solver"
         else:
             methods[i] = "continuation"
         results[i] = found
@@ -260,7 +261,8 @@ def _strong_rule(problem: Problem, data: Data, previous: tuple[float, Result]) -
 def _constrained_path(problem: Problem, data: Data, grid: np.ndarray, solver: Any, opts: dict[str, Any]) -> Path:
     results: list[Result | None] = []
     for t in grid:
-        results.append(problem.with_form(Constrained(float(t))).solve_on(data, solver=solver, **opts))
+        here = problem.with_form(Constrained(float(t)))
+        results.append(here.solve(data.X, data.y, sample_weight=data.sample_weight, solver=solver, **opts))
     duals = np.array([r.dual if r is not None and r.dual is not None else math.nan for r in results])
     zeros = np.zeros(len(grid), dtype=int)
     return _assemble(problem, data, "t", grid, results, ["solver"] * len(grid), zeros, duals)
@@ -465,7 +467,7 @@ def cross_validate(
     same = table[table["l1_ratio"].isna()] if best_ratio is None else table[table["l1_ratio"] == best_ratio]
     within = same[sign * same["mean"] <= sign * best["mean"] + best["se"]]
     chosen = dict(problems)[best_ratio].with_form(Penalized(float(best["lam"])))
-    result = chosen.solve_on(data)
+    result = chosen.solve(data.X, data.y, sample_weight=data.sample_weight)
     if l1_ratios is None:
         table = table.drop(columns="l1_ratio")
     return CrossValidation(table, float(best["lam"]), best_ratio, float(within["lam"].max()), result, scoring_name)

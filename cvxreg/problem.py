@@ -234,20 +234,6 @@ class Problem:
         Result
         """
         data = self.check_data(X, y, sample_weight)
-        return self.solve_on(data, solver=solver, check=check, certify=certify, raw=raw, reduce=reduce, **solver_opts)
-
-    def solve_on(
-        self,
-        data: Data,
-        *,
-        solver: Any = None,
-        check: bool = False,
-        certify: bool = True,
-        raw: bool = False,
-        reduce: bool = True,
-        **solver_opts: Any,
-    ) -> Result:
-        """``solve`` on data already checked by ``check_data``."""
         name = resolve_solver(solver)
         if raw:  # the solver's own answer on a freshly built model
             result = self.solve_built(self.build(data, reduce=reduce), name, solver_opts)
