@@ -26,6 +26,7 @@ __all__ = [
     "check_choice",
     "check_data",
     "check_factors",
+    "check_labels",
     "check_p",
     "check_real",
     "check_sample_weight",
@@ -228,15 +229,53 @@ def check_y(y: Any, n: int, owner: str = "Problem.solve") -> np.ndarray:
 def check_sample_weight(s: Any, n: int, owner: str = "Problem.solve") -> np.ndarray | None:
     if s is None:
         return None
-    allowed = f"None or a 1-D array of {n} finite numbers >= 0, not all zero"
+    allowed = f"None, a number > 0, or a 1-D array of {n} finite numbers >= 0, not all zero"
     if hasattr(s, "to_numpy"):
         s = s.to_numpy()
     arr = _as_float_array(s, "sample_weight", owner, allowed)
+    if arr.ndim == 0:  # one weight for every sample, as scikit-learn accepts
+        arr = np.full(n, float(arr))
     if arr.ndim != 1 or arr.shape[0] != n:
         raise invalid("sample_weight", owner, allowed, f"an array of shape {arr.shape}", raw=True)
     if not np.all(np.isfinite(arr)) or np.any(arr < 0) or not np.any(arr > 0):
         raise invalid("sample_weight", owner, allowed, f"values {arr[:5].tolist()}...", raw=True)
     return arr
+
+
+def check_labels(y: Any, n: int, owner: str = "Problem.solve") -> tuple[np.ndarray, tuple[Any, ...] | None]:
+    """Two class labels as ``-1``/``+1`` and the labels they stand for.
+
+    Labels already in {-1, +1} are kept as they are (``None`` is returned for the classes);
+    any other two labels (numbers, strings, booleans) are sorted and the first becomes -1, the
+    second +1 (scikit-learn's positive class is also the second of its sorted classes).
+    """
+    allowed = f"a 1-D array of {n} class labels with at most two distinct values"
+    if hasattr(y, "to_numpy"):
+        y = y.to_numpy()
+    try:
+        arr = np.asarray(y)
+    except Exception:
+        raise invalid("y", owner, allowed, y) from None
+    if arr.ndim == 2 and 1 in arr.shape and arr.size == n:
+        arr = arr.ravel()
+    if arr.ndim != 1 or arr.shape[0] != n:
+        raise invalid("y", owner, allowed, f"an array of shape {arr.shape}", raw=True)
+    if arr.dtype.kind in "biuf":
+        values = arr.astype(float)
+        if not np.all(np.isfinite(values)):
+            raise invalid("y", owner, allowed, "labels with NaN or infinite values", raw=True)
+        if np.all(np.isin(values, (-1.0, 1.0))):
+            return values, None
+    try:
+        classes = np.unique(arr)
+    except TypeError:  # labels of mixed kinds (None next to strings, ...) cannot be ordered
+        raise invalid("y", owner, allowed, "labels of mixed types that cannot be ordered", raw=True) from None
+    if classes.size > 2:
+        more = f" and {classes.size - 6} more" if classes.size > 6 else ""
+        raise invalid("y", owner, allowed, f"{classes.size} labels {classes[:6].tolist()}{more}", raw=True)
+    if classes.size < 2:
+        raise invalid("y", owner, allowed + " (two are needed to fit)", f"only the label {classes.tolist()}", raw=True)
+    return np.where(arr == classes[1], 1.0, -1.0), tuple(classes.tolist())
 
 
 def check_bounds(bounds: Any, owner: str = "Problem") -> tuple[Any, Any] | None:
@@ -284,6 +323,8 @@ class Data:
     feature_names: tuple[str, ...] | None
     #: The sum of X's entries when the checks computed it (part of the fingerprint).
     x_sum: float | None = field(default=None, repr=False, compare=False)
+    #: The two class labels that ``y``'s -1 and +1 stand for, when they were mapped.
+    classes: tuple[Any, ...] | None = None
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
@@ -347,8 +388,17 @@ class Data:
         return self.X.toarray() if sp.issparse(self.X) else np.asarray(self.X)
 
 
-def check_data(X: Any, y: Any, sample_weight: Any = None, owner: str = "Problem.solve") -> Data:
-    """Check ``X``, ``y`` and ``sample_weight`` together, each error naming ``owner``."""
+def check_data(
+    X: Any, y: Any, sample_weight: Any = None, owner: str = "Problem.solve", *, labels: bool = False
+) -> Data:
+    """Check ``X``, ``y`` and ``sample_weight`` together, each error naming ``owner``.
+    ``labels=True`` reads ``y`` as two class labels (``check_labels``)."""
     Xv, names, total = _check_X(X, owner)
     n = Xv.shape[0]
-    return Data(Xv, check_y(y, n, owner), check_sample_weight(sample_weight, n, owner), names, x_sum=total)
+    classes = None
+    if labels:
+        yv, classes = check_labels(y, n, owner)
+    else:
+        yv = check_y(y, n, owner)
+    s = check_sample_weight(sample_weight, n, owner)
+    return Data(Xv, yv, s, names, x_sum=total, classes=classes)

@@ -17,7 +17,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from scipy.optimize import lsq_linear
 
-from cvxreg._validation import Data, check_data
+from cvxreg._validation import Data
 from cvxreg.errors import NotSupportedError
 from cvxreg.forms import box_constraints
 from cvxreg.result import NO_SOLUTION, Certificate, Result
@@ -57,7 +57,7 @@ def certificate(
     -------
     Certificate
     """
-    return certificate_on(problem, check_data(X, y, sample_weight, "certificate"), result, tol=tol)
+    return certificate_on(problem, problem.check_data(X, y, sample_weight, "certificate"), result, tol=tol)
 
 
 def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float | None = None) -> Certificate:

@@ -16,6 +16,7 @@ Everything is asked of the protocol: ``Penalty.zero_pattern``, ``gradient``, ``c
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from typing import TYPE_CHECKING, Any
 
@@ -75,18 +76,8 @@ def polish(problem: Problem, data: Data, result: Result, *, candidates: np.ndarr
         return None
     w, b = found
     objective = f.value(w, b) + f.constant
-    return Result(
-        coef=w,
-        intercept=b,
-        objective=objective,
-        status=result.status,
-        solver=result.solver,
-        setup_time=result.setup_time,
-        solve_time=result.solve_time,
-        iterations=result.iterations,
-        feature_names=result.feature_names,
-        model=result.model,
-        polished=True,
+    return dataclasses.replace(
+        result, coef=w, intercept=b, objective=objective, polished=True, certificate=None, message=""
     )
 
 

@@ -125,7 +125,7 @@ class Problem:
     # -- model --------------------------------------------------------------------------------
     def check_data(self, X: Any, y: Any, sample_weight: Any = None, owner: str = "Problem.solve") -> Data:
         """``X``, ``y`` and ``sample_weight`` checked for this problem (shapes, labels, size)."""
-        data = check_data(X, y, sample_weight, owner)
+        data = check_data(X, y, sample_weight, owner, labels=self.loss.classification)
         self.loss.check_y(data.y)
         self.penalty.check_dim(data.d)
         return data
@@ -355,6 +355,7 @@ class Problem:
             iterations=iters,
             feature_names=data.feature_names,
             model=built.model,
+            classes=data.classes,
         )
 
     def _bound_dual(self, item: tuple[np.ndarray, cp.Constraint] | None, d: int) -> np.ndarray | None:
@@ -395,7 +396,8 @@ class Problem:
     # -- NumPy twin and conversions ------------------------------------------------------------
     def objective_value(self, X: Any, y: Any, coef: Any, intercept: float = 0.0, *, sample_weight: Any = None) -> float:
         """The objective at ``(coef, intercept)``, computed with NumPy (no solver)."""
-        return self.objective_on(check_data(X, y, sample_weight, "Problem.objective_value"), coef, intercept)
+        data = self.check_data(X, y, sample_weight, "Problem.objective_value")
+        return self.objective_on(data, coef, intercept)
 
     def objective_on(self, data: Data, coef: Any, intercept: float = 0.0) -> float:
         """``objective_value`` on already checked data."""

@@ -153,6 +153,9 @@ class Result:
     polished : bool
         True when the coefficients were polished from the solver's answer to the exact
         minimizer on its support (zeros exact); see ``cvxreg.polish``.
+    classes : tuple or None
+        For a classification loss given labels other than -1/+1: the two labels that -1 and
+        +1 stand for (sorted; the second is +1).
     """
 
     coef: np.ndarray
@@ -171,6 +174,7 @@ class Result:
     certificate: Certificate | None = None
     model: str = ""
     polished: bool = False
+    classes: tuple[Any, ...] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", Status(self.status))

@@ -61,7 +61,9 @@ def initial_solve(problem: Problem, data: Data, solver: Any, solver_opts: dict[s
         return None
     w = np.zeros(data.d)
     w[mask] = res.coef
-    return dataclasses.replace(res, coef=w, feature_names=data.feature_names, model="working set")
+    return dataclasses.replace(
+        res, coef=w, feature_names=data.feature_names, model="working set", classes=data.classes
+    )
 
 
 def _first_set(problem: Problem, data: Data) -> np.ndarray:

@@ -77,13 +77,13 @@ DATA_ERRORS = [
     ("y-2d", lambda: lasso().solve(X, np.c_[Y, Y]), ["'y'", "shape (12, 2)"]),
     (
         "labels",
-        lambda: cr.Problem(cr.LogisticLoss(), cr.L1(), cr.Penalized(1)).solve(X, (Y > 0).astype(float)),
-        ["'y'", "LogisticLoss", "{-1, +1}", "labels [0.0, 1.0]"],
+        lambda: cr.Problem(cr.LogisticLoss(), cr.L1(), cr.Penalized(1)).solve(X, np.round(Y)),
+        ["'y'", "Problem.solve", "at most two distinct values", "labels ["],
     ),
     (
-        "hinge-labels",
-        lambda: cr.Problem(cr.HingeLoss(), cr.L2(), cr.Penalized(1)).solve(X, np.round(Y)),
-        ["'y'", "HingeLoss", "{-1, +1}"],
+        "one-label",
+        lambda: cr.Problem(cr.HingeLoss(), cr.L2(), cr.Penalized(1)).solve(X, np.zeros(len(Y))),
+        ["'y'", "two are needed", "only the label [0.0]"],
     ),
     (
         "poisson-negative",
