@@ -19,12 +19,14 @@ from cvxreg.errors import NotSupportedError
 
 __all__ = [
     "AbsoluteLoss",
+    "EpsilonInsensitiveLoss",
     "HingeLoss",
     "HuberLoss",
     "LogisticLoss",
     "Loss",
     "PoissonLoss",
     "QuantileLoss",
+    "SquaredHingeLoss",
     "SquaredLoss",
 ]
 
@@ -391,6 +393,88 @@ class HingeLoss(_PiecewiseLinear):
         at_kink = np.abs(m - 1) <= tol
         g = np.where(m < 1, -y, 0.0)
         return np.where(at_kink, np.minimum(-y, 0.0), g), np.where(at_kink, np.maximum(-y, 0.0), g)
+
+
+class SquaredHingeLoss(Loss):
+    """``L(w, b) = sum_i s_i * max(0, 1 - y_i (x_i^T w + b))^2``, labels in {-1, +1}.
+
+    scikit-learn's ``LinearSVC(loss="squared_hinge", C)`` (its default) minimizes
+    ``1/2 ||w||^2 + C * L``: ``SquaredL2()`` at ``lam = 1/C`` (without its penalized intercept).
+    """
+
+    classification = True
+    file_name = "squared_hinge"
+
+    def check_y(self, y: np.ndarray) -> None:
+        _check_labels(y, type(self).__name__)
+
+    def terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
+        return cp.square(cp.pos(1 - cp.multiply(y, eta)))
+
+    def terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.maximum(0.0, 1 - y * eta) ** 2
+
+    def derivative(self, eta: np.ndarray, y: np.ndarray, *, tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        g = -2 * y * np.maximum(0.0, 1 - y * eta)
+        return g, g
+
+    def second_derivative(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return 2.0 * (y * eta < 1)
+
+    def conjugate_sum(self, rho: np.ndarray, y: np.ndarray, sw: np.ndarray) -> float:
+        # l*(rho) = u + u^2/4 with u = rho y <= 0 (infinite for u > 0).
+        u = np.minimum(rho * y, 0.0)
+        return float(sw @ (u + u**2 / 4))
+
+
+class EpsilonInsensitiveLoss(_PiecewiseLinear):
+    """``L(w, b) = sum_i s_i * max(0, |y_i - x_i^T w - b| - epsilon)`` (support vector regression).
+
+    scikit-learn's ``LinearSVR(loss="epsilon_insensitive", C, epsilon)`` minimizes
+    ``1/2 ||w||^2 + C * L``: ``SquaredL2()`` at ``lam = 1/C`` (without its penalized intercept).
+
+    Parameters
+    ----------
+    epsilon : float >= 0, default 0.1
+        Residuals smaller than this cost nothing.
+    scale : {"sum", "mean"}, default "sum"
+    """
+
+    file_name = "epsilon_insensitive"
+
+    def __init__(self, epsilon: float = 0.1, *, scale: str = "sum") -> None:
+        super().__init__(scale=scale)
+        self.epsilon = check_real(epsilon, "epsilon", "EpsilonInsensitiveLoss", lo=0.0)
+
+    def _params(self) -> dict[str, Any]:
+        return {"epsilon": self.epsilon}
+
+    def terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
+        return cp.pos(cp.abs(y - eta) - self.epsilon)
+
+    def epigraph_pieces(self, eta: cp.Expression, y: np.ndarray) -> list[cp.Expression]:
+        r = y - eta
+        return [cp.Constant(np.zeros(len(y))), r - self.epsilon, -r - self.epsilon]
+
+    def terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+        return np.maximum(0.0, np.abs(y - eta) - self.epsilon)
+
+    def derivative(self, eta: np.ndarray, y: np.ndarray, *, tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+        r = y - eta
+        lo = np.where(r > self.epsilon + tol, -1.0, np.where(r >= -self.epsilon - tol, 0.0, 1.0))
+        hi = np.where(r < -self.epsilon - tol, 1.0, np.where(r <= self.epsilon + tol, 0.0, -1.0))
+        # At the kinks |r| = epsilon the whole interval between the two sides.
+        at_upper = np.abs(r - self.epsilon) <= tol
+        at_lower = np.abs(r + self.epsilon) <= tol
+        return np.where(at_upper, -1.0, lo), np.where(at_lower, 1.0, hi)
+
+    def intercept_kinks(self, y: np.ndarray) -> np.ndarray:
+        return np.unique(np.r_[y - self.epsilon, y + self.epsilon])
+
+    def conjugate_sum(self, rho: np.ndarray, y: np.ndarray, sw: np.ndarray) -> float:
+        # l*(rho) = rho y + epsilon |rho| for |rho| <= 1 (infinite beyond).
+        rho = np.clip(rho, -1.0, 1.0)
+        return float(sw @ (rho * y + self.epsilon * np.abs(rho)))
 
 
 class PoissonLoss(Loss):

@@ -54,6 +54,8 @@ LOSSES = [
     cr.LogisticLoss(),
     cr.HingeLoss(),
     cr.PoissonLoss(),
+    cr.SquaredHingeLoss(),
+    cr.EpsilonInsensitiveLoss(epsilon=0.3),
 ]
 PENALTIES = [
     cr.L1(),

@@ -46,7 +46,10 @@ def test_problem_file_names_cover_every_builtin():
     assert set(FILE_PENALTIES) == {
         "l0", "l1", "l2", "lp", "linf", "lp_power", "squared_l2", "elastic_net", "group_lasso", "total_variation",
     }  # fmt: skip
-    assert set(FILE_LOSSES) == {"squared", "absolute", "huber", "quantile", "logistic", "hinge", "poisson"}
+    assert set(FILE_LOSSES) == {
+        "squared", "absolute", "huber", "quantile", "logistic", "hinge", "poisson",
+        "squared_hinge", "epsilon_insensitive",
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize("penalty", WITH_PROX, ids=repr)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import cvxpy as cp
 import numpy as np
 import pytest
 
@@ -37,3 +38,30 @@ def test_a_scalar_sample_weight_weighs_every_sample_alike():
     assert np.allclose(scalar.coef, full.coef, atol=1e-12)
     with pytest.raises(cr.InvalidParameterError, match="'sample_weight'"):
         prob.solve(X, y, sample_weight=-1.0)
+
+
+def test_squared_hinge_matches_linear_svc():
+    svm = pytest.importorskip("sklearn.svm")
+    X, y = classification_data(n=120, d=4, seed=3)
+    C = 0.7
+    res = cr.Problem(cr.SquaredHingeLoss(), cr.SquaredL2(), cr.Penalized(1 / C)).solve(X, y)
+    sk = svm.LinearSVC(loss="squared_hinge", C=C, fit_intercept=False, tol=1e-14, max_iter=1_000_000).fit(X, y)
+    assert np.max(np.abs(res.coef - sk.coef_.ravel())) < 1e-5
+    assert res.polished and res.certificate.passed(1e-9)
+
+
+def test_epsilon_insensitive_matches_its_literal_model_and_beats_linear_svr():
+    svm = pytest.importorskip("sklearn.svm")
+    X, y = regression_data(n=120, d=4, seed=3)
+    C, eps = 0.7, 0.2
+    prob = cr.Problem(cr.EpsilonInsensitiveLoss(eps), cr.SquaredL2(), cr.Penalized(1 / C))
+    res = prob.solve(X, y)
+    assert res.certificate.passed(1e-6)
+    # LinearSVR's objective, 1/2||w||^2 + C sum max(0, |r| - eps), written by hand in CVXPY.
+    w = cp.Variable(4)
+    literal = 0.5 * cp.sum_squares(w) + C * cp.sum(cp.pos(cp.abs(y - X @ w) - eps))
+    cp.Problem(cp.Minimize(literal)).solve(solver="SCS", eps_abs=1e-11, eps_rel=1e-11, max_iters=500_000)
+    assert np.max(np.abs(res.coef - w.value)) < 1e-6
+    # liblinear's dual coordinate descent stops short here (max_iter reached): cvxreg's point is better.
+    sk = svm.LinearSVR(epsilon=eps, C=C, fit_intercept=False, tol=1e-14, max_iter=100_000, dual=True).fit(X, y)
+    assert res.objective <= prob.objective_value(X, y, sk.coef_.ravel()) + 1e-9
