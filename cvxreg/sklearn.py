@@ -1,0 +1,250 @@
+"""scikit-learn estimators over ``Problem``: ``CvxRegressor`` and ``CvxClassifier``.
+
+They fit ``Problem(loss, penalty, Penalized(lam))`` (or ``Constrained(t)`` when ``t`` is given)
+with cvxreg's solve — reduced, polished and certified — and expose what scikit-learn expects
+(``coef_``, ``intercept_``, ``n_features_in_``, ``predict``, ``score``), plus ``dual_`` for the
+constrained form and the whole ``Result`` as ``result_``. They work in ``Pipeline`` and
+``GridSearchCV``. Requires scikit-learn (``pip install 'cvxreg-lab[sklearn]'``).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy.special import expit
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.utils.multiclass import check_classification_targets
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from cvxreg._validation import check_choice, invalid
+from cvxreg.errors import InvalidParameterError, SolveError
+from cvxreg.exercises import LOSSES, PENALTIES
+from cvxreg.forms import Constrained, Form, Penalized
+from cvxreg.losses import Loss
+from cvxreg.penalties import Penalty
+from cvxreg.problem import Problem
+from cvxreg.result import Result
+
+__all__ = ["CvxClassifier", "CvxRegressor"]
+
+_CLASSIFICATION_LOSSES = ("logistic", "hinge", "squared_hinge")
+
+
+class _CvxEstimator(BaseEstimator):
+    """Shared parameters and fitting; see ``CvxRegressor`` for their meaning."""
+
+    def __init__(
+        self,
+        loss: str | Loss = "squared",
+        penalty: str | Penalty = "l1",
+        lam: float = 1.0,
+        *,
+        t: float | None = None,
+        l1_ratio: float | None = None,
+        p: float | None = None,
+        loss_params: dict[str, Any] | None = None,
+        scale: str = "mean",
+        fit_intercept: bool = True,
+        solver: Any = None,
+    ) -> None:
+        self.loss = loss
+        self.penalty = penalty
+        self.lam = lam
+        self.t = t
+        self.l1_ratio = l1_ratio
+        self.p = p
+        self.loss_params = loss_params
+        self.scale = scale
+        self.fit_intercept = fit_intercept
+        self.solver = solver
+
+    def problem(self) -> Problem:
+        """The cvxreg ``Problem`` these parameters state."""
+        owner = type(self).__name__
+        form: Form = Penalized(self.lam) if self.t is None else Constrained(self.t)
+        return Problem(self._loss(owner), self._penalty(owner), form, fit_intercept=bool(self.fit_intercept))
+
+    def _loss(self, owner: str) -> Loss:
+        if isinstance(self.loss, Loss):
+            return self.loss
+        name = check_choice(self.loss, "loss", owner, self._loss_names())
+        return LOSSES[name](**(self.loss_params or {}), scale=self.scale)
+
+    def _loss_names(self) -> tuple[str, ...]:
+        return tuple(LOSSES)
+
+    def _penalty(self, owner: str) -> Penalty:
+        if isinstance(self.penalty, Penalty):
+            return self.penalty
+        names = tuple(k for k in PENALTIES if k not in ("group_lasso", "l0"))  # these need objects
+        name = check_choice(self.penalty, "penalty", owner, names)
+        if name == "elastic_net":
+            return PENALTIES[name](0.5 if self.l1_ratio is None else self.l1_ratio)
+        if name in ("lp", "lp_power"):
+            if self.p is None:
+                raise invalid("p", owner, f"a number >= 1 for penalty={name!r}", self.p)
+            return PENALTIES[name](self.p)
+        return PENALTIES[name]()
+
+    def _fit(self, X: Any, y: np.ndarray, sample_weight: Any) -> Result:
+        result = self.problem().solve(X, y, sample_weight=sample_weight, solver=self.solver)
+        if not result.ok:
+            raise SolveError(f"{type(self).__name__} could not be fitted: status {result.status!r}. {result.message}")
+        self.result_ = result
+        self.coef_ = np.array(result.coef)
+        self.intercept_ = float(result.intercept)
+        self.dual_ = result.dual
+        return result
+
+    def _linear(self, X: Any) -> np.ndarray:
+        check_is_fitted(self)
+        X = validate_data(self, X, accept_sparse="csr", dtype=np.float64, reset=False)
+        return np.asarray(X @ self.coef_).ravel() + self.intercept_
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.input_tags.sparse = True
+        return tags
+
+
+class CvxRegressor(RegressorMixin, _CvxEstimator):
+    """A regularized linear regression solved by cvxreg: ``loss`` x ``penalty`` x form.
+
+    Minimizes ``L(w, b) + lam * R(w)`` (or ``L`` subject to ``R(w) <= t`` when ``t`` is given)
+    in the conventions of ``docs/formulas.md``. With the defaults (``scale="mean"``) it is
+    scikit-learn's ``Lasso(alpha=lam)``; ``penalty="elastic_net", l1_ratio=r`` is
+    ``ElasticNet(alpha=lam, l1_ratio=r)``; ``penalty="squared_l2", scale="sum"`` is
+    ``Ridge(alpha=lam)``.
+
+    Parameters
+    ----------
+    loss : str or Loss, default "squared"
+        A loss's problem-file name (``"squared"``, ``"absolute"``, ``"huber"``, ``"quantile"``,
+        ``"epsilon_insensitive"``, ``"poisson"``, ...) or a cvxreg ``Loss``.
+    penalty : str or Penalty, default "l1"
+        A penalty's problem-file name (``"l1"``, ``"squared_l2"``, ``"elastic_net"``, ``"l2"``,
+        ``"lp"``, ``"lp_power"``, ``"linf"``, ``"total_variation"``) or a cvxreg ``Penalty``.
+    lam : float, default 1.0
+        The penalty weight of the penalized form.
+    t : float, optional
+        The radius of the constrained form ``R(w) <= t``; when given, ``lam`` is unused.
+    l1_ratio : float, optional
+        For ``penalty="elastic_net"`` (default 0.5).
+    p : float, optional
+        For ``penalty="lp"`` or ``"lp_power"``.
+    loss_params : dict, optional
+        The loss's other arguments (``{"M": 1.35}`` for Huber, ``{"tau": 0.9}``, ``{"epsilon": 0.1}``).
+    scale : {"mean", "sum"}, default "mean"
+        The loss is a mean over samples (scikit-learn's Lasso) or a sum (its Ridge).
+    fit_intercept : bool, default True
+    solver : str, optional
+        A CVXPY solver name (default Clarabel).
+
+    Attributes
+    ----------
+    coef_ : ndarray of shape (n_features,)
+    intercept_ : float
+    dual_ : float or None
+        The multiplier of ``R(w) <= t`` (constrained form).
+    result_ : Result
+        The whole answer: status, certificate, support, model.
+    n_features_in_, feature_names_in_
+    """
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> CvxRegressor:
+        """Fit on ``(X, y)``; returns ``self``."""
+        X, y = validate_data(self, X, y, accept_sparse="csr", dtype=np.float64, y_numeric=True)
+        self._fit(X, y, sample_weight)
+        return self
+
+    def predict(self, X: Any) -> np.ndarray:
+        """``X @ coef_ + intercept_``."""
+        return self._linear(X)
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        # The default lam = 1 (scikit-learn's alpha = 1) shrinks standardized data to zero:
+        # a fair score needs a tuned lam, which scikit-learn's fixed-parameter checks do not give.
+        tags.regressor_tags.poor_score = True
+        return tags
+
+
+class CvxClassifier(ClassifierMixin, _CvxEstimator):
+    """A regularized linear classifier solved by cvxreg, for two classes with any labels.
+
+    The same parameters as ``CvxRegressor``, with ``loss`` one of ``"logistic"`` (default),
+    ``"hinge"``, ``"squared_hinge"`` (or such a ``Loss``), and ``penalty`` default ``"squared_l2"``,
+    ``scale`` default ``"sum"``: then ``CvxClassifier(lam=1/C)`` is scikit-learn's
+    ``LogisticRegression(C=C)`` (without liblinear's penalized intercept). The sorted labels
+    are ``classes_``; the second is the positive class (+1).
+
+    Attributes
+    ----------
+    classes_ : ndarray of shape (2,)
+    coef_, intercept_, dual_, result_, n_features_in_, feature_names_in_
+        As for ``CvxRegressor``.
+    """
+
+    def __init__(
+        self,
+        loss: str | Loss = "logistic",
+        penalty: str | Penalty = "squared_l2",
+        lam: float = 1.0,
+        *,
+        t: float | None = None,
+        l1_ratio: float | None = None,
+        p: float | None = None,
+        loss_params: dict[str, Any] | None = None,
+        scale: str = "sum",
+        fit_intercept: bool = True,
+        solver: Any = None,
+    ) -> None:
+        super().__init__(
+            loss, penalty, lam, t=t, l1_ratio=l1_ratio, p=p, loss_params=loss_params, scale=scale,
+            fit_intercept=fit_intercept, solver=solver,
+        )  # fmt: skip
+
+    def _loss_names(self) -> tuple[str, ...]:
+        return _CLASSIFICATION_LOSSES
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> CvxClassifier:
+        """Fit on ``(X, y)`` with two classes; returns ``self``."""
+        X, y = validate_data(self, X, y, accept_sparse="csr", dtype=np.float64)
+        check_classification_targets(y)
+        classes = np.unique(y)
+        if classes.size != 2:
+            raise InvalidParameterError(
+                f"Only binary classification is supported. The 'y' parameter of {type(self).__name__} must hold "
+                f"labels of exactly two classes. Got {classes.size} "
+                f"class{'' if classes.size == 1 else 'es'}: {classes[:6].tolist()}."
+            )
+        self.classes_ = classes
+        self._fit(X, np.where(y == self.classes_[1], 1.0, -1.0), sample_weight)
+        return self
+
+    def decision_function(self, X: Any) -> np.ndarray:
+        """``X @ coef_ + intercept_``: positive for ``classes_[1]``."""
+        return self._linear(X)
+
+    def predict(self, X: Any) -> np.ndarray:
+        """The class on the side of the decision function's sign (``classes_[1]`` where >= 0)."""
+        positive = self.decision_function(X) >= 0
+        return self.classes_[positive.astype(int)]
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """``[1 - p, p]`` with ``p = 1 / (1 + exp(-f(x)))``: for the logistic loss only."""
+        loss = self._loss(type(self).__name__)
+        if loss.file_name != "logistic":
+            raise AttributeError(f"predict_proba is defined for the logistic loss, not {loss!r}.")
+        p = expit(self.decision_function(X))
+        return np.column_stack([1 - p, p])
+
+    def predict_log_proba(self, X: Any) -> np.ndarray:
+        """The logarithm of ``predict_proba``."""
+        return np.log(self.predict_proba(X))
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        return tags

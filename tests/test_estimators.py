@@ -1,0 +1,118 @@
+"""The scikit-learn estimators: scikit-learn's own checks, its estimators' answers, pipelines and
+grid search."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+pytest.importorskip("sklearn")
+from sklearn import linear_model as lm
+from sklearn.model_selection import GridSearchCV
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.svm import LinearSVC
+from sklearn.utils.estimator_checks import check_estimator
+
+import cvxreg as cr
+from cvxreg.sklearn import CvxClassifier, CvxRegressor
+from tests.conftest import classification_data, regression_data
+
+
+@pytest.mark.parametrize("estimator", [CvxRegressor(), CvxClassifier()], ids=lambda e: type(e).__name__)
+def test_scikit_learn_checks_pass(estimator):
+    failed = []
+
+    def record(*, check_name, exception, status, **_):
+        if status == "failed":
+            failed.append(f"{check_name}: {exception}")
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check_estimator(estimator, on_fail=None, callback=record)
+    assert not failed, failed
+
+
+def _data(seed: int = 0):
+    X, y = regression_data(n=80, d=6, seed=seed)
+    return X, y + 2.0
+
+
+@pytest.mark.parametrize(
+    ("ours", "theirs"),
+    [
+        (CvxRegressor(lam=0.3), lm.Lasso(alpha=0.3)),
+        (CvxRegressor(penalty="elastic_net", lam=0.2, l1_ratio=0.4), lm.ElasticNet(alpha=0.2, l1_ratio=0.4)),
+        (CvxRegressor(penalty="squared_l2", lam=3.0, scale="sum"), lm.Ridge(alpha=3.0, solver="svd")),
+    ],
+    ids=["Lasso", "ElasticNet", "Ridge"],
+)
+def test_regressor_agrees_with_scikit_learn(ours, theirs):
+    X, y = _data()
+    if hasattr(theirs, "tol"):
+        theirs.set_params(tol=1e-14, max_iter=1_000_000)
+    ours.fit(X, y)
+    theirs.fit(X, y)
+    assert np.max(np.abs(ours.coef_ - theirs.coef_)) < 1e-6 and abs(ours.intercept_ - theirs.intercept_) < 1e-6
+    assert np.allclose(ours.predict(X), theirs.predict(X), atol=1e-5)
+    assert ours.result_.certificate.passed(1e-6)
+
+
+def test_classifier_agrees_with_logistic_regression_and_linear_svc():
+    X, y = classification_data(n=100, d=4, seed=1)
+    ours = CvxClassifier(lam=0.5).fit(X, y)
+    theirs = lm.LogisticRegression(C=2.0, solver="newton-cholesky", tol=1e-14, max_iter=1000).fit(X, y)
+    assert np.max(np.abs(ours.coef_ - theirs.coef_.ravel())) < 1e-6
+    assert np.allclose(ours.predict_proba(X), theirs.predict_proba(X), atol=1e-6)
+    svc = CvxClassifier(loss="squared_hinge", lam=1 / 0.7, fit_intercept=False).fit(X, y)
+    ref = LinearSVC(C=0.7, fit_intercept=False, tol=1e-14, max_iter=1_000_000).fit(X, y)
+    assert np.max(np.abs(svc.coef_ - ref.coef_.ravel())) < 1e-5
+    with pytest.raises(AttributeError, match="logistic"):
+        svc.predict_proba(X)
+
+
+def test_classifier_fitted_on_string_labels_predicts_them():
+    X, y = classification_data(n=60, d=3, seed=2)
+    names = np.where(y > 0, "spam", "ham")
+    clf = CvxClassifier(loss="hinge", lam=0.1).fit(X, names)
+    assert list(clf.classes_) == ["ham", "spam"]
+    predicted = clf.predict(X)
+    assert set(predicted) <= {"ham", "spam"} and np.mean(predicted == names) > 0.8
+
+
+def test_constrained_form_reports_its_multiplier():
+    X, y = _data(3)
+    pen = CvxRegressor(lam=0.2, fit_intercept=False).fit(X, y)
+    con = CvxRegressor(t=float(np.abs(pen.coef_).sum()), fit_intercept=False).fit(X, y)
+    assert con.dual_ == pytest.approx(0.2, rel=1e-4) and pen.dual_ is None
+    assert np.max(np.abs(con.coef_ - pen.coef_)) < 1e-5
+
+
+def test_pipeline_and_grid_search_pick_what_cross_validate_picks():
+    X, y = _data(4)
+    pipe = make_pipeline(StandardScaler(), CvxRegressor(lam=0.1)).fit(X, y)
+    assert pipe.score(X, y) > 0.5
+    lams = list(np.geomspace(1.0, 1e-3, 8))
+    ratios = [0.2, 0.6, 1.0]
+    grid = GridSearchCV(
+        CvxRegressor(penalty="elastic_net"), {"lam": lams, "l1_ratio": ratios}, cv=5, n_jobs=2,
+        scoring="neg_mean_squared_error",
+    ).fit(X, y)  # fmt: skip
+    problem = cr.Problem(cr.SquaredLoss(scale="mean"), cr.ElasticNet(0.5), cr.Penalized(1.0), fit_intercept=True)
+    cv = cr.cross_validate(problem, X, y, lams=lams, l1_ratios=ratios, folds=5)
+    assert grid.best_params_["lam"] == pytest.approx(cv.best_lam)
+    assert grid.best_params_["l1_ratio"] == pytest.approx(cv.best_l1_ratio)
+
+
+def test_estimator_errors_name_the_argument():
+    X, y = _data()
+    with pytest.raises(cr.InvalidParameterError, match="'loss'"):
+        CvxRegressor(loss="nope").fit(X, y)
+    with pytest.raises(cr.InvalidParameterError, match="'p'"):
+        CvxRegressor(penalty="lp").fit(X, y)
+    with pytest.raises(cr.InvalidParameterError, match="'loss'"):
+        CvxClassifier(loss="squared").fit(X, np.sign(y))
+    with pytest.raises(cr.DCPError):
+        CvxRegressor(penalty="lp", p=0.5).fit(X, y)
