@@ -164,17 +164,19 @@ def _all_finite(arr: np.ndarray) -> tuple[bool, float]:
     return bool(np.all(np.isfinite(arr))), total
 
 
-def check_factors(factors: Any, owner: str) -> np.ndarray | None:
-    """Per-coefficient penalty factors (glmnet's ``penalty.factor``): finite, >= 0."""
+def check_factors(factors: Any, owner: str, *, allow_inf: bool = False, name: str = "factors") -> np.ndarray | None:
+    """Per-coefficient penalty factors (glmnet's ``penalty.factor``): >= 0, and finite unless
+    ``allow_inf`` (``inf`` holds a coefficient at zero)."""
     if factors is None:
         return None
-    allowed = "None or a 1-D array of finite numbers >= 0 (0 leaves a coefficient unpenalized)"
-    arr = _as_float_array(factors, "factors", owner, allowed)
+    held = ", inf holds it at 0" if allow_inf else ""
+    allowed = f"None or a 1-D array of numbers >= 0 (0 leaves a coefficient unpenalized{held})"
+    arr = _as_float_array(factors, name, owner, allowed)
     if arr.ndim != 1 or arr.size == 0:
-        raise invalid("factors", owner, allowed, f"an array of shape {arr.shape}", raw=True)
-    if not np.all(np.isfinite(arr)) or np.any(arr < 0):
-        bad = arr[~np.isfinite(arr) | (arr < 0)][:3]
-        raise invalid("factors", owner, allowed, f"values such as {bad.tolist()}", raw=True)
+        raise invalid(name, owner, allowed, f"an array of shape {arr.shape}", raw=True)
+    bad_mask = np.isnan(arr) | (arr < 0) | (np.isinf(arr) & (not allow_inf))
+    if np.any(bad_mask):
+        raise invalid(name, owner, allowed, f"values such as {arr[bad_mask][:3].tolist()}", raw=True)
     arr.setflags(write=False)
     return arr
 

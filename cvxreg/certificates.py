@@ -358,10 +358,16 @@ def _fit_unpenalized(
     hi = np.r_[upper[free], [np.inf] * problem.fit_intercept]
     if loss.least_squares:
         root = np.sqrt(data.weights)
-        if np.all(np.isinf(lo)) and np.all(np.isinf(hi)):
-            u = np.linalg.lstsq(root[:, None] * A, root * y, rcond=None)[0]
+        fixed = lo == hi  # held coefficients (lower = upper): their value is known
+        u = np.where(fixed, lo, 0.0)
+        moving = ~fixed
+        A_m, target = root[:, None] * A[:, moving], root * (y - A[:, fixed] @ u[fixed])
+        if not np.any(moving):
+            pass
+        elif np.all(np.isinf(lo[moving])) and np.all(np.isinf(hi[moving])):
+            u[moving] = np.linalg.lstsq(A_m, target, rcond=None)[0]
         else:
-            u = lsq_linear(root[:, None] * A, root * y, bounds=(lo, hi), method="bvls", tol=1e-14).x
+            u[moving] = lsq_linear(A_m, target, bounds=(lo[moving], hi[moving]), method="bvls", tol=1e-14).x
     else:
         var = cp.Variable(A.shape[1])
         cons = [var[i] >= lo[i] for i in np.flatnonzero(np.isfinite(lo))]

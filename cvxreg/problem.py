@@ -47,6 +47,22 @@ class _Built:
     model: str  # "plain" (one row per sample) or "reduced" (a k x k factor of the loss)
 
 
+def _full(side: Any, shape: tuple[int, ...]) -> np.ndarray:
+    return np.broadcast_to(np.nan if side is None else np.asarray(side, dtype=float), shape)
+
+
+def _hold(bounds: tuple[Any, Any] | None, held: np.ndarray | None) -> tuple[Any, Any] | None:
+    """The bounds with ``0 <= w_j <= 0`` added for the coefficients a penalty holds at zero
+    (an infinite penalty factor), so that their multipliers are reported like any bound's."""
+    if held is None or not np.any(held):
+        return bounds
+    d = len(held)
+    lower, upper = bounds if bounds is not None else (None, None)
+    lo = np.broadcast_to(-np.inf if lower is None else np.asarray(lower, dtype=float), (d,))
+    hi = np.broadcast_to(np.inf if upper is None else np.asarray(upper, dtype=float), (d,))
+    return check_bounds((np.where(held, np.maximum(lo, 0.0), lo), np.where(held, np.minimum(hi, 0.0), hi)))
+
+
 def _dcp_message(problem: Problem, expr: cp.Expression) -> str:
     pen = problem.penalty
     head = (
@@ -106,7 +122,7 @@ class Problem:
         self.penalty = penalty
         self.form = form
         self.fit_intercept = bool(fit_intercept)
-        self.bounds = check_bounds(bounds)
+        self.bounds = _hold(check_bounds(bounds), getattr(penalty, "held", None))
         self._gate(cp.Variable(penalty.placeholder_dim()), before_data=True)
 
     # -- DCP gate ---------------------------------------------------------------------------
@@ -332,6 +348,9 @@ class Problem:
         if w is None:
             return self._failed(built, used, prob.status, "no solution returned", solve_time, setup=setup, iters=iters)
         coef = np.asarray(w, dtype=float).ravel()
+        if self.bounds is not None:  # coefficients held at a value (lower = upper) take it exactly
+            lower, upper = (_full(side, coef.shape) for side in self.bounds)
+            coef = np.where(lower == upper, lower, coef)
         b = 0.0 if built.b is None else float(built.b.value)
         dual = None
         if built.penalty_constraint is not None:

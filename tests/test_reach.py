@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import cvxpy as cp
 import numpy as np
 import pytest
@@ -63,5 +65,36 @@ def test_epsilon_insensitive_matches_its_literal_model_and_beats_linear_svr():
     cp.Problem(cp.Minimize(literal)).solve(solver="SCS", eps_abs=1e-11, eps_rel=1e-11, max_iters=500_000)
     assert np.max(np.abs(res.coef - w.value)) < 1e-6
     # liblinear's dual coordinate descent stops short here (max_iter reached): cvxreg's point is better.
-    sk = svm.LinearSVR(epsilon=eps, C=C, fit_intercept=False, tol=1e-14, max_iter=100_000, dual=True).fit(X, y)
+    sk = svm.LinearSVR(epsilon=eps, C=C, fit_intercept=False, tol=1e-14, max_iter=100_000, dual=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # it does not converge: that is the point
+        sk.fit(X, y)
     assert res.objective <= prob.objective_value(X, y, sk.coef_.ravel()) + 1e-9
+
+
+def test_an_infinite_penalty_factor_holds_a_coefficient_at_zero_with_its_multiplier():
+    X, y = regression_data(n=50, d=4, seed=5)
+    held = cr.Problem(cr.SquaredLoss(), cr.L1(factors=[1.0, np.inf, 1.0, 1.0]), cr.Penalized(1.0))
+    assert repr(held.penalty) == "L1(factors=[1.0, inf, 1.0, 1.0])"
+    res = held.solve(X, y)
+    assert res.coef[1] == 0.0 and res.certificate.passed(1e-6)
+    # The same as leaving the column out of X, with w_1 = 0 ...
+    rest = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(1.0)).solve(np.delete(X, 1, axis=1), y)
+    assert np.allclose(np.delete(res.coef, 1), rest.coef, atol=1e-6)
+    # ... and the multiplier of w_1 = 0 is the loss's pull on it: -grad_1 = X_1^T (y - Xw).
+    pull = X[:, 1] @ (y - X @ res.coef)
+    assert res.upper_dual[1] - res.lower_dual[1] == pytest.approx(pull, rel=1e-5)
+    assert held.lambda_max(X, y) == pytest.approx(np.max(np.abs(np.delete(X.T @ y, 1))))
+
+
+def test_group_lasso_from_block_sizes_and_labels_and_no_silent_reading():
+    assert cr.GroupLasso(sizes=[2, 3, 1]).groups == ((0, 1), (2, 3, 4), (5,))
+    assert cr.GroupLasso(labels=["a", "a", "b"]).groups == ((0, 1), (2,))
+    assert cr.GroupLasso([0, 0, 1]).groups == ((0, 1), (2,))  # integer labels with a 0: labels
+    with pytest.raises(cr.InvalidParameterError, match="sizes=") as info:
+        cr.GroupLasso([20, 30, 10])  # celer's and skglm's block sizes, or three labels?
+    assert "'groups'" in str(info.value)
+    with pytest.raises(cr.InvalidParameterError, match="'sizes'"):
+        cr.GroupLasso(sizes=[2, 0])
+    with pytest.raises(cr.InvalidParameterError, match="exactly one way"):
+        cr.GroupLasso([[0]], sizes=[1])

@@ -192,8 +192,9 @@ class Penalty(SameByRepr):
                 parts.append(f"{key}={np.round(val, 12).tolist()!r}")
             else:
                 parts.append(f"{key}={val}")
-        if self.factors is not None:
-            parts.append(f"factors={np.round(self.factors, 12).tolist()!r}")
+        factors = getattr(self, "_given", self.factors)  # as given: inf where a coefficient is held
+        if factors is not None:
+            parts.append(f"factors={np.round(factors, 12).tolist()!r}")
         return f"{type(self).__name__}({', '.join(parts)})"
 
 
@@ -245,7 +246,15 @@ class Separable(Penalty):
     separable = True
 
     def __init__(self, *, factors: Any = None) -> None:
-        self.factors = check_factors(factors, type(self).__name__)
+        given = check_factors(factors, type(self).__name__, allow_inf=True)
+        #: Coefficients with an infinite factor: held at 0 (``Problem`` states it as bounds).
+        self.held: np.ndarray | None = None
+        self._given = given
+        if given is not None and np.any(np.isinf(given)):
+            self.held = np.isinf(given)
+            given = np.where(self.held, 0.0, given)  # held by the bounds, not by the penalty
+            given.setflags(write=False)
+        self.factors = given
 
     def prox_1d(self, x: np.ndarray, tau: np.ndarray) -> np.ndarray:
         raise NotSupportedError(f"No closed-form proximal map is known for {self!r}.")
@@ -283,8 +292,9 @@ class Separable(Penalty):
     def restrict(self, mask: np.ndarray) -> Penalty:
         new = type(self).__new__(type(self))
         new.__dict__.update(self.__dict__)
-        if self.factors is not None:
-            new.factors = np.asarray(self.factors)[np.asarray(mask)]
+        for name in ("factors", "_given", "held"):
+            if getattr(self, name, None) is not None:
+                setattr(new, name, np.asarray(getattr(self, name))[np.asarray(mask)])
         return new
 
     def prox(self, v: np.ndarray, step: float) -> np.ndarray:
@@ -301,6 +311,8 @@ class Separable(Penalty):
         new = type(self).__new__(type(self))
         new.__dict__.update(self.__dict__)
         new.factors = check_factors(np.r_[self.factors, 1.0], type(self).__name__)
+        new._given = check_factors(np.r_[self._given, 1.0], type(self).__name__, allow_inf=True)
+        new.held = None if self.held is None else np.r_[self.held, False]
         return new
 
 

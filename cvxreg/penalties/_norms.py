@@ -222,15 +222,48 @@ def _parse_groups(groups: Any) -> tuple[tuple[int, ...], ...]:
     else:
         if any(isinstance(g, Sequence | np.ndarray) and not isinstance(g, str) for g in items):
             raise invalid("groups", "GroupLasso", allowed, "a mix of lists and labels", raw=True)
-        order: dict[Any, list[int]] = {}
-        for j, lab in enumerate(items):
-            order.setdefault(lab, []).append(j)
-        out = [tuple(v) for v in order.values()]
+        integers = all(isinstance(g, int | np.integer) and not isinstance(g, bool) for g in items)
+        if integers and 0 not in items:
+            # [20, 30, 10] reads as block sizes to celer's and skglm's users, as labels here.
+            raise invalid(
+                "groups",
+                "GroupLasso",
+                "unambiguous: integers without a 0 could be labels or block sizes; write "
+                "GroupLasso(sizes=[...]) or GroupLasso(labels=[...])",
+                groups,
+            )
+        out = _label_groups(items)
     flat = [i for g in out for i in g]
     if len(flat) != len(set(flat)):
         dup = sorted({i for i in flat if flat.count(i) > 1})[:5]
         raise invalid("groups", "GroupLasso", allowed, f"indices {dup} in more than one group", raw=True)
     return tuple(out)
+
+
+def _label_groups(labels: Sequence[Any]) -> list[tuple[int, ...]]:
+    order: dict[Any, list[int]] = {}
+    for j, lab in enumerate(labels):
+        order.setdefault(lab, []).append(j)
+    return [tuple(v) for v in order.values()]
+
+
+def _groups_from(groups: Any, sizes: Any, labels: Any) -> Any:
+    """The one of ``groups``, ``sizes`` and ``labels`` that was given, as index lists or labels."""
+    given = [name for name, v in (("groups", groups), ("sizes", sizes), ("labels", labels)) if v is not None]
+    if len(given) != 1:
+        raise invalid("groups", "GroupLasso", "given exactly one way: groups, sizes or labels", given, raw=True)
+    if sizes is not None:
+        allowed = "a list of block sizes, integers >= 1"
+        items = list(sizes) if isinstance(sizes, Sequence | np.ndarray) and not isinstance(sizes, str) else None
+        if not items or not all(isinstance(k, int | np.integer) and not isinstance(k, bool) and k >= 1 for k in items):
+            raise invalid("sizes", "GroupLasso", allowed, sizes)
+        stops = np.cumsum(items)
+        return [list(range(stop - k, stop)) for k, stop in zip(items, stops, strict=True)]
+    if labels is not None:
+        if isinstance(labels, str | bytes) or not isinstance(labels, Sequence | np.ndarray) or len(labels) == 0:
+            raise invalid("labels", "GroupLasso", "one group label per coefficient", labels)
+        return [list(g) for g in _label_groups(list(labels))]
+    return groups
 
 
 class GroupLasso(Penalty):
@@ -239,20 +272,26 @@ class GroupLasso(Penalty):
     Parameters
     ----------
     groups : list of index lists, or one label per coefficient
-        A partition of the coefficients: ``[[0, 1], [2]]`` or ``[0, 0, 1]``.
+        A partition of the coefficients: ``[[0, 1], [2]]`` or ``[0, 0, 1]``. Integer labels must
+        include 0: ``[20, 30, 10]`` is refused as ambiguous (sizes or labels?).
     weights : array-like of shape (n_groups,), optional
         The group weights ``c_g >= 0``; 0 leaves a group unpenalized.
+    sizes : list of int, optional
+        Consecutive blocks instead: ``sizes=[20, 30, 10]`` is ``[[0..19], [20..49], [50..59]]``
+        (celer's and skglm's spelling).
+    labels : list, optional
+        One group label per coefficient, any hashable labels.
     """
 
     is_norm = True
     file_name = "group_lasso"
 
-    def __init__(self, groups: Any, weights: Any = None) -> None:
-        self.groups = _parse_groups(groups)
+    def __init__(self, groups: Any = None, weights: Any = None, *, sizes: Any = None, labels: Any = None) -> None:
+        self.groups = _parse_groups(_groups_from(groups, sizes, labels))
         if weights is None:
             self.weights = np.sqrt([len(g) for g in self.groups])
         else:
-            w = check_factors(weights, "GroupLasso")
+            w = check_factors(weights, "GroupLasso", name="weights")
             assert w is not None
             if len(w) != len(self.groups):
                 raise invalid(
