@@ -35,3 +35,7 @@ class ProblemFileError(InvalidParameterError):
 
 class AnswerError(InvalidParameterError):
     """An answer to an exercise cannot be used: unreadable file, wrong field types or length."""
+
+
+class LocalSolutionWarning(UserWarning):
+    """An answer from a non-convex method: a local solution that depends on where it started."""
