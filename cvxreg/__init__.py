@@ -17,7 +17,7 @@ from cvxreg.errors import (
     ProblemFileError,
     SolveError,
 )
-from cvxreg.forms import Constrained, Form, Penalized
+from cvxreg.forms import Constrained, Equality, Form, Inequality, Penalized
 from cvxreg.lagrange import convert_multiplier, round_trip
 from cvxreg.losses import *  # noqa: F403
 from cvxreg.path import CrossValidation, Path, cross_validate
@@ -40,7 +40,9 @@ __all__ = [
     "CrossValidation",
     "CvxregError",
     "DCPError",
+    "Equality",
     "Form",
+    "Inequality",
     "InvalidParameterError",
     "NotSupportedError",
     "Path",

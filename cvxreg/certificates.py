@@ -77,6 +77,7 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
     g_lo, g_hi = loss.derivative(eta, y, tol=tol_eta)
     weight = form.penalty_weight(result.dual)
     smooth_grad = c * np.asarray(Xd.T @ (sw * g_lo)).ravel()  # X^T of the loss derivative, reused
+    linear = _linear_terms(problem, result, d)  # sum of matrix^T dual over the linear constraints
 
     kink = g_hi > g_lo
     G = cp.Variable(n) if np.any(kink) else None
@@ -86,7 +87,7 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
     v, pcons = None, []
     if G is None:  # a smooth loss: the gradient is a point, and the distance may be closed form
         grad_b = c * float(sw @ g_lo) if problem.fit_intercept else 0.0
-        kkt = _smooth_kkt(problem, result, smooth_grad, grad_b, weight, tol_w)
+        kkt = _smooth_kkt(problem, result, smooth_grad + linear, grad_b, weight, tol_w)
     if math.isnan(kkt):
         try:
             v, pcons = pen.subdifferential(w, tol_w)
@@ -95,7 +96,7 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
     if not math.isnan(kkt):
         kkt /= scale
     elif v is not None:
-        stat = c * (Xd.T @ cp.multiply(sw, G_expr)) + weight * v
+        stat = c * (Xd.T @ cp.multiply(sw, G_expr)) + weight * v + linear
         if result.lower_dual is not None:
             stat = stat - np.nan_to_num(result.lower_dual) + np.nan_to_num(result.upper_dual)
         parts = [stat]
@@ -116,6 +117,14 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
     R = pen.value(w)
     infeas = form.infeasibility(R)
     slack = form.slackness(weight, R) / scale
+    duals = result.constraint_duals or ()
+    for constraint, dual in zip(problem.constraints, duals, strict=False):
+        infeas = max(infeas, constraint.violation(w))
+        if constraint.kind == "inequality":
+            slack += float(np.sum(np.abs(np.nan_to_num(dual) * (constraint.matrix @ w - constraint.rhs)))) / scale
+            infeas = max(infeas, float(np.max(np.maximum(-np.nan_to_num(dual), 0.0))))  # mu >= 0
+    if problem.constraints and len(duals) != len(problem.constraints):
+        infeas = math.inf  # an answer without its multipliers cannot be checked
     for k, item in enumerate(_full_bounds(problem.bounds, d)):
         dual = (result.lower_dual, result.upper_dual)[k]
         fin = np.isfinite(item)
@@ -126,6 +135,14 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
     XtG = smooth_grad / c if G_opt is g_lo else None
     gap = _duality_gap(problem, data, c, w, eta, G_opt, XtG)
     return Certificate(kkt, infeas, slack, gap, scale)
+
+
+def _linear_terms(problem: Problem, result: Result, d: int) -> np.ndarray:
+    """``sum_k matrix_k^T dual_k``: the linear constraints' part of the stationarity condition."""
+    out = np.zeros(d)
+    for constraint, dual in zip(problem.constraints, result.constraint_duals or (), strict=False):
+        out += constraint.matrix.T @ np.nan_to_num(np.asarray(dual, dtype=float))
+    return out
 
 
 def _scale(data: Data) -> float:
@@ -160,14 +177,16 @@ def _full_bounds(bounds: tuple[Any, Any] | None, d: int) -> tuple[np.ndarray, np
 
 
 def _box(problem: Problem, u: cp.Variable) -> list[cp.Constraint]:
-    return [item[1] for item in box_constraints(problem.bounds, u) if item is not None]
+    """The feasible set of ``w``: bounds and linear constraints, built on ``u``."""
+    items = [item[1] for item in box_constraints(problem.bounds, u) if item is not None]
+    return items + [c.build(u) for c in problem.constraints]
 
 
 def _prox_gradient_residual(problem: Problem, w: np.ndarray, grad: np.ndarray, weight: float) -> float:
     """``||w - prox_{weight R + box}(w - grad)||``: zero exactly when ``-grad`` is in
     ``weight dR(w)`` plus the normal cone of the bounds. The penalty's own ``prox`` when it has
     one (and there are no bounds); otherwise the prox is a small CVXPY solve."""
-    if problem.bounds is None:
+    if problem.bounds is None and not problem.constraints:
         try:
             return float(np.linalg.norm(w - problem.penalty.prox(w - grad, weight)))
         except NotSupportedError:
@@ -222,7 +241,7 @@ def _duality_gap(
     ``R*(X^T theta) <= lam``. Constrained: ``D = -c sum s l*(rho) - t R*(X^T theta)``.
     """
     pen, loss = problem.penalty, problem.loss
-    if not pen.is_norm or problem.bounds is not None:
+    if not pen.is_norm or problem.bounds is not None or problem.constraints:
         return None
     if problem.fit_intercept and not loss.least_squares:
         return None
@@ -274,6 +293,8 @@ def lambda_max(problem: Problem, X: Any, y: Any, *, sample_weight: Any = None) -
     float
     """
     data = problem.check_data(X, y, sample_weight, "lambda_max")
+    if problem.constraints:
+        raise NotSupportedError(f"lambda_max is not available with linear constraints: {problem!r}.")
     loss, pen = problem.loss, problem.penalty
     n, d = data.n, data.d
     Xd, yv, sw = data.dense(), data.y, data.weights

@@ -18,6 +18,7 @@ from scipy.optimize import brentq
 
 __all__ = [
     "elastic_net_orthonormal",
+    "equality_least_squares",
     "group_lasso_orthonormal",
     "group_soft_threshold",
     "is_orthonormal",
@@ -354,3 +355,22 @@ def least_squares_factor(
     k = aug.shape[1] - 1
     rho = aug[k, k] if aug.shape[0] > k else 0.0
     return aug[:k, :k], aug[:k, k], float(rho**2)
+
+
+def equality_least_squares(
+    X: Any, y: Any, A: Any, b: Any, lam: float = 0.0, factors: Any = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``argmin 1/2||y - Xw||^2 + lam/2 sum_j v_j w_j^2  s.t.  A w = b`` and the multiplier ``nu``.
+
+    The KKT system ``[[X^T X + lam V, A^T], [A, 0]] [w; nu] = [X^T y; b]`` (Golub & Van Loan,
+    Matrix Computations, section 6.2, for lam = 0), solved by least squares so that a singular
+    system still gives its minimum-norm solution; ``nu`` enters the Lagrangian as
+    ``+ nu^T (A w - b)``.
+    """
+    X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
+    A, b = np.atleast_2d(np.asarray(A, dtype=float)), np.atleast_1d(np.asarray(b, dtype=float))
+    d, m = X.shape[1], A.shape[0]
+    v = np.ones(d) if factors is None else np.asarray(factors, dtype=float)
+    K = np.block([[X.T @ X + lam * np.diag(v), A.T], [A, np.zeros((m, m))]])
+    sol = np.linalg.lstsq(K, np.r_[X.T @ y, b], rcond=None)[0]
+    return sol[:d], sol[d:]

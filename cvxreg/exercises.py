@@ -22,7 +22,7 @@ import numpy as np
 from cvxreg import losses as L
 from cvxreg import penalties as P
 from cvxreg.errors import CvxregError, DCPError, InvalidParameterError, ProblemFileError
-from cvxreg.forms import Constrained, Penalized
+from cvxreg.forms import Constrained, Equality, Inequality, LinearConstraint, Penalized
 from cvxreg.grading import Verdict, grade
 from cvxreg.problem import Problem
 from cvxreg.result import Result, Status
@@ -161,6 +161,7 @@ _SECTIONS = {
         "t",
         "fit_intercept",
         "bounds",
+        "constraints",
     },
     "expected": {
         "outcome",
@@ -309,7 +310,30 @@ def _problem(r: _Reader) -> Problem:
     except (InvalidParameterError, TypeError) as exc:
         raise ProblemFileError(f"{r.path}: field '{f}.penalty_params' is invalid for {pen_name!r}: {exc}") from exc
     form_obj = Penalized(value) if form == "penalized" else Constrained(value)
-    return Problem(loss, penalty, form_obj, fit_intercept=fit_intercept, bounds=bounds)
+    return Problem(loss, penalty, form_obj, fit_intercept=fit_intercept, bounds=bounds, constraints=_constraints(r))
+
+
+def _constraints(r: _Reader) -> list[LinearConstraint]:
+    """``[[formulation.constraints]]`` tables: ``kind`` (equality or inequality), ``matrix``, ``rhs``."""
+    key = "formulation.constraints"
+    items = r.get(key, [])
+    if not isinstance(items, list) or not all(isinstance(t, dict) for t in items):
+        raise r.fail(key, "an array of tables with kind, matrix and rhs", items)
+    out: list[LinearConstraint] = []
+    for k, table in enumerate(items):
+        field = f"{key}[{k}]"
+        extra = set(table) - {"kind", "matrix", "rhs"}
+        if extra:
+            allowed = "allowed: kind, matrix, rhs"
+            raise ProblemFileError(f"{r.path}: unknown field(s) {sorted(extra)} in {field}; {allowed}.")
+        kind = table.get("kind")
+        if kind not in ("equality", "inequality"):
+            raise r.fail(f"{field}.kind", "'equality' or 'inequality'", kind)
+        try:
+            out.append((Equality if kind == "equality" else Inequality)(table.get("matrix"), table.get("rhs")))
+        except InvalidParameterError as exc:
+            raise ProblemFileError(f"{r.path}: field {field!r} is invalid: {exc}") from exc
+    return out
 
 
 # ------------------------------------------------------------------------------------- exercise

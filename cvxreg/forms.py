@@ -18,7 +18,7 @@ from cvxreg._validation import check_real, fmt_number, invalid
 from cvxreg.errors import NotSupportedError
 from cvxreg.penalties import Penalty
 
-__all__ = ["Constrained", "Form", "Penalized", "box_constraints"]
+__all__ = ["Constrained", "Equality", "Form", "Inequality", "LinearConstraint", "Penalized", "box_constraints"]
 
 
 class Form:
@@ -264,3 +264,92 @@ def box_constraints(bounds: tuple[Any, Any] | None, w: cp.Expression) -> list[tu
             continue
         out.append((idx, w[idx] >= full[idx] if k == 0 else w[idx] <= full[idx]))
     return out
+
+
+class LinearConstraint:
+    """Base class of ``Equality`` and ``Inequality``: a matrix and a right-hand side on ``w``."""
+
+    kind: str = ""
+    relation: str = ""
+
+    def __init__(self, matrix: Any, rhs: Any) -> None:
+        owner = type(self).__name__
+        allowed = "a 2-D array of finite numbers (one row per constraint, one column per coefficient)"
+        try:
+            M = np.atleast_2d(np.asarray(matrix, dtype=float))
+        except (TypeError, ValueError):
+            raise invalid("matrix", owner, allowed, matrix) from None
+        if M.ndim != 2 or M.size == 0 or not np.all(np.isfinite(M)):
+            raise invalid("matrix", owner, allowed, matrix)
+        try:
+            r = np.atleast_1d(np.asarray(rhs, dtype=float))
+        except (TypeError, ValueError):
+            raise invalid("rhs", owner, f"{M.shape[0]} finite numbers (one per row)", rhs) from None
+        if r.shape != (M.shape[0],) or not np.all(np.isfinite(r)):
+            raise invalid("rhs", owner, f"{M.shape[0]} finite numbers (one per row)", rhs)
+        M.setflags(write=False)
+        r.setflags(write=False)
+        self.matrix, self.rhs = M, r
+
+    def check_dim(self, d: int) -> None:
+        if self.matrix.shape[1] != d:
+            raise invalid(
+                "matrix", type(self).__name__, f"{d} columns (one per column of X)", f"{self.matrix.shape[1]}", raw=True
+            )
+
+    def build(self, w: cp.Expression) -> cp.Constraint:
+        """The CVXPY constraint, written ``matrix @ w <relation> rhs`` (never flipped: CVXPY's
+        dual of ``lhs <relation> rhs`` enters the Lagrangian as ``+ dual^T (lhs - rhs)``)."""
+        raise NotSupportedError(f"{type(self).__name__} does not define build.")
+
+    def violation(self, w: np.ndarray) -> float:
+        """The largest violation at ``w`` (0 when it holds)."""
+        raise NotSupportedError(f"{type(self).__name__} does not define violation.")
+
+    def key(self) -> tuple[Any, ...]:
+        return (self.kind, self.matrix.tobytes(), self.matrix.shape, self.rhs.tobytes())
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.matrix.shape[0]}x{self.matrix.shape[1]})"
+
+
+class Equality(LinearConstraint):
+    """``A w = b``. Its multiplier ``nu`` (any sign) enters the Lagrangian as ``+ nu^T (A w - b)``.
+
+    Parameters
+    ----------
+    A : array-like of shape (m, d)
+    b : array-like of shape (m,)
+    """
+
+    kind = "equality"
+
+    def __init__(self, A: Any, b: Any) -> None:
+        super().__init__(A, b)
+
+    def build(self, w: cp.Expression) -> cp.Constraint:
+        return self.matrix @ w == self.rhs
+
+    def violation(self, w: np.ndarray) -> float:
+        return float(np.max(np.abs(self.matrix @ w - self.rhs)))
+
+
+class Inequality(LinearConstraint):
+    """``G w <= h``. Its multiplier ``mu >= 0`` enters the Lagrangian as ``+ mu^T (G w - h)``.
+
+    Parameters
+    ----------
+    G : array-like of shape (m, d)
+    h : array-like of shape (m,)
+    """
+
+    kind = "inequality"
+
+    def __init__(self, G: Any, h: Any) -> None:
+        super().__init__(G, h)
+
+    def build(self, w: cp.Expression) -> cp.Constraint:
+        return self.matrix @ w <= self.rhs
+
+    def violation(self, w: np.ndarray) -> float:
+        return float(np.max(np.maximum(self.matrix @ w - self.rhs, 0.0)))

@@ -64,7 +64,7 @@ def polish(problem: Problem, data: Data, result: Result, *, candidates: np.ndarr
     ``candidates`` (screening) are the coefficients allowed to leave zero first; once none of
     them fails its optimality test, every zero is tested, so screening never changes the answer.
     """
-    if not result.ok or problem.form.param_name != "lam" or problem.bounds is not None:
+    if not result.ok or problem.form.param_name != "lam" or problem.bounds is not None or problem.constraints:
         return None
     try:
         f = _Smooth(problem, data)

@@ -19,7 +19,7 @@ from cvxreg import path as path_module
 from cvxreg import polish as polish_module
 from cvxreg._validation import Data, check_bounds, check_data, invalid
 from cvxreg.errors import DCPError, InvalidParameterError, NotSupportedError, SolveError
-from cvxreg.forms import Form, box_constraints
+from cvxreg.forms import Form, LinearConstraint, box_constraints
 from cvxreg.losses import Loss
 from cvxreg.penalties import Penalty
 from cvxreg.result import Result, Status
@@ -45,6 +45,7 @@ class _Built:
     bounds: list[tuple[np.ndarray, cp.Constraint] | None]
     data: Data
     model: str  # "plain" (one row per sample) or "reduced" (a k x k factor of the loss)
+    linear: list[cp.Constraint]  # the Problem's linear constraints, in its order
 
 
 def _full(side: Any, shape: tuple[int, ...]) -> np.ndarray:
@@ -102,6 +103,9 @@ class Problem:
         Adds ``lower <= w <= upper`` as explicit constraints (so their multipliers are
         reported); each side is None, a number or one number per coefficient (``-inf``/``inf``
         entries leave a coordinate free).
+    constraints : list of Equality or Inequality, optional
+        Linear constraints ``A w = b`` and ``G w <= h``; their multipliers come back as
+        ``Result.constraint_duals`` in the same order (signs in ``docs/formulas.md``).
     """
 
     def __init__(
@@ -112,6 +116,7 @@ class Problem:
         *,
         fit_intercept: bool = False,
         bounds: Any = None,
+        constraints: Any = (),
     ) -> None:
         for name, value, cls in (("loss", loss, Loss), ("penalty", penalty, Penalty), ("form", form, Form)):
             if not isinstance(value, cls):
@@ -123,6 +128,11 @@ class Problem:
         self.form = form
         self.fit_intercept = bool(fit_intercept)
         self.bounds = _hold(check_bounds(bounds), getattr(penalty, "held", None))
+        if isinstance(constraints, LinearConstraint):
+            constraints = [constraints]
+        if not isinstance(constraints, list | tuple) or not all(isinstance(c, LinearConstraint) for c in constraints):
+            raise invalid("constraints", "Problem", "a list of cvxreg Equality and Inequality objects", constraints)
+        self.constraints: tuple[LinearConstraint, ...] = tuple(constraints)
         self._gate(cp.Variable(penalty.placeholder_dim()), before_data=True)
 
     # -- DCP gate ---------------------------------------------------------------------------
@@ -144,6 +154,8 @@ class Problem:
         data = check_data(X, y, sample_weight, owner, labels=self.loss.classification)
         self.loss.check_y(data.y)
         self.penalty.check_dim(data.d)
+        for constraint in self.constraints:
+            constraint.check_dim(data.d)
         return data
 
     def build(self, data: Data, *, reduce: bool = True) -> _Built:
@@ -170,11 +182,12 @@ class Problem:
             fit, constraints = self.loss.model(data.X @ w + (0.0 if b is None else b), data.y, data.sample_weight)
         objective, form_constraints, pen_con = self.form.assemble(fit, pen, param)
         bound_items = box_constraints(self.bounds, w)
-        constraints += form_constraints + [item[1] for item in bound_items if item is not None]
+        linear = [c.build(w) for c in self.constraints]
+        constraints += form_constraints + [item[1] for item in bound_items if item is not None] + linear
         prob = cp.Problem(cp.Minimize(objective), constraints)
         if not prob.is_dcp():  # e.g. a custom penalty built from non-DCP pieces
             raise DCPError(_dcp_message(self, pen))
-        return _Built(prob, w, b, param, pen_con, bound_items, data, model)
+        return _Built(prob, w, b, param, pen_con, bound_items, data, model, linear)
 
     def built(
         self, data: Data | Callable[[], Data], *, reduce: bool = True, key: tuple[Any, ...] | None = None
@@ -187,6 +200,7 @@ class Problem:
         if self.bounds is not None:
             bounds = tuple(None if side is None else np.asarray(side).tobytes() for side in self.bounds)
         full_key = (repr(self.loss), repr(self.penalty), type(self.form).__name__, self.fit_intercept, bounds, reduce)
+        full_key += tuple(c.key() for c in self.constraints)
         full_key += key if key is not None else data.fingerprint  # type: ignore[union-attr]
         hit = _BUILT.get(full_key)
         if hit is None:
@@ -296,9 +310,9 @@ class Problem:
             return side if side is None or np.ndim(side) == 0 else np.asarray(side)[mask]
 
         bounds = None if self.bounds is None else tuple(keep(side) for side in self.bounds)
-        return Problem(
-            self.loss, self.penalty.restrict(mask), self.form, fit_intercept=self.fit_intercept, bounds=bounds
-        )
+        if self.constraints:
+            raise NotSupportedError(f"{self!r} has linear constraints on every coefficient: it does not restrict.")
+        return self._like(penalty=self.penalty.restrict(mask), bounds=bounds)
 
     def _polished(self, raw: Result, data: Data) -> Result:
         """The polished answer when its certificate is no worse than the solver's, else ``raw``."""
@@ -357,6 +371,12 @@ class Problem:
             dv = built.penalty_constraint.dual_value
             dual = float(np.asarray(dv).ravel()[0]) if dv is not None else math.nan
         lo_dual, hi_dual = (self._bound_dual(item, len(coef)) for item in built.bounds)
+        constraint_duals = None
+        if built.linear:
+            constraint_duals = tuple(
+                np.full(c.shape, math.nan) if c.dual_value is None else np.atleast_1d(np.asarray(c.dual_value, float))
+                for c in built.linear
+            )
         data = built.data
         return Result(
             coef=coef,
@@ -375,6 +395,7 @@ class Problem:
             feature_names=data.feature_names,
             model=built.model,
             classes=data.classes,
+            constraint_duals=constraint_duals,
         )
 
     def _bound_dual(self, item: tuple[np.ndarray, cp.Constraint] | None, d: int) -> np.ndarray | None:
@@ -446,11 +467,22 @@ class Problem:
             twin = copy.copy(self)
             twin.form = form
             return twin
-        return Problem(self.loss, self.penalty, form, fit_intercept=self.fit_intercept, bounds=self.bounds)
+        return self._like(form=form)
 
     def with_penalty(self, penalty: Penalty) -> Problem:
         """The same loss, form, intercept and bounds with another penalty."""
-        return Problem(self.loss, penalty, self.form, fit_intercept=self.fit_intercept, bounds=self.bounds)
+        return self._like(penalty=penalty)
+
+    def _like(self, *, penalty: Penalty | None = None, form: Form | None = None, bounds: Any = ...) -> Problem:
+        """This problem with some parts replaced (a new Problem: the DCP gate runs again)."""
+        return Problem(
+            self.loss,
+            self.penalty if penalty is None else penalty,
+            self.form if form is None else form,
+            fit_intercept=self.fit_intercept,
+            bounds=self.bounds if bounds is ... else bounds,
+            constraints=self.constraints,
+        )
 
     def path(self, X: Any, y: Any, lams: Any = None, **options: Any) -> Any:
         """The solutions over a grid of lam (or of t for ``Constrained``); see ``cvxreg.path.path``."""
@@ -460,4 +492,6 @@ class Problem:
         extra = ", fit_intercept=True" if self.fit_intercept else ""
         if self.bounds is not None:
             extra += ", bounds=(...)"
+        if self.constraints:
+            extra += f", constraints={list(self.constraints)!r}"
         return f"Problem({self.loss!r}, {self.penalty!r}, {self.form!r}{extra})"

@@ -20,7 +20,7 @@ import numpy as np
 
 from cvxreg import closed_forms
 from cvxreg._validation import Data
-from cvxreg.closed_forms import is_orthonormal
+from cvxreg.closed_forms import equality_least_squares, is_orthonormal
 from cvxreg.errors import NotSupportedError
 from cvxreg.penalties import Penalty
 from cvxreg.result import Result, Status
@@ -92,7 +92,9 @@ def _reduce(problem: Problem, data: Data) -> _LeastSquares:
 
 
 def _closed_form(problem: Problem, red: _LeastSquares, assume_orthonormal: bool) -> tuple[Any, ...] | None:
-    """``(w, dual, lower_dual, upper_dual)`` from a closed form, or None when none applies."""
+    """``(w, dual, lower_dual, upper_dual, constraint_duals)`` from a closed form, or None."""
+    if problem.constraints:
+        return _equality_closed_form(problem, red)
     orth = assume_orthonormal or is_orthonormal(red.X)
     try:
         if problem.bounds is not None:
@@ -100,11 +102,35 @@ def _closed_form(problem: Problem, red: _LeastSquares, assume_orthonormal: bool)
                 return None
             lam = problem.form.param_value / red.c
             w, lo_dual, hi_dual = box_orthonormal(red.X.T @ red.y, lam, problem.penalty, *problem.bounds)
-            return w, None, lo_dual * red.c, hi_dual * red.c
+            return w, None, lo_dual * red.c, hi_dual * red.c, None
         w, dual = problem.form.closed_form(problem.penalty, red.X, red.y, red.c, orth, not assume_orthonormal)
-        return w, dual, None, None
+        return w, dual, None, None, None
     except NotSupportedError:
         return None
+
+
+def _equality_closed_form(problem: Problem, red: _LeastSquares) -> tuple[Any, ...] | None:
+    """Equality-constrained least squares, with a ridge penalty or none (``lam = 0``)."""
+    if problem.bounds is not None or problem.form.param_name != "lam":
+        return None
+    if any(c.kind != "equality" for c in problem.constraints):
+        return None
+    lam = problem.form.param_value / red.c
+    factors = None
+    if lam > 0:
+        try:
+            ridge_like = problem.penalty.as_elastic_net()
+        except NotSupportedError:
+            return None
+        if ridge_like.l1_ratio != 0:  # type: ignore[attr-defined]
+            return None
+        factors = ridge_like.factors
+    A = np.vstack([c.matrix for c in problem.constraints])
+    b = np.concatenate([c.rhs for c in problem.constraints])
+    w, nu = equality_least_squares(red.X, red.y, A, b, lam, factors)
+    # The loss is c times the unscaled one, so are the multipliers; split them per constraint.
+    splits = np.cumsum([c.matrix.shape[0] for c in problem.constraints])[:-1]
+    return w, None, None, None, tuple(np.split(nu * red.c, splits))
 
 
 def reference_result(
@@ -137,7 +163,7 @@ def reference_result(
     found = _closed_form(problem, red, assume_orthonormal)
     if found is None:
         return None
-    w, dual, lo_dual, hi_dual = found
+    w, dual, lo_dual, hi_dual, constraint_duals = found
     b = red.y_mean - float(red.x_mean @ w) if problem.fit_intercept else 0.0
     return Result(
         coef=w,
@@ -149,6 +175,7 @@ def reference_result(
         lower_dual=lo_dual,
         upper_dual=hi_dual,
         feature_names=data.feature_names,
+        constraint_duals=constraint_duals,
     )
 
 

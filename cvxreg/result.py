@@ -156,6 +156,10 @@ class Result:
     classes : tuple or None
         For a classification loss given labels other than -1/+1: the two labels that -1 and
         +1 stand for (sorted; the second is +1).
+    constraint_duals : tuple of ndarray or None
+        The multipliers of the problem's linear constraints, in their order: ``nu`` of
+        ``A w = b`` and ``mu >= 0`` of ``G w <= h``, each entering the Lagrangian as
+        ``+ dual^T (lhs - rhs)``.
     """
 
     coef: np.ndarray
@@ -175,6 +179,7 @@ class Result:
     model: str = ""
     polished: bool = False
     classes: tuple[Any, ...] | None = None
+    constraint_duals: tuple[np.ndarray, ...] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", Status(self.status))

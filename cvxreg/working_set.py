@@ -34,7 +34,9 @@ FIRST_SIZE = 10
 def applies(problem: Problem, data: Data) -> bool:
     """Whether working sets can serve this problem: penalized form without bounds, a loss with
     second derivatives, a penalty that pins coefficients at zero and splits over subsets."""
-    if problem.form.param_name != "lam" or problem.bounds is not None or problem.form.param_value <= 0:
+    if problem.form.param_name != "lam" or problem.bounds is not None or problem.constraints:
+        return False
+    if problem.form.param_value <= 0:
         return False
     try:
         problem.loss.second_derivative(np.zeros(1), data.y[:1])
