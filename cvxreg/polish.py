@@ -104,6 +104,18 @@ class _Smooth:
         else:
             self.A, self.y, self.s, self.e = data.X, data.y, data.weights, np.ones(data.n)
 
+    @functools.cached_property
+    def kinked(self) -> np.ndarray:
+        """The coefficients the penalty can pin at zero."""
+        return self.problem.penalty.zero_pattern(np.zeros(self.A.shape[1]), 0.0)
+
+    @property
+    def scale(self) -> float:
+        """``c ||A^T (s y)||``, what gradients are small relative to (once per data set)."""
+        key = ("polish scale", self.problem.fit_intercept, self.problem.loss.least_squares)
+        value = self.data.derived(key, lambda: float(np.linalg.norm(np.asarray(self.A.T @ (self.s * self.y)).ravel())))
+        return self.c * value or 1.0
+
     def eta(self, w: np.ndarray, b: float) -> np.ndarray:
         return np.asarray(self.A @ w).ravel() + b * self.e
 
@@ -181,7 +193,7 @@ def _active_set_newton(
     b = float(result.intercept)
     zeros = pen.zero_pattern(w, 1e-6 * max(1.0, float(np.max(np.abs(w), initial=0.0))))
     w[zeros] = 0.0
-    scale = f.c * float(np.linalg.norm(np.asarray(f.A.T @ (f.s * f.y)).ravel())) or 1.0
+    scale = f.scale
     for _ in range(_MAX_ROUNDS):
         w, b, crossed = _newton_on_free(f, w, b, ~zeros, scale)
         if crossed is not None:  # a coefficient reached zero: it joins the zeros
@@ -209,7 +221,8 @@ def _newton_on_free(
 ) -> tuple[np.ndarray, float, np.ndarray | None]:
     """Newton's method on the free coefficients with a backtracking line search; stops early,
     returning the mask of what reached zero, when a step would move a coefficient through it."""
-    kinked = f.problem.penalty.zero_pattern(np.zeros_like(w), 0.0)
+    kinked = f.kinked
+    current = f.value(w, b)
     for _ in range(_MAX_NEWTON):
         dw, db, norm = f.newton_step(w, b, free, 1e-13 * scale)
         if norm <= 1e-13 * scale:
@@ -222,13 +235,14 @@ def _newton_on_free(
         ratios[cross] = -w[cross] / step[cross]
         t_cross = float(np.min(ratios))
         t = min(1.0, t_cross)
-        current = f.value(w, b)
         hit = np.zeros_like(free)
         while t > 1e-12:
             w_new, b_new = w + t * step, b + t * db
             hit = (ratios <= t * (1 + 1e-12)) if t == t_cross else np.zeros_like(free)
             w_new[hit] = 0.0
-            if f.value(w_new, b_new) <= current + 1e-12 * max(1.0, abs(current)):
+            new_value = f.value(w_new, b_new)
+            if new_value <= current + 1e-12 * max(1.0, abs(current)):
+                current = new_value
                 break
             t *= 0.5
         else:
