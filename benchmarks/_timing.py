@@ -32,3 +32,11 @@ def sparse_truth(n: int, d: int, k: int, seed: int = 0, noise: float = 1.0) -> t
     w = np.zeros(d)
     w[:k] = rng.uniform(1, 3, k) * rng.choice([-1, 1], k)
     return X, X @ w + noise * rng.standard_normal(n)
+
+
+def print_table(head: list[str], rows: list[list[str]]) -> None:
+    """A Markdown table, as the README shows it."""
+    print("| " + " | ".join(head) + " |")
+    print("|" + "---|" * len(head))
+    for row in rows:
+        print("| " + " | ".join(row) + " |")

@@ -18,7 +18,7 @@ import warnings
 import cvxpy as cp
 import numpy as np
 import sklearn
-from _timing import interleaved, sparse_truth, timed
+from _timing import interleaved, print_table, sparse_truth, timed
 from sklearn.linear_model import LogisticRegression, enet_path, lasso_path
 
 import cvxreg as cr
@@ -99,10 +99,7 @@ def main() -> None:
     print(f"{versions}, numpy {np.__version__}")
     rows = [squared_row("lasso", 1.0, repeats), squared_row("elastic-net (0.5)", 0.5, repeats), logistic_row(repeats)]
     head = ["workload", "cvxreg ms", "scikit-learn ms", "ratio", "naive CVXPY loop / cvxreg", "max |coef - tight|"]
-    print("| " + " | ".join(head) + " |")
-    print("|" + "---|" * len(head))
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
+    print_table(head, rows)
 
 
 if __name__ == "__main__":

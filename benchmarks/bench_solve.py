@@ -22,7 +22,7 @@ import cvxpy as cp
 import numpy as np
 import scipy
 import sklearn
-from _timing import interleaved, sparse_truth, timed
+from _timing import interleaved, print_table, sparse_truth, timed
 from sklearn.linear_model import Lasso, LogisticRegression
 
 import cvxreg as cr
@@ -120,10 +120,7 @@ def main() -> None:
         "model",
         "memory",
     ]
-    print("| " + " | ".join(head) + " |")
-    print("|" + "---|" * len(head))
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
+    print_table(head, rows)
 
 
 if __name__ == "__main__":
