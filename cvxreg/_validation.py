@@ -143,6 +143,12 @@ def check_choice(value: Any, name: str, owner: str, choices: Sequence[str]) -> s
 
 
 def _as_float_array(value: Any, name: str, owner: str, allowed: str) -> np.ndarray:
+    if isinstance(value, np.ma.MaskedArray):  # a mask says "no value here": never read what is under it
+        masked = int(np.ma.count_masked(value))
+        if masked:
+            got = f"a masked array with {masked} masked entries (fill or drop them)"
+            raise invalid(name, owner, allowed, got, raw=True)
+        value = value.data
     try:
         arr = np.asarray(value)
     except Exception:  # ragged lists and exotic objects
@@ -171,7 +177,7 @@ def check_factors(factors: Any, owner: str, *, allow_inf: bool = False, name: st
         return None
     held = ", inf holds it at 0" if allow_inf else ""
     allowed = f"None or a 1-D array of numbers >= 0 (0 leaves a coefficient unpenalized{held})"
-    arr = _as_float_array(factors, name, owner, allowed)
+    arr = _as_float_array(factors, name, owner, allowed).copy()  # made read-only below: ours, not the caller's
     if arr.ndim != 1 or arr.size == 0:
         raise invalid(name, owner, allowed, f"an array of shape {arr.shape}", raw=True)
     bad_mask = np.isnan(arr) | (arr < 0) | (np.isinf(arr) & (not allow_inf))
@@ -292,12 +298,17 @@ def check_bounds(bounds: Any, owner: str = "Problem") -> tuple[Any, Any] | None:
         if side is None:
             out.append(None)
             continue
-        arr = _as_float_array(side, "bounds", owner, allowed)
+        arr = _as_float_array(side, "bounds", owner, allowed).copy()  # read-only: ours, not the caller's
         if arr.ndim > 1 or np.any(np.isnan(arr)):
             raise invalid("bounds", owner, allowed, bounds)
         arr.setflags(write=False)
         out.append(arr)
     lo, hi = out
+    # A lower bound of +inf (or an upper bound of -inf) admits no w at all: say so, never drop it.
+    if lo is not None and np.any(lo == np.inf):
+        raise invalid("bounds", owner, allowed + "; a lower bound of +inf admits no coefficient", bounds)
+    if hi is not None and np.any(hi == -np.inf):
+        raise invalid("bounds", owner, allowed + "; an upper bound of -inf admits no coefficient", bounds)
     if lo is not None and hi is not None:
         try:
             bad = np.any(lo > hi)

@@ -98,3 +98,31 @@ def test_group_lasso_from_block_sizes_and_labels_and_no_silent_reading():
         cr.GroupLasso(sizes=[2, 0])
     with pytest.raises(cr.InvalidParameterError, match="exactly one way"):
         cr.GroupLasso([[0]], sizes=[1])
+
+
+def test_no_silent_wrong_answer_from_infinite_bounds_or_masked_entries():
+    X, y = regression_data(n=20, d=3)
+    lasso = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(0.1))
+    with pytest.raises(cr.InvalidParameterError, match=r"lower bound of \+inf"):
+        cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(0.1), bounds=(np.inf, None))
+    with pytest.raises(cr.InvalidParameterError, match="upper bound of -inf"):
+        cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(0.1), bounds=(None, [0.0, -np.inf, 1.0]))
+    masked = np.ma.masked_array(X, mask=np.zeros_like(X, dtype=bool))
+    masked.mask[0, 0] = True
+    with pytest.raises(cr.InvalidParameterError, match=r"'X'.*1 masked entries"):
+        lasso.solve(masked, y)
+    unmasked = np.ma.masked_array(X, mask=False)  # a mask that hides nothing is just the data
+    assert np.allclose(lasso.solve(unmasked, y).coef, lasso.solve(X, y).coef, atol=1e-12)
+    with pytest.raises(cr.InvalidParameterError, match="'y'"):
+        lasso.solve(X, np.ma.masked_array(y, mask=np.arange(20) == 3))
+
+
+def test_the_callers_arrays_stay_theirs_and_a_result_keeps_its_certificate():
+    X, y = regression_data(n=20, d=3)
+    factors, lower = np.array([1.0, 2.0, 1.0]), np.array([-5.0, -5.0, -5.0])
+    prob = cr.Problem(cr.SquaredLoss(), cr.L1(factors=factors), cr.Penalized(0.1), bounds=(lower, None))
+    res = prob.solve(X, y)
+    assert factors.flags.writeable and lower.flags.writeable  # not frozen behind the caller's back
+    before = res.certificate
+    X[:] = 0.0  # editing the data afterwards changes nothing already answered
+    assert res.certificate == before and res.certificate.passed(1e-6)
