@@ -204,6 +204,12 @@ def to_cvxreg(tool: str, *, fit_intercept: bool | None = None, **params: Any) ->
     the textbooks; False for CVXPY's examples, benchopt and the seed formulation).
     """
     spec = _tool(tool, "to_cvxreg")
+    owner = f"to_cvxreg({tool!r})"
+    for name in ("alpha", "lam", "lam1", "lam2"):  # each tool's own name in its own error
+        if name in params:
+            params[name] = check_real(params[name], name, owner, lo=0.0)
+    if "C" in params:
+        params["C"] = check_real(params["C"], "C", owner, lo=0.0, lo_open=True)
     try:
         loss, penalty, lam = spec.forward(**params)
     except InvalidParameterError:

@@ -102,8 +102,8 @@ class _Reader:
         if v is None:
             return None
         ok = isinstance(v, int | float) and not isinstance(v, bool) and (not integer or isinstance(v, int))
-        if not ok or (isinstance(v, float) and math.isnan(v)) or (lo is not None and v < lo):
-            what = "an integer" if integer else "a number"
+        if not ok or (isinstance(v, float) and not math.isfinite(v)) or (lo is not None and v < lo):
+            what = "an integer" if integer else "a finite number"
             raise self.fail(key, what + ("" if lo is None else f" >= {lo:g}"), v)
         return v
 
@@ -116,8 +116,8 @@ class _Reader:
             arr = np.asarray(v, dtype=float)
         except (TypeError, ValueError):
             raise self.fail(key, allowed, v) from None
-        if arr.ndim != ndim or arr.size == 0:
-            raise self.fail(key, allowed, v)
+        if arr.ndim != ndim or arr.size == 0 or not np.all(np.isfinite(arr)):
+            raise self.fail(key, allowed + " (finite)", v)
         return arr
 
     def choice(self, key: str, choices: tuple[str, ...], default: Any = ...) -> str:

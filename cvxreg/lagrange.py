@@ -55,6 +55,7 @@ def convert_multiplier(mu: float, from_: str, to: str, *, radius: float | None =
     -------
     float
     """
+    mu = check_real(mu, "mu", "convert_multiplier", lo=0.0)
     key = (from_, to)
     if key not in _CONVERSIONS:
         allowed = "one of " + ", ".join(f"{a!r} -> {b!r}" for a, b in _CONVERSIONS)

@@ -441,7 +441,13 @@ class Problem:
 
     def objective_on(self, data: Data, coef: Any, intercept: float = 0.0) -> float:
         """``objective_value`` on already checked data."""
-        w = np.asarray(coef, dtype=float)
+        allowed = f"{data.d} finite numbers (one per column of X)"
+        try:
+            w = np.asarray(coef, dtype=float)
+        except (TypeError, ValueError):
+            raise invalid("coef", "Problem.objective_value", allowed, coef) from None
+        if w.shape != (data.d,) or not np.all(np.isfinite(w)):
+            raise invalid("coef", "Problem.objective_value", allowed, coef)
         fit = self.loss.value(data.X, data.y, w, intercept, data.sample_weight)
         return self.form.objective_value(fit, self.penalty.value(w))
 

@@ -208,3 +208,28 @@ def test_best_subset_l0_is_refused_with_reasons(form):
     for needle in ("L0()", "not convex", "NP-hard", "L1()"):
         assert needle in msg
     assert cr.L0().value(np.array([0.0, 2.0, -1.0])) == 2.0
+
+
+@pytest.mark.parametrize(
+    ("thunk", "needles"),
+    [
+        (lambda: lasso().objective_value(X, Y, [1.0, 2.0]), ["'coef'", "Problem.objective_value", "one per column"]),
+        (lambda: lasso().objective_value(X, Y, "abc"), ["'coef'", "'abc'"]),
+        (lambda: cr.convert_multiplier("x", "sum", "mean", n=3), ["'mu'", "convert_multiplier"]),
+        (lambda: cr.convert_multiplier(float("nan"), "sum", "mean", n=3), ["'mu'", "nan"]),
+        (lambda: cr.convert_multiplier(-1.0, "sum", "mean", n=3), ["'mu'", ">= 0"]),
+        (lambda: cr.conventions.to_cvxreg("sklearn.Lasso", alpha=-1), ["'alpha'", "to_cvxreg('sklearn.Lasso')"]),
+        (lambda: cr.conventions.to_cvxreg("sklearn.Logistic", C=0.0), ["'C'"]),
+        (lambda: cr.GroupLasso([[0], [1]], weights=[1.0, -1.0]), ["'weights'", "GroupLasso"]),
+        (
+            lambda: cr.Problem(cr.SquaredLoss(), cr.CustomPenalty(lambda w: "abc"), cr.Penalized(1)).solve(X, Y),
+            ["'fn'", "CustomPenalty", "str"],
+        ),
+    ],
+    ids=["coef-length", "coef-type", "mu-string", "mu-nan", "mu-negative", "alpha", "C", "group-weights", "custom-str"],
+)
+def test_errors_name_the_argument_the_user_wrote(thunk, needles):
+    with pytest.raises(cr.InvalidParameterError) as info:
+        thunk()
+    for needle in needles:
+        assert needle in str(info.value), (needle, str(info.value))

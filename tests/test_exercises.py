@@ -207,8 +207,10 @@ origin = "soft threshold"
 
 MALFORMED = [
     (GOOD.replace('id = "tiny"\n', ""), "field 'id' is required"),
-    (GOOD.replace("lam = 0.5", 'lam = "big"'), "field 'formulation.lam' must be a number >= 0. Got 'big'"),
-    (GOOD.replace("lam = 0.5", "lam = -1.0"), "field 'formulation.lam' must be a number >= 0. Got -1.0"),
+    (GOOD.replace("lam = 0.5", 'lam = "big"'), "field 'formulation.lam' must be a finite number >= 0. Got 'big'"),
+    (GOOD.replace("lam = 0.5", "lam = -1.0"), "field 'formulation.lam' must be a finite number >= 0. Got -1.0"),
+    (GOOD.replace("lam = 0.5", "lam = inf"), "field 'formulation.lam' must be a finite number >= 0. Got inf"),
+    (GOOD.replace("coef = [0.5, 1.5]", "coef = [nan, 1.5]"), "'expected.coef' must be a list of numbers (finite)"),
     (GOOD.replace("lam = 0.5", "t = 0.5"), "field 'formulation.t' belongs to form 'constrained'"),
     (GOOD.replace('penalty = "l1"', 'penalty = "l7"'), "field 'formulation.penalty' must be one of"),
     (GOOD.replace("coef = [0.5, 1.5]", "coef = [0.5]"), "field 'expected.coef' must be a list of 2 numbers"),

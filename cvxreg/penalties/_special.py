@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Callable
 from typing import Any
 
@@ -73,8 +74,8 @@ class CustomPenalty(Penalty):
                 f"The 'fn' parameter of CustomPenalty must build a CVXPY expression from w; "
                 f"calling {self.name} on a variable of shape {w.shape} raised {type(exc).__name__}: {exc}."
             ) from exc
-        if not isinstance(out, cp.Expression):
-            out = cp.Constant(out) if np.isscalar(out) else out
+        if isinstance(out, numbers.Real) and not isinstance(out, bool):
+            out = cp.Constant(float(out))
         if not isinstance(out, cp.Expression) or out.size != 1:
             raise invalid(
                 "fn",
