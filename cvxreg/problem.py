@@ -31,6 +31,7 @@ __all__ = ["Problem", "default_solver", "installed_solvers"]
 #: Built models kept for re-use: (problem structure, model, data fingerprint, ...) -> _Built.
 _BUILT: OrderedDict[tuple[Any, ...], _Built] = OrderedDict()
 _BUILT_SIZE = 8
+_KEEP_PLAIN_ENTRIES = 2_000_000
 
 
 @dataclass
@@ -199,15 +200,19 @@ class Problem:
         bounds = None
         if self.bounds is not None:
             bounds = tuple(None if side is None else np.asarray(side).tobytes() for side in self.bounds)
-        full_key = (repr(self.loss), repr(self.penalty), type(self.form).__name__, self.fit_intercept, bounds, reduce)
+        structure = (repr(self.loss), self.penalty.cache_key(), type(self.form).__name__, self.fit_intercept)
+        full_key = (*structure, bounds, reduce)
         full_key += tuple(c.key() for c in self.constraints)
         full_key += key if key is not None else data.fingerprint  # type: ignore[union-attr]
         hit = _BUILT.get(full_key)
         if hit is None:
-            _BUILT[full_key] = self.build(data() if callable(data) else data, reduce=reduce)
-            while len(_BUILT) > _BUILT_SIZE:
-                _BUILT.popitem(last=False)
-            return _BUILT[full_key], False
+            fresh = self.build(data() if callable(data) else data, reduce=reduce)
+            # A textbook model holds a copy of X: keep only those of moderate size.
+            if fresh.model != "plain" or fresh.data.n * fresh.data.d <= _KEEP_PLAIN_ENTRIES:
+                _BUILT[full_key] = fresh
+                while len(_BUILT) > _BUILT_SIZE:
+                    _BUILT.popitem(last=False)
+            return fresh, False
         _BUILT.move_to_end(full_key)
         hit.param.value = self.form.param_value
         if not callable(data):

@@ -213,3 +213,16 @@ def test_objective_is_the_objective_at_the_returned_coefficients():
     prob = cr.Problem(cr.QuantileLoss(0.5, scale="mean"), cr.L1(), cr.Penalized(0.01), fit_intercept=True)
     res = prob.solve(X, y, sample_weight=s)
     assert res.objective == prob.objective_value(X, y, res.coef, res.intercept, sample_weight=s)
+
+
+def test_two_custom_penalties_with_one_name_never_share_a_model():
+    import cvxpy as cp
+
+    X, y = regression_data(n=30, d=4, seed=13)
+    first = cr.Problem(cr.SquaredLoss(), cr.CustomPenalty(lambda w: cp.norm1(w)), cr.Penalized(3.0))
+    second = cr.Problem(cr.SquaredLoss(), cr.CustomPenalty(lambda w: 10 * cp.sum_squares(w)), cr.Penalized(3.0))
+    assert repr(first.penalty) == repr(second.penalty)  # both "<lambda>" ...
+    assert first.penalty.cache_key() != second.penalty.cache_key()  # ... yet never one model
+    a, b = first.solve(X, y), second.solve(X, y)
+    ridge = cr.closed_forms.ridge(X, y, 60.0)  # 3 * 10 * ||w||^2 = 60/2 ||w||^2
+    assert np.allclose(b.coef, ridge, atol=1e-6) and not np.allclose(a.coef, b.coef, atol=1e-3)

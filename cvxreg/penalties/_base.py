@@ -157,6 +157,11 @@ class Penalty(SameByRepr):
         return False
 
     # -- building ------------------------------------------------------------------------------
+    def cache_key(self) -> Any:
+        """What identifies this penalty's CVXPY expression for re-using built models: its
+        ``repr`` (the constructor call) unless the expression comes from user code."""
+        return repr(self)
+
     def nonconvex_reason(self) -> str | None:
         """Why this penalty is not convex, when it is known in advance (else None)."""
         return None
