@@ -253,7 +253,8 @@ class Problem:
             Raise ``cvxreg.SolveError`` when no solution comes back, instead of returning a
             ``Result`` whose ``status`` says why ("solver_error", "unsupported", "infeasible", ...).
         certify : bool, default True
-            Compute ``Result.certificate`` (KKT residual, infeasibility, slackness, gap).
+            Compute ``Result.certificate`` (KKT residual, infeasibility, slackness, gap). Only
+            ``raw=True`` can skip it: a polished answer is kept by comparing certificates.
         raw : bool, default False
             Return the solver's own answer. By default it is polished to the exact minimizer
             on its support (exact zeros), kept only when its certificate is at least as good
