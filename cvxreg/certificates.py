@@ -74,7 +74,10 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
     tol_w = rel * max(1.0, float(np.max(np.abs(w))))
     tol_eta = rel * max(1.0, float(np.max(np.abs(y))))
     eta = np.asarray(Xd @ w).ravel() + b
-    g_lo, g_hi = loss.derivative(eta, y, tol=tol_eta)
+    try:
+        g_lo, g_hi = loss.derivative(eta, y, tol=tol_eta)
+    except NotSupportedError:  # a loss whose derivative is not known here: nothing to certify with
+        return Certificate(math.nan, form.infeasibility(pen.value(w)), 0.0, None, scale)
     weight = form.penalty_weight(result.dual)
     smooth_grad = c * np.asarray(Xd.T @ (sw * g_lo)).ravel()  # X^T of the loss derivative, reused
     linear = _linear_terms(problem, result, d)  # sum of matrix^T dual over the linear constraints

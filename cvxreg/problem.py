@@ -186,6 +186,12 @@ class Problem:
         linear = [c.build(w) for c in self.constraints]
         constraints += form_constraints + [item[1] for item in bound_items if item is not None] + linear
         prob = cp.Problem(cp.Minimize(objective), constraints)
+        if not fit.is_convex():  # a custom loss that CVXPY cannot certify convex in w
+            raise DCPError(
+                f"{self!r} is not convex, so cvxreg will not build it: by CVXPY's DCP rules the loss "
+                f"{self.loss!r} has curvature {fit.curvature} in w. Write its terms with convex CVXPY atoms "
+                f"of eta (square, abs, pos, logistic, huber, exp, ...) following the DCP rules."
+            )
         if not prob.is_dcp():  # e.g. a custom penalty built from non-DCP pieces
             raise DCPError(_dcp_message(self, pen))
         return _Built(prob, w, b, param, pen_con, bound_items, data, model, linear)

@@ -56,6 +56,7 @@ LOSSES = [
     cr.PoissonLoss(),
     cr.SquaredHingeLoss(),
     cr.EpsilonInsensitiveLoss(epsilon=0.3),
+    cr.CustomLoss(lambda eta, y: cp.logistic(eta - y) + cp.logistic(y - eta), name="soft_abs"),
 ]
 PENALTIES = [
     cr.L1(),

@@ -126,3 +126,19 @@ def test_the_callers_arrays_stay_theirs_and_a_result_keeps_its_certificate():
     before = res.certificate
     X[:] = 0.0  # editing the data afterwards changes nothing already answered
     assert res.certificate == before and res.certificate.passed(1e-6)
+
+
+def test_a_custom_loss_is_gated_valued_and_certified_like_a_builtin():
+    X, y = regression_data(n=60, d=4, seed=6)
+    half_square = cr.CustomLoss(lambda eta, y: 0.5 * cp.square(y - eta), name="half_square")
+    mine = cr.Problem(half_square, cr.L1(), cr.Penalized(2.0)).solve(X, y)
+    builtin = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(2.0)).solve(X, y)
+    assert np.max(np.abs(mine.coef - builtin.coef)) < 1e-6
+    assert mine.certificate.passed(1e-6)
+    assert half_square.value(X, y, builtin.coef) == pytest.approx(cr.SquaredLoss().value(X, y, builtin.coef))
+    with pytest.raises(cr.DCPError, match="loss CustomLoss"):
+        cr.Problem(cr.CustomLoss(lambda eta, y: -cp.square(eta - y)), cr.L1(), cr.Penalized(1.0)).solve(X, y)
+    with pytest.raises(cr.InvalidParameterError, match="60 terms"):
+        cr.Problem(cr.CustomLoss(lambda eta, y: cp.sum_squares(eta - y)), cr.L1(), cr.Penalized(1.0)).solve(X, y)
+    with pytest.raises(cr.InvalidParameterError, match="'fn'"):
+        cr.CustomLoss("square")
