@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import numbers
 from collections import OrderedDict
@@ -158,16 +159,15 @@ def _as_float_array(value: Any, name: str, owner: str, allowed: str) -> np.ndarr
     return np.asarray(arr, dtype=float)  # no copy of data that is already float64
 
 
-def _all_finite(arr: np.ndarray) -> tuple[bool, float]:
-    """Whether every entry is finite, and the sum of the entries (a checksum for caches).
+def _all_finite(arr: np.ndarray) -> bool:
+    """Whether every entry is finite.
 
     One pass and no temporary: a sum is finite when every entry is (a rare overflow of huge
     finite entries falls through to the exact test)."""
     with np.errstate(over="ignore", invalid="ignore"):
-        total = float(np.sum(arr))
-    if np.isfinite(total):
-        return True, total
-    return bool(np.all(np.isfinite(arr))), total
+        if np.isfinite(np.sum(arr)):
+            return True
+    return bool(np.all(np.isfinite(arr)))
 
 
 def check_factors(factors: Any, owner: str, *, allow_inf: bool = False, name: str = "factors") -> np.ndarray | None:
@@ -189,11 +189,11 @@ def check_factors(factors: Any, owner: str, *, allow_inf: bool = False, name: st
 
 def check_X(X: Any, owner: str = "Problem.solve") -> tuple[np.ndarray | sp.csr_matrix, tuple[str, ...] | None]:
     """Return X as a float array (or CSR matrix) and its column names when it has them."""
-    Xv, names, _ = _check_X(X, owner)
+    Xv, names = _check_X(X, owner)
     return Xv, names
 
 
-def _check_X(X: Any, owner: str) -> tuple[np.ndarray | sp.csr_matrix, tuple[str, ...] | None, float]:
+def _check_X(X: Any, owner: str) -> tuple[np.ndarray | sp.csr_matrix, tuple[str, ...] | None]:
     allowed = "a non-empty 2-D array of finite numbers (NumPy, pandas DataFrame or SciPy sparse)"
     names = None
     if hasattr(X, "columns") and hasattr(X, "to_numpy"):
@@ -205,18 +205,16 @@ def _check_X(X: Any, owner: str) -> tuple[np.ndarray | sp.csr_matrix, tuple[str,
         Xs = sp.csr_matrix(X, dtype=float)
         if Xs.ndim != 2 or 0 in Xs.shape:
             raise invalid("X", owner, allowed, X)
-        finite, total = _all_finite(Xs.data)
-        if not finite:
+        if not _all_finite(Xs.data):
             raise invalid("X", owner, allowed, "a sparse matrix with NaN or infinite entries", raw=True)
-        return Xs, names, total
+        return Xs, names
     arr = _as_float_array(X, "X", owner, allowed)
     if arr.ndim != 2 or 0 in arr.shape:
         raise invalid("X", owner, allowed, f"an array of shape {arr.shape}", raw=True)
-    finite, total = _all_finite(arr)
-    if not finite:
+    if not _all_finite(arr):
         n_bad = int(np.sum(~np.isfinite(arr)))
         raise invalid("X", owner, allowed, f"an array with {n_bad} NaN or infinite entries", raw=True)
-    return arr, names, total
+    return arr, names
 
 
 def check_y(y: Any, n: int, owner: str = "Problem.solve") -> np.ndarray:
@@ -321,6 +319,14 @@ def check_bounds(bounds: Any, owner: str = "Problem") -> tuple[Any, Any] | None:
     return lo, hi
 
 
+@functools.lru_cache(maxsize=16)
+def _probe(size: int) -> np.ndarray:
+    """A fixed random vector of ``size`` entries for ``Data.fingerprint``."""
+    vector = np.random.default_rng(size).standard_normal(size)
+    vector.setflags(write=False)
+    return vector
+
+
 #: Quantities derived from data sets, by (fingerprint, name); see ``Data.derived``.
 _DERIVED: OrderedDict[Any, Any] = OrderedDict()
 _DERIVED_SIZE = 32
@@ -334,8 +340,6 @@ class Data:
     y: np.ndarray
     sample_weight: np.ndarray | None
     feature_names: tuple[str, ...] | None
-    #: The sum of X's entries when the checks computed it (part of the fingerprint).
-    x_sum: float | None = field(default=None, repr=False, compare=False)
     #: The two class labels that ``y``'s -1 and +1 stand for, when they were mapped.
     classes: tuple[Any, ...] | None = None
     _memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -355,17 +359,14 @@ class Data:
 
     @property
     def fingerprint(self) -> tuple[Any, ...]:
-        """Identity and checksums of the arrays: equal for the same, unchanged data (a cache
-        key; ``Problem.solve`` certifies every answer from a cached model on the data itself)."""
+        """Identity and random projections of the arrays: a cache key that changes with any
+        edit of the data (a sum would miss two entries swapped), at one pass over X."""
         if "fingerprint" not in self._memo:
-            values = self.X.data if sp.issparse(self.X) else self.X
-            flat = np.ravel(values)
-            sample = flat[:: max(1, flat.size // 1009)]
             s = self.sample_weight
-            total = float(np.sum(values)) if self.x_sum is None else self.x_sum
+            rows, cols = _probe(self.n), _probe(self.d)
             self._memo["fingerprint"] = (
-                id(self.X), id(self.y), id(s), self.X.shape, total, float(sample @ sample),
-                float(np.sum(self.y)), None if s is None else float(np.sum(s)),
+                id(self.X), id(self.y), id(s), self.X.shape, float(rows @ np.asarray(self.X @ cols).ravel()),
+                float(rows @ self.y), None if s is None else float(rows @ s),
             )  # fmt: skip
         return self._memo["fingerprint"]
 
@@ -406,7 +407,7 @@ def check_data(
 ) -> Data:
     """Check ``X``, ``y`` and ``sample_weight`` together, each error naming ``owner``.
     ``labels=True`` reads ``y`` as two class labels (``check_labels``)."""
-    Xv, names, total = _check_X(X, owner)
+    Xv, names = _check_X(X, owner)
     n = Xv.shape[0]
     classes = None
     if labels:
@@ -414,4 +415,4 @@ def check_data(
     else:
         yv = check_y(y, n, owner)
     s = check_sample_weight(sample_weight, n, owner)
-    return Data(Xv, yv, s, names, x_sum=total, classes=classes)
+    return Data(Xv, yv, s, names, classes=classes)

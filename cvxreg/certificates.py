@@ -80,6 +80,7 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
         return Certificate(math.nan, form.infeasibility(pen.value(w)), 0.0, None, scale)
     weight = form.penalty_weight(result.dual)
     smooth_grad = c * np.asarray(Xd.T @ (sw * g_lo)).ravel()  # X^T of the loss derivative, reused
+    grad_b = c * float(sw @ g_lo) if problem.fit_intercept else 0.0  # the intercept's, at smooth points
     linear = _linear_terms(problem, result, d)  # sum of matrix^T dual over the linear constraints
 
     kink = g_hi > g_lo
@@ -89,7 +90,6 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
     kkt, G_opt = math.nan, g_lo
     v, pcons = None, []
     if G is None:  # a smooth loss: the gradient is a point, and the distance may be closed form
-        grad_b = c * float(sw @ g_lo) if problem.fit_intercept else 0.0
         kkt = _smooth_kkt(problem, result, smooth_grad + linear, grad_b, weight, tol_w)
     if math.isnan(kkt):
         try:
@@ -112,8 +112,7 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
             G_opt = np.clip(G.value, g_lo, g_hi)
     elif G is None:  # smooth loss, no known subdifferential: the prox-gradient residual
         residual = _prox_gradient_residual(problem, w, smooth_grad, weight)
-        b_part = c * float(sw @ g_lo) if problem.fit_intercept else 0.0
-        kkt = math.hypot(residual, b_part) / scale
+        kkt = math.hypot(residual, grad_b) / scale
     else:  # piecewise-linear loss at a kink: the same residual on the loss's epigraph
         kkt = _epigraph_prox_residual(problem, data, c, w, b, weight) / scale
 

@@ -195,7 +195,7 @@ def _penalized_path(
     methods = [""] * len(grid)
     screened = np.zeros(len(grid), dtype=int)
     # The continuation starts from the answer at lam_max: every penalized coefficient at 0.
-    previous: tuple[float, Result] | None = (float(np.max(grid)), _zero_answer(problem, data))
+    previous = (float(np.max(grid)), _zero_answer(problem, data))
     with polish_module.one_blas_thread():
         _continue(problem, data, grid, order, results, methods, screened, previous, screening, solver, opts)
     return _assemble(problem, data, "lam", grid, results, methods, screened, duals=None)
@@ -209,7 +209,7 @@ def _continue(
     results: list[Result | None],
     methods: list[str],
     screened: np.ndarray,
-    previous: tuple[float, Result] | None,
+    previous: tuple[float, Result],
     screening: bool,
     solver: Any,
     opts: dict[str, Any],
@@ -219,7 +219,7 @@ def _continue(
         lam = float(grid[i])
         here = problem.with_form(Penalized(lam))
         found = None
-        if previous is not None and lam > 0:
+        if lam > 0:
             candidates = _strong_rule(here, data, previous) if screening else None
             if candidates is not None:
                 screened[i] = int(np.sum(~candidates & problem.penalty.penalized(data.d)))

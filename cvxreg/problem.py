@@ -285,11 +285,8 @@ class Problem:
             found = self._solve_by_working_set(data, name, solver_opts)
             if found is not None:
                 return found
-        built, cached = self.built(data, reduce=reduce)
+        built, _ = self.built(data, reduce=reduce)
         result = self._finish(self.solve_built(built, name, solver_opts), data)
-        if cached and result.ok and not (result.certificate and result.certificate.passed(1e-6)):
-            # X may have changed in place since the model was built: build it afresh.
-            result = self._finish(self.solve_built(self.build(data, reduce=reduce), name, solver_opts), data)
         self._raise_unless_solved(result, check)
         return result
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cvxreg import polish as polish_module
 from cvxreg._validation import Data
 from cvxreg.errors import NotSupportedError
 from cvxreg.result import Result
@@ -73,9 +74,7 @@ def _first_set(problem: Problem, data: Data) -> np.ndarray:
     and every unpenalized one."""
     loss, pen = problem.loss, problem.penalty
     b0 = loss.intercept_only(data.y, data.sample_weight) if problem.fit_intercept else 0.0
-    c = 1.0 / loss.weight_total(data.n, data.sample_weight)
-    g = loss.derivative(np.full(data.n, b0), data.y)[0] * data.weights * c
-    z = -np.asarray(data.X.T @ g).ravel()
+    z = -polish_module.loss_gradient(problem, data, np.zeros(data.d), b0)
     score = pen.zero_violation(z, problem.form.param_value)
     mask = ~pen.penalized(data.d)
     positive = np.sort(score[score > 0])[::-1]

@@ -226,3 +226,11 @@ def test_two_custom_penalties_with_one_name_never_share_a_model():
     a, b = first.solve(X, y), second.solve(X, y)
     ridge = cr.closed_forms.ridge(X, y, 60.0)  # 3 * 10 * ||w||^2 = 60/2 ||w||^2
     assert np.allclose(b.coef, ridge, atol=1e-6) and not np.allclose(a.coef, b.coef, atol=1e-3)
+
+
+def test_a_reused_model_notices_two_entries_swapped_in_place():
+    X, y = _lasso_data(80, 10, 14)
+    prob = cr.Problem(cr.SquaredLoss(), cr.SquaredL2(), cr.Penalized(2.0))
+    prob.solve(X, y)
+    X[[3, 7], 2] = X[[7, 3], 2]  # same sum, same entries: different data
+    assert np.allclose(prob.solve(X, y).coef, cr.closed_forms.ridge(X, y, 2.0), atol=1e-9)
