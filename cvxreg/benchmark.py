@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import csv
 import os
+import sys
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,13 +20,13 @@ import pandas as pd
 
 from cvxreg import losses as L
 from cvxreg import penalties as P
-from cvxreg._validation import check_choice, check_data, invalid
-from cvxreg.compare import COLUMNS, compare_solvers, default_solvers, settings_list
+from cvxreg._validation import check_choice, invalid
+from cvxreg.compare import COLUMNS, Facts, compare_solvers, default_solvers, problem_facts, settings_list
 from cvxreg.errors import NotSupportedError
 from cvxreg.forms import Constrained, Penalized
 from cvxreg.problem import Problem
 from cvxreg.reference import truth
-from cvxreg.result import Result, Status
+from cvxreg.result import Result
 from cvxreg.solvers import solver_label
 
 __all__ = ["Case", "benchmark", "builtin_cases"]
@@ -90,7 +92,7 @@ def _append(out: str | os.PathLike[str], row: dict[str, Any]) -> None:
 
 
 def _solver_task(
-    case: Case, solver: Any, setting: str, timeout: float, ref: Result, ref_kind: str, drop_unsupported: bool
+    case: Case, solver: Any, setting: str, timeout: float, ref: Result, ref_kind: str, facts: Facts
 ) -> list[dict[str, Any]]:
     frame = compare_solvers(
         case.problem,
@@ -102,32 +104,59 @@ def _solver_task(
         sample_weight=case.sample_weight,
         name=case.name,
         reference=ref if ref.ok else None,
+        facts=facts,
     )
     rows = frame.to_dict("records")
     for row in rows:
         row["reference"] = ref_kind
-    if drop_unsupported:
-        rows = [r for r in rows if r["status"] != Status.UNSUPPORTED]
     return rows
 
 
-def _reference_task(case: Case) -> tuple[str, Result, str]:
+def _reference_task(case: Case) -> tuple[str, Result, str, Facts]:
+    """The truth of a case and its ``Facts`` (once per problem, before any solver runs)."""
+    data = case.problem.check_data(case.X, case.y, case.sample_weight, "benchmark")
     if case.reference is not None:
-        return case.name, case.reference, case.reference_label
-    data = check_data(case.X, case.y, case.sample_weight, "benchmark")
-    ref, kind = truth(case.problem, data.X, data.y, sample_weight=data.sample_weight)
-    return case.name, ref, kind
+        ref, kind = case.reference, case.reference_label
+    else:
+        ref, kind = truth(case.problem, data.X, data.y, sample_weight=data.sample_weight)
+    return case.name, ref, kind, problem_facts(case.problem, data, ref)
 
 
-def _progress(total: int, progress: bool | None) -> Any:
-    """A tqdm bar (None when tqdm is missing or the bar is off); by default only on a terminal."""
-    if progress is False:
-        return None
-    try:
-        from tqdm.auto import tqdm
-    except ImportError:
-        return None
-    return tqdm(total=total, desc="cvxreg benchmark", unit="solve", disable=None if progress is None else False)
+class _Progress:
+    """Progress of a run: a tqdm bar on a terminal; elsewhere (a CI log, a pipe) a plain line
+    every ~10% of the solves, so a long run is never silent. ``progress=False``: nothing."""
+
+    def __init__(self, total: int, progress: bool | None, stream: Any = None) -> None:
+        self.total, self.done, self.bar, self.next_line = total, 0, None, 0
+        self.stream = sys.stderr if stream is None else stream
+        self.on = progress is not False and total > 0
+        tty = bool(getattr(self.stream, "isatty", lambda: False)())
+        if self.on and (tty or progress is True):
+            try:
+                from tqdm.auto import tqdm
+
+                self.bar = tqdm(total=total, desc="cvxreg benchmark", unit="solve", file=self.stream)
+            except ImportError:
+                pass
+        self.start = time.perf_counter()
+
+    def update(self, label: str) -> None:
+        self.done += 1
+        if not self.on:
+            return
+        if self.bar is not None:
+            self.bar.update(1)
+        elif self.done >= self.next_line or self.done == self.total:
+            elapsed = time.perf_counter() - self.start
+            print(
+                f"cvxreg benchmark: {self.done}/{self.total} solves ({elapsed:.0f} s), last {label}", file=self.stream
+            )
+            self.stream.flush()
+            self.next_line = self.done + max(1, self.total // 10)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _run_parallel(fn: Any, args: list[tuple], n_jobs: int, backend: str, client: Any = None) -> Iterable[Any]:
@@ -169,7 +198,9 @@ def benchmark(
     ``distributed.Client``; by default the current one, else a ``LocalCluster`` of ``n_jobs``
     workers on 127.0.0.1 made for this run). With ``out`` (a CSV path) every row is written
     as soon as it is done, and rows already in the file are skipped, so an interrupted run
-    resumes where it stopped. ``progress`` shows a tqdm bar (default: only on a terminal).
+    resumes where it stopped. ``progress``: a tqdm bar on a terminal, plain progress lines on
+    stderr otherwise (a CI log); ``False`` for silence. Every (problem, solver, settings) is a
+    row, those a solver cannot take included (status "unsupported", with the solvers that can).
     Returns all rows (those read back from ``out`` included).
 
     Parameters
@@ -199,7 +230,6 @@ def benchmark(
         raise invalid("n_jobs", "benchmark", "a positive integer or -1 (all cores)", n_jobs)
     check_choice(backend, "backend", "benchmark", ("loky", "threading", "multiprocessing", "sequential", "dask"))
     done, previous = _done_keys(out)
-    drop_unsupported = solvers is None
     solver_list = list(default_solvers() if solvers is None else solvers)
     pending = [
         (case, solver, setting)
@@ -232,21 +262,18 @@ def benchmark(
         by_name = {c.name: c for c in cases}
         need_ref = [(by_name[name],) for name in sorted({case.name for case, _, _ in pending})]
         refs = {
-            name: (ref, kind) for name, ref, kind in _run_parallel(_reference_task, need_ref, n_jobs, backend, client)
+            name: (ref, kind, facts)
+            for name, ref, kind, facts in _run_parallel(_reference_task, need_ref, n_jobs, backend, client)
         }
-        args = [
-            (case, solver, setting, timeout, *refs[case.name], drop_unsupported) for case, solver, setting in pending
-        ]
-        bar = _progress(len(args), progress)
+        args = [(case, solver, setting, timeout, *refs[case.name]) for case, solver, setting in pending]
+        bar = _Progress(len(args), progress)
         for batch in _run_parallel(_solver_task, args, n_jobs, backend, client):
             for row in batch:
                 rows.append(row)
                 if out is not None:
                     _append(out, row)
-            if bar is not None:
-                bar.update(1)
-        if bar is not None:
-            bar.close()
+            bar.update(f"{batch[0]['problem']} / {batch[0]['solver']}" if batch else "")
+        bar.close()
     finally:
         if own_cluster is not None:
             client.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 import warnings
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -21,27 +22,42 @@ from cvxreg._isolate import Outcome, OutcomeKind, run_in_process, run_isolated
 from cvxreg._validation import Data, check_choice, check_real, invalid
 from cvxreg.errors import CvxregError
 from cvxreg.forms import Constrained
-from cvxreg.reference import truth
+from cvxreg.reference import multiplier_note, truth
 from cvxreg.result import Result, Status
-from cvxreg.solvers import SETTINGS, installed_solvers, solver_label, solver_options
+from cvxreg.solvers import (
+    FORK_OPTIONS,
+    SETTINGS,
+    SUCCESS_BAR,
+    capable_solvers,
+    installed_solvers,
+    model_class,
+    solver_label,
+    solver_options,
+)
 
 if TYPE_CHECKING:
     from cvxreg.problem import Problem
 
-__all__ = ["COLUMNS", "compare_solvers", "default_solvers", "settings_list"]
+__all__ = ["COLUMNS", "Facts", "compare_solvers", "default_solvers", "problem_facts", "settings_list"]
 
 #: Columns of every comparison frame, in order.
 COLUMNS = [
     "problem",
+    "problem_class",
     "solver",
     "settings",
     "model",
     "status",
+    "success",
+    "error",
     "objective",
     "objective_gap",
     "coef_error",
     "dual_error",
+    "dual_note",
+    "primal_residual",
     "kkt_residual",
+    "duality_gap",
     "support_match",
     "setup_time",
     "solve_time",
@@ -59,7 +75,11 @@ _OUTCOME_STATUS = {
     OutcomeKind.CRASHED: Status.CRASHED,
 }
 #: Errors that say something more precise than "the solver raised".
-_ERROR_STATUS = {"InvalidParameterError": Status.INVALID_OPTIONS, "NotInstalled": Status.NOT_INSTALLED}
+_ERROR_STATUS = {
+    "InvalidParameterError": Status.INVALID_OPTIONS,
+    "NotInstalled": Status.NOT_INSTALLED,
+    "Unsupported": Status.UNSUPPORTED,
+}
 
 
 def default_solvers() -> list[str]:
@@ -99,13 +119,45 @@ def _solve_one(
     return {"result": res, "twin_dual": twin_dual}
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What a comparison knows of a problem before any solver runs: the kind of model, the
+    installed solvers that can take it, and why its multiplier is not a test ("" when it is)."""
+
+    model_class: str = ""
+    capable: tuple[str, ...] = ()
+    multiplier_note: str = ""
+
+    def refusal(self, solver: str) -> str:
+        who = ", ".join(self.capable) if self.capable else "none of the installed solvers"
+        return f"{solver} cannot take this {self.model_class or 'model'}; installed solvers that can: {who}"
+
+
+def problem_facts(problem: Problem, data: Data, ref: Result | None) -> Facts:
+    """``Facts`` of ``problem`` on checked ``data`` with its reference answer ``ref``."""
+    prob = problem.build(data).problem
+    return Facts(model_class(prob), tuple(capable_solvers(prob)), multiplier_note(problem, data, ref))
+
+
 def _support(w: np.ndarray, scale: float) -> np.ndarray:
     return np.abs(w) > 1e-6 * max(1.0, scale)
 
 
-def _row(name: str, solver: str, settings: str, outcome: Outcome, problem: Problem, ref: Result) -> dict[str, Any]:
+def _row(
+    name: str, solver: str, settings: str, outcome: Outcome, problem: Problem, ref: Result, facts: Facts
+) -> dict[str, Any]:
     row: dict[str, Any] = dict.fromkeys(COLUMNS, math.nan)
-    row.update(problem=name, solver=solver, settings=settings, message="", iterations=None, support_match=None)
+    row.update(
+        problem=name,
+        problem_class=facts.model_class,
+        solver=solver,
+        settings=settings,
+        message="",
+        iterations=None,
+        support_match=None,
+        success=False,
+        dual_note=facts.multiplier_note,
+    )
     if outcome.kind != OutcomeKind.OK:
         status = _ERROR_STATUS.get(outcome.error_type, _OUTCOME_STATUS[outcome.kind])
         row.update(status=str(status), message=outcome.message)
@@ -119,12 +171,24 @@ def _row(name: str, solver: str, settings: str, outcome: Outcome, problem: Probl
         solve_time=res.solve_time,
         iterations=res.iterations,
     )
+    if res.status == Status.UNSUPPORTED:
+        row["message"] = facts.refusal(solver)
     if not res.ok:
         return row
     row["objective"] = res.objective
+    if res.certificate is not None:
+        row["kkt_residual"] = res.certificate.kkt_residual
+        row["primal_residual"] = res.certificate.primal_infeasibility
+        gap = res.certificate.duality_gap
+        row["duality_gap"] = math.nan if gap is None else gap
     if ref.ok:
         row["objective_gap"] = abs(res.objective - ref.objective) / max(1.0, abs(ref.objective))
         row["coef_error"] = float(max(np.max(np.abs(res.coef - ref.coef)), abs(res.intercept - ref.intercept)))
+        scale = max(1.0, float(np.max(np.abs(ref.coef), initial=0.0)), abs(ref.intercept))
+        row["error"] = max(row["objective_gap"], row["coef_error"] / scale)
+        primal = row["primal_residual"] if math.isfinite(row["primal_residual"]) else 0.0
+        bar = SUCCESS_BAR.get(settings, SUCCESS_BAR["default"])
+        row["success"] = bool(row["error"] <= bar and primal <= bar)
         errors = []
         if ref.dual is not None and res.dual is not None:
             errors.append(abs(res.dual - ref.dual))
@@ -138,8 +202,6 @@ def _row(name: str, solver: str, settings: str, outcome: Outcome, problem: Probl
         row["dual_error"] = max(errors) if errors else math.nan
         scale = float(np.max(np.abs(ref.coef), initial=0.0))
         row["support_match"] = bool(np.array_equal(_support(res.coef, scale), _support(ref.coef, scale)))
-    if res.certificate is not None:
-        row["kkt_residual"] = res.certificate.kkt_residual
     return row
 
 
@@ -159,6 +221,7 @@ def compare_solvers(
     skip: Iterable[tuple[str, str]] = (),
     round_trip: bool = True,
     reduce: bool = True,
+    facts: Facts | None = None,
 ) -> pd.DataFrame:
     """Solve ``problem`` with each solver under each settings; one row per solver x settings.
 
@@ -167,12 +230,12 @@ def compare_solvers(
     problem : Problem
     X, y, sample_weight : the data
     solvers : list of str or cvxpy Solver, optional
-        ``None`` means every installed solver that accepts the problem (those that refuse it
-        are left out); named solvers always get a row: "not_installed", "unsupported",
-        "solver_error" (it raised), "crashed" (its process died), "timeout" (killed after
-        ``timeout`` seconds) or "invalid_options", with the reason in ``message``.
+        ``None`` means every installed solver. Every solver gets a row, whatever happens:
+        "not_installed", "unsupported" (the message names the solvers that can take the
+        model), "solver_error" (it raised), "crashed" (its process died), "timeout" (killed
+        after ``timeout`` seconds) or "invalid_options", with the reason in ``message``.
     settings : str or list of str, default "default"
-        Names in ``cvxreg.solvers.SETTINGS`` ("default", "tight").
+        Names in ``cvxreg.solvers.SETTINGS`` ("default", "low", "high", "tight").
     reference : Result, optional
         A known answer (labelled ``reference_label``); else the closed form when one applies,
         else the most accurate tight solve. The ``reference`` column says which.
@@ -181,7 +244,9 @@ def compare_solvers(
     name : str
         The ``problem`` column.
     isolate : bool, default True
-        ``False`` solves in-process (no crash or time protection).
+        ``False`` solves in-process (no crash or time protection). An isolated solve runs in
+        a forked process, where Clarabel is given one thread (``FORK_OPTIONS``: its thread
+        pool does not survive ``fork``).
     skip : iterable of (solver, settings)
         Pairs already done.
     round_trip : bool, default True
@@ -191,15 +256,23 @@ def compare_solvers(
         Give the solvers the model ``Problem.solve`` gives them (reduced where there is one);
         ``False`` the textbook model. The ``model`` column says which each row timed. Answers
         are the solvers' own, never polished.
+    facts : Facts, optional
+        ``problem_facts`` already computed (the model class, the solvers that can take it,
+        the multiplier's note); computed here when None.
 
     Returns
     -------
     pandas.DataFrame
         Columns ``COLUMNS``: ``objective_gap`` is ``|f - f_ref| / max(1, |f_ref|)`` with ``f``
         the objective at the solver's coefficients; ``coef_error`` the max abs error of
-        coefficients and intercept; ``dual_error`` that of the multipliers; ``kkt_residual``
-        the certificate's stationarity residual; ``support_match`` whether the sparsity
-        pattern equals the reference's.
+        coefficients and intercept; ``error`` the larger of ``objective_gap`` and
+        ``coef_error / max(1, |w_ref|_inf)``; ``success`` whether the status is a solution and
+        ``error`` and ``primal_residual`` are within ``SUCCESS_BAR`` of the settings;
+        ``dual_error`` the error of the multipliers, with ``dual_note`` saying why it is no
+        test when the multiplier is not unique; ``primal_residual``, ``kkt_residual`` (the dual
+        residual) and ``duality_gap`` from the answer's certificate; ``support_match`` whether
+        the sparsity pattern equals the reference's; ``setup_time`` CVXPY's compile time and
+        ``solve_time`` the solver's own, in seconds.
     """
     data = problem.check_data(X, y, sample_weight, "compare_solvers")
     problem.build(data)  # a non-convex custom penalty: raise now, once
@@ -207,7 +280,6 @@ def compare_solvers(
     timeout = check_real(timeout, "timeout", "compare_solvers", lo=0.0, lo_open=True)
     if isinstance(solvers, str):
         raise invalid("solvers", "compare_solvers", "None or a list of solver names", solvers)
-    drop_unsupported = solvers is None
     todo = list(default_solvers() if solvers is None else solvers)
     if reference is not None:
         if not isinstance(reference, Result) or not reference.ok:
@@ -221,6 +293,8 @@ def compare_solvers(
             twin_t = float(problem.penalty.value(ref.coef))
         except CvxregError:
             twin_t = None
+    if facts is None:
+        facts = problem_facts(problem, data, ref)
     done = set(skip)
     rows = []
     for solver in todo:
@@ -231,17 +305,19 @@ def compare_solvers(
             if not isinstance(solver, Solver) and label not in installed_solvers():
                 why = f"{label} is not installed (installed: {', '.join(installed_solvers())})"
                 outcome = Outcome(OutcomeKind.ERROR, message=why, error_type="NotInstalled")
+            elif not isinstance(solver, Solver) and facts.capable and label not in facts.capable:
+                outcome = Outcome(OutcomeKind.ERROR, message=facts.refusal(label), error_type="Unsupported")
             else:
                 opts = solver_options(label, setting) if not isinstance(solver, Solver) else {}
+                if isolate:
+                    opts = {**FORK_OPTIONS.get(label, {}), **opts}
                 arg = label if not isinstance(solver, Solver) else solver
 
                 def job(arg: Any = arg, opts: dict[str, Any] = opts) -> dict[str, Any]:
                     return _solve_one(problem, data, arg, opts, twin_t, reduce)
 
                 outcome = run_isolated(job, timeout) if isolate else run_in_process(job)
-            row = _row(name, label, setting, outcome, problem, ref)
+            row = _row(name, label, setting, outcome, problem, ref, facts)
             row["reference"] = ref_kind
-            if drop_unsupported and row["status"] == Status.UNSUPPORTED:
-                continue
             rows.append(row)
     return pd.DataFrame(rows, columns=COLUMNS)

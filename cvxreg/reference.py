@@ -29,7 +29,7 @@ from cvxreg.solvers import ACCURATE_ORDER, installed_solvers, solver_options
 if TYPE_CHECKING:
     from cvxreg.problem import Problem
 
-__all__ = ["box_orthonormal", "most_accurate_solve", "reference_result", "truth"]
+__all__ = ["box_orthonormal", "most_accurate_solve", "multiplier_note", "reference_result", "truth"]
 
 
 def __getattr__(name: str) -> Any:
@@ -233,3 +233,54 @@ def truth(problem: Problem, X: Any, y: Any, *, sample_weight: Any = None) -> tup
         return problem.certify(closed, data), "closed_form"
     best = most_accurate_solve(problem, data.X, data.y, sample_weight=data.sample_weight)
     return best, f"tight {best.solver}" if best.ok else "none"
+
+
+def multiplier_note(problem: Problem, data: Data, ref: Result | None, *, rel: float = 1e-3) -> str:
+    """Why the multiplier of ``R(w) <= t`` is not well determined here, or "" when it is.
+
+    The multiplier is minus the slope of the optimal value ``p(t)`` of the constrained
+    problem (for a penalized problem: its constrained twin at ``t = R(w_ref)``). It is unique
+    when ``p`` is differentiable at ``t``. The one-sided slopes are measured with two steps,
+    ``rel * t`` and ``rel * t / 10``: at a smooth ``t`` their difference shrinks with the step,
+    at a kink it does not. A multiplier whose one-sided slopes disagree is not a test of a
+    solver (any value between them is a valid multiplier), so the report leaves it out.
+    """
+    if ref is None or not ref.ok:
+        return ""
+    from cvxreg.forms import Constrained
+
+    if problem.form.param_name == "t":
+        t0 = float(problem.form.param_value)
+    else:
+        try:
+            t0 = float(problem.penalty.value(ref.coef))
+        except Exception:
+            return ""
+    if not (math.isfinite(t0) and t0 > 0):
+        return ""
+
+    def value(t: float) -> float:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = problem.with_form(Constrained(t)).solve(data.X, data.y, sample_weight=data.sample_weight)
+        return res.objective if res.ok else math.nan
+
+    p0 = value(t0)
+    spreads, slopes = [], (math.nan, math.nan)
+    for step in (rel * t0, rel * t0 / 10):
+        left = (value(t0 - step) - p0) / step  # -p'(t-)
+        right = (p0 - value(t0 + step)) / step  # -p'(t+)
+        if not (math.isfinite(left) and math.isfinite(right)):
+            return ""
+        spreads.append(abs(left - right))
+        if step == rel * t0:
+            slopes = (left, right)
+    size = max(abs(slopes[0]), abs(slopes[1]))
+    noise = 1e-8 * max(1.0, abs(p0)) / (rel * t0 / 10)  # what solve accuracy alone can move a slope
+    if spreads[0] > 1e-2 * size + noise and spreads[1] > 0.5 * spreads[0]:
+        return (
+            f"not unique: the optimal value's slope in t changes from {slopes[0]:.4g} to {slopes[1]:.4g} "
+            f"across t = {t0:.6g} +- {100 * rel:g}% (and does not shrink with the step), so every value "
+            "between them is a valid multiplier"
+        )
+    return ""

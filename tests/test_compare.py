@@ -102,9 +102,16 @@ def test_missing_and_refusing_solvers():
     status = dict(zip(frame["solver"], frame["status"], strict=True))
     assert status["CLARABEL"] == "optimal" and status["OSQP"] == "unsupported"
     assert status["MOSEK"] == "not_installed" and status["NOT_A_SOLVER"] == "not_installed"
-    every = compare_solvers(prob, X, y)  # solvers=None: only those that accept the problem
-    assert "unsupported" not in set(every["status"]) and "CLARABEL" in set(every["solver"])
-    assert "OSQP" not in set(every["solver"])
+    # OSQP is never run on an exponential cone: the row says so and names who can take it.
+    osqp = frame[frame["solver"] == "OSQP"].iloc[0]
+    assert "OSQP cannot take this exponential cone" in osqp["message"] and "CLARABEL" in osqp["message"]
+    assert frame["problem_class"].eq("exponential cone").all()
+    every = compare_solvers(prob, X, y)  # solvers=None: every installed solver keeps its row
+    assert set(every["solver"]) == set(cr.compare.default_solvers())
+    refused = every[every["status"] == "unsupported"]
+    assert "OSQP" in set(refused["solver"]) and "CLARABEL" not in set(refused["solver"])
+    assert refused["message"].str.contains("installed solvers that can: CLARABEL").all()
+    assert not refused["success"].any()
 
 
 def test_bad_settings_and_data_are_errors_not_rows():
