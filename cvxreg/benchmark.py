@@ -50,6 +50,8 @@ class Case:
     #: None the reference is the closed form, else the most accurate tight solve.
     reference: Result | None = None
     reference_label: str = "given"
+    #: False when the minimizer is not unique: solvers are then scored on the objective alone.
+    unique: bool = True
 
 
 def _as_cases(problems: Any) -> list[Case]:
@@ -119,7 +121,7 @@ def _reference_task(case: Case) -> tuple[str, Result, str, Facts]:
         ref, kind = case.reference, case.reference_label
     else:
         ref, kind = truth(case.problem, data.X, data.y, sample_weight=data.sample_weight)
-    return case.name, ref, kind, problem_facts(case.problem, data, ref)
+    return case.name, ref, kind, problem_facts(case.problem, data, ref, unique=case.unique)
 
 
 class _Progress:

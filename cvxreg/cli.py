@@ -1,7 +1,10 @@
 """The ``cvxreg`` command line. ``main(argv)`` returns the exit code.
 
 Exit codes: 0 success; 1 a check failed (``check``, or ``report --strict`` when a solver
-missed its accuracy bar); 2 bad usage or unusable input.
+missed its accuracy bar); 2 bad usage, unusable input, or an environment that cannot do the
+job (a requested solver that is not installed or cannot take the problem). Errors are one
+line on stderr, never a traceback. Wherever a problem file is asked for, the id of a bundled
+problem works too (``cvxreg list``).
 """
 
 from __future__ import annotations
@@ -72,45 +75,76 @@ def _cases(paths: Sequence[str]) -> list[Any]:
                 source=ex.source,
                 reference=known,
                 reference_label="problem file",
+                unique=ex.expected.unique,
             )
         )
     return cases
 
 
+def _solvers(names: Sequence[str] | None, owner: str) -> list[str] | None:
+    """Requested solver names, upper case, each installed; else a one-line usage error."""
+    from cvxreg._validation import invalid
+    from cvxreg.solvers import installed_solvers
+
+    installed = installed_solvers()
+    if not installed:
+        raise invalid("--solvers", owner, "an installed CVXPY solver; none is installed", "nothing", raw=True)
+    if names is None:
+        return None
+    upper = [str(n).upper() for n in names]
+    missing = [n for n in upper if n not in installed]
+    if missing:
+        raise invalid("--solvers", owner, "installed solvers: " + ", ".join(installed), ", ".join(missing), raw=True)
+    return upper
+
+
 def _report(args: argparse.Namespace) -> int:
     from cvxreg import report
+    from cvxreg._validation import check_real
     from cvxreg.benchmark import benchmark
 
+    solvers = _solvers(args.solvers, "cvxreg report")
+    if args.strict:
+        check_real(args.bar, "--bar", "cvxreg report", lo=0.0, lo_open=True)
     cases = _cases(args.problems)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     csv_path = out / "results.csv"
     if csv_path.exists() and not args.resume:
         csv_path.unlink()
-    print(f"cvxreg report: {len(cases)} problems, settings {', '.join(args.settings)}, {args.jobs} job(s)")
-    frame = benchmark(cases, args.solvers, settings=args.settings, n_jobs=args.jobs, out=csv_path, timeout=args.timeout)
-    paths = report.write_report(frame, out)
-    summary = report.summary(frame)
-    cols = [
-        "solver",
-        "settings",
-        "problems",
-        "solved",
-        "accurate_1e-06",
-        "accurate_1e-04",
-        "median_solve_time",
-        "failures",
-    ]
-    print(summary[cols].to_string(index=False))
+    print(
+        f"cvxreg report: {len(cases)} problems x {len(solvers or report_solvers())} solvers x settings "
+        f"{', '.join(args.settings)}, {args.jobs} job(s); timeout {args.timeout:g} s per solve",
+        flush=True,
+    )
+    frame = benchmark(cases, solvers, settings=args.settings, n_jobs=args.jobs, out=csv_path, timeout=args.timeout)
+    scale = None
+    if args.sizes:
+        from cvxreg.scaling import scaling
+
+        print(f"cvxreg report: scaling {', '.join(args.families)} at d = {args.sizes}", flush=True)
+        scale = scaling(args.families, args.sizes, solvers, budget=args.budget, timeout=args.timeout)
+    paths = report.write_report(frame, out, scale=scale, time_limit=args.timeout)
+    table = report.summary(frame, args.timeout)
+    cols = ["settings", "solver", "supported", "success_pct", "time_sgm_ms", "error_sgm", "failures"]
+    if len(table):
+        print(table[cols].to_string(index=False))
     for kind, path in paths.items():
         print(f"wrote {kind}: {path}")
     if args.strict:
         acc = report.accuracy(frame)
-        missed = frame[acc > args.bar]
+        tried = ~frame["status"].isin(("unsupported", "not_installed"))
+        missed = frame[tried & (acc > args.bar)]
         if len(missed):
             print(f"--strict: {len(missed)} solve(s) missed the accuracy bar {args.bar:g}", file=sys.stderr)
             return 1
     return 0
+
+
+def report_solvers() -> list[str]:
+    from cvxreg.compare import default_solvers
+
+    return default_solvers()
 
 
 def _compare(args: argparse.Namespace) -> int:
@@ -119,6 +153,7 @@ def _compare(args: argparse.Namespace) -> int:
     from cvxreg.compare import compare_solvers
     from cvxreg.exercises import load
 
+    solvers = _solvers(args.solvers, "cvxreg compare")
     ex = load(args.file)
     if ex.problem is None:
         print(f"{ex.id}: the problem is refused, nothing to compare:\n  {ex.rejection}")
@@ -128,22 +163,35 @@ def _compare(args: argparse.Namespace) -> int:
         ex.X,
         ex.y,
         sample_weight=ex.sample_weight,
-        solvers=args.solvers,
+        solvers=solvers,
         settings=args.settings,
         timeout=args.timeout,
         name=ex.id,
         reference=ex.expected_result(),  # the file's answer, from an independent source
         reference_label="problem file",
     )
-    with pd.option_context("display.width", 200, "display.max_columns", 30, "display.max_colwidth", 40):
-        print(f"{ex.id}: {ex.title}\n{ex.problem!r}")
-        print(frame.drop(columns=["problem"]).to_string(index=False))
+    cols = ["solver", "settings", "status", "success", "error", "dual_error", "kkt_residual", "solve_time", "message"]
+    with pd.option_context("display.width", 200, "display.max_columns", 30, "display.max_colwidth", 60):
+        print(f"{ex.id}: {ex.title}\n{ex.problem!r}  (times in seconds)")
+        print(frame[cols].to_string(index=False))
     return 0
 
 
-def _solve(args: argparse.Namespace) -> int:
-    from cvxreg.exercises import load
+def _finite(x: Any) -> float | None:
+    """A number for strict JSON: None (``null``) when missing or not finite."""
+    if x is None:
+        return None
+    x = float(x)
+    return x if np.isfinite(x) else None
 
+
+def _solve(args: argparse.Namespace) -> int:
+    from cvxreg.compare import Facts
+    from cvxreg.errors import NotSupportedError
+    from cvxreg.exercises import load
+    from cvxreg.solvers import capable_solvers, default_solver, model_class, solver_options
+
+    solver = (_solvers([args.solver], "cvxreg solve") or [None])[0] if args.solver else default_solver()
     ex = load(args.file)
     if ex.problem is None:
         if args.json:
@@ -151,20 +199,39 @@ def _solve(args: argparse.Namespace) -> int:
         else:
             print(f"{ex.id}: {ex.title}\nrefused, as expected ({ex.expected.error}):\n  {ex.rejection}")
         return 0
-    res = ex.solve() if args.solver is None else ex.solve(solver=args.solver)
+    model = ex.problem.to_cvxpy(ex.X, ex.y, sample_weight=ex.sample_weight)
+    if solver is not None:
+        capable = capable_solvers(model)
+        if solver not in capable:
+            why = Facts(model_class(model), tuple(capable)).refusal(solver)
+            raise NotSupportedError(f"{ex.id}: {why}.")
+    opts = solver_options(solver, args.settings) if solver is not None else {}
+    res = ex.solve(solver=solver, **opts)
     if args.json:
-        doc = {"coef": res.coef.tolist(), "intercept": res.intercept, "objective": res.objective, "dual": res.dual}
-        print(json.dumps(doc))
+        doc = {  # the answer document, readable by `cvxreg check --answer`; the exit code says the status
+            "coef": [_finite(v) for v in np.atleast_1d(res.coef)],
+            "intercept": _finite(res.intercept),
+            "objective": _finite(res.objective),
+            "dual": _finite(res.dual),
+        }
+        print(json.dumps(doc, allow_nan=False))
         return 0 if res.ok else 1
     print(f"{ex.id}: {ex.title}\nsource: {ex.source}\n{ex.problem!r}")
-    print(f"status {res.status} by {res.solver}; objective {res.objective:.10g}")
+    print(
+        f"solved by {res.solver} at '{args.settings}' settings, then polished and certified "
+        f"(the Python API's Problem.solve uses the solver's defaults, then polishes): status {res.status}"
+    )
+    if not res.ok:
+        print(f"no solution: {res.message}")
+        return 1
+    print(f"objective {res.objective:.10g}")
     print(f"coef = {np.array2string(res.coef, precision=8, max_line_width=100)}")
     if ex.problem.fit_intercept:
         print(f"intercept = {res.intercept:.10g}")
     if res.dual is not None:
         print(f"multiplier = {res.dual:.10g}")
-    if res.ok:
-        cert = res.certificate
+    cert = res.certificate
+    if cert is not None:
         gap = "n/a" if cert.duality_gap is None else f"{cert.duality_gap:.2e}"
         print(
             f"certificate: KKT residual {cert.kkt_residual:.2e}, infeasibility {cert.primal_infeasibility:.2e}, "
@@ -173,7 +240,23 @@ def _solve(args: argparse.Namespace) -> int:
     verdict = ex.check(res)
     print(f"agreement with the expected answer ({ex.expected.origin}):")
     print("\n".join(str(verdict).splitlines()[1:]))
-    return 0 if res.ok and verdict.passed else 1
+    return 0 if verdict.passed else 1
+
+
+def _list(args: argparse.Namespace) -> int:
+    from cvxreg.exercises import load_all
+
+    exercises = load_all()
+    if args.json:
+        doc = [{"id": ex.id, "title": ex.title, "tags": list(ex.tags), "source": ex.source} for ex in exercises]
+        print(json.dumps(doc, indent=2))
+        return 0
+    width = max((len(ex.id) for ex in exercises), default=2)
+    print(f"{'id':<{width}}  title  [tags]")
+    for ex in exercises:
+        print(f"{ex.id:<{width}}  {ex.title}  [{', '.join(ex.tags)}]")
+    print(f"{len(exercises)} bundled problems; give an id wherever a problem file is asked for.")
+    return 0
 
 
 def _check(args: argparse.Namespace) -> int:
@@ -242,42 +325,83 @@ def _gradebook(args: argparse.Namespace, directory: Path) -> int:
     return 0 if len(book) and bool(book["passed"].all()) else 1
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cvxreg", description="Regularized learning problems, solved and checked.")
-    sub = parser.add_subparsers(dest="command", required=True)
+class _Help(argparse.ArgumentDefaultsHelpFormatter):
+    """Help that states each default, except where there is nothing to state."""
 
-    demo = sub.add_parser("demo", help="a worked example of the core (penalized vs constrained lasso, the DCP gate)")
-    demo.add_argument("--seed", type=int, default=0, help="random seed of the example data (default 0)")
-    demo.add_argument("--solver", default=None, help="CVXPY solver name (default: Clarabel)")
+    def _get_help_string(self, action: argparse.Action) -> str:
+        text = action.help or ""
+        if action.default in (None, False, argparse.SUPPRESS) or "%(default)" in text:
+            return text
+        return super()._get_help_string(action) or text
+
+
+def _parser() -> argparse.ArgumentParser:
+    from cvxreg import __version__
+    from cvxreg.compare import default_solvers
+    from cvxreg.scaling import DEFAULT_SIZES, FAMILIES
+    from cvxreg.solvers import SETTINGS, installed_solvers
+
+    fmt = _Help
+    solvers_help = "solver names (default: every installed one: " + ", ".join(default_solvers()) + ")"
+    settings = list(SETTINGS)
+    parser = argparse.ArgumentParser(prog="cvxreg", description="Regularized learning problems, solved and checked.")
+    parser.add_argument("--version", action="version", version=f"cvxreg {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{demo,list,report,compare,solve,check}")
+
+    demo = sub.add_parser(
+        "demo", help="a worked example of the core (penalized vs constrained lasso, the DCP gate)", formatter_class=fmt
+    )
+    demo.add_argument("--seed", type=int, default=0, help="random seed of the example data")
+    demo.add_argument("--solver", default=None, help="CVXPY solver name (None: Clarabel)")
     demo.set_defaults(run=_demo)
 
-    rep = sub.add_parser("report", help="solver comparison report on problem files (default: the bundled library)")
-    rep.add_argument("problems", nargs="*", help="problem files or folders (default: every bundled problem)")
-    rep.add_argument("--solvers", nargs="+", default=None, help="solver names (default: every installed solver)")
-    rep.add_argument("--settings", nargs="+", default=["default", "tight"], help="settings (default: default tight)")
-    rep.add_argument("--jobs", type=int, default=1, help="parallel jobs (default 1; -1 for all cores)")
-    rep.add_argument("--out", default="cvxreg-report", help="output folder (default ./cvxreg-report)")
-    rep.add_argument("--timeout", type=float, default=120.0, help="seconds per solve before a solver is killed")
+    lst = sub.add_parser("list", help="the bundled problems: id, title and tags", formatter_class=fmt)
+    lst.add_argument("--json", action="store_true", help="print them as JSON")
+    lst.set_defaults(run=_list)
+
+    rep = sub.add_parser(
+        "report", help="solver comparison report on problem files (default: the bundled library)", formatter_class=fmt
+    )
+    rep.add_argument("problems", nargs="*", help="problem files, folders or bundled ids (none: every bundled problem)")
+    rep.add_argument("--solvers", nargs="+", default=None, help=solvers_help)
+    rep.add_argument("--settings", nargs="+", choices=settings, default=["low", "default", "high"], help="settings")
+    rep.add_argument("--jobs", type=int, default=1, help="parallel jobs (-1 for all cores)")
+    rep.add_argument("--out", default="cvxreg-report", help="output folder")
+    rep.add_argument(
+        "--timeout", type=float, default=10.0, help="seconds per solve before it is killed (a failure counts this)"
+    )
     rep.add_argument("--resume", action="store_true", help="keep rows already in OUT/results.csv and skip them")
+    rep.add_argument(
+        "--sizes", nargs="*", type=int, default=list(DEFAULT_SIZES), help="scaling sizes d (none: no scaling section)"
+    )
+    rep.add_argument("--families", nargs="+", choices=list(FAMILIES), default=list(FAMILIES), help="scaling families")
+    rep.add_argument("--budget", type=float, default=1.0, help="scaling: seconds after which a solver stops growing")
     rep.add_argument("--strict", action="store_true", help="exit 1 when a solve misses the accuracy bar")
-    rep.add_argument("--bar", type=float, default=1e-4, help="accuracy bar of --strict (default 1e-4)")
+    rep.add_argument("--bar", type=float, default=1e-4, help="accuracy bar of --strict (a positive number)")
     rep.set_defaults(run=_report)
 
-    cmp_ = sub.add_parser("compare", help="compare solvers on one problem file; prints the table")
-    cmp_.add_argument("file", help="a problem file (TOML)")
-    cmp_.add_argument("--solvers", nargs="+", default=None, help="solver names (default: every installed solver)")
-    cmp_.add_argument("--settings", nargs="+", default=["default"], help="settings (default: default)")
-    cmp_.add_argument("--timeout", type=float, default=120.0, help="seconds per solve before a solver is killed")
+    cmp_ = sub.add_parser("compare", help="compare solvers on one problem file; prints the table", formatter_class=fmt)
+    cmp_.add_argument("file", help="a problem file (TOML) or a bundled problem's id")
+    cmp_.add_argument("--solvers", nargs="+", default=None, help=solvers_help)
+    cmp_.add_argument("--settings", nargs="+", choices=settings, default=["default"], help="settings")
+    cmp_.add_argument("--timeout", type=float, default=120.0, help="seconds per solve before it is killed")
     cmp_.set_defaults(run=_compare)
 
-    sol = sub.add_parser("solve", help="solve a problem file: solution, certificate, agreement with the answer")
-    sol.add_argument("file", help="a problem file (TOML)")
-    sol.add_argument("--json", action="store_true", help="print only the answer document (coef, intercept, ...)")
-    sol.add_argument("--solver", default=None, help="CVXPY solver name (default: Clarabel at tight settings)")
+    sol = sub.add_parser(
+        "solve", help="solve a problem file: solution, certificate, agreement with the answer", formatter_class=fmt
+    )
+    sol.add_argument("file", help="a problem file (TOML) or a bundled problem's id")
+    sol.add_argument("--json", action="store_true", help="print only the answer (strict JSON: null when missing)")
+    sol.add_argument(
+        "--solver", default=None, help="CVXPY solver (None: Clarabel); installed: " + ", ".join(installed_solvers())
+    )
+    sol.add_argument("--settings", choices=settings, default="tight", help="the solver's settings")
     sol.set_defaults(run=_solve)
 
-    chk = sub.add_parser("check", help="grade an answer (or a folder of students' answers) against problem files")
-    chk.add_argument("file", help="a problem file, or a folder of problem files for a gradebook")
+    chk = sub.add_parser(
+        "check", help="grade an answer (or a folder of students' answers) against problem files", formatter_class=fmt
+    )
+    chk.add_argument("file", help="a problem file, a bundled id, or a folder of problem files for a gradebook")
     chk.add_argument("--answer", default=None, help="the answer: JSON, TOML or CSV of coefficients")
     chk.add_argument("--answers", default=None, help="with a folder: ANSWERS_DIR/<student>/<problem-id>.json|toml|csv")
     chk.add_argument("--out", default=None, help="with a folder: write the gradebook CSV here")

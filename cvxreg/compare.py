@@ -127,16 +127,20 @@ class Facts:
     model_class: str = ""
     capable: tuple[str, ...] = ()
     multiplier_note: str = ""
+    #: False when the minimizer is not unique (e.g. equal columns under L1): any minimizer is
+    #: right, so ``error`` is the objective error alone.
+    unique: bool = True
 
     def refusal(self, solver: str) -> str:
         who = ", ".join(self.capable) if self.capable else "none of the installed solvers"
-        return f"{solver} cannot take this {self.model_class or 'model'}; installed solvers that can: {who}"
+        return f"{solver} cannot take this {self.model_class or 'conic'} model; installed solvers that can: {who}"
 
 
-def problem_facts(problem: Problem, data: Data, ref: Result | None) -> Facts:
+def problem_facts(problem: Problem, data: Data, ref: Result | None, *, unique: bool = True) -> Facts:
     """``Facts`` of ``problem`` on checked ``data`` with its reference answer ``ref``."""
     prob = problem.build(data).problem
-    return Facts(model_class(prob), tuple(capable_solvers(prob)), multiplier_note(problem, data, ref))
+    note = multiplier_note(problem, data, ref)
+    return Facts(model_class(prob), tuple(capable_solvers(prob)), note, unique)
 
 
 def _support(w: np.ndarray, scale: float) -> np.ndarray:
@@ -185,7 +189,7 @@ def _row(
         row["objective_gap"] = abs(res.objective - ref.objective) / max(1.0, abs(ref.objective))
         row["coef_error"] = float(max(np.max(np.abs(res.coef - ref.coef)), abs(res.intercept - ref.intercept)))
         scale = max(1.0, float(np.max(np.abs(ref.coef), initial=0.0)), abs(ref.intercept))
-        row["error"] = max(row["objective_gap"], row["coef_error"] / scale)
+        row["error"] = max(row["objective_gap"], row["coef_error"] / scale) if facts.unique else row["objective_gap"]
         primal = row["primal_residual"] if math.isfinite(row["primal_residual"]) else 0.0
         bar = SUCCESS_BAR.get(settings, SUCCESS_BAR["default"])
         row["success"] = bool(row["error"] <= bar and primal <= bar)
@@ -201,7 +205,8 @@ def _row(
                 errors.append(float(np.max(np.abs(mine - theirs)[unique], initial=0.0)))
         row["dual_error"] = max(errors) if errors else math.nan
         scale = float(np.max(np.abs(ref.coef), initial=0.0))
-        row["support_match"] = bool(np.array_equal(_support(res.coef, scale), _support(ref.coef, scale)))
+        if facts.unique:
+            row["support_match"] = bool(np.array_equal(_support(res.coef, scale), _support(ref.coef, scale)))
     return row
 
 

@@ -28,7 +28,7 @@ from cvxreg.problem import Problem
 from cvxreg.result import Result, Status
 from cvxreg.solvers import default_solver, solver_options
 
-__all__ = ["Exercise", "bundled_dir", "bundled_files", "load", "load_all", "read_table"]
+__all__ = ["Exercise", "bundled_dir", "bundled_files", "load", "load_all", "read_table", "resolve"]
 
 
 def _registry(module: Any) -> dict[str, Callable[..., Any]]:
@@ -401,9 +401,25 @@ class Exercise:
         return grade(self, answer)
 
 
+def resolve(name: str | Path) -> Path:
+    """The problem file ``name`` names: a path to a file, or the id of a bundled problem
+    (``"sklearn-lasso-toy"``, as ``cvxreg list`` shows them)."""
+    path = Path(name)
+    if path.exists() or path.suffix.lower() == ".toml" or len(path.parts) > 1:
+        return path
+    bundled = {f.stem: f for f in bundled_files()}
+    if str(name) in bundled:
+        return bundled[str(name)]
+    raise ProblemFileError(
+        f"{name}: no such file, and no bundled problem has this id (`cvxreg list` shows the "
+        f"{len(bundled)} bundled problems)."
+    )
+
+
 def load(path: str | Path) -> Exercise:
-    """Read and validate one problem file (TOML, parsed as data only)."""
-    path = Path(path)
+    """Read and validate one problem file (TOML, parsed as data only); ``path`` may also be
+    the id of a bundled problem."""
+    path = resolve(path)
     try:
         raw = path.read_bytes()
     except OSError as exc:

@@ -1,181 +1,109 @@
-"""Solver comparison reports: a summary a person reads first, figures, and the full table.
+"""The solver comparison report: findings first, qpbenchmark-style summaries per settings,
+performance profiles, the scaling section, then every (problem, solver, settings) row.
 
-``write(frame, path)`` picks the format by suffix: ``.md`` (Markdown tables), ``.csv``, or
-``.html`` (one self-contained file: tables and embedded PNG figures, all text escaped).
-``write_report(frame, directory)`` writes all three plus the figures as PNG files.
+``write(frame, path)`` picks the format by suffix: ``.md`` (Markdown, HTML escaped), ``.csv``
+or ``.html`` (one self-contained file: tables, embedded PNG figures, all text escaped).
+``write_report(frame, directory, scale=...)`` writes all three plus the figures as PNG files.
+The columns, metrics and figures are explained in ``docs/reports.md``.
 """
 
 from __future__ import annotations
 
 import base64
 import html
-import io
 import math
 import os
+import platform
+import sys
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from cvxreg._report_stats import RESIDUAL_SHIFT, TIME_SHIFT, findings, solved
+from cvxreg._report_stats import summary as _summary
 from cvxreg._validation import check_choice, invalid
-from cvxreg.result import SOLVED_STATUSES
+from cvxreg.solvers import SETTINGS, SUCCESS_BAR, solver_versions
 
-__all__ = ["ACCURACY_BARS", "accuracy", "figures", "summary", "write", "write_report"]
+__all__ = ["accuracy", "environment", "figures", "findings", "summary", "write", "write_report"]
 
-#: The accuracy levels the summary counts: a solve is "accurate to 1e-6" when its
-#: objective gap and its KKT residual (both relative) are at most 1e-6.
-ACCURACY_BARS = (1e-6, 1e-4)
+#: Seconds a failed solve counts for in the time summary when no time limit is given.
+DEFAULT_TIME_LIMIT = 10.0
 
 
 def accuracy(frame: pd.DataFrame) -> pd.Series:
-    """Per row: ``max(objective_gap, kkt_residual)`` for solved rows, ``inf`` otherwise."""
-    solved = frame["status"].isin(SOLVED_STATUSES)
-    gap = pd.to_numeric(frame["objective_gap"], errors="coerce")
-    kkt = pd.to_numeric(frame["kkt_residual"], errors="coerce").fillna(0.0)
-    acc = np.maximum(gap.fillna(np.inf), kkt)
-    return acc.where(solved, np.inf)
+    """Per row: the error against the truth (``error``) for solved rows, ``inf`` otherwise."""
+    err = pd.to_numeric(frame["error"], errors="coerce").fillna(np.inf)
+    return err.where(solved(frame), np.inf)
 
 
-def summary(frame: pd.DataFrame) -> pd.DataFrame:
-    """One row per solver and settings: problems, solved, accurate to each bar, median time,
-    worst dual error, failures and their reasons."""
-    rows = []
-    acc = accuracy(frame)
-    for (solver, setting), part in frame.groupby(["solver", "settings"], sort=True):
-        a = acc.loc[part.index]
-        failed = part[~part["status"].isin(SOLVED_STATUSES)]
-        dual = pd.to_numeric(part["dual_error"], errors="coerce")
-        row: dict[str, Any] = {
-            "solver": solver,
-            "settings": setting,
-            "problems": len(part),
-            "solved": int(part["status"].isin(SOLVED_STATUSES).sum()),
-        }
-        for bar in ACCURACY_BARS:
-            row[f"accurate_{bar:.0e}"] = int((a <= bar).sum())
-        row["median_solve_time"] = float(pd.to_numeric(part["solve_time"], errors="coerce").median())
-        row["median_setup_time"] = float(pd.to_numeric(part["setup_time"], errors="coerce").median())
-        row["worst_dual_error"] = float(dual.max()) if dual.notna().any() else math.nan
-        row["failures"] = len(failed)
-        row["failure_reasons"] = "; ".join(
-            f"{p}: {st}" + (f" ({str(m)[:80]})" if isinstance(m, str) and m else "")
-            for p, st, m in zip(failed["problem"], failed["status"], failed["message"], strict=True)
-        )
-        rows.append(row)
-    out = pd.DataFrame(rows)
-    if len(out):
-        out = out.sort_values([f"accurate_{ACCURACY_BARS[0]:.0e}", "median_solve_time"], ascending=[False, True])
-    return out.reset_index(drop=True)
+def summary(frame: pd.DataFrame, time_limit: float = DEFAULT_TIME_LIMIT) -> pd.DataFrame:
+    """One row per settings and solver: success rate, shifted geometric means of time and of
+    the residuals, the worst unique multiplier's error, failures. See ``docs/reports.md``."""
+    return _summary(frame, time_limit)
 
 
-# -------------------------------------------------------------------------------------- figures
-def _pyplot() -> Any:
-    import matplotlib
+def environment(solvers: list[str] | None = None) -> dict[str, str]:
+    """Versions and machine: Python, cvxpy, NumPy, SciPy, each solver, the CPU and its cores."""
+    import cvxpy
+    import scipy
 
-    matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
+    cpu = platform.processor() or platform.machine()
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as fh:
+            model = next((line.split(":", 1)[1].strip() for line in fh if line.startswith("model name")), "")
+        cpu = model or cpu
+    except OSError:
+        pass
+    env = {
+        "Python": sys.version.split()[0],
+        "cvxpy": cvxpy.__version__,
+        "numpy": np.__version__,
+        "scipy": scipy.__version__,
+        "platform": platform.platform(),
+        "CPU": f"{cpu} ({os.cpu_count()} cores visible)",
+    }
+    env.update({f"solver {k}": v for k, v in solver_versions(solvers).items()})
+    return env
 
-    return plt
 
+def figures(
+    frame: pd.DataFrame, directory: str | os.PathLike[str] | None = None, scale: pd.DataFrame | None = None
+) -> dict[str, bytes]:
+    """The report's figures as PNG bytes by name (and files in ``directory`` when given):
+    a status matrix per settings, performance profiles of time and of error, error against
+    solve time, multiplier errors, and (with ``scale``) solve time against size."""
+    from cvxreg._report_figures import report_figures
+    from cvxreg.scaling import slopes
 
-def _floor(values: pd.Series, floor: float = 1e-16) -> pd.Series:
-    return pd.to_numeric(values, errors="coerce").clip(lower=floor)
-
-
-def figures(frame: pd.DataFrame, directory: str | os.PathLike[str] | None = None) -> dict[str, bytes]:
-    """The four report figures as PNG bytes (and files in ``directory`` when given):
-    error vs time per solver (log-log), dual error per solver, status matrix (problem x
-    solver), coefficient error by problem."""
-    plt = _pyplot()
-    out: dict[str, bytes] = {}
-    solvers = sorted(frame["solver"].unique())
-    colors = {s: plt.get_cmap("tab10")(i % 10) for i, s in enumerate(solvers)}
-    markers = {"default": "o", "tight": "^"}
-    acc = accuracy(frame)
-
-    def save(name: str, fig: Any) -> None:
-        buf = io.BytesIO()
-        fig.tight_layout()
-        fig.savefig(buf, format="png", dpi=110)
-        plt.close(fig)
-        out[name] = buf.getvalue()
-        if directory is not None:
-            Path(directory, f"{name}.png").write_bytes(out[name])
-
-    fig, ax = plt.subplots(figsize=(7, 4.5))
-    for (solver, setting), part in frame.groupby(["solver", "settings"]):
-        ok = np.isfinite(acc.loc[part.index])
-        if not ok.any():
-            continue
-        t = _floor(part.loc[ok, "solve_time"] + part.loc[ok, "setup_time"].fillna(0), 1e-6)
-        ax.scatter(
-            t,
-            acc.loc[part.index][ok].clip(lower=1e-16),
-            color=colors[solver],
-            marker=markers.get(setting, "s"),
-            label=f"{solver} ({setting})",
-            alpha=0.8,
-        )
-    ax.set_xscale("log")
-    ax.set_yscale("log")
-    ax.set_xlabel("setup + solve time (s)")
-    ax.set_ylabel("max(objective gap, KKT residual)")
-    ax.set_title("Accuracy vs time (lower left is better)")
-    for bar in ACCURACY_BARS:
-        ax.axhline(bar, color="grey", lw=0.8, ls="--")
-    ax.legend(fontsize=7, ncol=2, loc="upper right")
-    save("error_vs_time", fig)
-
-    fig, ax = plt.subplots(figsize=(7, 4))
-    dual = pd.to_numeric(frame["dual_error"], errors="coerce")
-    data = [_floor(dual[(frame["solver"] == s) & dual.notna()]).to_numpy() for s in solvers]
-    for i, (s, vals) in enumerate(zip(solvers, data, strict=True)):
-        if len(vals):
-            ax.scatter(np.full(len(vals), i) + np.linspace(-0.15, 0.15, len(vals)), vals, color=colors[s], s=18)
-    ax.set_xticks(range(len(solvers)), solvers, rotation=30, ha="right")
-    ax.set_yscale("log")
-    ax.set_ylabel("multiplier error vs reference")
-    ax.set_title("Dual (multiplier) error per solver")
-    save("dual_error", fig)
-
-    problems = list(dict.fromkeys(frame["problem"]))
-    cat = np.full((len(problems), len(solvers)), np.nan)
-    labels = np.full(cat.shape, "", dtype=object)
-    best = frame.assign(acc=acc).sort_values("acc").drop_duplicates(["problem", "solver"])
-    for _, r in best.iterrows():
-        i, j = problems.index(r["problem"]), solvers.index(r["solver"])
-        a = r["acc"]
-        cat[i, j] = 0 if a <= ACCURACY_BARS[0] else 1 if a <= ACCURACY_BARS[1] else 2 if np.isfinite(a) else 3
-        labels[i, j] = {0: "ok", 1: "~", 2: "low", 3: str(r["status"])[:8]}[int(cat[i, j])]
-    from matplotlib.colors import ListedColormap
-
-    fig, ax = plt.subplots(figsize=(1.1 * len(solvers) + 3, 0.35 * len(problems) + 1.6))
-    ax.imshow(cat, cmap=ListedColormap(["#4caf50", "#ffeb3b", "#ff9800", "#e53935"]), vmin=0, vmax=3, aspect="auto")
-    for i in range(len(problems)):
-        for j in range(len(solvers)):
-            ax.text(j, i, labels[i, j], ha="center", va="center", fontsize=7)
-    ax.set_xticks(range(len(solvers)), solvers, rotation=30, ha="right")
-    ax.set_yticks(range(len(problems)), problems, fontsize=7)
-    ax.set_title("Status (best settings): ok <= 1e-6, ~ <= 1e-4, low, or failure")
-    save("status_matrix", fig)
-
-    fig, ax = plt.subplots(figsize=(max(7, 0.45 * len(problems) + 2), 4.5))
-    ce = _floor(frame["coef_error"])
-    for s in solvers:
-        part = frame[(frame["solver"] == s) & ce.notna()]
-        x = [problems.index(p) for p in part["problem"]]
-        ax.scatter(x, ce[part.index], color=colors[s], label=s, s=16, alpha=0.8)
-    ax.set_xticks(range(len(problems)), problems, rotation=60, ha="right", fontsize=7)
-    ax.set_yscale("log")
-    ax.set_ylabel("max |coef - reference|")
-    ax.set_title("Coefficient error by problem")
-    ax.legend(fontsize=7, ncol=3)
-    save("coef_error", fig)
+    out = report_figures(frame, scale, slopes(scale) if scale is not None else None)
+    if directory is not None:
+        Path(directory).mkdir(parents=True, exist_ok=True)
+        for name, data in out.items():
+            Path(directory, f"{name}.png").write_bytes(data)
     return out
 
 
-# -------------------------------------------------------------------------------------- writers
+# -------------------------------------------------------------------------------------- tables
+_HEADERS = {
+    "success_pct": "success %",
+    "success_of_supported_pct": "success % of supported",
+    "time_sgm_ms": "time sgm (ms)",
+    "time_vs_best": "time vs best",
+    "error_sgm": "error sgm",
+    "primal_residual_sgm": "primal res. sgm",
+    "dual_residual_sgm": "dual res. sgm",
+    "duality_gap_sgm": "gap sgm",
+    "dual_error_max": "worst multiplier error",
+    "dual_flagged": "multipliers not unique",
+    "solve_ms": "solve (ms)",
+    "compile_ms": "compile (ms)",
+    "kkt_residual": "dual residual",
+    "time_at_largest": "time at largest d (s)",
+}
+
+
 def _fmt(value: Any) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
@@ -186,17 +114,24 @@ def _fmt(value: Any) -> str:
     return str(value)
 
 
-def _markdown_table(frame: pd.DataFrame) -> str:
-    def cell(v: Any) -> str:
-        return _fmt(v).replace("|", "\\|").replace("\n", " ")
+def _display(frame: pd.DataFrame) -> pd.DataFrame:
+    return frame.rename(columns=lambda c: _HEADERS.get(c, c.replace("_", " ")))
 
-    head = "| " + " | ".join(map(str, frame.columns)) + " |"
+
+def _markdown_table(frame: pd.DataFrame) -> str:
+    frame = _display(frame)
+
+    def cell(v: Any) -> str:
+        return html.escape(_fmt(v)).replace("|", "\\|").replace("\n", " ")
+
+    head = "| " + " | ".join(cell(c) for c in frame.columns) + " |"
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
     body = ["| " + " | ".join(cell(v) for v in row) + " |" for row in frame.itertuples(index=False)]
     return "\n".join([head, rule, *body])
 
 
 def _html_table(frame: pd.DataFrame) -> str:
+    frame = _display(frame)
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     body = "".join(
         "<tr>" + "".join(f"<td>{html.escape(_fmt(v))}</td>" for v in row) + "</tr>"
@@ -205,105 +140,239 @@ def _html_table(frame: pd.DataFrame) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+_DETAIL = [
+    "solver",
+    "settings",
+    "status",
+    "success",
+    "error",
+    "objective_gap",
+    "coef_error",
+    "dual_error",
+    "primal_residual",
+    "kkt_residual",
+    "duality_gap",
+    "support_match",
+    "solve_ms",
+    "compile_ms",
+    "iterations",
+    "message",
+]
+
+
+def _detail(rows: pd.DataFrame) -> pd.DataFrame:
+    rows = rows.assign(
+        solve_ms=1e3 * pd.to_numeric(rows["solve_time"], errors="coerce"),
+        compile_ms=1e3 * pd.to_numeric(rows["setup_time"], errors="coerce"),
+    )
+    out = rows[_DETAIL]
+    if not out["message"].fillna("").astype(str).str.len().any():
+        out = out.drop(columns="message")
+    return out
+
+
+def _settings_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each solver's options under each settings (columns), with the settings' success bar."""
+    table: dict[str, dict[str, str]] = {}
+    for setting in dict.fromkeys(frame["settings"]):
+        opts = SETTINGS.get(setting, {})
+        bar = SUCCESS_BAR.get(setting)
+        column = f"{setting} (bar {bar:g})" if bar is not None else setting
+        for solver in sorted(frame["solver"].unique()):
+            given = opts.get(str(solver).upper(), {})
+            text = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in given.items())
+            table.setdefault(solver, {})[column] = text or "its defaults"
+    out = pd.DataFrame.from_dict(table, orient="index")
+    return out.rename_axis("solver").reset_index()
+
+
+# -------------------------------------------------------------------------------------- writers
 _TITLE = "cvxreg solver comparison"
 _CAPTIONS = {
-    "error_vs_time": "Accuracy (max of objective gap and KKT residual) against time, per solver and settings.",
-    "dual_error": "Error of the constraint and bound multipliers against the reference.",
-    "status_matrix": "Outcome per problem and solver, at the solver's best settings.",
-    "coef_error": "Largest coefficient error per problem.",
+    "profile_time": "Performance profiles of solve time: the fraction of problems on which each solver succeeds "
+    "within a factor tau of the fastest successful solver. Higher and further left is better; the right end is "
+    "the solver's success rate.",
+    "profile_error": "Performance profiles of the error against the truth (a solved problem counts, success or "
+    "not): within a factor tau of the most accurate answer.",
+    "error_vs_time": "Error against the truth versus the solver's own solve time, per settings; the dashed line "
+    "is the settings' success bar.",
+    "dual_error": "Multiplier errors against the truth (the constrained form's multiplier, or for a penalized "
+    "problem the multiplier of its constrained twin at t = R(w*), which must equal lam). Hollow: the multiplier "
+    "is not unique there, so any value between the one-sided slopes is right.",
+    "scaling": "Solve time against the number of features on generated problems (n = 2d); the slope of the "
+    "least-squares fit on log-log axes is in the legend.",
 }
 
 
-def _intro(frame: pd.DataFrame) -> str:
-    n_prob = frame["problem"].nunique()
-    n_solv = frame["solver"].nunique()
+def _intro(frame: pd.DataFrame, time_limit: float) -> list[str]:
+    n_prob, n_solv = frame["problem"].nunique(), frame["solver"].nunique()
+    settings = list(dict.fromkeys(frame["settings"]))
     refs = ", ".join(sorted(frame["reference"].dropna().astype(str).unique()))
-    models = ", ".join(sorted(m for m in frame["model"].dropna().astype(str).unique() if m))
-    return (
-        f"{n_prob} problems x {n_solv} solvers x settings {', '.join(sorted(frame['settings'].unique()))}. "
-        f"Accuracy is max(objective gap, KKT residual), both relative; references: {refs}. "
-        f"Each row scores the solver's own answer (not polished) on the model it was given ({models}): "
-        f"'reduced' is a least-squares loss on tall data given as a d x d factor, 'plain' one term per sample."
-    )
-
-
-def _markdown(frame: pd.DataFrame) -> str:
-    parts = [f"# {_TITLE}", "", _intro(frame), "", "## Summary", "", _markdown_table(summary(frame)), ""]
-    failed = frame[~frame["status"].isin(SOLVED_STATUSES)]
-    if len(failed):
-        parts += [
-            "## Failures",
-            "",
-            _markdown_table(failed[["problem", "solver", "settings", "status", "message"]]),
-            "",
-        ]
-    parts += ["## All results", "", _markdown_table(frame), ""]
-    return "\n".join(parts)
-
-
-def _html(frame: pd.DataFrame, pngs: dict[str, bytes] | None) -> str:
-    style = (
-        "body{font-family:sans-serif;margin:2em;max-width:1400px}table{border-collapse:collapse;font-size:12px;"
-        "margin-bottom:1.5em}td,th{border:1px solid #ccc;padding:2px 6px;text-align:right}th{background:#eee}"
-        "td:first-child,th:first-child{text-align:left}figure{display:inline-block;margin:0 1em 1em 0}"
-        "img{max-width:680px;border:1px solid #ddd}"
-    )
-    parts = [
-        "<!DOCTYPE html><html><head><meta charset='utf-8'>",
-        f"<title>{html.escape(_TITLE)}</title><style>{style}</style></head><body>",
-        f"<h1>{html.escape(_TITLE)}</h1><p>{html.escape(_intro(frame))}</p>",
-        "<h2>Summary</h2>",
-        _html_table(summary(frame)),
+    bars = ", ".join(f"{s} {SUCCESS_BAR[s]:g}" for s in settings if s in SUCCESS_BAR)
+    return [
+        f"{n_prob} problems x {n_solv} solvers x {len(settings)} settings ({', '.join(settings)}) = {len(frame)} "
+        f"rows: every pair is a row, whatever happened (unsupported, failed, timed out), with the reason.",
+        f"A solve is a success when it returns a solution whose error against the truth (the larger of the "
+        f"relative objective error and the coefficient error relative to max(1, |w*|)) and whose primal residual "
+        f"are within the settings' bar ({bars}). Truth: {refs}.",
+        f"Times are the solver's own solve time; CVXPY's compile time is reported apart ('compile'). Shifted "
+        f"geometric means use a shift of {1e3 * TIME_SHIFT:g} ms for times (a failure counts the time limit, "
+        f"{time_limit:g} s) and {RESIDUAL_SHIFT:g} for residuals and errors; 'time vs best' divides by the "
+        f"fastest solver's. Each row scores the solver's raw answer (never polished). Clarabel runs on one "
+        f"thread in the isolated solver process (its thread pool does not survive fork).",
     ]
-    if pngs:
-        parts.append("<h2>Figures</h2>")
-        for name, data in pngs.items():
-            b64 = base64.b64encode(data).decode("ascii")
-            cap = html.escape(_CAPTIONS.get(name, name))
-            parts.append(
-                f"<figure><img alt='{html.escape(name)}' src='data:image/png;base64,{b64}'>"
-                f"<figcaption>{cap}</figcaption></figure>"
-            )
-    else:
-        parts.append("<p>Figures need matplotlib (install the 'plot' extra).</p>")
-    failed = frame[~frame["status"].isin(SOLVED_STATUSES)]
+
+
+def _sections(frame: pd.DataFrame, scale: pd.DataFrame | None, time_limit: float) -> list[tuple[str, Any]]:
+    """The report as (kind, content) pairs that the Markdown and HTML writers render."""
+    from cvxreg.scaling import slopes
+
+    out: list[tuple[str, Any]] = [("h1", _TITLE)]
+    out += [("p", text) for text in _intro(frame, time_limit)]
+    out += [("h2", "Findings"), ("ul", findings(frame, scale, slopes(scale) if scale is not None else None))]
+    out.append(("h2", "Summary per settings"))
+    table = summary(frame, time_limit)
+    for setting in dict.fromkeys(frame["settings"]):
+        bar = SUCCESS_BAR.get(setting)
+        out.append(("h3", f"'{setting}' settings" + (f" (success bar {bar:g})" if bar else "")))
+        out.append(("table", table[table["settings"] == setting].drop(columns="settings")))
+    out += [("h2", "Figures"), ("figures", [n for n in ("profile_time", "profile_error", "error_vs_time")])]
+    out.append(("figures", [f"status_{s}" for s in dict.fromkeys(frame["settings"])] + ["dual_error"]))
+    if scale is not None and len(scale):
+        out += [("h2", "Scaling"), ("table", slopes(scale)), ("figures", ["scaling"])]
+    failed = frame[~solved(frame) & ~frame["status"].isin(("unsupported", "not_installed"))]
     if len(failed):
-        parts += ["<h2>Failures</h2>", _html_table(failed[["problem", "solver", "settings", "status", "message"]])]
-    parts += ["<h2>All results</h2>", _html_table(frame), "</body></html>"]
+        out += [("h2", "Failures"), ("table", failed[["problem", "solver", "settings", "status", "message"]])]
+    out.append(("h2", "Per problem"))
+    for problem, rows in frame.groupby("problem", sort=False):
+        first = rows.iloc[0]
+        head = f"{problem} - {first['problem_class']}, truth: {first['reference']}"
+        note = str(first["dual_note"]) if isinstance(first["dual_note"], str) and first["dual_note"] else ""
+        out.append(("details", (head, "Multiplier " + note if note else "", _detail(rows))))
+    out += [("h2", "Settings and tolerances"), ("table", _settings_table(frame))]
+    env = environment(sorted(frame["solver"].unique()))
+    out += [("h2", "Environment"), ("table", pd.DataFrame({"item": list(env), "version": list(env.values())}))]
+    return out
+
+
+def _markdown(frame: pd.DataFrame, scale: pd.DataFrame | None, time_limit: float, names: set[str]) -> str:
+    lines: list[str] = []
+    for kind, content in _sections(frame, scale, time_limit):
+        if kind in ("h1", "h2", "h3"):
+            lines += ["#" * int(kind[1]) + " " + html.escape(content), ""]
+        elif kind == "p":
+            lines += [html.escape(content), ""]
+        elif kind == "ul":
+            lines += [f"- {html.escape(item)}" for item in content] + [""]
+        elif kind == "table":
+            lines += [_markdown_table(content), ""]
+        elif kind == "figures":
+            lines += [f"![{n}](figures/{n}.png)" for n in content if n in names] + [""]
+        elif kind == "details":
+            head, note, table = content
+            lines += [f"#### {html.escape(head)}", ""] + ([html.escape(note), ""] if note else [])
+            lines += [_markdown_table(table), ""]
+    return "\n".join(lines)
+
+
+_STYLE = (
+    "body{font-family:system-ui,sans-serif;margin:1.5em 2em;line-height:1.4}"
+    "table{border-collapse:collapse;font-size:13px;margin:0.4em 0 1.2em}"
+    "td,th{border:1px solid #ccc;padding:2px 7px;text-align:right;white-space:nowrap}th{background:#eef}"
+    "td:first-child,th:first-child{text-align:left}td.text{text-align:left}figure{margin:0 0 1.6em 0}"
+    "img{max-width:100%;height:auto;border:1px solid #ddd}figcaption{max-width:70em;color:#333}"
+    "details{margin:0.3em 0}summary{cursor:pointer;font-weight:600}ul li{margin:0.3em 0;max-width:80em}"
+)
+
+
+def _html(frame: pd.DataFrame, scale: pd.DataFrame | None, time_limit: float, pngs: dict[str, bytes] | None) -> str:
+    parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(_TITLE)}</title>"]
+    parts.append(f"<style>{_STYLE}</style></head><body>")
+    for kind, content in _sections(frame, scale, time_limit):
+        if kind in ("h1", "h2", "h3"):
+            parts.append(f"<{kind}>{html.escape(content)}</{kind}>")
+        elif kind == "p":
+            parts.append(f"<p>{html.escape(content)}</p>")
+        elif kind == "ul":
+            parts.append("<ul>" + "".join(f"<li>{html.escape(i)}</li>" for i in content) + "</ul>")
+        elif kind == "table":
+            parts.append(_html_table(content))
+        elif kind == "figures":
+            if pngs is None:
+                parts.append("<p>Figures need matplotlib (install the 'plot' extra).</p>")
+                continue
+            for name in content:
+                if name not in pngs:
+                    continue
+                b64 = base64.b64encode(pngs[name]).decode("ascii")
+                cap = _CAPTIONS.get(name, f"Outcome per problem and solver at '{name[7:]}' settings.")
+                parts.append(
+                    f"<figure><img alt='{html.escape(name)}' src='data:image/png;base64,{b64}'>"
+                    f"<figcaption>{html.escape(cap)}</figcaption></figure>"
+                )
+        elif kind == "details":
+            head, note, table = content
+            extra = f"<p>{html.escape(note)}</p>" if note else ""
+            parts.append(f"<details><summary>{html.escape(head)}</summary>{extra}{_html_table(table)}</details>")
+    parts.append("</body></html>")
     return "".join(parts)
 
 
-def _maybe_figures(frame: pd.DataFrame, directory: str | os.PathLike[str] | None = None) -> dict[str, bytes] | None:
+def _maybe_figures(
+    frame: pd.DataFrame, scale: pd.DataFrame | None, directory: str | os.PathLike[str] | None = None
+) -> dict[str, bytes] | None:
     try:
-        return figures(frame, directory)
+        return figures(frame, directory, scale)
     except ImportError:
         return None
 
 
-def write(frame: pd.DataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write a comparison frame; the format follows the suffix: ``.md``, ``.csv`` or ``.html``."""
+def _check_frame(frame: Any, owner: str) -> None:
     if not isinstance(frame, pd.DataFrame):
-        raise invalid("frame", "report.write", "a pandas DataFrame from compare_solvers or benchmark", frame)
+        raise invalid("frame", owner, "a pandas DataFrame from compare_solvers or benchmark", frame)
+
+
+def write(
+    frame: pd.DataFrame,
+    path: str | os.PathLike[str],
+    *,
+    scale: pd.DataFrame | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> Path:
+    """Write a comparison frame; the format follows the suffix: ``.md``, ``.csv`` or ``.html``."""
+    _check_frame(frame, "report.write")
     path = Path(path)
     suffix = check_choice(path.suffix.lower(), "path", "report.write (its suffix)", (".md", ".csv", ".html"))
     if suffix == ".csv":
         frame.to_csv(path, index=False)
     elif suffix == ".md":
-        path.write_text(_markdown(frame), encoding="utf-8")
+        pngs = _maybe_figures(frame, scale) or {}
+        path.write_text(_markdown(frame, scale, time_limit, set(pngs)), encoding="utf-8")
     else:
-        path.write_text(_html(frame, _maybe_figures(frame)), encoding="utf-8")
+        path.write_text(_html(frame, scale, time_limit, _maybe_figures(frame, scale)), encoding="utf-8")
     return path
 
 
-def write_report(frame: pd.DataFrame, directory: str | os.PathLike[str]) -> dict[str, Path]:
-    """Write ``report.md``, ``report.html``, ``results.csv`` and ``figures/*.png`` into ``directory``."""
+def write_report(
+    frame: pd.DataFrame,
+    directory: str | os.PathLike[str],
+    *,
+    scale: pd.DataFrame | None = None,
+    time_limit: float = DEFAULT_TIME_LIMIT,
+) -> dict[str, Path]:
+    """Write ``report.md``, ``report.html``, ``results.csv``, ``scaling.csv`` (with ``scale``)
+    and ``figures/*.png`` into ``directory``; returns the paths by name."""
+    _check_frame(frame, "report.write_report")
     d = Path(directory)
     (d / "figures").mkdir(parents=True, exist_ok=True)
-    pngs = _maybe_figures(frame, d / "figures")
+    pngs = _maybe_figures(frame, scale, d / "figures")
     paths = {"csv": d / "results.csv", "md": d / "report.md", "html": d / "report.html"}
     frame.to_csv(paths["csv"], index=False)
-    paths["md"].write_text(_markdown(frame), encoding="utf-8")
-    paths["html"].write_text(_html(frame, pngs), encoding="utf-8")
+    if scale is not None:
+        paths["scaling_csv"] = d / "scaling.csv"
+        scale.to_csv(paths["scaling_csv"], index=False)
+    paths["md"].write_text(_markdown(frame, scale, time_limit, set(pngs or {})), encoding="utf-8")
+    paths["html"].write_text(_html(frame, scale, time_limit, pngs), encoding="utf-8")
     for name in pngs or {}:
         paths[name] = d / "figures" / f"{name}.png"
     return paths

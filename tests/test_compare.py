@@ -104,7 +104,7 @@ def test_missing_and_refusing_solvers():
     assert status["MOSEK"] == "not_installed" and status["NOT_A_SOLVER"] == "not_installed"
     # OSQP is never run on an exponential cone: the row says so and names who can take it.
     osqp = frame[frame["solver"] == "OSQP"].iloc[0]
-    assert "OSQP cannot take this exponential cone" in osqp["message"] and "CLARABEL" in osqp["message"]
+    assert "OSQP cannot take this exponential cone model" in osqp["message"] and "CLARABEL" in osqp["message"]
     assert frame["problem_class"].eq("exponential cone").all()
     every = compare_solvers(prob, X, y)  # solvers=None: every installed solver keeps its row
     assert set(every["solver"]) == set(cr.compare.default_solvers())

@@ -40,7 +40,7 @@ def test_main_job_command_runs(tmp_path):
     cmd = [sys.executable, "-m", "cvxreg", "report", "--jobs", "2"]
     out = subprocess.run(cmd, capture_output=True, text=True, cwd=tmp_path, timeout=600)
     assert out.returncode == 0, out.stderr
-    for name in ("report.md", "report.html", "results.csv", "figures/status_matrix.png"):
+    for name in ("report.md", "report.html", "results.csv", "scaling.csv", "figures/status_default.png"):
         assert (tmp_path / "cvxreg-report" / name).stat().st_size > 0
     assert "wrote html" in out.stdout
 
