@@ -65,9 +65,9 @@ def _cell(row: pd.Series) -> tuple[int, str]:
     if status == "unsupported":
         return 4, "n/a"
     if status not in ("optimal", "optimal_inaccurate"):
-        return 3, status[:7]
+        return 3, status[:10]
     err = pd.to_numeric(row["error"], errors="coerce")
-    label = "" if not np.isfinite(err) else f"{max(err, 1e-16):.0e}".replace("e-0", "e-")
+    label = "" if not np.isfinite(err) else f"{max(err, 1e-16):.1e}".replace("e-0", "e-")
     if str(row["success"]).lower() in ("true", "1", "1.0"):
         return 0, label
     return (2 if np.isfinite(err) and err > 1e-2 else 1), label
@@ -87,7 +87,7 @@ def status_matrix(frame: pd.DataFrame, setting: str) -> bytes:
     for _, r in part.iterrows():
         i, j = problems.index(r["problem"]), solvers.index(r["solver"])
         cat[i, j], text[i, j] = _cell(r)
-    fig, ax = plt.subplots(figsize=(0.75 * len(solvers) + 4.5, 0.26 * len(problems) + 2.2))
+    fig, ax = plt.subplots(figsize=(0.85 * len(solvers) + 4.5, 0.26 * len(problems) + 2.2))
     cmap = ListedColormap([c for _, c in _CELLS])
     ax.imshow(np.ma.masked_invalid(cat), cmap=cmap, vmin=-0.5, vmax=len(_CELLS) - 0.5, aspect="auto")
     for i in range(len(problems)):
@@ -190,10 +190,17 @@ def dual_errors(frame: pd.DataFrame, colors: dict[str, Any]) -> bytes:
 def scaling_figure(scale: pd.DataFrame, slopes: pd.DataFrame, colors: dict[str, Any]) -> bytes:
     """Solve time against d per family and solver, log-log, with the fitted slope per line."""
     plt = _plt()
+    from matplotlib.ticker import NullFormatter
+
     families = list(dict.fromkeys(scale["family"]))
-    fig, axes = plt.subplots(1, len(families), figsize=(4.4 * len(families) + 1.0, 4.2), squeeze=False)
+    cols = min(2, len(families))
+    rows = -(-len(families) // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(6.0 * cols + 0.5, 4.2 * rows), squeeze=False)
+    for ax in axes.flat[len(families) :]:
+        ax.set_visible(False)
     ok = scale[solved(scale)]
-    for ax, family in zip(axes[0], families, strict=True):
+    sizes = sorted(scale["d"].unique())
+    for ax, family in zip(axes.flat, families, strict=False):
         for solver, g in ok[ok["family"] == family].groupby("solver"):
             g = g.sort_values("d")
             sl = slopes[(slopes["family"] == family) & (slopes["solver"] == solver)]["slope"]
@@ -203,11 +210,14 @@ def scaling_figure(scale: pd.DataFrame, slopes: pd.DataFrame, colors: dict[str, 
             ax.scatter(missed["d"], missed["solve_time"].clip(lower=1e-6), marker="x", color="black", zorder=3)
         ax.set_xscale("log")
         ax.set_yscale("log")
+        ax.set_xticks(sizes, [str(d) for d in sizes])
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.set_title(_plain(family), fontsize=10)
         ax.set_xlabel("features d (n = 2d)")
         ax.legend(fontsize=7, title="solver (slope)", title_fontsize=7, loc="upper left")
         ax.grid(alpha=0.3)
-    axes[0][0].set_ylabel("solve time, solver's own (s)")
+    for ax in axes[:, 0]:
+        ax.set_ylabel("solve time, solver's own (s)")
     fig.suptitle("Solve time against size (x: answer misses the default bar)", fontsize=11)
     fig.tight_layout()
     return _png(plt, fig)

@@ -130,14 +130,18 @@ def _markdown_table(frame: pd.DataFrame) -> str:
     return "\n".join([head, rule, *body])
 
 
+def _align(value: Any) -> str:
+    return " class='text'" if isinstance(value, str) and len(value) > 12 else ""
+
+
 def _html_table(frame: pd.DataFrame) -> str:
     frame = _display(frame)
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     body = "".join(
-        "<tr>" + "".join(f"<td>{html.escape(_fmt(v))}</td>" for v in row) + "</tr>"
+        "<tr>" + "".join(f"<td{_align(v)}>{html.escape(_fmt(v))}</td>" for v in row) + "</tr>"
         for row in frame.itertuples(index=False)
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f"<div class='wide'><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
 
 
 _DETAIL = [
@@ -181,7 +185,9 @@ def _settings_table(frame: pd.DataFrame) -> pd.DataFrame:
         for solver in sorted(frame["solver"].unique()):
             given = opts.get(str(solver).upper(), {})
             text = ", ".join(f"{k}={v:g}" if isinstance(v, float) else f"{k}={v}" for k, v in given.items())
-            table.setdefault(solver, {})[column] = text or "its defaults"
+            if not text:
+                text = "its defaults" if setting == "default" else "its defaults (no tolerance options known)"
+            table.setdefault(solver, {})[column] = text
     out = pd.DataFrame.from_dict(table, orient="index")
     return out.rename_axis("solver").reset_index()
 
@@ -278,8 +284,10 @@ def _markdown(frame: pd.DataFrame, scale: pd.DataFrame | None, time_limit: float
 _STYLE = (
     "body{font-family:system-ui,sans-serif;margin:1.5em 2em;line-height:1.4}"
     "table{border-collapse:collapse;font-size:13px;margin:0.4em 0 1.2em}"
-    "td,th{border:1px solid #ccc;padding:2px 7px;text-align:right;white-space:nowrap}th{background:#eef}"
-    "td:first-child,th:first-child{text-align:left}td.text{text-align:left}figure{margin:0 0 1.6em 0}"
+    "td,th{border:1px solid #ccc;padding:2px 7px;text-align:right;white-space:nowrap}"
+    "th{background:#eef;white-space:normal;vertical-align:bottom}div.wide{overflow-x:auto}"
+    "td:first-child,th:first-child{text-align:left}td.text{text-align:left;white-space:normal;min-width:14em}"
+    "figure{margin:0 0 1.6em 0}"
     "img{max-width:100%;height:auto;border:1px solid #ddd}figcaption{max-width:70em;color:#333}"
     "details{margin:0.3em 0}summary{cursor:pointer;font-weight:600}ul li{margin:0.3em 0;max-width:80em}"
 )
