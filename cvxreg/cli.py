@@ -124,7 +124,10 @@ def _report(args: argparse.Namespace) -> int:
 
         print(f"cvxreg report: scaling {', '.join(args.families)} at d = {args.sizes}", flush=True)
         scale = scaling(args.families, args.sizes, solvers, budget=args.budget, timeout=args.timeout)
-    paths = report.write_report(frame, out, scale=scale, time_limit=args.timeout)
+    from cvxreg._report_probes import epigraph_probe
+
+    observed = epigraph_probe(solvers, timeout=args.timeout)
+    paths = report.write_report(frame, out, scale=scale, time_limit=args.timeout, observed=observed)
     table = report.summary(frame, args.timeout)
     cols = ["settings", "solver", "supported", "success_pct", "time_sgm_ms", "error_sgm", "failures"]
     if len(table):

@@ -229,13 +229,16 @@ def _intro(frame: pd.DataFrame, time_limit: float) -> list[str]:
     ]
 
 
-def _sections(frame: pd.DataFrame, scale: pd.DataFrame | None, time_limit: float) -> list[tuple[str, Any]]:
+def _sections(
+    frame: pd.DataFrame, scale: pd.DataFrame | None, time_limit: float, observed: list[str]
+) -> list[tuple[str, Any]]:
     """The report as (kind, content) pairs that the Markdown and HTML writers render."""
     from cvxreg.scaling import slopes
 
     out: list[tuple[str, Any]] = [("h1", _TITLE)]
     out += [("p", text) for text in _intro(frame, time_limit)]
-    out += [("h2", "Findings"), ("ul", findings(frame, scale, slopes(scale) if scale is not None else None))]
+    found = findings(frame, scale, slopes(scale) if scale is not None else None) + list(observed)
+    out += [("h2", "Findings"), ("ul", found)]
     out.append(("h2", "Summary per settings"))
     table = summary(frame, time_limit)
     for setting in dict.fromkeys(frame["settings"]):
@@ -261,9 +264,11 @@ def _sections(frame: pd.DataFrame, scale: pd.DataFrame | None, time_limit: float
     return out
 
 
-def _markdown(frame: pd.DataFrame, scale: pd.DataFrame | None, time_limit: float, names: set[str]) -> str:
+def _markdown(
+    frame: pd.DataFrame, scale: pd.DataFrame | None, time_limit: float, names: set[str], observed: list[str]
+) -> str:
     lines: list[str] = []
-    for kind, content in _sections(frame, scale, time_limit):
+    for kind, content in _sections(frame, scale, time_limit, observed):
         if kind in ("h1", "h2", "h3"):
             lines += ["#" * int(kind[1]) + " " + html.escape(content), ""]
         elif kind == "p":
@@ -293,10 +298,16 @@ _STYLE = (
 )
 
 
-def _html(frame: pd.DataFrame, scale: pd.DataFrame | None, time_limit: float, pngs: dict[str, bytes] | None) -> str:
+def _html(
+    frame: pd.DataFrame,
+    scale: pd.DataFrame | None,
+    time_limit: float,
+    pngs: dict[str, bytes] | None,
+    observed: list[str],
+) -> str:
     parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(_TITLE)}</title>"]
     parts.append(f"<style>{_STYLE}</style></head><body>")
-    for kind, content in _sections(frame, scale, time_limit):
+    for kind, content in _sections(frame, scale, time_limit, observed):
         if kind in ("h1", "h2", "h3"):
             parts.append(f"<{kind}>{html.escape(content)}</{kind}>")
         elif kind == "p":
@@ -346,8 +357,10 @@ def write(
     *,
     scale: pd.DataFrame | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT,
+    observed: list[str] | None = None,
 ) -> Path:
-    """Write a comparison frame; the format follows the suffix: ``.md``, ``.csv`` or ``.html``."""
+    """Write a comparison frame; the format follows the suffix: ``.md``, ``.csv`` or ``.html``.
+    ``observed``: sentences added to the findings (e.g. ``epigraph_probe``'s)."""
     _check_frame(frame, "report.write")
     path = Path(path)
     suffix = check_choice(path.suffix.lower(), "path", "report.write (its suffix)", (".md", ".csv", ".html"))
@@ -355,9 +368,10 @@ def write(
         frame.to_csv(path, index=False)
     elif suffix == ".md":
         pngs = _maybe_figures(frame, scale) or {}
-        path.write_text(_markdown(frame, scale, time_limit, set(pngs)), encoding="utf-8")
+        path.write_text(_markdown(frame, scale, time_limit, set(pngs), observed or []), encoding="utf-8")
     else:
-        path.write_text(_html(frame, scale, time_limit, _maybe_figures(frame, scale)), encoding="utf-8")
+        text = _html(frame, scale, time_limit, _maybe_figures(frame, scale), observed or [])
+        path.write_text(text, encoding="utf-8")
     return path
 
 
@@ -367,9 +381,11 @@ def write_report(
     *,
     scale: pd.DataFrame | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT,
+    observed: list[str] | None = None,
 ) -> dict[str, Path]:
     """Write ``report.md``, ``report.html``, ``results.csv``, ``scaling.csv`` (with ``scale``)
-    and ``figures/*.png`` into ``directory``; returns the paths by name."""
+    and ``figures/*.png`` into ``directory``; returns the paths by name. ``observed``:
+    sentences added to the findings."""
     _check_frame(frame, "report.write_report")
     d = Path(directory)
     (d / "figures").mkdir(parents=True, exist_ok=True)
@@ -379,8 +395,9 @@ def write_report(
     if scale is not None:
         paths["scaling_csv"] = d / "scaling.csv"
         scale.to_csv(paths["scaling_csv"], index=False)
-    paths["md"].write_text(_markdown(frame, scale, time_limit, set(pngs or {})), encoding="utf-8")
-    paths["html"].write_text(_html(frame, scale, time_limit, pngs), encoding="utf-8")
+    observed = observed or []
+    paths["md"].write_text(_markdown(frame, scale, time_limit, set(pngs or {}), observed), encoding="utf-8")
+    paths["html"].write_text(_html(frame, scale, time_limit, pngs, observed), encoding="utf-8")
     for name in pngs or {}:
         paths[name] = d / "figures" / f"{name}.png"
     return paths

@@ -273,3 +273,19 @@ def test_progress_lines_when_not_a_terminal(capsys):
     benchmark(cases, ["CLARABEL", "SCS"], settings=["default", "low"])
     lines = [ln for ln in capsys.readouterr().err.splitlines() if ln.startswith("cvxreg benchmark:")]
     assert lines and lines[-1].startswith("cvxreg benchmark: 4/4 solves")
+
+
+def test_the_report_probes_cvxpys_epigraph_limitation(tmp_path):
+    import cvxpy as cp
+
+    from cvxreg._report_probes import epigraph_probe
+
+    notes = epigraph_probe(["CLARABEL", "SCS", "HIGHS", "OSQP"])
+    for note in notes:
+        assert note.startswith(f"Known CVXPY limitation, observed with cvxpy {cp.__version__}")
+        assert "SCS" not in note and "OSQP" not in note  # these answer the plain model right
+    if cp.__version__ == "1.9.3" and "HIGHS" in cr.installed_solvers():
+        assert any("hinge SVM with cp.pos" in n and "HIGHS (objective 60" in n for n in notes)
+    frame = pd.DataFrame([row("p1", "A")], columns=COLUMNS)
+    text = report.write(frame, tmp_path / "r.md", observed=notes).read_text()
+    assert all(n.split(":")[0] in text for n in notes)
