@@ -134,9 +134,17 @@ def _report(args: argparse.Namespace) -> int:
         print(table[cols].to_string(index=False))
     for kind, path in paths.items():
         print(f"wrote {kind}: {path}")
+    tried = ~frame["status"].isin(("unsupported", "not_installed"))
+    if len(frame) and not tried.any():
+        names = ", ".join(sorted(frame["solver"].unique()))
+        print(
+            f"cvxreg: error: none of the solvers ({names}) could take any of the problems; "
+            f"results.csv names the solvers that can",
+            file=sys.stderr,
+        )
+        return 2
     if args.strict:
         acc = report.accuracy(frame)
-        tried = ~frame["status"].isin(("unsupported", "not_installed"))
         missed = frame[tried & (acc > args.bar)]
         if len(missed):
             print(f"--strict: {len(missed)} solve(s) missed the accuracy bar {args.bar:g}", file=sys.stderr)

@@ -107,7 +107,7 @@ def test_findings_name_solvers_problems_and_reasons(hand):
 @pytest.fixture(scope="module")
 def frame() -> pd.DataFrame:
     cases = [c for c in builtin_cases() if c.name in ("lasso-orthonormal", "ridge-constrained", "logistic-l1")]
-    cases[0].name = "lasso <script>alert(1)</script> $x^2$"  # text that must be escaped, and no mathtext
+    cases[0].name = "lasso <script>alert(1)</script> $x_$"  # to be escaped; as mathtext it would not even parse
     return benchmark(cases, ["CLARABEL", "SCS", "OSQP"], settings=["default", "high"], progress=False)
 
 
@@ -228,6 +228,8 @@ def strict_json(text: str):
 
 
 def test_cli_solve_json_is_strict(capsys):
+    assert main(["solve", "sklearn-lasso-toy"]) == 0
+    assert "by CLARABEL at 'tight' settings" in capsys.readouterr().out  # it says which settings
     assert main(["solve", "sklearn-lasso-toy", "--json"]) == 0
     doc = strict_json(capsys.readouterr().out)
     assert doc["coef"] == pytest.approx([0.85]) and doc["dual"] is None
@@ -259,6 +261,21 @@ def test_cli_errors_are_one_line_and_exit_2(argv, message, capsys, tmp_path, mon
     assert len(err.splitlines()) == 1 and err.startswith("cvxreg: error:") and "Traceback" not in err
     assert re.search(message, err), err
     assert captured.out == ""
+
+
+def test_cli_report_with_no_usable_solver_writes_the_report_and_exits_2(tmp_path, capsys, monkeypatch):
+    # SciPy's solver takes LPs only: every pair is 'unsupported', the report still says so.
+    argv = ["report", "sklearn-lasso-toy", "--solvers", "SCIPY", "--settings", "default", "--sizes"]
+    assert main([*argv, "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("cvxreg: error: none of the solvers (SCIPY) could take any of the problems")
+    assert "SCIPY cannot take this QP model" in pd.read_csv(tmp_path / "results.csv")["message"].iloc[0]
+    assert "No solve returned a solution" in (tmp_path / "report.md").read_text()
+    import cvxreg.solvers
+
+    monkeypatch.setattr(cvxreg.solvers, "installed_solvers", lambda: [])  # a machine with no solver
+    assert main(["report", "--out", str(tmp_path)]) == 2
+    assert "none is installed" in capsys.readouterr().err
 
 
 def test_cli_strict_bar(tmp_path):
