@@ -254,6 +254,35 @@ def _solve(args: argparse.Namespace) -> int:
     return 0 if verdict.passed else 1
 
 
+def _plot(args: argparse.Namespace) -> int:
+    from cvxreg import plot
+
+    out = Path(args.out)
+    if out.suffix.lower() not in (".png", ".pdf", ".svg"):
+        print(f"cvxreg: error: --out {out} must end in .png, .pdf or .svg", file=sys.stderr)
+        return 2
+    if args.figure == "balls":
+        fig = plot.balls(args.p or plot.DEFAULT_PS, surface_p=args.surface)
+    elif args.figure == "contours":
+        pens = [float(x) if x not in ("L1", "L2", "Linf") else x for x in (args.penalties or ["L1", "L2", "4"])]
+        fig = plot.contours(penalties=pens, t=args.t, seed=args.seed)
+    else:
+        from cvxreg.exercises import load
+
+        ex = load(args.problem)
+        if ex.problem is None:
+            print(f"cvxreg: error: {ex.id} is a refused problem: there is no path to draw", file=sys.stderr)
+            return 2
+        fig = plot.path(
+            ex.problem, ex.X, ex.y, n_lams=args.n_lams, against=args.against, chosen=args.chosen,
+            sample_weight=ex.sample_weight,
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(out, dpi=args.dpi, bbox_inches="tight")
+    print(f"wrote {args.figure}: {out}")
+    return 0
+
+
 def _list(args: argparse.Namespace) -> int:
     from cvxreg.exercises import load_all
 
@@ -357,7 +386,7 @@ def _parser() -> argparse.ArgumentParser:
     settings = list(SETTINGS)
     parser = argparse.ArgumentParser(prog="cvxreg", description="Regularized learning problems, solved and checked.")
     parser.add_argument("--version", action="version", version=f"cvxreg {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{demo,list,report,compare,solve,check}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{demo,list,report,compare,solve,check,plot}")
 
     demo = sub.add_parser(
         "demo", help="a worked example of the core (penalized vs constrained lasso, the DCP gate)", formatter_class=fmt
@@ -408,6 +437,21 @@ def _parser() -> argparse.ArgumentParser:
     )
     sol.add_argument("--settings", choices=settings, default="tight", help="the solver's settings")
     sol.set_defaults(run=_solve)
+
+    plo = sub.add_parser("plot", help="figures of the geometry: balls, contours, path", formatter_class=fmt)
+    plo.add_argument("figure", choices=["balls", "contours", "path"], help="which figure")
+    plo.add_argument("--out", required=True, help="the image file (.png, .pdf or .svg)")
+    plo.add_argument("--p", nargs="+", default=None, help="balls: the p to draw, numbers or inf (default 0.5 to inf)")
+    plo.add_argument("--surface", default=None, help="balls: also the 3-D sphere of this p")
+    plo.add_argument("--penalties", nargs="+", default=None, help="contours: L1, L2, Linf or p (default L1 L2 4)")
+    plo.add_argument("--t", type=float, default=1.0, help="contours: the ball's radius")
+    plo.add_argument("--seed", type=int, default=0, help="contours: seed of the 2-D example data")
+    plo.add_argument("--problem", default="lasso-intercept-centred", help="path: a problem file or bundled id")
+    plo.add_argument("--n-lams", type=int, default=50, help="path: number of lam values")
+    plo.add_argument("--against", choices=["lam", "t"], default="lam", help="path: the horizontal axis")
+    plo.add_argument("--chosen", type=float, default=None, help="path: a lam to mark")
+    plo.add_argument("--dpi", type=int, default=110, help="resolution of a PNG")
+    plo.set_defaults(run=_plot)
 
     chk = sub.add_parser(
         "check", help="grade an answer (or a folder of students' answers) against problem files", formatter_class=fmt
