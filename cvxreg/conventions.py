@@ -12,7 +12,11 @@ sklearn.Ridge          ||y - Xw||^2 + alpha ||w||^2                           Sq
 sklearn.ElasticNet     RSS/(2n) + alpha (r ||w||_1 + (1-r)/2 ||w||^2)          SquaredLoss(mean), ElasticNet(r)
 sklearn.Logistic       C sum log(1 + e^{-y f}) + R(w); R = ||w||_1 or ||w||^2/2 LogisticLoss, lam = 1/C
 sklearn.SGDRegressor   1/n sum (y - f)^2/2 + alpha R(w) (sklearn's R)          SquaredLoss(mean), lam=alpha
+sklearn.Poisson        1/(2n) sum deviance + alpha/2 ||w||^2 (PoissonRegressor) PoissonLoss(mean), SquaredL2
+sklearn.SVC            C sum hinge + ||w||^2/2 (SVC(kernel="linear"))          HingeLoss, SquaredL2, lam=1/C
+sklearn.LinearSVC      C sum hinge^2 + ||w||^2/2 (fit_intercept=False)         SquaredHingeLoss, lam=1/C
 glmnet                 RSS/(2n) + lambda (a ||w||_1 + (1-a)/2 ||w||^2)         SquaredLoss(mean), ElasticNet(a)
+                       with penalty_factor v: v rescaled to sum to d           factors = v d / sum(v)
 cvxpy.docs             ||Xw - y||^2 + lam ||w||_1  (or + lam ||w||^2)          SquaredLoss, L1 lam/2 (SquaredL2 lam)
 islr                   RSS + lam ||w||_1  (or + lam ||w||^2), ISLR ch. 6       SquaredLoss, L1 lam/2 (SquaredL2 lam)
 esl                    ridge (3.41) RSS + lam||w||^2; lasso (3.52) RSS/2 +     SquaredL2 lam; L1 lam; elastic
@@ -22,8 +26,16 @@ benchopt               ||y - Xw||^2/2 + lam ||w||_1                            S
 =====================  =====================================================  ==============================
 
 glmnet's ``standardize=FALSE``; with its default ``standardize=TRUE`` the columns are scaled
-first, which cvxreg leaves to the caller. ESL's elastic-net ``alpha`` weights the *ridge*
-part; glmnet's and scikit-learn's weight the L1 part.
+first, which cvxreg leaves to the caller. glmnet rescales ``penalty.factor`` to sum to the
+number of variables (and its lambda sequence reflects it); cvxreg's ``factors`` are used as
+given, so ``to_cvxreg("glmnet", ..., penalty_factor=v)`` rescales them (all factors 2 is the
+same problem as all factors 1 in glmnet, not in cvxreg). ESL's elastic-net ``alpha`` weights
+the *ridge* part; glmnet's and scikit-learn's weight the L1 part.
+
+liblinear (``LogisticRegression(solver="liblinear")``, ``LinearSVC``, ``LinearSVR``) penalizes
+the intercept: it fits an extra constant column of value ``intercept_scaling`` whose
+coefficient is penalized like the others. In cvxreg: append that column to X, fit with
+``fit_intercept=False``, and the intercept is ``intercept_scaling`` times its coefficient.
 """
 
 from __future__ import annotations
@@ -35,7 +47,7 @@ from typing import Any
 from cvxreg._validation import check_choice, check_real, invalid
 from cvxreg.errors import InvalidParameterError, NotSupportedError
 from cvxreg.forms import Penalized
-from cvxreg.losses import LogisticLoss, SquaredLoss
+from cvxreg.losses import HingeLoss, LogisticLoss, PoissonLoss, SquaredHingeLoss, SquaredLoss
 from cvxreg.penalties import L1, ElasticNet, Penalty, SquaredL2
 from cvxreg.problem import Problem
 
@@ -126,6 +138,28 @@ def _esl_back(problem: Problem) -> dict[str, Any]:
     return {"lam": 2 * lam / (1 + a), "penalty": "elastic_net", "alpha": a}
 
 
+def _glmnet(lambda_: float, alpha: float = 1.0, penalty_factor: Any = None) -> tuple[Any, Penalty, float]:
+    import numpy as np
+
+    alpha = check_real(alpha, "alpha", "glmnet", lo=0.0, hi=1.0)
+    factors = None
+    if penalty_factor is not None:
+        try:
+            v = np.asarray(penalty_factor, dtype=float).ravel()
+        except (TypeError, ValueError):
+            raise invalid("penalty_factor", "glmnet", "a list of finite numbers >= 0", penalty_factor) from None
+        if v.size == 0 or not np.all(np.isfinite(v)) or np.any(v < 0) or v.sum() <= 0:
+            allowed = "finite numbers >= 0, not all 0 (for glmnet's exclude, give cvxreg factors of inf)"
+            raise invalid("penalty_factor", "glmnet", allowed, penalty_factor)
+        factors = v * v.size / v.sum()  # glmnet rescales its penalty factors to sum to nvars
+    return SquaredLoss(scale="mean"), ElasticNet(alpha, factors=factors), lambda_
+
+
+def _c_inverse(C: float, loss: Any, owner: str) -> tuple[Any, Penalty, float]:
+    C = check_real(C, "C", owner, lo=0.0, lo_open=True)
+    return loss, SquaredL2(), 1.0 / C
+
+
 def _seed(lam1: float, lam2: float) -> tuple[Any, Penalty, float]:
     lam1 = check_real(lam1, "lam1", "seed", lo=0.0)
     lam2 = check_real(lam2, "lam2", "seed", lo=0.0)
@@ -168,9 +202,27 @@ TOOLS: dict[str, _Tool] = {
         True,
     ),
     "sklearn.SGDRegressor": _Tool("1/n sum (y - f)^2/2 + alpha R(w)", _sgd, _sgd_back, True),
+    "sklearn.Poisson": _Tool(
+        "1/(2n) sum deviance + alpha/2 ||w||^2 (PoissonRegressor)",
+        lambda alpha: (PoissonLoss(scale="mean"), SquaredL2(), alpha),
+        lambda p: {"alpha": _lam(p)},
+        True,
+    ),
+    "sklearn.SVC": _Tool(
+        "C sum max(0, 1 - y f) + ||w||^2/2 (SVC(kernel='linear'))",
+        lambda C: _c_inverse(C, HingeLoss(), "sklearn.SVC"),
+        lambda p: {"C": 1 / _lam(p)},
+        True,
+    ),
+    "sklearn.LinearSVC": _Tool(
+        "C sum max(0, 1 - y f)^2 + ||w||^2/2 (LinearSVC, liblinear: intercept penalized if fitted)",
+        lambda C: _c_inverse(C, SquaredHingeLoss(), "sklearn.LinearSVC"),
+        lambda p: {"C": 1 / _lam(p)},
+        False,
+    ),
     "glmnet": _Tool(
-        "RSS/(2n) + lambda (alpha ||w||_1 + (1 - alpha)/2 ||w||^2)",
-        lambda lambda_, alpha=1.0: (SquaredLoss(scale="mean"), ElasticNet(alpha), lambda_),
+        "RSS/(2n) + lambda (alpha ||w||_1 + (1 - alpha)/2 ||w||^2), penalty_factor rescaled to sum to d",
+        _glmnet,
         lambda p: {"lambda_": _lam(p), "alpha": _ratio(p)},
         True,
     ),

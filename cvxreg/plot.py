@@ -28,7 +28,7 @@ from cvxreg.forms import Constrained, Penalized
 from cvxreg.losses import SquaredLoss
 from cvxreg.problem import Problem
 
-__all__ = ["DEFAULT_PS", "balls", "contours", "lagrange", "path"]
+__all__ = ["DEFAULT_PS", "balls", "contours", "example_data", "lagrange", "path", "unit_circle"]
 
 #: The p of ``balls`` by default: one non-convex, the norms people use, and infinity.
 DEFAULT_PS: tuple[float, ...] = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0, math.inf)
@@ -122,7 +122,8 @@ def balls(ps: Sequence[Any] = DEFAULT_PS, *, surface_p: Any = None) -> Any:
     return fig
 
 
-def _default_data(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+def example_data(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The 2-D data of ``contours``: 50 seeded samples of two correlated features."""
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((50, 2)) @ np.array([[1.0, 0.3], [0.0, 1.0]])
     y = X @ np.array([2.0, 0.5]) + 0.3 * rng.standard_normal(50)
@@ -147,7 +148,7 @@ def contours(
     plt = _plt()
     t = check_real(t, "t", "plot.contours", lo=0.0, lo_open=True)
     if X is None or y is None:
-        X, y = _default_data(seed)
+        X, y = example_data(seed)
     X, y = np.asarray(X, dtype=float), np.asarray(y, dtype=float)
     if X.ndim != 2 or X.shape[1] != 2:
         raise invalid("X", "plot.contours", "data with exactly 2 columns (the picture is 2-D)", X.shape, raw=True)

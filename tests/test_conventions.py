@@ -174,3 +174,58 @@ def test_convention_errors():
         to_cvxreg("islr", lam=1.0, penalty="enet")
     with pytest.raises(cr.InvalidParameterError, match="Penalized form"):
         from_cvxreg("sklearn.Lasso", cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Constrained(1.0)))
+
+
+def test_poisson_regressor():
+    # PoissonRegressor(alpha): 1/(2n) sum deviance + alpha/2 ||w||^2 = mean Poisson loss + alpha SquaredL2.
+    rng = np.random.default_rng(3)
+    Xp = rng.standard_normal((80, 4))
+    yp = rng.poisson(np.exp(0.3 * Xp @ np.array([1.0, -0.5, 0.25, 0.0]) + 0.2)).astype(float)
+    est = fit(lm.PoissonRegressor(alpha=0.3, tol=1e-12, max_iter=10000, solver="newton-cholesky"), Xp, yp)
+    res = solve(to_cvxreg("sklearn.Poisson", alpha=0.3), Xp, yp)
+    assert np.allclose(res.coef, est.coef_, atol=1e-6) and res.intercept == pytest.approx(est.intercept_, abs=1e-6)
+    assert from_cvxreg("sklearn.Poisson", to_cvxreg("sklearn.Poisson", alpha=0.3)) == {"alpha": 0.3}
+
+
+def test_linear_svc_kernel_svm():
+    # SVC(kernel="linear", C): C sum hinge + ||w||^2/2 with an unpenalized intercept (libsvm).
+    svm = pytest.importorskip("sklearn.svm")
+    Xc, yc = classification_data(n=60, d=3, seed=5)
+    est = fit(svm.SVC(kernel="linear", C=0.7, tol=1e-10), Xc, yc)
+    res = solve(to_cvxreg("sklearn.SVC", C=0.7), Xc, yc)
+    assert np.allclose(res.coef, est.coef_.ravel(), atol=1e-5)
+    assert res.intercept == pytest.approx(float(est.intercept_[0]), abs=1e-4)
+
+
+def test_liblinear_penalizes_the_intercept_as_an_extra_column():
+    # LogisticRegression(solver="liblinear") fits a constant column of value intercept_scaling and
+    # penalizes its coefficient: cvxreg states the same with that column and fit_intercept=False.
+    Xc, yc = classification_data(n=80, d=3, seed=9)
+    scaling = 2.0
+    est = fit(
+        lm.LogisticRegression(C=0.5, solver="liblinear", intercept_scaling=scaling, tol=1e-12, max_iter=10000),
+        Xc,
+        yc,
+    )
+    aug = np.column_stack([Xc, np.full(len(yc), scaling)])
+    res = solve(to_cvxreg("sklearn.Logistic", C=0.5, penalty="l2", fit_intercept=False), aug, yc)
+    assert np.allclose(res.coef[:-1], est.coef_.ravel(), atol=2e-5)
+    assert scaling * res.coef[-1] == pytest.approx(float(est.intercept_[0]), abs=2e-5)
+    unpenalized = solve(to_cvxreg("sklearn.Logistic", C=0.5, penalty="l2"), Xc, yc)  # lbfgs' convention
+    assert abs(unpenalized.intercept - float(est.intercept_[0])) > 1e-3  # the two conventions differ
+
+
+def test_glmnet_penalty_factor_is_rescaled_to_sum_to_d():
+    # glmnet rescales penalty.factor to sum to nvars: factors all 2 are the same problem as all 1,
+    # and factors (1, 3) act as (0.5, 1.5). cvxreg's own factors are used as given.
+    same = solve(to_cvxreg("glmnet", lambda_=0.2, alpha=1.0, penalty_factor=[2.0] * 5))
+    plain = solve(to_cvxreg("glmnet", lambda_=0.2, alpha=1.0))
+    assert np.allclose(same.coef, plain.coef, atol=1e-8)
+    loss, pen = cr.SquaredLoss(scale="mean"), cr.L1(factors=[2.0] * 5)
+    doubled = solve(cr.Problem(loss, pen, cr.Penalized(0.2), fit_intercept=True))
+    assert np.max(np.abs(doubled.coef - plain.coef)) > 1e-3  # without the rescaling: another problem
+    v = np.array([1.0, 3.0, 1.0, 0.0, 5.0])
+    prob = to_cvxreg("glmnet", lambda_=0.1, alpha=0.5, penalty_factor=v)
+    assert np.allclose(prob.penalty.factors, v * 5 / v.sum())
+    with pytest.raises(cr.InvalidParameterError, match=r"'penalty_factor'.*exclude"):
+        to_cvxreg("glmnet", lambda_=0.1, penalty_factor=[1.0, np.inf])
