@@ -31,7 +31,7 @@ from cvxreg.result import Result
 if TYPE_CHECKING:
     from cvxreg.problem import Problem
 
-__all__ = ["loss_gradient", "one_blas_thread", "polish"]
+__all__ = ["loss_gradient", "one_blas_thread", "polish", "polish_constrained"]
 
 
 def loss_gradient(problem: Problem, data: Data, w: np.ndarray, b: float) -> np.ndarray:
@@ -79,6 +79,71 @@ def polish(problem: Problem, data: Data, result: Result, *, candidates: np.ndarr
     return dataclasses.replace(
         result, coef=w, intercept=b, objective=objective, polished=True, certificate=None, message=""
     )
+
+
+def polish_constrained(problem: Problem, data: Data, result: Result, *, max_iter: int = 60) -> Result | None:
+    """The exact minimizer of ``L(w)`` s.t. ``R(w) <= t`` near ``result``, and its exact
+    multiplier, or None when this cannot be done (what ``polish`` cannot polish).
+
+    At the solution ``w*`` with multiplier ``mu > 0`` the constrained problem is the penalized
+    one at ``lam = mu`` (its twin), and ``t(lam) = R(w(lam))`` is nonincreasing in lam. So the
+    multiplier is the root of ``R(w(lam)) = t``: a safeguarded secant iteration on lam (in
+    log scale), each ``w(lam)`` the penalized twin polished from the previous point, starting
+    at the solver's multiplier. When the constraint is inactive (``mu = 0``) the answer is the
+    polished unconstrained minimizer, kept if it is feasible.
+    """
+    from cvxreg.forms import Penalized
+
+    if not result.ok or problem.form.param_name != "t" or problem.bounds is not None or problem.constraints:
+        return None
+    t = float(problem.form.param_value)
+    pen = problem.penalty
+    mu0 = result.dual
+    if mu0 is None or not np.isfinite(mu0) or t <= 0:
+        return None
+
+    def at(lam: float, start: Result) -> Result | None:
+        return polish(problem.with_form(Penalized(lam)), data, start)
+
+    def done(found: Result, mu: float) -> Result:  # the constrained objective is the loss alone
+        objective = problem.objective_on(data, found.coef, found.intercept)
+        return dataclasses.replace(found, dual=mu, objective=objective)
+
+    slack = 1e-13 * max(1.0, t)
+    if mu0 <= 1e-9 * max(1.0, abs(float(np.max(np.abs(result.coef), initial=0.0)))):
+        free = at(0.0, result)
+        if free is not None and pen.value(free.coef) <= t + slack:
+            return done(free, 0.0)
+        if free is None:
+            return None
+    lo = hi = None  # lam with R(w(lam)) > t (lam too small) and < t (too large)
+    current = result
+    log_lam = np.log(max(mu0, 1e-300))
+    prev: tuple[float, float] | None = None
+    for _ in range(max_iter):
+        found = at(float(np.exp(log_lam)), current)
+        if found is None:
+            return None
+        current = found
+        gap = pen.value(found.coef) - t
+        if abs(gap) <= slack:
+            return done(found, float(np.exp(log_lam)))
+        if gap > 0:
+            lo = log_lam
+        else:
+            hi = log_lam
+        if prev is not None and gap != prev[1]:
+            step = -gap * (log_lam - prev[0]) / (gap - prev[1])  # secant in log lam
+            guess = log_lam + step
+        else:
+            guess = log_lam + (0.01 if gap > 0 else -0.01)
+        if lo is not None and hi is not None and not (min(lo, hi) < guess < max(lo, hi)):
+            guess = (lo + hi) / 2  # keep the bracket: bisection
+        prev = (log_lam, gap)
+        if guess == log_lam:
+            return done(found, float(np.exp(log_lam)))
+        log_lam = guess
+    return None
 
 
 class _Smooth:

@@ -325,7 +325,10 @@ class Problem:
 
     def _polished(self, raw: Result, data: Data) -> Result:
         """The polished answer when its certificate is no worse than the solver's, else ``raw``."""
-        candidate = polish_module.polish(self, data, raw)
+        if self.form.param_name == "t":
+            candidate = polish_module.polish_constrained(self, data, raw)
+        else:
+            candidate = polish_module.polish(self, data, raw)
         if candidate is None:
             return raw
         candidate = self.certify(candidate, data)

@@ -199,7 +199,7 @@ def test_polishing_never_makes_an_answer_worse(loss, penalty, form):
     res = prob.solve(X, y)
     assert not raw.polished
     assert res.certificate.worst <= raw.certificate.worst or np.isnan(raw.certificate.worst)
-    if res.polished:
+    if res.polished and raw.certificate.primal_infeasibility == 0:  # an infeasible raw answer may be lower
         assert res.objective <= raw.objective + 1e-9 * max(1.0, abs(raw.objective))
 
 
@@ -234,3 +234,29 @@ def test_a_reused_model_notices_two_entries_swapped_in_place():
     prob.solve(X, y)
     X[[3, 7], 2] = X[[7, 3], 2]  # same sum, same entries: different data
     assert np.allclose(prob.solve(X, y).coef, cr.closed_forms.ridge(X, y, 2.0), atol=1e-9)
+
+
+# ----------------------------------------------------------------------- the constrained form
+def test_default_constrained_answers_are_exact_with_their_multipliers():
+    # The solver's constrained answer is polished through its penalized twin: the multiplier
+    # is the root of R(w(lam)) = t. Checked against the secular equation (ridge / L2 ball,
+    # an SVD and a root find) and the L1-ball projection for an orthonormal design (a sort).
+    from cvxreg import closed_forms as cf
+
+    X, y = regression_data(n=60, d=8, seed=21)
+    for penalty, t, exact in (
+        (cr.SquaredL2(), 0.5, cf.ridge_constrained(X, y, 0.5)),
+        (cr.L2(), 1.0, cf.norm2_constrained(X, y, 1.0)),
+    ):
+        res = cr.Problem(cr.SquaredLoss(), penalty, cr.Constrained(t)).solve(X, y)
+        assert res.polished and res.certificate.passed(1e-12)
+        assert np.allclose(res.coef, exact[0], atol=1e-10) and res.dual == pytest.approx(exact[1], rel=1e-10)
+    Q, _ = np.linalg.qr(np.random.default_rng(4).standard_normal((40, 6)))
+    z = np.array([3.0, -2.0, 1.0, 0.5, -0.2, 0.1])
+    yq = Q @ z
+    res = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Constrained(2.0)).solve(Q, yq)
+    w, theta = cf.l1_ball_orthonormal(z, 2.0)
+    assert np.allclose(res.coef, w, atol=1e-12) and res.dual == pytest.approx(theta, rel=1e-10)
+    assert np.array_equal(np.flatnonzero(res.coef), np.flatnonzero(w))  # exact zeros
+    inactive = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Constrained(100.0)).solve(Q, yq)
+    assert inactive.dual == 0.0 and np.allclose(inactive.coef, z, atol=1e-12)
