@@ -333,6 +333,20 @@ def _gradebook(args: argparse.Namespace, directory: Path) -> int:
     exercises = {ex.id: ex for ex in load_all(directory)}
     rows = []
     for student in sorted(p for p in answers.iterdir() if p.is_dir()):
+        given = {path.stem for path in student.iterdir() if path.suffix.lower() in (".json", ".toml", ".csv")}
+        for ident in sorted(set(exercises) - given):  # an answer not handed in is a row too
+            if exercises[ident].problem is None:
+                continue  # a refused problem has no coefficients to hand in
+            rows.append(
+                {
+                    "student": student.name,
+                    "exercise": ident,
+                    "file": "",
+                    "passed": False,
+                    "failed_checks": "missing",
+                    "diagnoses": "no answer submitted",
+                }
+            )
         for path in sorted(student.iterdir()):
             if path.suffix.lower() not in (".json", ".toml", ".csv"):
                 continue
@@ -357,8 +371,13 @@ def _gradebook(args: argparse.Namespace, directory: Path) -> int:
         print(f"wrote gradebook: {args.out}")
     if len(book):
         print(
-            book.pivot_table(index="student", columns="exercise", values="passed", aggfunc="first")
-            .replace({True: "pass", False: "FAIL"})
+            book.assign(
+                grade=[
+                    "missing" if why == "missing" else ("pass" if ok else "FAIL")
+                    for ok, why in zip(book["passed"], book["failed_checks"], strict=True)
+                ]
+            )
+            .pivot_table(index="student", columns="exercise", values="grade", aggfunc="first")
             .fillna("")
             .to_string()
         )

@@ -231,7 +231,13 @@ def _dual_mistakes(ex: Exercise, mu: float, dual: float, tol: float) -> list[str
     p = ex.problem
     assert p is not None
     found = []
-    close = lambda a: abs(dual - a) <= tol * max(1.0, abs(a))  # noqa: E731
+
+    def close(a: float) -> bool:
+        # the answer's multiplier matches the mistake's, and the mistake's differs from the
+        # right one: a hypothesis that reproduces the correct answer explains nothing
+        near = abs(dual - a) <= tol * max(1.0, abs(a))
+        return near and abs(a - mu) > tol * max(1.0, abs(mu))
+
     if mu != 0 and close(-mu):
         found.append("the multiplier has the wrong sign: for R(w) <= t it is >= 0")
     t = p.form.param_value
@@ -290,8 +296,14 @@ def grade(ex: Exercise, answer: Any) -> Verdict:
 
     # Objective suboptimality (the objective at the answer's coefficients, computed here).
     f = p.objective_value(ex.X, ex.y, w, b, sample_weight=ex.sample_weight)
-    if e.objective is not None:
-        sub = (f - e.objective) / max(1.0, abs(e.objective))
+    optimum, where = e.objective, ""
+    if optimum is None and not e.unique:  # a solution set: only the optimal value can grade it
+        best = _solution(p, ex.X, ex.y, ex.sample_weight)
+        if best is None or not best.ok:
+            raise AnswerError(f"{ex.id}: no optimal value to grade this non-unique problem against.")
+        optimum, where = best.objective, " (computed by a certified solve: the file states none)"
+    if optimum is not None:
+        sub = (f - optimum) / max(1.0, abs(optimum))
         ok = sub <= tol["objective"] and (sub >= -tol["objective"] or viol > feas_tol)
         checks.append(
             Check(
@@ -299,7 +311,7 @@ def grade(ex: Exercise, answer: Any) -> Verdict:
                 ok,
                 sub,
                 tol["objective"],
-                f"objective at your coefficients {f:.10g}, optimum {e.objective:.10g}",
+                f"objective at your coefficients {f:.10g}, optimum {optimum:.10g}{where}",
             )
         )
     if a["objective"] is not None:
@@ -365,16 +377,32 @@ def _diagnose(ex: Exercise, a: dict[str, Any], w: np.ndarray, b: float, infeasib
     if infeasible:
         found.append("the constraint is violated: the answer lies outside the feasible set")
     tol = max(1e-3, 10 * ex.tolerance["coef"])  # recognising a mistake needs closeness, not solver accuracy
-    scale = max(1.0, float(np.max(np.abs(w))))
     e = ex.expected
+    X = ex.X
+
+    def unique_part(coef: np.ndarray, intercept: float) -> np.ndarray:
+        # What a solution set shares: for a non-unique problem the fit X w + b (the loss is
+        # strictly convex in it where it matters), else the coefficients and intercept.
+        if e.unique:
+            return np.r_[coef, intercept if ex.problem.fit_intercept else 0.0]
+        return np.asarray(X @ coef).ravel() + intercept
+
+    mine = unique_part(w, b)
+    scale = max(1.0, float(np.max(np.abs(mine))))
+    right = None
+    if e.unique and e.coef is not None:
+        right = unique_part(e.coef, e.intercept or 0.0)
+    elif not e.unique:
+        best = _solution(ex.problem, ex.X, ex.y, ex.sample_weight)
+        right = unique_part(best.coef, best.intercept) if best is not None and best.ok else None
     for text, thunk in _hypotheses(ex):
         got = thunk()
         if got is None:
             continue
-        hw, hb, _ = got
-        if e.coef is not None and np.max(np.abs(hw - e.coef)) <= tol * scale and abs(hb - (e.intercept or 0.0)) <= tol:
+        theirs = unique_part(got[0], got[1])
+        if right is not None and np.max(np.abs(theirs - right)) <= tol * scale:
             continue  # this mistake would not change the answer here: it cannot explain anything
-        if np.max(np.abs(hw - w)) <= tol * scale and (not ex.problem.fit_intercept or abs(hb - b) <= tol * scale):
+        if np.max(np.abs(theirs - mine)) <= tol * scale:
             found.append(text)
     if e.dual is not None and a["dual"] is not None:
         found += _dual_mistakes(ex, e.dual, a["dual"], max(1e-4, 10 * ex.tolerance["dual"]))

@@ -283,3 +283,116 @@ def test_bundled_problems_after_a_regular_install(tmp_path):
     assert out.returncode == 0, out.stderr
     count = int(out.stdout.split()[0])
     assert count == len(FILES)
+
+
+# ------------------------------------------------------------------ defects found by textbooks
+UNIT_BALL = """
+id = "unit-ball-identity"
+title = "Least squares in the unit L2 ball, X = I"
+source = "Boyd & Vandenberghe, Convex Optimization (2004), Section 5.5.3, with X = I and r = 1"
+statement = "Minimize 1/2||y - w||^2 s.t. ||w||_2 <= 1 with y = (3, 4): w = y/||y||, mu = ||y|| - 1."
+
+[data]
+X = [[1.0, 0.0], [0.0, 1.0]]
+y = [3.0, 4.0]
+
+[formulation]
+loss = "squared"
+penalty = "{penalty}"
+form = "constrained"
+t = {t}
+
+[expected]
+coef = [0.6, 0.8]
+dual = 4.0
+origin = "hand derivation: w = y r/||y|| = (0.6, 0.8); mu = ||y|| - r = 4 (norm), (||y|| - r)/r = 4 (squared, r = 1)"
+"""
+
+
+@pytest.mark.parametrize(("penalty", "t"), [("l2", 1.0), ("squared_l2", 0.5)])
+def test_on_the_unit_ball_the_norm_multiplier_mistake_is_not_named(tmp_path, penalty, t):
+    # At r = 1 the norm's and the squared norm's multipliers coincide: that "mistake" reproduces
+    # the right answer, so it must not be named (it was, for any answer failing another check).
+    path = tmp_path / "unit.toml"
+    path.write_text(UNIT_BALL.format(penalty=penalty, t=t))
+    ex = load(path)
+    right = ex.check(ex.solve())
+    assert right.passed and not right.diagnoses
+    near = ex.check({"coef": [0.6, 0.8], "dual": 4.0002})  # a multiplier 5e-5 off: fails, no such mistake
+    assert not near.passed
+    assert not any("||w||_2 <=" in d or "1/2||w||^2 <=" in d for d in near.diagnoses)
+
+
+def test_a_solution_set_without_an_objective_is_graded_by_the_optimal_value(tmp_path):
+    # ISLR ch. 6 ex. 5: any split of 3/2 between the two equal columns is a lasso solution.
+    # Without `objective` in the file, coef = [1000, 0] used to pass.
+    text = (bundled_dir() / "islr-ch6-ex5-lasso-equal-columns.toml").read_text()
+    text = text.replace("objective = 1.75\n", "")
+    path = tmp_path / "set.toml"
+    path.write_text(text)
+    ex = load(path)
+    assert ex.expected.objective is None and not ex.expected.unique
+    assert not ex.check({"coef": [1000.0, 0.0]}).passed
+    for split in ([1.5, 0.0], [0.2, 1.3], [0.75, 0.75]):
+        verdict = ex.check({"coef": split})
+        assert verdict.passed, verdict
+    objective = next(c for c in ex.check({"coef": [1.5, 0.0]}).checks if c.name == "objective")
+    assert "computed by a certified solve" in objective.detail
+
+
+def test_a_penalized_intercept_is_recognised_on_a_solution_set_whatever_the_split(tmp_path):
+    # Equal columns with an intercept: the student penalized the intercept and chose a split
+    # of the duplicate columns other than the solver's. The fit X w + b is what is unique.
+    rows = [[1.0, 1.0], [-1.0, -1.0], [2.0, 2.0], [0.5, 0.5]]
+    y = [4.0, 0.5, 6.0, 3.0]
+    text = f"""
+id = "equal-columns-intercept"
+title = "Lasso with equal columns and an intercept"
+source = "ISLR 2nd ed., Chapter 6, Conceptual Exercise 5, with an intercept"
+statement = "Lasso with two identical columns and an unpenalized intercept."
+
+[data]
+X = {rows}
+y = {y}
+
+[formulation]
+loss = "squared"
+penalty = "l1"
+form = "penalized"
+lam = 1.0
+fit_intercept = true
+
+[expected]
+coef = [0.8066666666666666, 0.8066666666666666]
+intercept = 2.3666666666666667
+unique = false
+origin = "hand derivation: a 1-D lasso in s = w1 + w2 on centred data, s = S(8.5625, 1)/4.6875, b = 3.375 - 0.625 s"
+"""
+    path = tmp_path / "eq.toml"
+    path.write_text(text)
+    ex = load(path)
+    X1 = np.column_stack([np.asarray(rows)[:, 0], np.ones(4)])  # one copy of the column, and ones
+    wrong = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(1.0)).solve(X1, np.asarray(y))
+    s, b = wrong.coef  # the penalized intercept b, all the weight on one column
+    for split in ([s, 0.0], [0.3 * s, 0.7 * s]):
+        verdict = ex.check({"coef": split, "intercept": b})
+        assert not verdict.passed
+        assert any("intercept was penalized" in d for d in verdict.diagnoses), verdict
+
+
+def test_gradebook_has_a_row_for_an_answer_not_handed_in(tmp_path, capsys):
+    probs = tmp_path / "probs"
+    probs.mkdir()
+    for name in ("islr-6.2.2-lasso-identity", "islr-6.2.2-ridge-identity"):
+        (probs / f"{name}.toml").write_text((bundled_dir() / f"{name}.toml").read_text())
+    answers = tmp_path / "answers" / "cy"
+    answers.mkdir(parents=True)
+    (answers / "islr-6.2.2-lasso-identity.json").write_text(json.dumps({"coef": [3, -1, 0, 0.5]}))
+    out = tmp_path / "grades.csv"
+    assert main(["check", str(probs), "--answers", str(tmp_path / "answers"), "--out", str(out)]) == 1
+    import pandas as pd
+
+    book = pd.read_csv(out).set_index("exercise")
+    assert book.loc["islr-6.2.2-ridge-identity", "failed_checks"] == "missing"
+    assert not book.loc["islr-6.2.2-ridge-identity", "passed"]
+    assert "missing" in capsys.readouterr().out
