@@ -225,6 +225,9 @@ def _solve(args: argparse.Namespace) -> int:
             "objective": _finite(res.objective),
             "dual": _finite(res.dual),
         }
+        if ex.problem.constraints:
+            duals = res.constraint_duals or tuple(np.full(len(c.rhs), np.nan) for c in ex.problem.constraints)
+            doc["constraint_duals"] = [[_finite(v) for v in np.atleast_1d(d)] for d in duals]
         print(json.dumps(doc, allow_nan=False))
         return 0 if res.ok else 1
     print(f"{ex.id}: {ex.title}\nsource: {ex.source}\n{ex.problem!r}")
@@ -241,6 +244,8 @@ def _solve(args: argparse.Namespace) -> int:
         print(f"intercept = {res.intercept:.10g}")
     if res.dual is not None:
         print(f"multiplier = {res.dual:.10g}")
+    for k, duals in enumerate(res.constraint_duals or ()):
+        print(f"multipliers of constraint {k} ({ex.problem.constraints[k]!r}) = {np.round(duals, 10).tolist()}")
     cert = res.certificate
     if cert is not None:
         gap = "n/a" if cert.duality_gap is None else f"{cert.duality_gap:.2e}"

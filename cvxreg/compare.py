@@ -199,6 +199,8 @@ def _row(
         twin_dual = outcome.value["twin_dual"]
         if twin_dual is not None:  # round trip: the constrained twin's multiplier vs lam
             errors.append(abs(twin_dual - problem.form.param_value))
+        for mine, theirs in zip(res.constraint_duals or (), ref.constraint_duals or (), strict=False):
+            errors.append(float(np.max(np.abs(np.asarray(mine) - np.asarray(theirs)), initial=0.0)))
         for mine, theirs in ((res.lower_dual, ref.lower_dual), (res.upper_dual, ref.upper_dual)):
             if mine is not None and theirs is not None:
                 unique = np.isfinite(theirs)  # NaN marks a multiplier that is not unique

@@ -9,6 +9,7 @@ field and what is wrong.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import tomllib
 from collections.abc import Callable
@@ -169,6 +170,7 @@ _SECTIONS = {
         "intercept",
         "objective",
         "dual",
+        "constraint_duals",
         "unique",
         "origin",
         "error",
@@ -313,6 +315,28 @@ def _problem(r: _Reader) -> Problem:
     return Problem(loss, penalty, form_obj, fit_intercept=fit_intercept, bounds=bounds, constraints=_constraints(r))
 
 
+def _constraint_duals(r: _Reader, problem: Problem) -> tuple[np.ndarray, ...] | None:
+    """``expected.constraint_duals``: one list of multipliers per constraint, one per row."""
+    key = "expected.constraint_duals"
+    v = r.get(key, None)
+    if v is None:
+        return None
+    shapes = [c.matrix.shape[0] for c in problem.constraints]
+    allowed = f"one list of numbers per constraint with {shapes} entries (one per row)"
+    if not isinstance(v, list) or len(v) != len(shapes):
+        raise r.fail(key, allowed, v)
+    out = []
+    for item, rows in zip(v, shapes, strict=True):
+        try:
+            arr = np.asarray(item, dtype=float).ravel()
+        except (TypeError, ValueError):
+            raise r.fail(key, allowed, v) from None
+        if arr.size != rows or not np.all(np.isfinite(arr)):
+            raise r.fail(key, allowed, v)
+        out.append(arr)
+    return tuple(out)
+
+
 def _constraints(r: _Reader) -> list[LinearConstraint]:
     """``[[formulation.constraints]]`` tables: ``kind`` (equality or inequality), ``matrix``, ``rhs``."""
     key = "formulation.constraints"
@@ -349,6 +373,8 @@ class Expected:
     error: str | None
     message_contains: tuple[str, ...]
     note: str = ""
+    #: The multipliers of ``formulation.constraints``, one array per constraint (its rows).
+    constraint_duals: tuple[np.ndarray, ...] | None = None
 
 
 @dataclass
@@ -393,7 +419,13 @@ class Exercise:
         b = e.intercept if e.intercept is not None else 0.0
         objective = self.problem.objective_value(self.X, self.y, e.coef, b, sample_weight=self.sample_weight)
         return Result(
-            coef=e.coef, intercept=b, objective=objective, status=Status.OPTIMAL, solver="expected", dual=e.dual
+            coef=e.coef,
+            intercept=b,
+            objective=objective,
+            status=Status.OPTIMAL,
+            solver="expected",
+            dual=e.dual,
+            constraint_duals=e.constraint_duals,
         )
 
     def check(self, answer: Any) -> Verdict:
@@ -439,6 +471,11 @@ def load(path: str | Path) -> Exercise:
     msgs = r.get("expected.message_contains", [])
     if not isinstance(msgs, list) or not all(isinstance(m, str) for m in msgs):
         raise r.fail("expected.message_contains", "a list of strings", msgs)
+    problem, rejection = None, None
+    try:
+        problem = _problem(r)
+    except DCPError as exc:
+        rejection = exc
     expected = Expected(
         outcome=outcome,
         coef=r.matrix("expected.coef", 1, None),
@@ -451,6 +488,8 @@ def load(path: str | Path) -> Exercise:
         message_contains=tuple(msgs),
         note=r.text("expected.note") if r.get("expected.note", None) is not None else "",
     )
+    if problem is not None:
+        expected = dataclasses.replace(expected, constraint_duals=_constraint_duals(r, problem))
     if outcome == "solution" and expected.coef is None and expected.objective is None:
         raise ProblemFileError(f"{path}: [expected] needs 'coef' or 'objective' for outcome 'solution'.")
     if outcome == "rejected" and expected.error is None:
@@ -462,11 +501,6 @@ def load(path: str | Path) -> Exercise:
         v = r.number(f"tolerance.{key}", None, lo=0.0)
         if v is not None:
             tol[key] = float(v)
-    problem, rejection = None, None
-    try:
-        problem = _problem(r)
-    except DCPError as exc:
-        rejection = exc
     if outcome == "solution" and rejection is not None:
         raise ProblemFileError(f"{path}: expects a solution but the formulation is refused: {rejection}")
     if outcome == "rejected" and rejection is None:

@@ -101,21 +101,27 @@ def normalize_answer(answer: Any, d: int) -> dict[str, Any]:
             "intercept": answer.intercept,
             "objective": answer.objective,
             "dual": answer.dual,
+            "constraint_duals": answer.constraint_duals,
         }
     elif not isinstance(answer, dict):
         answer = {"coef": answer}
-    unknown = set(answer) - {"coef", "intercept", "objective", "dual"}
+    fields = ("coef", "intercept", "objective", "dual", "constraint_duals")
+    unknown = set(answer) - set(fields)
     if unknown:
-        raise AnswerError(
-            f"The answer has unknown field(s) {sorted(unknown)}; allowed: coef, intercept, objective, dual."
-        )
+        raise AnswerError(f"The answer has unknown field(s) {sorted(unknown)}; allowed: {', '.join(fields)}.")
     if "coef" not in answer:
         raise AnswerError("The answer must give 'coef'.")
+    duals = answer.get("constraint_duals")
+    if duals is not None:
+        if not isinstance(duals, list | tuple):
+            raise AnswerError(f"The answer's 'constraint_duals' must be a list of lists of numbers. Got {duals!r}.")
+        duals = tuple(_vector(v, f"constraint_duals[{k}]", None) for k, v in enumerate(duals))
     return {
         "coef": _vector(answer["coef"], "coef", d),
         "intercept": _scalar(answer.get("intercept"), "intercept"),
         "objective": _scalar(answer.get("objective"), "objective"),
         "dual": _scalar(answer.get("dual"), "dual"),
+        "constraint_duals": duals,
     }
 
 
@@ -283,6 +289,8 @@ def grade(ex: Exercise, answer: Any) -> Verdict:
             viol = max(viol, float(np.max(np.broadcast_to(lo, (d,)) - w, initial=0.0)))
         if hi is not None:
             viol = max(viol, float(np.max(w - np.broadcast_to(hi, (d,)), initial=0.0)))
+    for constraint in p.constraints:  # A w = b, G w <= h
+        viol = max(viol, constraint.violation(w))
     feas_tol = max(tol["coef"], 1e-9)
     checks.append(
         Check(
@@ -365,11 +373,27 @@ def grade(ex: Exercise, answer: Any) -> Verdict:
             derr = abs(a["dual"] - e.dual) / max(1.0, abs(e.dual))
             checks.append(Check("multiplier", derr <= tol["dual"], derr, tol["dual"], f"expected {e.dual:.10g}"))
 
+    if e.constraint_duals is not None:
+        checks.append(_constraint_dual_check(e.constraint_duals, a["constraint_duals"], tol["dual"]))
+
     passed = all(c.passed for c in checks)
     verdict = Verdict(ex.id, passed, checks)
     if not passed:
         verdict.diagnoses = _diagnose(ex, a, w, b, viol > feas_tol)
     return verdict
+
+
+def _constraint_dual_check(expected: tuple[np.ndarray, ...], given: Any, tol: float) -> Check:
+    """The multipliers of the linear constraints, each against the expected ones."""
+    name = "constraint multipliers"
+    if given is None:
+        return Check(name, False, None, tol, "the answer gives no 'constraint_duals'")
+    shapes = [len(v) for v in expected]
+    if [len(v) for v in given] != shapes:
+        return Check(name, False, None, tol, f"expected one list per constraint with {shapes} entries")
+    pairs = zip(given, expected, strict=True)
+    err = max(float(np.max(np.abs(g - v))) / max(1.0, float(np.max(np.abs(v)))) for g, v in pairs)
+    return Check(name, err <= tol, err, tol, f"expected {[v.tolist() for v in expected]}")
 
 
 def _diagnose(ex: Exercise, a: dict[str, Any], w: np.ndarray, b: float, infeasible: bool) -> list[str]:

@@ -76,7 +76,9 @@ def test_problem_file_solves_and_matches_its_expected_answer(ex):
 @pytest.mark.parametrize("ex", SOLVABLE, ids=lambda ex: ex.id)
 def test_expected_answer_passes_its_own_check(ex):
     e = ex.expected
-    verdict = ex.check({"coef": e.coef, "intercept": e.intercept, "dual": e.dual, "objective": e.objective})
+    duals = None if e.constraint_duals is None else [v.tolist() for v in e.constraint_duals]
+    answer = {"coef": e.coef, "intercept": e.intercept, "dual": e.dual, "objective": e.objective}
+    verdict = ex.check({**answer, "constraint_duals": duals})
     assert verdict.passed, str(verdict)
     assert verdict.diagnoses == []
 
@@ -396,3 +398,32 @@ def test_gradebook_has_a_row_for_an_answer_not_handed_in(tmp_path, capsys):
     assert book.loc["islr-6.2.2-ridge-identity", "failed_checks"] == "missing"
     assert not book.loc["islr-6.2.2-ridge-identity", "passed"]
     assert "missing" in capsys.readouterr().out
+
+
+def test_constraint_multipliers_are_stated_checked_and_scored(tmp_path, capsys):
+    # Boyd & Vandenberghe 5.5.3 by hand: w = (0.25, 1.25, 1.5), nu = mu = 0.75.
+    ex = load("bv-5.5-constrained-least-squares")
+    assert [v.tolist() for v in ex.expected.constraint_duals] == [[0.75], [0.75]]
+    assert ex.check(ex.solve()).passed
+    wrong_sign = ex.check({"coef": [0.25, 1.25, 1.5], "constraint_duals": [[0.75], [-0.75]]})
+    assert not wrong_sign.passed and any(c.name == "constraint multipliers" and not c.passed for c in wrong_sign.checks)
+    missing = ex.check({"coef": [0.25, 1.25, 1.5]})
+    assert not missing.passed
+    off_budget = ex.check({"coef": [0.0, 1.0, 1.5], "constraint_duals": [[0.75], [0.75]]})  # sum is 2.5, not 3
+    assert not next(c for c in off_budget.checks if c.name == "feasibility").passed
+    # `solve --json` writes them, and `check` reads them back
+    assert main(["solve", "bv-5.5-constrained-least-squares", "--json"]) == 0
+    answer = tmp_path / "a.json"
+    answer.write_text(capsys.readouterr().out)
+    assert json.loads(answer.read_text())["constraint_duals"][1] == pytest.approx([0.75], rel=1e-6)
+    assert main(["check", "bv-5.5-constrained-least-squares", "--answer", str(answer)]) == 0
+    # a comparison scores the solvers' constraint multipliers against the file's
+    frame = cr.compare_solvers(
+        ex.problem, ex.X, ex.y, solvers=["CLARABEL", "SCS"], settings="high", reference=ex.expected_result()
+    )
+    assert (frame["dual_error"] < 1e-5).all() and frame["dual_error"].notna().all()
+    bad = tmp_path / "bad.toml"
+    text = (bundled_dir() / "bv-5.5-constrained-least-squares.toml").read_text()
+    bad.write_text(text.replace("constraint_duals = [[0.75], [0.75]]", "constraint_duals = [[0.75]]"))
+    with pytest.raises(cr.ProblemFileError, match=r"constraint_duals.*one list of numbers per constraint"):
+        load(bad)
