@@ -20,6 +20,7 @@ from cvxreg.errors import (
 from cvxreg.forms import Constrained, Equality, Form, Inequality, Penalized
 from cvxreg.lagrange import convert_multiplier, round_trip
 from cvxreg.losses import *  # noqa: F403
+from cvxreg.multinomial import MultinomialLogisticLoss
 from cvxreg.path import CrossValidation, Path, cross_validate
 from cvxreg.penalties import *  # noqa: F403
 from cvxreg.problem import Problem
@@ -44,6 +45,7 @@ __all__ = [
     "Form",
     "Inequality",
     "InvalidParameterError",
+    "MultinomialLogisticLoss",
     "NotSupportedError",
     "Path",
     "Penalized",

@@ -152,6 +152,11 @@ class Problem:
     # -- model --------------------------------------------------------------------------------
     def check_data(self, X: Any, y: Any, sample_weight: Any = None, owner: str = "Problem.solve") -> Data:
         """``X``, ``y`` and ``sample_weight`` checked for this problem (shapes, labels, size)."""
+        if getattr(self.loss, "multi_output", False):
+            raise NotSupportedError(
+                f"{self.loss!r} has a (d, K) matrix of coefficients: Problem.solve solves it "
+                f"(cvxreg.multinomial); paths, references, comparisons and the other tools take single-output losses."
+            )
         data = check_data(X, y, sample_weight, owner, labels=self.loss.classification)
         self.loss.check_y(data.y)
         self.penalty.check_dim(data.d)
@@ -274,7 +279,15 @@ class Problem:
         Returns
         -------
         Result
+            For ``MultinomialLogisticLoss``: ``coef`` of shape (d, K), K intercepts and the
+            classes (``cvxreg.multinomial``; neither polished nor reduced).
         """
+        if getattr(self.loss, "multi_output", False):
+            from cvxreg.multinomial import solve_multinomial
+
+            return solve_multinomial(
+                self, X, y, sample_weight=sample_weight, solver=solver, check=check, certify=certify, **solver_opts
+            )
         data = self.check_data(X, y, sample_weight)
         name = resolve_solver(solver)
         if raw:  # the solver's own answer on a freshly built model

@@ -1,0 +1,193 @@
+"""Multinomial logistic regression: K classes, coefficients ``W`` of shape (d, K).
+
+``MultinomialLogisticLoss`` is ``sum_i s_i (log sum_k exp(eta_ik) - eta_i,y_i)`` with
+``eta = X W + 1 b^T`` (the softmax cross-entropy, scikit-learn's multinomial
+``LogisticRegression``). The penalty applies to ``vec(W)``, the d·K coefficients column by
+column (class by class): ``SquaredL2()`` is ``1/2 ||W||_F^2``, ``L1()`` the sum of absolute
+entries, and a ``GroupLasso`` over the rows (one group per feature: indices
+``j, j + d, ..., j + (K-1) d``) selects features for every class at once. ``Problem.solve``
+routes such a problem here: the answer's ``coef`` is (d, K), its ``intercept`` has K entries
+(summing to 0: adding one constant to all of them changes nothing) and ``classes`` names the
+columns. Paths, comparisons, bounds and linear constraints are for
+the single-output losses.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from typing import TYPE_CHECKING, Any
+
+import cvxpy as cp
+import numpy as np
+from scipy.special import logsumexp, softmax
+
+from cvxreg._validation import check_sample_weight, check_X, invalid
+from cvxreg.errors import NotSupportedError, SolveError
+from cvxreg.losses import Loss
+from cvxreg.result import Certificate, Result, Status
+from cvxreg.solvers import resolve_solver, solve_accurately, solver_label
+
+if TYPE_CHECKING:
+    from cvxreg.problem import Problem
+
+__all__ = ["MultinomialLogisticLoss", "encode_classes", "solve_multinomial"]
+
+
+class MultinomialLogisticLoss(Loss):
+    """``L(W, b) = sum_i s_i (logsumexp(x_i^T W + b) - (x_i^T W + b)_{y_i})``, K >= 2 classes
+    (any labels; sorted, the k-th is column k of ``W``).
+
+    scikit-learn's ``LogisticRegression(C)`` with K > 2 classes (multinomial) minimizes
+    ``C * L + 1/2 ||W||_F^2``: ``Problem(MultinomialLogisticLoss(), SquaredL2(),
+    Penalized(1/C), fit_intercept=True)``.
+    """
+
+    #: Coefficients are a (d, K) matrix: ``Problem.solve`` hands the problem to ``solve_multinomial``.
+    multi_output = True
+    strictly_convex = False  # invariant to adding one vector to every column of W
+
+    def terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+        codes = np.asarray(y, dtype=int)
+        return logsumexp(eta, axis=1) - eta[np.arange(len(codes)), codes]
+
+
+def encode_classes(y: Any, owner: str = "Problem.solve") -> tuple[np.ndarray, tuple[Any, ...]]:
+    """Class codes ``0..K-1`` (the sorted labels) and the labels themselves."""
+    arr = np.asarray(y)
+    if arr.ndim != 1 or arr.size == 0:
+        raise invalid("y", owner, "a non-empty 1-D array of class labels", getattr(arr, "shape", y), raw=True)
+    classes, codes = np.unique(arr, return_inverse=True)
+    if classes.size < 2:
+        raise invalid("y", owner, "labels of at least two classes", f"only {classes.tolist()}", raw=True)
+    return codes.astype(int), tuple(classes.tolist())
+
+
+def _one_hot(codes: np.ndarray, K: int) -> np.ndarray:
+    Y = np.zeros((len(codes), K))
+    Y[np.arange(len(codes)), codes] = 1.0
+    return Y
+
+
+def solve_multinomial(
+    problem: Problem,
+    X: Any,
+    y: Any,
+    *,
+    sample_weight: Any = None,
+    solver: Any = None,
+    check: bool = False,
+    certify: bool = True,
+    **solver_opts: Any,
+) -> Result:
+    """Solve a problem whose loss is ``MultinomialLogisticLoss`` (see the module docstring)."""
+    owner = "Problem.solve"
+    if problem.bounds is not None or problem.constraints:
+        raise NotSupportedError(f"{problem!r}: bounds and linear constraints are for single-output losses.")
+    Xv, names = check_X(X, owner)
+    n, d = Xv.shape
+    codes, classes = encode_classes(y, owner)
+    if len(codes) != n:
+        raise invalid("y", owner, f"{n} labels (one per row of X)", f"{len(codes)} labels", raw=True)
+    s = check_sample_weight(sample_weight, n, owner)
+    K = len(classes)
+    problem.penalty.check_dim(d * K)
+    Y = _one_hot(codes, K)
+    c = 1.0 / problem.loss.weight_total(n, s)
+
+    W = cp.Variable((d, K), name="W")
+    b = cp.Variable(K, name="b") if problem.fit_intercept else None
+    eta = Xv @ W if b is None else Xv @ W + np.ones((n, 1)) @ cp.reshape(b, (1, K), order="F")
+    terms = cp.log_sum_exp(eta, axis=1) - cp.sum(cp.multiply(Y, eta), axis=1)
+    fit = c * (cp.sum(terms) if s is None else s @ terms)
+    pen = problem.penalty.expr(cp.vec(W, order="F"))
+    param = cp.Parameter(nonneg=True, value=problem.form.param_value)
+    objective, constraints, pen_con = problem.form.assemble(fit, pen, param)
+    prob = cp.Problem(cp.Minimize(objective), constraints)
+    name = resolve_solver(solver, owner)
+    label = solver_label(name) if name is not None else "default"
+    start = time.perf_counter()
+    status, message = "", ""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            prob.solve(solver=name, **solver_opts)
+        status = prob.status
+    except cp.error.SolverError as exc:
+        status = Status.UNSUPPORTED if "cannot solve this problem" in str(exc) else Status.SOLVER_ERROR
+        message = str(exc)
+    wall = time.perf_counter() - start
+    stats = prob.solver_stats
+    ok = W.value is not None and status in ("optimal", "optimal_inaccurate")
+    coef = np.asarray(W.value, dtype=float) if ok else np.full((d, K), math.nan)
+    intercept = np.full(K, math.nan)
+    if ok:
+        intercept = np.asarray(b.value, dtype=float).ravel() if b is not None else np.zeros(K)
+        # The softmax is unchanged by one constant added to every intercept, and the penalty
+        # does not see them: report the minimum-norm choice, intercepts summing to 0 (as
+        # scikit-learn does).
+        intercept = intercept - intercept.mean()
+    dual = None
+    if pen_con is not None:
+        dual = float(np.asarray(pen_con.dual_value).ravel()[0]) if ok and pen_con.dual_value is not None else math.nan
+    result = Result(
+        coef=coef,
+        intercept=intercept,  # type: ignore[arg-type]  # K intercepts
+        objective=_objective(problem, Xv, Y, s, c, coef, intercept) if ok else math.nan,
+        status=status or Status.SOLVER_ERROR,
+        solver=(stats.solver_name if stats is not None else label),
+        dual=dual,
+        setup_time=float(getattr(prob, "compilation_time", None) or math.nan),
+        solve_time=float(stats.solve_time) if stats is not None and stats.solve_time else wall,
+        iterations=int(stats.num_iters) if stats is not None and stats.num_iters is not None else None,
+        feature_names=names,
+        message=message or ("" if ok else "no solution returned"),
+        model="plain",
+        classes=classes,
+    )
+    if check and not result.ok:
+        raise SolveError(f"{problem!r} has no solution from {result.solver}: status {result.status!r}. {message}")
+    if certify and result.ok:
+        result = _with_certificate(problem, Xv, Y, s, c, result)
+    return result
+
+
+def _objective(problem: Problem, X: Any, Y: np.ndarray, s: Any, c: float, W: np.ndarray, b: np.ndarray) -> float:
+    eta = np.asarray(X @ W) + b
+    terms = logsumexp(eta, axis=1) - np.sum(Y * eta, axis=1)
+    fit = c * float(np.sum(terms) if s is None else s @ terms)
+    return problem.form.objective_value(fit, problem.penalty.value(W.ravel(order="F")))
+
+
+def _with_certificate(problem: Problem, X: Any, Y: np.ndarray, s: Any, c: float, result: Result) -> Result:
+    """Stationarity ``c X^T S (P - Y) + weight * dR(vec W) = 0`` (and ``c 1^T S (P - Y) = 0``
+    with an intercept), measured as the distance from 0 to that set, relative to the gradient
+    at ``W = 0``; feasibility and slackness of the constrained form. No duality gap."""
+    W, b = result.coef, np.asarray(result.intercept)
+    sw = np.ones(Y.shape[0]) if s is None else s
+    P = softmax(np.asarray(X @ W) + b, axis=1)
+    R = sw[:, None] * (P - Y)
+    grad = c * np.asarray(X.T @ R)  # (d, K)
+    grad_b = c * R.sum(axis=0) if problem.fit_intercept else np.zeros(0)
+    scale = max(c * float(np.linalg.norm(X.T @ (sw[:, None] * (1.0 / Y.shape[1] - Y)))), 1e-12)
+    weight = problem.form.penalty_weight(result.dual)
+    w = W.ravel(order="F")
+    tol = 1e-6 * max(1.0, float(np.max(np.abs(w), initial=0.0)))
+    try:
+        v, cons = problem.penalty.subdifferential(w, tol)
+        dist = cp.Problem(cp.Minimize(cp.norm2(cp.hstack([grad.ravel(order="F") + weight * v, grad_b]))), cons)
+        solve_accurately(dist)
+        kkt = float(dist.value) / scale if dist.value is not None else math.nan
+    except NotSupportedError:
+        kkt = math.nan
+    value = problem.penalty.value(w)
+    infeasible = problem.form.infeasibility(value)
+    slack = problem.form.slackness(result.dual, value) / scale if result.dual is not None else 0.0
+    return _replace(result, Certificate(kkt, infeasible, slack, None, scale))
+
+
+def _replace(result: Result, certificate: Certificate) -> Result:
+    import dataclasses
+
+    return dataclasses.replace(result, certificate=certificate)

@@ -1,0 +1,88 @@
+"""Multinomial logistic regression: (d, K) coefficients, against scikit-learn and by hand."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import cvxreg as cr
+from cvxreg.multinomial import MultinomialLogisticLoss
+
+lm = pytest.importorskip("sklearn.linear_model")
+TIGHT = cr.solvers.solver_options("CLARABEL", "tight")
+
+
+def data(n=150, d=4, K=3, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d))
+    codes = np.argmax(X @ rng.standard_normal((d, K)) + rng.gumbel(size=(n, K)), axis=1)
+    return X, codes
+
+
+def test_equals_scikit_learn_multinomial_logistic_regression():
+    X, codes = data()
+    labels = np.array(["setosa", "versicolor", "virginica"])[codes]
+    C = 0.5
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sk = lm.LogisticRegression(C=C, tol=1e-12, max_iter=10_000).fit(X, labels)
+    prob = cr.Problem(MultinomialLogisticLoss(), cr.SquaredL2(), cr.Penalized(1 / C), fit_intercept=True)
+    res = prob.solve(X, labels, **TIGHT)
+    assert res.coef.shape == (4, 3) and res.classes == ("setosa", "versicolor", "virginica")
+    assert np.allclose(res.coef, sk.coef_.T, atol=1e-6)
+    assert np.allclose(res.intercept, sk.intercept_, atol=1e-6) and abs(res.intercept.sum()) < 1e-12
+    assert res.certificate.passed(1e-6)
+    default = prob.solve(X, labels)  # the solver's defaults: accurate to its tolerance
+    assert np.allclose(default.coef, sk.coef_.T, atol=1e-4) and default.certificate.kkt_residual < 1e-4
+
+
+def test_stationarity_by_hand_and_the_objective():
+    # At the minimizer of sum_i CE_i + lam/2 ||W||^2: X^T (P - Y) + lam W = 0 and 1^T (P - Y) = 0.
+    X, codes = data(n=80, d=3, K=4, seed=2)
+    lam = 2.0
+    res = cr.Problem(MultinomialLogisticLoss(), cr.SquaredL2(), cr.Penalized(lam), fit_intercept=True).solve(
+        X, codes, **TIGHT
+    )
+    eta = X @ res.coef + res.intercept
+    P = np.exp(eta - eta.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    Y = np.eye(4)[codes]
+    assert np.abs(X.T @ (P - Y) + lam * res.coef).max() < 1e-6
+    assert np.abs((P - Y).sum(axis=0)).max() < 1e-6
+    ce = -np.log(P[np.arange(80), codes]).sum()
+    assert res.objective == pytest.approx(ce + lam / 2 * np.sum(res.coef**2), rel=1e-10)
+
+
+def test_l1_constrained_and_mean_scale():
+    X, codes = data(n=120, d=5, K=3, seed=4)
+    # sklearn's l1 multinomial: C sum CE + ||W||_1 (saga); the mean loss with lam = 1/(C n) is the same.
+    C = 0.2
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sk = lm.LogisticRegression(C=C, l1_ratio=1.0, solver="saga", tol=1e-12, max_iter=200_000).fit(X, codes)
+    prob = cr.Problem(MultinomialLogisticLoss(scale="mean"), cr.L1(), cr.Penalized(1 / (C * 120)), fit_intercept=True)
+    res = prob.solve(X, codes, **TIGHT)
+    assert np.allclose(res.coef, sk.coef_.T, atol=2e-5)  # saga's own accuracy
+    # the constrained twin at t = ||vec W||_1 has the penalized answer and multiplier lam
+    t = float(np.abs(res.coef).sum())
+    con = prob.with_form(cr.Constrained(t)).solve(X, codes, **TIGHT)
+    assert np.allclose(con.coef, res.coef, atol=1e-5) and con.dual == pytest.approx(1 / (C * 120), rel=1e-3)
+    assert con.certificate.primal_infeasibility < 1e-7
+
+
+def test_errors_are_typed():
+    X, codes = data()
+    prob = cr.Problem(MultinomialLogisticLoss(), cr.SquaredL2(), cr.Penalized(1.0))
+    with pytest.raises(cr.InvalidParameterError, match=r"'y'.*at least two classes"):
+        prob.solve(X, np.zeros(len(codes)))
+    with pytest.raises(cr.InvalidParameterError, match="'y'"):
+        prob.solve(X, codes[:-1])
+    with pytest.raises(cr.NotSupportedError, match="single-output"):
+        prob.path(X, codes)
+    bounded = cr.Problem(MultinomialLogisticLoss(), cr.SquaredL2(), cr.Penalized(1.0), bounds=(0, None))
+    with pytest.raises(cr.NotSupportedError, match="bounds"):
+        bounded.solve(X, codes)
+    res = prob.solve(X, codes, solver="OSQP")  # an exponential cone: a status, not a crash
+    assert res.status == "unsupported" and not res.ok
