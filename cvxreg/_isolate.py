@@ -53,8 +53,44 @@ def run_in_process(fn: Callable[[], Any]) -> Outcome:
         return Outcome.from_exception(exc)
 
 
+_HEADER = 8  # bytes of the payload's length, sent first
+
+
+def _die_with_parent() -> None:
+    """Linux: ask the kernel to SIGKILL this process when its parent dies (even by SIGKILL),
+    so a solver never outlives the run that started it. Elsewhere nothing happens."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        pr_set_pdeathsig = 1
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+
+
+def _kill_group(pid: int) -> None:
+    """SIGKILL the child's process group (the solver and any helper it started), then reap."""
+    for kill in (os.killpg, os.kill):
+        try:
+            kill(pid, signal.SIGKILL)
+            break
+        except (ProcessLookupError, PermissionError):
+            continue
+    try:
+        os.waitpid(pid, 0)
+    except ChildProcessError:
+        pass
+
+
 def run_isolated(fn: Callable[[], Any], timeout: float | None) -> Outcome:
-    """Run ``fn`` in a forked child; its value, exception, crash or time-out is the ``Outcome``."""
+    """Run ``fn`` in a forked child; its value, exception, crash or time-out is the ``Outcome``.
+
+    The child leads its own process group and dies with its parent; the parent reads a
+    length-prefixed answer (so a helper process holding the pipe cannot make a finished solve
+    look hung) and, on every way out (answer, time-out, crash, an interrupt of the caller),
+    kills the whole group: no solver or helper is left behind.
+    """
     if not hasattr(os, "fork"):
         return run_in_process(fn)
     read_fd, write_fd = os.pipe()
@@ -63,6 +99,8 @@ def run_isolated(fn: Callable[[], Any], timeout: float | None) -> Outcome:
         os.close(read_fd)
         code = 0
         try:
+            os.setpgid(0, 0)
+            _die_with_parent()
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 1)  # solvers print banners; keep the parent's terminal clean
             os.dup2(devnull, 2)
@@ -71,7 +109,7 @@ def run_isolated(fn: Callable[[], Any], timeout: float | None) -> Outcome:
             except BaseException as exc:
                 payload = Outcome.from_exception(exc)
             data = pickle.dumps(payload)
-            view = memoryview(data)
+            view = memoryview(len(data).to_bytes(_HEADER, "big") + data)
             while view:
                 n = os.write(write_fd, view)
                 view = view[n:]
@@ -80,11 +118,16 @@ def run_isolated(fn: Callable[[], Any], timeout: float | None) -> Outcome:
         finally:
             os._exit(code)
     os.close(write_fd)
-    chunks: list[bytes] = []
+    try:
+        os.setpgid(pid, pid)  # the child does it too: whichever runs first wins the race
+    except (ProcessLookupError, PermissionError):
+        pass
+    buffer = bytearray()
+    expected: int | None = None
     deadline = None if timeout is None else time.monotonic() + timeout
     timed_out = False
     try:
-        while True:
+        while expected is None or len(buffer) < _HEADER + expected:
             wait = None if deadline is None else max(0.0, deadline - time.monotonic())
             ready, _, _ = select.select([read_fd], [], [], wait)
             if not ready:
@@ -92,24 +135,56 @@ def run_isolated(fn: Callable[[], Any], timeout: float | None) -> Outcome:
                 break
             chunk = os.read(read_fd, 1 << 16)
             if not chunk:
-                break
-            chunks.append(chunk)
+                break  # the child (and everything holding the pipe) is gone
+            buffer += chunk
+            if expected is None and len(buffer) >= _HEADER:
+                expected = int.from_bytes(buffer[:_HEADER], "big")
     finally:
         os.close(read_fd)
+        answered = expected is not None and len(buffer) >= _HEADER + expected
+        status = _reap(pid, wait=not answered and not timed_out)
     if timed_out:
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
         return Outcome(OutcomeKind.TIMEOUT, message=f"no answer within {timeout:g} s; the solver process was killed")
-    _, status = os.waitpid(pid, 0)
-    if chunks:
+    if expected is not None and len(buffer) >= _HEADER + expected:
         try:
-            return pickle.loads(b"".join(chunks))
-        except Exception as exc:  # a truncated message: the child died while writing
+            return pickle.loads(bytes(buffer[_HEADER : _HEADER + expected]))
+        except Exception as exc:
             why = f"the solver process sent an unreadable result ({type(exc).__name__})"
             return Outcome(OutcomeKind.CRASHED, message=why)
-    if os.WIFSIGNALED(status):
+    if buffer:  # a truncated message: the child died while writing
+        return Outcome(OutcomeKind.CRASHED, message="the solver process died while sending its result")
+    if status is not None and os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
         why = f"the solver process was killed by signal {sig} ({signal.Signals(sig).name})"
-    else:
+    elif status is not None:
         why = f"the solver process exited with code {os.WEXITSTATUS(status)} without a result"
+    else:
+        why = "the solver process ended without a result"
     return Outcome(OutcomeKind.CRASHED, message=why)
+
+
+def _reap(pid: int, *, wait: bool) -> int | None:
+    """The child's exit status when it has already ended by itself (a crash), after killing
+    its process group: whatever is still running there is killed in every case."""
+    status = None
+    if wait:  # the pipe closed without an answer: the child is ending, give it a moment
+        until = time.monotonic() + 1.0
+        while True:
+            try:
+                finished, raw = os.waitpid(pid, os.WNOHANG)
+            except ChildProcessError:
+                return None
+            if finished:
+                status = raw
+                break
+            if time.monotonic() > until:
+                break
+            time.sleep(0.005)
+    if status is None:
+        _kill_group(pid)
+    else:
+        try:
+            os.killpg(pid, signal.SIGKILL)  # helpers the crashed solver left in its group
+        except (ProcessLookupError, PermissionError):
+            pass
+    return status
