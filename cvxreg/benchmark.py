@@ -7,12 +7,14 @@ cluster and appends each row to a CSV as it finishes (a re-run skips what is don
 
 from __future__ import annotations
 
-import csv
 import os
+import sqlite3
 import sys
 import time
+import warnings
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -28,6 +30,7 @@ from cvxreg.problem import Problem
 from cvxreg.reference import truth
 from cvxreg.result import Result
 from cvxreg.solvers import solver_label
+from cvxreg.store import ResultStore, StoreError
 
 __all__ = ["Case", "benchmark", "builtin_cases"]
 
@@ -70,27 +73,6 @@ def _as_cases(problems: Any) -> list[Case]:
         dup = sorted({n for n in names if names.count(n) > 1})
         raise invalid("problems", "benchmark", "cases with distinct names", f"repeated names {dup}", raw=True)
     return items
-
-
-def _done_keys(out: str | os.PathLike[str] | None) -> tuple[set[tuple[str, str, str]], pd.DataFrame | None]:
-    if out is None or not os.path.exists(out) or os.path.getsize(out) == 0:
-        return set(), None
-    frame = pd.read_csv(out)
-    keys = {
-        (str(a), str(b), str(c)) for a, b, c in zip(frame["problem"], frame["solver"], frame["settings"], strict=True)
-    }
-    return keys, frame
-
-
-def _append(out: str | os.PathLike[str], row: dict[str, Any]) -> None:
-    new = not os.path.exists(out) or os.path.getsize(out) == 0
-    with open(out, "a", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=COLUMNS)
-        if new:
-            writer.writeheader()
-        writer.writerow(row)
-        fh.flush()
-        os.fsync(fh.fileno())
 
 
 def _solver_task(
@@ -198,9 +180,13 @@ def benchmark(
     ``problems``: a list of ``Case`` (or a dict ``name -> (problem, X, y)``). ``backend`` is a
     joblib backend ("loky", "threading", ...) or "dask", which runs on ``client`` (a
     ``distributed.Client``; by default the current one, else a ``LocalCluster`` of ``n_jobs``
-    workers on 127.0.0.1 made for this run). With ``out`` (a CSV path) every row is written
-    as soon as it is done, and rows already in the file are skipped, so an interrupted run
-    resumes where it stopped. ``progress``: a tqdm bar on a terminal, plain progress lines on
+    workers on 127.0.0.1 made for this run). With ``out`` every row is stored as soon as it
+    is done in an SQLite file (``cvxreg.store``: one transaction per row; ``x.csv`` means the
+    store ``x.sqlite`` with ``x.csv`` exported from it at the end); rows already stored are
+    skipped, so an interrupted run resumes where it stopped, and runs sharing a store split
+    the work. If the store cannot be written (a full disk) the run goes on, warns, and
+    returns every row (``frame.attrs["store_error"]`` says what was not written).
+    ``progress``: a tqdm bar on a terminal, plain progress lines on
     stderr otherwise (a CI log); ``False`` for silence. Every (problem, solver, settings) is a
     row, those a solver cannot take included (status "unsupported", with the solvers that can).
     Returns all rows (those read back from ``out`` included).
@@ -215,7 +201,7 @@ def benchmark(
         Workers (-1: all cores).
     backend : {"loky", "threading", "multiprocessing", "sequential", "dask"}
     out : path, optional
-        The resumable CSV.
+        The results store (``.sqlite``), or a ``.csv`` exported from a store beside it.
     timeout : float, default 120
         Seconds before one solve is killed.
     progress : bool, optional
@@ -231,15 +217,14 @@ def benchmark(
     if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs == 0 or n_jobs < -1:
         raise invalid("n_jobs", "benchmark", "a positive integer or -1 (all cores)", n_jobs)
     check_choice(backend, "backend", "benchmark", ("loky", "threading", "multiprocessing", "sequential", "dask"))
-    done, previous = _done_keys(out)
+    store, csv_path = _open_store(out)
     solver_list = list(default_solvers() if solvers is None else solvers)
-    pending = [
-        (case, solver, setting)
+    tasks = {
+        (case.name, solver_label(solver), setting): (case, solver, setting)
         for case in cases
         for solver in solver_list
         for setting in setting_names
-        if (case.name, solver_label(solver), setting) not in done
-    ]
+    }
     own_cluster = None
     if backend == "dask" and client is None:
         try:
@@ -260,31 +245,91 @@ def benchmark(
             )
             client = Client(own_cluster)
     rows: list[dict[str, Any]] = []
+    store_error: str | None = None
+    refs: dict[str, tuple[Result, str, Any]] = {}
     try:
-        by_name = {c.name: c for c in cases}
-        need_ref = [(by_name[name],) for name in sorted({case.name for case, _, _ in pending})]
-        refs = {
-            name: (ref, kind, facts)
-            for name, ref, kind, facts in _run_parallel(_reference_task, need_ref, n_jobs, backend, client)
-        }
-        args = [(case, solver, setting, timeout, *refs[case.name]) for case, solver, setting in pending]
-        bar = _Progress(len(args), progress)
-        for batch in _run_parallel(_solver_task, args, n_jobs, backend, client):
-            for row in batch:
-                rows.append(row)
-                if out is not None:
-                    _append(out, row)
-            bar.update(f"{batch[0]['problem']} / {batch[0]['solver']}" if batch else "")
-        bar.close()
+        pending = [k for k in tasks if store is None or k not in store.done()]
+        while pending:
+            mine = pending
+            if store is not None and store_error is None:
+                try:
+                    mine = store.claim(pending)
+                except StoreError as exc:  # nothing can be written: compute everything in memory
+                    store_error = str(exc)
+                    warnings.warn(f"{exc} Rows are kept in memory and returned.", RuntimeWarning, stacklevel=2)
+            if mine:
+                need = sorted({k[0] for k in mine} - set(refs))
+                by_name = {c.name: c for c in cases}
+                for name, ref, kind, facts in _run_parallel(
+                    _reference_task, [(by_name[n],) for n in need], n_jobs, backend, client
+                ):
+                    refs[name] = (ref, kind, facts)
+                args = [(*tasks[k], timeout, *refs[k[0]]) for k in mine]
+                bar = _Progress(len(args), progress)
+                for batch in _run_parallel(_solver_task, args, n_jobs, backend, client):
+                    for row in batch:
+                        rows.append(row)
+                        if store is not None and store_error is None:
+                            try:
+                                store.put(row)
+                            except StoreError as exc:  # keep computing: every row is returned
+                                store_error = str(exc)
+                                why = f"{exc} Rows are kept in memory and returned."
+                                warnings.warn(why, RuntimeWarning, stacklevel=2)
+                    bar.update(f"{batch[0]['problem']} / {batch[0]['solver']}" if batch else "")
+                bar.close()
+            if store is None or store_error is not None:
+                break
+            done = store.done()
+            pending = [k for k in pending if k not in done]
+            if pending and not mine:  # what is left is being computed by another live run
+                time.sleep(0.5)
     finally:
         if own_cluster is not None:
             client.close()
             own_cluster.close()
-    frame = pd.DataFrame(rows, columns=COLUMNS)
-    if previous is not None:
-        previous = previous.reindex(columns=COLUMNS)  # a file written before a column was added
-        frame = pd.concat([previous, frame], ignore_index=True) if len(frame) else previous
+        if store is not None:
+            store.release()
+    if store is None:
+        frame = pd.DataFrame(rows, columns=COLUMNS)
+        frame.attrs["computed"] = len(rows)
+        return frame
+    try:
+        frame = store.frame(COLUMNS)
+    except (StoreError, sqlite3.Error):
+        frame = pd.DataFrame(columns=COLUMNS)
+    frame.attrs["computed"] = len(rows)  # rows this run solved (the others were stored already)
+    if store_error is not None:  # the store holds what it could: add what only memory has
+        have = set(zip(frame["problem"], frame["solver"], frame["settings"], strict=True))
+        extra = [r for r in rows if (r["problem"], r["solver"], r["settings"]) not in have]
+        frame = pd.concat([frame, pd.DataFrame(extra, columns=COLUMNS)], ignore_index=True)
+        frame.attrs["store_error"] = store_error
+    elif csv_path is not None:
+        try:
+            store.export_csv(csv_path, COLUMNS)
+        except OSError as exc:
+            frame.attrs["store_error"] = f"{csv_path}: the CSV could not be written ({exc})."
+            warnings.warn(frame.attrs["store_error"], RuntimeWarning, stacklevel=2)
+    store.close()
     return frame
+
+
+def _open_store(out: str | os.PathLike[str] | None) -> tuple[ResultStore | None, Path | None]:
+    """The store behind ``out``: ``x.csv`` is exported from ``x.sqlite``; any other name is the
+    SQLite file itself."""
+    if out is None:
+        return None, None
+    path = Path(out)
+    if path.is_dir():
+        raise invalid("out", "benchmark", "a file path (x.sqlite, or x.csv exported from x.sqlite)", str(out))
+    if path.suffix.lower() != ".csv":
+        return ResultStore(path), None
+    if path.exists() and path.stat().st_size > 0:
+        head = path.read_text(encoding="utf-8", errors="replace").splitlines()[:1]
+        if not head or "problem" not in head[0].split(",") or "solver" not in head[0].split(","):
+            allowed = "a new CSV path, or a results CSV written by benchmark"
+            raise invalid("out", "benchmark", allowed, f"{out} (an unrelated CSV)", raw=True)
+    return ResultStore(path.with_suffix(".sqlite")), path
 
 
 # --------------------------------------------------------------------------------------------

@@ -108,10 +108,18 @@ def _report(args: argparse.Namespace) -> int:
         check_real(args.bar, "--bar", "cvxreg report", lo=0.0, lo_open=True)
     cases = _cases(args.problems)
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     csv_path = out / "results.csv"
-    if csv_path.exists() and not args.resume:
-        csv_path.unlink()
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        if not args.resume:  # a fresh run: forget the rows of the last one
+            for old in (csv_path, out / "results.sqlite", out / "results.sqlite-wal", out / "results.sqlite-shm"):
+                old.unlink(missing_ok=True)
+        probe = out / ".cvxreg-write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as exc:
+        print(f"cvxreg: error: --out {out}: cannot write there ({exc.strerror or exc})", file=sys.stderr)
+        return 2
     print(
         f"cvxreg report: {len(cases)} problems x {len(solvers or report_solvers())} solvers x settings "
         f"{', '.join(args.settings)}, {args.jobs} job(s); timeout {args.timeout:g} s per solve",
@@ -127,7 +135,13 @@ def _report(args: argparse.Namespace) -> int:
     from cvxreg._report_probes import epigraph_probe
 
     observed = epigraph_probe(solvers, timeout=args.timeout)
-    paths = report.write_report(frame, out, scale=scale, time_limit=args.timeout, observed=observed)
+    try:
+        paths = report.write_report(frame, out, scale=scale, time_limit=args.timeout, observed=observed)
+    except OSError as exc:
+        print(f"cvxreg: error: --out {out}: the report could not be written ({exc.strerror or exc})", file=sys.stderr)
+        return 2
+    if "store_error" in frame.attrs:
+        print(f"cvxreg: warning: {frame.attrs['store_error']}", file=sys.stderr)
     table = report.summary(frame, args.timeout)
     cols = ["settings", "solver", "supported", "success_pct", "time_sgm_ms", "error_sgm", "failures"]
     if len(table):
@@ -434,7 +448,7 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument(
         "--timeout", type=float, default=10.0, help="seconds per solve before it is killed (a failure counts this)"
     )
-    rep.add_argument("--resume", action="store_true", help="keep rows already in OUT/results.csv and skip them")
+    rep.add_argument("--resume", action="store_true", help="keep the rows stored in OUT/results.sqlite and skip them")
     rep.add_argument(
         "--sizes", nargs="*", type=int, default=list(DEFAULT_SIZES), help="scaling sizes d (none: no scaling section)"
     )

@@ -115,3 +115,136 @@ def test_killing_the_caller_leaves_no_solver_behind(tmp_path, sig):
     finally:
         proc.kill()
         proc.wait()
+
+
+# ------------------------------------------------------------------------------- the results store
+def tiny_cases(names=("001", "NA", "null", "1.50")):
+    import numpy as np
+
+    import cvxreg as cr
+    from cvxreg.benchmark import Case
+
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((20, 3)), rng.standard_normal(20)
+    prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(1.0))
+    return [Case(name, prob, X, y) for name in names]
+
+
+def test_resume_keeps_names_that_look_like_numbers_or_missing_values(tmp_path):
+    from cvxreg.benchmark import benchmark
+
+    out = tmp_path / "results.csv"
+    first = benchmark(tiny_cases(), ["CLARABEL"], out=out, progress=False)
+    again = benchmark(tiny_cases(), ["CLARABEL"], out=out, progress=False)
+    assert first.attrs["computed"] == 4 and again.attrs["computed"] == 0
+    assert len(again) == 4 and list(again["problem"]) == ["001", "NA", "null", "1.50"]
+    import pandas as pd
+
+    exported = pd.read_csv(out, dtype={"problem": str}, keep_default_na=False)
+    assert sorted(exported["problem"]) == sorted(["001", "NA", "null", "1.50"])
+
+
+def test_a_full_disk_loses_no_computed_row_and_a_rerun_completes(tmp_path, monkeypatch):
+    # The write fails after two rows (an injected ENOSPC, as sqlite reports a full disk): every
+    # computed row still comes back, the warning says what was not written, and a rerun with
+    # room again completes the store with each row exactly once.
+    import sqlite3
+
+    from cvxreg import store as store_module
+    from cvxreg.benchmark import benchmark
+
+    real_put = store_module.ResultStore.put
+    written = []
+
+    def put(self, row):
+        if len(written) >= 2:
+            raise store_module.StoreError(f"{self.path}: {sqlite3.OperationalError('database or disk is full')}")
+        written.append(row)
+        real_put(self, row)
+
+    monkeypatch.setattr(store_module.ResultStore, "put", put)
+    out = tmp_path / "r.sqlite"
+    with pytest.warns(RuntimeWarning, match="database or disk is full"):
+        frame = benchmark(tiny_cases(), ["CLARABEL", "SCS"], out=out, progress=False)
+    assert len(frame) == 8 and frame["status"].eq("optimal").all() and "store_error" in frame.attrs
+    monkeypatch.setattr(store_module.ResultStore, "put", real_put)
+    rerun = benchmark(tiny_cases(), ["CLARABEL", "SCS"], out=out, progress=False)
+    assert rerun.attrs["computed"] == 6 and len(rerun) == 8
+    assert not rerun.duplicated(["problem", "solver", "settings"]).any()
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="tmpfs")
+def test_a_real_full_disk(tmp_path):
+    from cvxreg.benchmark import benchmark
+
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=128k", "tmpfs", str(disk)], capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip("mounting a tmpfs is not permitted here (the injected-ENOSPC test covers this)")
+    try:
+        (disk / "filler").write_bytes(b"x" * 40 * 1024)  # room for the store and a row or two
+        cases = tiny_cases([f"case-{k}" for k in range(40)])
+        with pytest.warns(RuntimeWarning, match="database or disk is full"):
+            frame = benchmark(cases, ["CLARABEL", "SCS"], out=disk / "r.sqlite", progress=False)
+        assert len(frame) == 80 and frame["status"].eq("optimal").all()  # every row, stored or not
+        assert "could not be written" in frame.attrs["store_error"]
+    finally:
+        subprocess.run(["umount", str(disk)], capture_output=True)
+
+
+def test_two_runs_on_one_store_split_the_work(tmp_path):
+    script = textwrap.dedent(
+        """
+        import sys
+        import numpy as np
+        import cvxreg as cr
+        from cvxreg.benchmark import Case, benchmark
+        rng = np.random.default_rng(0)
+        X, y = rng.standard_normal((40, 5)), rng.standard_normal(40)
+        cases = [Case(f"p{k}", cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(0.5 + k)), X, y) for k in range(6)]
+        frame = benchmark(
+            cases, ["CLARABEL", "SCS", "ECOS"], settings=["default", "high"], out=sys.argv[1], progress=False
+        )
+        print(frame.attrs["computed"], len(frame))
+        """
+    )
+    store = tmp_path / "shared.sqlite"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", script, str(store)], stdout=subprocess.PIPE, text=True, cwd=ROOT)
+        for _ in range(2)
+    ]
+    outs = [p.communicate(timeout=300)[0].split() for p in procs]
+    assert all(p.returncode == 0 for p in procs)
+    computed = [int(o[0]) for o in outs]
+    assert sum(computed) == 36 and all(int(o[1]) == 36 for o in outs)  # each row solved once, both see all
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or sys.platform != "linux", reason="Linux process semantics")
+def test_a_killed_benchmark_reruns_to_each_row_exactly_once(tmp_path):
+    notes = tmp_path / "pids.txt"
+    store = tmp_path / "r.sqlite"
+    script = SOLVERS + textwrap.dedent(
+        """
+        from cvxreg.benchmark import Case, benchmark
+        cases = [Case(f"p{k}", prob, X, y) for k in range(3)]
+        timeout = float(sys.argv[3])
+        benchmark(cases, ["CLARABEL", Hanging()], out=sys.argv[2], timeout=timeout, progress=False)
+        """
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script, str(notes), str(store), "600"])
+    try:
+        assert wait_for(lambda: bool(pids(notes, "solver")), 60)
+        solver = pids(notes, "solver")[0]
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        assert wait_for(lambda: not alive(solver))
+    finally:
+        proc.kill()
+        proc.wait()
+    rerun = subprocess.run([sys.executable, "-c", script, str(notes), str(store), "1"], timeout=300)
+    assert rerun.returncode == 0
+    import sqlite3
+
+    rows = sqlite3.connect(store).execute("SELECT problem, solver, settings FROM rows").fetchall()
+    assert len(rows) == len(set(rows)) == 6  # 3 problems x 2 solvers, each once
