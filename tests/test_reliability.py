@@ -190,7 +190,7 @@ def test_a_real_full_disk(tmp_path):
         assert len(frame) == 80 and frame["status"].eq("optimal").all()  # every row, stored or not
         assert "could not be written" in frame.attrs["store_error"]
     finally:
-        subprocess.run(["umount", str(disk)], capture_output=True)
+        subprocess.run(["umount", "-l", str(disk)], capture_output=True)
 
 
 def test_two_runs_on_one_store_split_the_work(tmp_path):
