@@ -334,11 +334,64 @@ def _check(args: argparse.Namespace) -> int:
     return 0 if verdict.passed else 1
 
 
+_ANSWER_SUFFIXES = (".json", ".toml", ".csv")
+
+
+def _spreadsheet_safe(value: Any) -> Any:
+    """A cell a spreadsheet shows as text: a leading =, +, -, @ (a formula) gets a quote."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _grade_student(student: Path, exercises: dict[str, Any], read_answer: Any) -> list[dict[str, Any]]:
+    """One student's rows: each answer file graded on its own (one that cannot be read fails
+    alone, whatever it holds), a row for each problem not handed in. Links and anything that is
+    not a regular file are refused, never followed; what could not be parsed is never echoed."""
+    rows: list[dict[str, Any]] = []
+    files = sorted(p for p in student.iterdir() if p.suffix.lower() in _ANSWER_SUFFIXES)
+    handed = {p.stem for p in files}
+    for ident in sorted(set(exercises) - handed):  # an answer not handed in is a row too
+        if exercises[ident].problem is None:
+            continue  # a refused problem has no coefficients to hand in
+        rows.append(
+            {
+                "student": student.name,
+                "exercise": ident,
+                "file": "",
+                "passed": False,
+                "failed_checks": "missing",
+                "diagnoses": "no answer submitted",
+            }
+        )
+    for path in files:
+        row: dict[str, Any] = {"student": student.name, "exercise": path.stem, "file": str(path), "passed": False}
+        ex = exercises.get(path.stem)
+        if path.is_symlink() or not path.is_file():
+            row.update(failed_checks="unusable answer", diagnoses="not a regular file (links are not followed)")
+        elif ex is None:
+            row.update(failed_checks="", diagnoses=f"no problem file with id {path.stem!r}")
+        else:
+            try:
+                v = ex.check(read_answer(path))
+                row.update(
+                    passed=v.passed,
+                    failed_checks="; ".join(c.name for c in v.checks if not c.passed),
+                    diagnoses="; ".join(v.diagnoses),
+                )
+            except Exception as exc:  # one answer must never stop the class's grading
+                from cvxreg.errors import CvxregError
+
+                why = str(exc) if isinstance(exc, CvxregError) else f"{type(exc).__name__} while grading"
+                row.update(failed_checks="unusable answer", diagnoses=why[:300])
+        rows.append(row)
+    return rows
+
+
 def _gradebook(args: argparse.Namespace, directory: Path) -> int:
     """Grade ANSWERS_DIR/<student>/<problem-id>.(json|toml|csv) against every problem file in DIR."""
     import pandas as pd
 
-    from cvxreg.errors import CvxregError
     from cvxreg.exercises import load_all
     from cvxreg.grading import read_answer
 
@@ -351,42 +404,15 @@ def _gradebook(args: argparse.Namespace, directory: Path) -> int:
         return 2
     exercises = {ex.id: ex for ex in load_all(directory)}
     rows = []
-    for student in sorted(p for p in answers.iterdir() if p.is_dir()):
-        given = {path.stem for path in student.iterdir() if path.suffix.lower() in (".json", ".toml", ".csv")}
-        for ident in sorted(set(exercises) - given):  # an answer not handed in is a row too
-            if exercises[ident].problem is None:
-                continue  # a refused problem has no coefficients to hand in
-            rows.append(
-                {
-                    "student": student.name,
-                    "exercise": ident,
-                    "file": "",
-                    "passed": False,
-                    "failed_checks": "missing",
-                    "diagnoses": "no answer submitted",
-                }
-            )
-        for path in sorted(student.iterdir()):
-            if path.suffix.lower() not in (".json", ".toml", ".csv"):
-                continue
-            row: dict[str, Any] = {"student": student.name, "exercise": path.stem, "file": str(path)}
-            ex = exercises.get(path.stem)
-            if ex is None:
-                row.update(passed=False, failed_checks="", diagnoses=f"no problem file with id {path.stem!r}")
-            else:
-                try:
-                    v = ex.check(read_answer(path))
-                    row.update(
-                        passed=v.passed,
-                        failed_checks="; ".join(c.name for c in v.checks if not c.passed),
-                        diagnoses="; ".join(v.diagnoses),
-                    )
-                except CvxregError as exc:
-                    row.update(passed=False, failed_checks="unusable answer", diagnoses=str(exc))
-            rows.append(row)
+    for student in sorted(p for p in answers.iterdir() if p.is_dir() and not p.is_symlink()):
+        rows += _grade_student(student, exercises, read_answer)
     book = pd.DataFrame(rows, columns=["student", "exercise", "passed", "failed_checks", "diagnoses", "file"])
     if args.out:
-        book.to_csv(args.out, index=False)
+        try:
+            book.map(_spreadsheet_safe).to_csv(args.out, index=False)
+        except OSError as exc:
+            print(f"cvxreg: error: --out {args.out}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
+            return 2
         print(f"wrote gradebook: {args.out}")
     if len(book):
         print(

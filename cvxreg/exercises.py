@@ -29,7 +29,7 @@ from cvxreg.problem import Problem
 from cvxreg.result import Result, Status
 from cvxreg.solvers import default_solver, solver_options
 
-__all__ = ["Exercise", "bundled_dir", "bundled_files", "load", "load_all", "read_table", "resolve"]
+__all__ = ["LIMITS", "Exercise", "bundled_dir", "bundled_files", "load", "load_all", "read_table", "resolve"]
 
 
 def _registry(module: Any) -> dict[str, Callable[..., Any]]:
@@ -48,6 +48,11 @@ LOSSES: dict[str, Callable[..., L.Loss]] = _registry(L)
 PENALTIES: dict[str, Callable[..., P.Penalty]] = _registry(P)
 DESIGNS = ("gaussian", "orthonormal", "identity", "equal_columns", "correlated")
 RESPONSES = ("linear", "labels", "counts")
+
+#: What a problem file may ask for, checked before anything is read or allocated: its size in
+#: bytes, and the entries of a generated design (n x d, times ``copies``). A trusted larger
+#: file: raise them (``cvxreg.exercises.LIMITS["entries"] = 10**8``).
+LIMITS: dict[str, int] = {"file_bytes": 5_000_000, "entries": 2_000_000}
 DEFAULT_TOL = {"coef": 1e-6, "objective": 1e-7, "dual": 1e-5}
 
 
@@ -115,7 +120,7 @@ class _Reader:
         allowed = "a list of numbers" if ndim == 1 else "a list of equal-length rows of numbers"
         try:
             arr = np.asarray(v, dtype=float)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError, RecursionError):
             raise self.fail(key, allowed, v) from None
         if arr.ndim != ndim or arr.size == 0 or not np.all(np.isfinite(arr)):
             raise self.fail(key, allowed + " (finite)", v)
@@ -208,6 +213,13 @@ def _generate(r: _Reader) -> tuple[np.ndarray, np.ndarray]:
     noise = r.number(f"{g}.noise", 0.0, lo=0.0)
     rounding = r.number(f"{g}.rounding", None, lo=0, integer=True)
     response = r.choice(f"{g}.response", RESPONSES, "linear")
+    copies = r.number(f"{g}.copies", 2, lo=2, integer=True) if design == "equal_columns" else 1
+    if n * d * copies > LIMITS["entries"]:
+        raise r.fail(
+            f"{g}.n",
+            f"a design of at most {LIMITS['entries']} entries (cvxreg.exercises.LIMITS['entries'])",
+            f"n = {n}, d = {d}" + (f", copies = {copies}" if copies > 1 else ""),
+        )
     rng = np.random.default_rng(seed)
     if design == "identity":
         if n != d:
@@ -221,7 +233,6 @@ def _generate(r: _Reader) -> tuple[np.ndarray, np.ndarray]:
             A = A - A.mean(axis=0)
         X = np.linalg.qr(A)[0]
     elif design == "equal_columns":
-        copies = r.number(f"{g}.copies", 2, lo=2, integer=True)
         base = rng.standard_normal((n, d))
         X = np.repeat(base, copies, axis=1)  # each column repeated `copies` times, side by side
     elif design == "correlated":
@@ -284,7 +295,7 @@ def _bound_side(r: _Reader, v: Any) -> Any:
     return v
 
 
-def _problem(r: _Reader) -> Problem:
+def _problem(r: _Reader, d: int) -> Problem:
     f = "formulation"
     loss_name = r.choice(f"{f}.loss", tuple(LOSSES))
     pen_name = r.choice(f"{f}.penalty", tuple(PENALTIES))
@@ -311,6 +322,11 @@ def _problem(r: _Reader) -> Problem:
         penalty = PENALTIES[pen_name](**r.mapping(f"{f}.penalty_params"))
     except (InvalidParameterError, TypeError) as exc:
         raise ProblemFileError(f"{r.path}: field '{f}.penalty_params' is invalid for {pen_name!r}: {exc}") from exc
+    try:  # indices and factors against the data, before anything of their size is built
+        penalty.check_dim(d)
+    except InvalidParameterError as exc:
+        where = f"{r.path}: field '{f}.penalty_params'"
+        raise ProblemFileError(f"{where} does not fit the data's {d} columns: {exc}") from exc
     form_obj = Penalized(value) if form == "penalized" else Constrained(value)
     return Problem(loss, penalty, form_obj, fit_intercept=fit_intercept, bounds=bounds, constraints=_constraints(r))
 
@@ -453,6 +469,12 @@ def load(path: str | Path) -> Exercise:
     the id of a bundled problem."""
     path = resolve(path)
     try:
+        size = path.stat().st_size
+        if size > LIMITS["file_bytes"]:
+            raise ProblemFileError(
+                f"{path}: is {size} bytes, above the limit of {LIMITS['file_bytes']} "
+                f"(cvxreg.exercises.LIMITS['file_bytes'])."
+            )
         raw = path.read_bytes()
     except OSError as exc:
         raise ProblemFileError(f"{path}: cannot be read ({exc.strerror or exc}).") from exc
@@ -460,6 +482,8 @@ def load(path: str | Path) -> Exercise:
         table = tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ProblemFileError(f"{path}: is not valid TOML: {exc}.") from exc
+    except RecursionError:
+        raise ProblemFileError(f"{path}: is nested too deeply to be a problem file.") from None
     r = _Reader(path, table)
     _check_keys(r)
     ident = r.text("id")
@@ -473,7 +497,7 @@ def load(path: str | Path) -> Exercise:
         raise r.fail("expected.message_contains", "a list of strings", msgs)
     problem, rejection = None, None
     try:
-        problem = _problem(r)
+        problem = _problem(r, X.shape[1])
     except DCPError as exc:
         rejection = exc
     expected = Expected(
@@ -531,7 +555,7 @@ def read_table(name: str, table: dict[str, Any]) -> tuple[np.ndarray, np.ndarray
     r = _Reader(Path(name), table)
     X, y, s = _data(r)
     try:
-        problem = _problem(r) if r.get("formulation", None) is not None else None
+        problem = _problem(r, X.shape[1]) if r.get("formulation", None) is not None else None
     except DCPError:
         problem = None
     return X, y, s, problem

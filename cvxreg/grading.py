@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 import tomllib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -76,8 +77,8 @@ class Verdict:
 def _vector(value: Any, name: str, d: int | None) -> np.ndarray:
     try:
         arr = np.asarray(value, dtype=float).ravel()
-    except (TypeError, ValueError):
-        raise AnswerError(f"The answer's {name!r} must be a list of numbers. Got {value!r}.") from None
+    except (TypeError, ValueError, OverflowError, RecursionError):
+        raise AnswerError(f"The answer's {name!r} must be a list of numbers. Got {_short(value)}.") from None
     if d is not None and arr.size != d:
         raise AnswerError(f"The answer's {name!r} must have {d} entries (one per column of X). Got {arr.size}.")
     if not np.all(np.isfinite(arr)):
@@ -89,8 +90,20 @@ def _scalar(value: Any, name: str) -> float | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int | float | np.floating | np.integer):
-        raise AnswerError(f"The answer's {name!r} must be a number. Got {value!r}.")
-    return float(value)
+        raise AnswerError(f"The answer's {name!r} must be a number. Got {_short(value)}.")
+    try:
+        out = float(value)
+    except OverflowError:
+        raise AnswerError(f"The answer's {name!r} must be a finite number. Got {_short(value)}.") from None
+    if not math.isfinite(out):
+        raise AnswerError(f"The answer's {name!r} must be a finite number. Got {out!r}.")
+    return out
+
+
+def _short(value: Any) -> str:
+    """What was received, never echoed at length (an answer file is not ours to print)."""
+    text = repr(value)
+    return text if len(text) <= 60 else f"{type(value).__name__} of {len(text)} characters"
 
 
 def normalize_answer(answer: Any, d: int) -> dict[str, Any]:
@@ -143,11 +156,18 @@ def read_answer(path: str | Path) -> dict[str, Any]:
             rows = [r for r in csv.reader(text.splitlines()) if r and any(c.strip() for c in r)]
             if rows and not _is_number(rows[0][-1]):
                 rows = rows[1:]
+            bad = next((k for k, r in enumerate(rows) if not _is_number(r[-1])), None)
+            if bad is not None:  # say where, never what: an answer file is not ours to echo
+                raise AnswerError(f"{path}: line {bad + 1} of the coefficients is not a number.")
             data = {"coef": [float(r[-1]) for r in rows]}
         else:
             raise AnswerError(f"{path}: answer files must be .json, .toml or .csv. Got {suffix or 'no suffix'!r}.")
-    except (json.JSONDecodeError, tomllib.TOMLDecodeError, ValueError) as exc:
+    except (json.JSONDecodeError, tomllib.TOMLDecodeError) as exc:  # their messages give a position only
         raise AnswerError(f"{path}: is not a readable {suffix[1:].upper()} answer: {exc}.") from exc
+    except (ValueError, OverflowError):
+        raise AnswerError(f"{path}: is not a readable {suffix[1:].upper()} answer.") from None
+    except RecursionError:
+        raise AnswerError(f"{path}: is nested too deeply to be an answer.") from None
     if not isinstance(data, dict):
         raise AnswerError(f"{path}: the answer must be an object with 'coef'. Got {type(data).__name__}.")
     return data

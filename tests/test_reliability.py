@@ -248,3 +248,45 @@ def test_a_killed_benchmark_reruns_to_each_row_exactly_once(tmp_path):
 
     rows = sqlite3.connect(store).execute("SELECT problem, solver, settings FROM rows").fetchall()
     assert len(rows) == len(set(rows)) == 6  # 3 problems x 2 solvers, each once
+
+
+# ------------------------------------------------------------------------------------ the gradebook
+def test_gradebook_follows_no_link_echoes_nothing_and_grades_each_answer_alone(tmp_path, capsys):
+    import json
+
+    import pandas as pd
+
+    from cvxreg.cli import main
+    from cvxreg.exercises import bundled_dir
+
+    probs = tmp_path / "probs"
+    probs.mkdir()
+    for name in ("islr-6.2.2-lasso-identity", "islr-6.2.2-ridge-identity"):
+        (probs / f"{name}.toml").write_text((bundled_dir() / f"{name}.toml").read_text())
+    secret = tmp_path / "secret.csv"
+    secret.write_text("TOP-SECRET-TOKEN\n")
+    answers = tmp_path / "answers"
+    mallory = answers / "=HYPERLINK(\"x\")"  # a formula as a folder name
+    mallory.mkdir(parents=True)
+    (mallory / "islr-6.2.2-lasso-identity.csv").symlink_to(secret)  # a link to a secret
+    (mallory / "islr-6.2.2-ridge-identity.json").write_text("[" * 100_000 + "]" * 100_000)  # nested deep
+    eve = answers / "eve"
+    eve.mkdir()
+    (eve / "islr-6.2.2-lasso-identity.csv").write_text("coef\nTOP-SECRET-TOKEN\n")  # content that does not parse
+    (eve / "islr-6.2.2-ridge-identity.json").write_text('{"coef": [' + "9" * 400 + ", 0, 0, 0]}")
+    ada = answers / "ada"
+    ada.mkdir()
+    (ada / "islr-6.2.2-lasso-identity.json").write_text(json.dumps({"coef": [3, -1, 0, 0.5]}))
+    (ada / "islr-6.2.2-ridge-identity.json").write_text(json.dumps({"coef": [2, -1, 0.25, 0.75]}))
+    out = tmp_path / "grades.csv"
+    assert main(["check", str(probs), "--answers", str(answers), "--out", str(out)]) == 1
+    printed = capsys.readouterr()
+    text = out.read_text()
+    assert "TOP-SECRET-TOKEN" not in text and "TOP-SECRET-TOKEN" not in printed.out + printed.err
+    book = pd.read_csv(out)
+    assert len(book) == 6  # every answer graded, the hostile ones included
+    assert book[book["student"] == "ada"]["passed"].all()
+    linked = book[book["file"].astype(str).str.endswith("lasso-identity.csv") & (book["student"] != "eve")].iloc[0]
+    assert "links are not followed" in linked["diagnoses"]
+    assert book["student"].str.startswith("'=HYPERLINK").any()  # a formula is shown as text
+    assert not book["student"].str.startswith("=").any()
