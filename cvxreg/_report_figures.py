@@ -165,7 +165,7 @@ def dual_errors(frame: pd.DataFrame, colors: dict[str, Any]) -> bytes:
     solvers = sorted(frame["solver"].unique())
     fig, ax = plt.subplots(figsize=(0.8 * len(solvers) + 4.5, 4.0))
     dual = pd.to_numeric(frame["dual_error"], errors="coerce")
-    flagged = frame["dual_note"].fillna("").astype(str).str.len() > 0
+    flagged = frame["dual_note"].astype(object).fillna("").astype(str).str.len() > 0
     for i, s in enumerate(solvers):
         for hollow in (False, True):
             m = (frame["solver"] == s) & dual.notna() & (flagged == hollow)

@@ -63,7 +63,7 @@ def summary(frame: pd.DataFrame, time_limit: float) -> pd.DataFrame:
         times = _num(supported, "solve_time").where(succeeded(supported), time_limit)
         good = part[solved(part)]
         dual = _num(good, "dual_error")
-        flagged = good["dual_note"].fillna("").astype(str).str.len() > 0
+        flagged = good["dual_note"].astype(object).fillna("").astype(str).str.len() > 0
         failures = supported[~succeeded(supported)]
         rows.append(
             {
@@ -175,7 +175,7 @@ def findings(
         )
     failed = frame[~solved(frame) & ~frame["status"].isin(("unsupported", "not_installed"))]
     for (solver, status), g in failed.groupby(["solver", "status"], sort=True):
-        msg = next((m for m in g["message"].fillna("").astype(str) if m), "")
+        msg = next((m for m in g["message"].astype(object).fillna("").astype(str) if m), "")
         out.append(
             f"{solver} returns no solution ({status}) on {_names(g['problem'])} ({_names(g['settings'])})"
             + (f": {msg[:160]}" if msg else ".")
@@ -189,7 +189,7 @@ def findings(
             + " (each such pair is a row with status 'unsupported')."
         )
     flagged = frame.drop_duplicates("problem")
-    flagged = flagged[flagged["dual_note"].fillna("").astype(str).str.len() > 0]
+    flagged = flagged[flagged["dual_note"].astype(object).fillna("").astype(str).str.len() > 0]
     if len(flagged):
         out.append(
             f"The multiplier is not unique on {_names(flagged['problem'], 10)} (the optimal value has a kink in t), "

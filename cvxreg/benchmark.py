@@ -61,7 +61,15 @@ def _as_cases(problems: Any) -> list[Case]:
     if isinstance(problems, Case):
         return [problems]
     if isinstance(problems, dict):
-        items = [Case(k, *v) if not isinstance(v, Case) else v for k, v in problems.items()]
+        items = []
+        for k, v in problems.items():
+            if isinstance(v, Case):
+                items.append(v)
+            elif isinstance(v, tuple | list) and 3 <= len(v) <= 4:
+                items.append(Case(str(k), *v))
+            else:
+                allowed = "Case objects or (problem, X, y[, sample_weight]) tuples as the dict's values"
+                raise invalid("problems", "benchmark", allowed, f"{k!r}: {type(v).__name__}", raw=True)
     else:
         items = list(problems)
     if not items or not all(isinstance(c, Case) for c in items):

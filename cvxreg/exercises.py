@@ -513,6 +513,10 @@ def load(path: str | Path) -> Exercise:
         note=r.text("expected.note") if r.get("expected.note", None) is not None else "",
     )
     if problem is not None:
+        try:  # the data must suit the problem (labels for a classifier, counts for Poisson, ...)
+            problem.check_data(X, y, s, owner=f"the problem file {path.name}")
+        except InvalidParameterError as exc:
+            raise ProblemFileError(f"{path}: field 'data' does not suit the formulation: {exc}") from exc
         expected = dataclasses.replace(expected, constraint_duals=_constraint_duals(r, problem))
     if outcome == "solution" and expected.coef is None and expected.objective is None:
         raise ProblemFileError(f"{path}: [expected] needs 'coef' or 'objective' for outcome 'solution'.")

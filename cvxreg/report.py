@@ -170,7 +170,7 @@ def _detail(rows: pd.DataFrame) -> pd.DataFrame:
         compile_ms=1e3 * pd.to_numeric(rows["setup_time"], errors="coerce"),
     )
     out = rows[_DETAIL]
-    if not out["message"].fillna("").astype(str).str.len().any():
+    if not out["message"].astype(object).fillna("").astype(str).str.len().any():
         out = out.drop(columns="message")
     return out
 
@@ -346,9 +346,24 @@ def _maybe_figures(
         return None
 
 
+#: The columns a report reads; a frame without them is not a comparison frame.
+_NEEDED = ("problem", "solver", "settings", "status", "success", "error", "solve_time")
+
+
 def _check_frame(frame: Any, owner: str) -> None:
     if not isinstance(frame, pd.DataFrame):
         raise invalid("frame", owner, "a pandas DataFrame from compare_solvers or benchmark", frame)
+    missing = [c for c in _NEEDED if c not in frame.columns]
+    if missing:
+        allowed = "a frame from compare_solvers or benchmark (columns cvxreg.compare.COLUMNS)"
+        raise invalid("frame", owner, allowed, f"a frame without the columns {missing}", raw=True)
+
+
+def _all_columns(frame: pd.DataFrame) -> list[str]:
+    """Every comparison column (missing ones empty: a frame written before a column existed)."""
+    from cvxreg.compare import COLUMNS
+
+    return list(COLUMNS) + [c for c in frame.columns if c not in COLUMNS]
 
 
 def write(
@@ -362,6 +377,7 @@ def write(
     """Write a comparison frame; the format follows the suffix: ``.md``, ``.csv`` or ``.html``.
     ``observed``: sentences added to the findings (e.g. ``epigraph_probe``'s)."""
     _check_frame(frame, "report.write")
+    frame = frame.reindex(columns=_all_columns(frame))
     path = Path(path)
     suffix = check_choice(path.suffix.lower(), "path", "report.write (its suffix)", (".md", ".csv", ".html"))
     if suffix == ".csv":
@@ -387,6 +403,7 @@ def write_report(
     and ``figures/*.png`` into ``directory``; returns the paths by name. ``observed``:
     sentences added to the findings."""
     _check_frame(frame, "report.write_report")
+    frame = frame.reindex(columns=_all_columns(frame))
     d = Path(directory)
     (d / "figures").mkdir(parents=True, exist_ok=True)
     pngs = _maybe_figures(frame, scale, d / "figures")

@@ -290,3 +290,49 @@ def test_gradebook_follows_no_link_echoes_nothing_and_grades_each_answer_alone(t
     assert "links are not followed" in linked["diagnoses"]
     assert book["student"].str.startswith("'=HYPERLINK").any()  # a formula is shown as text
     assert not book["student"].str.startswith("=").any()
+
+
+# ------------------------------------------------------------------------------ unclear failures
+def test_bad_input_to_benchmark_and_report_is_a_typed_error_naming_it(tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    import cvxreg as cr
+    from cvxreg import report
+    from cvxreg.benchmark import benchmark
+
+    prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(1.0))
+    X, y = np.eye(3), np.ones(3)
+    with pytest.raises(cr.InvalidParameterError, match=r"'problems'.*'p': tuple"):
+        benchmark({"p": (prob, X)})
+    with pytest.raises(cr.InvalidParameterError, match=r"'out'.*a file path"):
+        benchmark({"p": (prob, X, y)}, ["CLARABEL"], out=tmp_path)
+    other = tmp_path / "mine.csv"
+    other.write_text("name,value\na,1\n")
+    with pytest.raises(cr.InvalidParameterError, match=r"'out'.*an unrelated CSV"):
+        benchmark({"p": (prob, X, y)}, ["CLARABEL"], out=other)
+    assert other.read_text() == "name,value\na,1\n"  # the user's file is left alone
+    for frame in (pd.DataFrame(), pd.DataFrame({"problem": ["p"], "solver": ["S"]})):
+        with pytest.raises(cr.InvalidParameterError, match=r"'frame'.*without the columns"):
+            report.write(frame, tmp_path / "r.md")
+    old = benchmark({"p": (prob, X, y)}, ["CLARABEL"], progress=False).drop(columns=["duality_gap", "dual_note"])
+    assert report.write(old, tmp_path / "r.html").stat().st_size > 0  # a frame from before a column existed
+
+
+def test_one_bad_problem_file_is_named_and_skipped_by_the_report(tmp_path, capsys):
+    from cvxreg.cli import main
+    from cvxreg.exercises import bundled_dir
+
+    folder = tmp_path / "probs"
+    folder.mkdir()
+    good = (bundled_dir() / "sklearn-lasso-toy.toml").read_text()
+    (folder / "good.toml").write_text(good)
+    bad = (bundled_dir() / "logistic-ridge-sklearn.toml").read_text()
+    bad = bad.replace('loss = "logistic"', 'loss = "poisson"')  # labels -1/+1 are not counts
+    (folder / "bad.toml").write_text(bad)
+    out = tmp_path / "rep"
+    code = main(["report", str(folder), "--solvers", "CLARABEL", "--settings", "default", "--sizes", "--out", str(out)])
+    assert code == 0
+    err = capsys.readouterr().err
+    assert f"skipped {folder / 'bad.toml'}" in err and "'data' does not suit the formulation" in err
+    assert (out / "results.csv").read_text().count("sklearn-lasso-toy") == 1
