@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Outcome", "OutcomeKind", "run_in_process", "run_isolated"]
+__all__ = ["Outcome", "OutcomeKind", "die_with_parent", "run_in_process", "run_isolated"]
 
 
 class OutcomeKind(enum.StrEnum):
@@ -56,7 +56,7 @@ def run_in_process(fn: Callable[[], Any]) -> Outcome:
 _HEADER = 8  # bytes of the payload's length, sent first
 
 
-def _die_with_parent() -> None:
+def die_with_parent() -> None:
     """Linux: ask the kernel to SIGKILL this process when its parent dies (even by SIGKILL),
     so a solver never outlives the run that started it. Elsewhere nothing happens."""
     try:
@@ -100,7 +100,7 @@ def run_isolated(fn: Callable[[], Any], timeout: float | None) -> Outcome:
         code = 0
         try:
             os.setpgid(0, 0)
-            _die_with_parent()
+            die_with_parent()
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, 1)  # solvers print banners; keep the parent's terminal clean
             os.dup2(devnull, 2)

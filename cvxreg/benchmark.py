@@ -22,6 +22,7 @@ import pandas as pd
 
 from cvxreg import losses as L
 from cvxreg import penalties as P
+from cvxreg._isolate import die_with_parent
 from cvxreg._validation import check_choice, invalid
 from cvxreg.compare import COLUMNS, Facts, compare_solvers, default_solvers, problem_facts, settings_list
 from cvxreg.errors import NotSupportedError
@@ -168,7 +169,18 @@ def _run_parallel(fn: Any, args: list[tuple], n_jobs: int, backend: str, client:
         from joblib import Parallel, delayed
     except ImportError:
         raise NotSupportedError("n_jobs > 1 needs joblib: pip install 'cvxreg-lab[distributed]'") from None
-    yield from Parallel(n_jobs=n_jobs, backend=backend, return_as="generator_unordered")(delayed(fn)(*a) for a in args)
+    parallel = Parallel(n_jobs=n_jobs, backend=backend, return_as="generator_unordered")
+    if backend in ("loky", "multiprocessing"):  # worker processes: they must not outlive this one
+        yield from parallel(delayed(_in_worker)(fn, *a) for a in args)
+    else:
+        yield from parallel(delayed(fn)(*a) for a in args)
+
+
+def _in_worker(fn: Any, *args: Any) -> Any:
+    """Run ``fn`` in a worker process that dies with the process that started it (Linux): a
+    killed benchmark leaves no worker to start the solves still queued."""
+    die_with_parent()
+    return fn(*args)
 
 
 def benchmark(

@@ -336,3 +336,29 @@ def test_one_bad_problem_file_is_named_and_skipped_by_the_report(tmp_path, capsy
     err = capsys.readouterr().err
     assert f"skipped {folder / 'bad.toml'}" in err and "'data' does not suit the formulation" in err
     assert (out / "results.csv").read_text().count("sklearn-lasso-toy") == 1
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or sys.platform != "linux", reason="Linux process semantics")
+def test_a_killed_parallel_benchmark_leaves_no_worker_or_solver(tmp_path):
+    notes = tmp_path / "pids.txt"
+    script = SOLVERS + textwrap.dedent(
+        """
+        from cvxreg.benchmark import Case, benchmark
+        cases = [Case(f"p{k}", prob, X, y) for k in range(6)]
+        benchmark(cases, [Hanging()], n_jobs=2, out=sys.argv[2], timeout=600, progress=False)
+        """
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, str(notes), str(tmp_path / "r.sqlite")], stderr=subprocess.DEVNULL
+    )
+    try:
+        assert wait_for(lambda: len(pids(notes, "solver")) >= 2, 120), "the solvers never started"
+        started = pids(notes, "solver")
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+        assert wait_for(lambda: not any(alive(p) for p in started)), "a solver outlived the killed benchmark"
+        time.sleep(2)
+        assert pids(notes, "solver") == started  # no worker went on to start a queued solve
+    finally:
+        proc.kill()
+        proc.wait()
