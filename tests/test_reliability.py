@@ -362,3 +362,29 @@ def test_a_killed_parallel_benchmark_leaves_no_worker_or_solver(tmp_path):
     finally:
         proc.kill()
         proc.wait()
+
+
+@pytest.mark.parametrize("sparse", [False, True], ids=["dense", "sparse"])
+def test_editing_x_after_a_solve_changes_neither_the_result_nor_the_next_answer(sparse):
+    # X is not copied (a copy costs as much as a solve), so nothing may keep a view of it: the
+    # stored result is its own numbers, and the next solve on the edited X is not the old one.
+    import numpy as np
+    import scipy.sparse as sps
+
+    import cvxreg as cr
+
+    rng = np.random.default_rng(3)
+    dense = rng.standard_normal((40, 5))
+    y = dense @ np.array([1.0, -2.0, 0.0, 0.5, 0.0]) + 0.1 * rng.standard_normal(40)
+    X = sps.csr_matrix(dense) if sparse else dense.copy()
+    prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(2.0))
+    first = prob.solve(X, y)
+    coef, cert = first.coef.copy(), first.certificate
+    if sparse:
+        X.data *= 3.0  # in place
+    else:
+        X *= 3.0
+    again = prob.solve(X, y)
+    assert np.array_equal(first.coef, coef) and first.certificate == cert
+    fresh = prob.solve(dense * 3.0, y)
+    assert np.allclose(again.coef, fresh.coef, atol=1e-10) and not np.allclose(again.coef, coef, atol=1e-3)
