@@ -225,7 +225,7 @@ def _solve(args: argparse.Namespace) -> int:
     ex = load(args.file)
     if ex.problem is None:
         if args.json:
-            print(json.dumps({"exercise": ex.id, "rejected": True, "error": str(ex.rejection)}))
+            print(json.dumps({"exercise": ex.id, "rejected": True}))
         else:
             print(f"{ex.id}: {ex.title}\nrefused, as expected ({ex.expected.error}):\n  {ex.rejection}")
         return 0

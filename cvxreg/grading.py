@@ -288,12 +288,42 @@ def _dual_mistakes(ex: Exercise, mu: float, dual: float, tol: float) -> list[str
 
 
 # ------------------------------------------------------------------------------------- grading
+def _refusal(answer: Any) -> bool | None:
+    """True when the answer says "this problem is refused" (``{"rejected": true}``, as
+    ``cvxreg solve --json`` writes for a non-convex problem), False when it says otherwise,
+    None when it does not say."""
+    if not isinstance(answer, dict) or "rejected" not in answer:
+        return None
+    if not isinstance(answer["rejected"], bool):
+        raise AnswerError(f"The answer's 'rejected' must be true or false. Got {_short(answer['rejected'])}.")
+    return answer["rejected"]
+
+
+def _grade_refusal(ex: Exercise, refused: bool | None) -> Verdict:
+    """A problem whose expected outcome is a refusal: the answer must say it is refused."""
+    ok = refused is True
+    detail = (
+        f"refused as not convex ({ex.expected.error})"
+        if ok
+        else "the problem is not convex and cvxreg refuses it: the answer is {\"rejected\": true}"
+    )
+    verdict = Verdict(ex.id, ok, [Check("refusal", ok, None, None, detail)])
+    if not ok:
+        verdict.diagnoses = [f"this formulation is not convex, so there is no solution to give: {ex.rejection}"]
+    return verdict
+
+
 def grade(ex: Exercise, answer: Any) -> Verdict:
-    """Grade ``answer`` against the exercise's expected answer and tolerances."""
+    """Grade ``answer`` against the exercise's expected answer and tolerances. A problem whose
+    expected outcome is a refusal is answered ``{"rejected": true}``."""
+    refused = _refusal(answer)
     if ex.problem is None:
-        raise AnswerError(
-            f"{ex.id}: the expected outcome is a rejection ({ex.expected.error}); there is no answer to grade."
-        )
+        return _grade_refusal(ex, refused)
+    if refused:
+        check = Check("refusal", False, None, None, "the problem is convex: it has a solution to give")
+        return Verdict(ex.id, False, [check], ["the formulation is convex (the DCP gate accepts it)"])
+    if isinstance(answer, dict):  # the fields of `cvxreg solve --json` that are not the answer
+        answer = {k: v for k, v in answer.items() if k not in ("rejected", "exercise")}
     p, e, tol = ex.problem, ex.expected, ex.tolerance
     d = ex.X.shape[1]
     a = normalize_answer(answer, d)

@@ -427,3 +427,26 @@ def test_constraint_multipliers_are_stated_checked_and_scored(tmp_path, capsys):
     bad.write_text(text.replace("constraint_duals = [[0.75], [0.75]]", "constraint_duals = [[0.75]]"))
     with pytest.raises(cr.ProblemFileError, match=r"constraint_duals.*one list of numbers per constraint"):
         load(bad)
+
+
+@pytest.mark.parametrize("ex", load_all(), ids=lambda ex: ex.id)
+def test_every_bundled_file_solves_and_its_json_answer_passes_check(ex, tmp_path, capsys):
+    # `cvxreg solve` passes with its own default route, and what `solve --json` writes passes
+    # `check` (a refusal included: the non-convex files are answered {"rejected": true}).
+    assert main(["solve", ex.id]) == 0, capsys.readouterr().out
+    capsys.readouterr()
+    assert main(["solve", ex.id, "--json"]) == 0
+    answer = tmp_path / "a.json"
+    answer.write_text(capsys.readouterr().out)
+    assert main(["check", ex.id, "--answer", str(answer)]) == 0, capsys.readouterr().out
+
+
+def test_refusals_are_answered_and_graded():
+    refused = next(ex for ex in load_all() if ex.problem is None)
+    assert refused.check({"rejected": True}).passed
+    wrong = refused.check({"coef": [1.0] * refused.X.shape[1]})
+    assert not wrong.passed and "not convex" in wrong.diagnoses[0]
+    convex = load("sklearn-lasso-toy")
+    assert not convex.check({"rejected": True}).passed
+    with pytest.raises(AnswerError, match="'rejected'"):
+        convex.check({"rejected": "yes"})
