@@ -388,3 +388,31 @@ def test_editing_x_after_a_solve_changes_neither_the_result_nor_the_next_answer(
     assert np.array_equal(first.coef, coef) and first.certificate == cert
     fresh = prob.solve(dense * 3.0, y)
     assert np.allclose(again.coef, fresh.coef, atol=1e-10) and not np.allclose(again.coef, coef, atol=1e-3)
+
+
+def test_output_that_cannot_be_written_is_exit_2_with_one_line(tmp_path, capsys):
+    from cvxreg.cli import main
+    from cvxreg.exercises import bundled_dir
+
+    in_the_way = tmp_path / "a-file"
+    in_the_way.write_text("not a folder")
+    argv = ["report", "sklearn-lasso-toy", "--solvers", "CLARABEL", "--settings", "default", "--sizes"]
+    assert main([*argv, "--out", str(in_the_way)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"cvxreg: error: --out {in_the_way}: cannot write there") and len(err.splitlines()) == 1
+    probs = tmp_path / "probs"
+    probs.mkdir()
+    (probs / "sklearn-lasso-toy.toml").write_text((bundled_dir() / "sklearn-lasso-toy.toml").read_text())
+    (tmp_path / "answers" / "ada").mkdir(parents=True)
+    assert main(["check", str(probs), "--answers", str(tmp_path / "answers"), "--out", str(tmp_path)]) == 2
+    assert "cannot be written" in capsys.readouterr().err
+
+
+def test_a_problem_file_nested_too_deep_is_a_problem_file_error(tmp_path):
+    import cvxreg as cr
+    from cvxreg.exercises import load
+
+    path = tmp_path / "deep.toml"
+    path.write_text("x = " + "[" * 100_000 + "]" * 100_000 + "\n")
+    with pytest.raises(cr.ProblemFileError, match=r"nested too deeply|not valid TOML"):
+        load(path)
