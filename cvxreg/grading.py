@@ -243,6 +243,20 @@ def _hypotheses(ex: Exercise) -> list[tuple[str, Any]]:
             return None if res is None or not res.ok else (res.coef[:-1], res.coef[-1], res.dual)
 
         out.append(("the intercept was penalized: it must be left out of the penalty (fit it on centred data)", run_pi))
+    tau = getattr(p.loss, "tau", None)
+    if tau is not None and abs(tau - 0.5) > 1e-12:
+        from cvxreg.losses import QuantileLoss
+
+        swapped = Problem(
+            QuantileLoss(1 - tau, scale=p.loss.scale), p.penalty, p.form, fit_intercept=p.fit_intercept,
+            bounds=p.bounds, constraints=p.constraints,
+        )
+
+        def run_tau() -> Any:
+            res = _solution(swapped, ex.X, ex.y, ex.sample_weight)
+            return None if res is None or not res.ok else (res.coef, res.intercept, res.dual)
+
+        out.append((f"tau and 1 - tau swapped: the answer is the {1 - tau:g} quantile, not the {tau:g}", run_tau))
     if not is_orthonormal(ex.X):
 
         def run_orth() -> Any:
@@ -284,6 +298,11 @@ def _dual_mistakes(ex: Exercise, mu: float, dual: float, tol: float) -> list[str
     n = ex.X.shape[0]
     if mu != 0 and (close(mu * n) or close(mu / n)):
         found.append("the multiplier is off by a factor n (the 'sum' vs 'mean' loss scaling)")
+    if mu != 0 and (close(2 * mu) or close(mu / 2)):
+        found.append(
+            "the multiplier is off by a factor 2: a book that states RSS (ESL, Bishop) has twice the "
+            "multiplier of cvxreg's 1/2 RSS"
+        )
     return found
 
 
@@ -480,6 +499,13 @@ def _diagnose(ex: Exercise, a: dict[str, Any], w: np.ndarray, b: float, infeasib
             found.append(text)
     if e.dual is not None and a["dual"] is not None:
         found += _dual_mistakes(ex, e.dual, a["dual"], max(1e-4, 10 * ex.tolerance["dual"]))
+    stated = a["objective"]
+    if stated is not None and not infeasible:
+        f = ex.problem.objective_value(ex.X, ex.y, w, b, sample_weight=ex.sample_weight)
+        if f != 0 and abs(stated - 2 * f) <= 1e-6 * max(1.0, abs(2 * f)) and ex.problem.loss.least_squares:
+            found.append(
+                "the objective is stated in the book's scale: RSS + ... is twice cvxreg's 1/2 RSS + ..."
+            )
     if not found:
         found.append("no usual mistake reproduces this answer; compare the checks above with the formulation")
     return found

@@ -450,3 +450,24 @@ def test_refusals_are_answered_and_graded():
     assert not convex.check({"rejected": True}).passed
     with pytest.raises(AnswerError, match="'rejected'"):
         convex.check({"rejected": "yes"})
+
+
+def test_textbook_mistakes_factor_two_multiplier_book_scale_objective_and_swapped_quantile():
+    # ESL and Bishop state RSS, so their multiplier of ||w|| <= r is twice cvxreg's (1/2 RSS).
+    ball = load("l2-ball-orthonormal")
+    e = ball.expected
+    v = ball.check({"coef": e.coef, "dual": 2 * e.dual})
+    assert not v.passed and any("factor 2" in d for d in v.diagnoses)
+    # The objective in the book's scale, RSS + lam||w||_1: twice cvxreg's 1/2 RSS + ...
+    toy = load("islr-6.2.2-lasso-identity")
+    f = toy.problem.objective_value(toy.X, toy.y, toy.expected.coef)
+    v = toy.check({"coef": toy.expected.coef, "objective": 2 * f})
+    assert not v.passed and any("book's scale" in d for d in v.diagnoses)
+    # Koenker & Bassett: the 0.3 quantile given for the 0.7 one.
+    q = load("quantile-regression-sklearn")
+    swapped = cr.Problem(
+        cr.QuantileLoss(0.3, scale="mean"), q.problem.penalty, q.problem.form, fit_intercept=True
+    ).solve(q.X, q.y, **cr.solvers.solver_options("CLARABEL", "tight"))
+    v = q.check({"coef": swapped.coef, "intercept": swapped.intercept})
+    assert not v.passed and any("tau and 1 - tau swapped" in d for d in v.diagnoses), v
+    assert q.check({"coef": q.expected.coef, "intercept": q.expected.intercept}).diagnoses == []
