@@ -264,6 +264,23 @@ def _hypotheses(ex: Exercise) -> list[tuple[str, Any]]:
             return None if res is None else (res.coef, res.intercept, res.dual)
 
         out.append(("the orthonormal-design formula was used, but X^T X is not the identity here", run_orth))
+        plain = p.loss.least_squares and p.loss.scale == "sum" and not p.fit_intercept and ex.sample_weight is None
+        if plain and np.linalg.matrix_rank(ex.X) == ex.X.shape[1]:
+
+            def run_ols() -> Any:
+                # ESL Table 3.4 writes the orthonormal case in terms of the OLS estimate:
+                # the same formula applied to (X^T X)^-1 X^T y instead of X^T y.
+                z = np.linalg.lstsq(ex.X, ex.y, rcond=None)[0]
+                res = reference_result(p, np.eye(len(z)), z, assume_orthonormal=True)
+                return None if res is None else (res.coef, res.intercept, res.dual)
+
+            out.append(
+                (
+                    "the orthonormal-design formula was applied to the OLS estimate (ESL Table 3.4), but "
+                    "X^T X is not the identity here",
+                    run_ols,
+                )
+            )
     return out
 
 

@@ -471,3 +471,12 @@ def test_textbook_mistakes_factor_two_multiplier_book_scale_objective_and_swappe
     v = q.check({"coef": swapped.coef, "intercept": swapped.intercept})
     assert not v.passed and any("tau and 1 - tau swapped" in d for d in v.diagnoses), v
     assert q.check({"coef": q.expected.coef, "intercept": q.expected.intercept}).diagnoses == []
+
+
+def test_the_ols_form_of_the_orthonormal_formula_on_a_general_design_is_named():
+    # ESL Table 3.4 gives ridge as beta_OLS / (1 + lam) for an orthonormal design; on Boyd &
+    # Vandenberghe's general Tikhonov design that is a mistake, and the grader names it.
+    ex = load("bv-6.3-tikhonov")
+    ols = np.linalg.lstsq(ex.X, ex.y, rcond=None)[0]
+    v = ex.check({"coef": ols / (1 + ex.problem.form.param_value)})
+    assert not v.passed and any("OLS estimate (ESL Table 3.4)" in d for d in v.diagnoses), v
