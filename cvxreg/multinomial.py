@@ -14,6 +14,7 @@ the single-output losses.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import time
 import warnings
@@ -184,10 +185,4 @@ def _with_certificate(problem: Problem, X: Any, Y: np.ndarray, s: Any, c: float,
     value = problem.penalty.value(w)
     infeasible = problem.form.infeasibility(value)
     slack = problem.form.slackness(result.dual, value) / scale if result.dual is not None else 0.0
-    return _replace(result, Certificate(kkt, infeasible, slack, None, scale))
-
-
-def _replace(result: Result, certificate: Certificate) -> Result:
-    import dataclasses
-
-    return dataclasses.replace(result, certificate=certificate)
+    return dataclasses.replace(result, certificate=Certificate(kkt, infeasible, slack, None, scale))
