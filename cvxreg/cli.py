@@ -244,6 +244,8 @@ def _solve(args: argparse.Namespace) -> int:
             "objective": _finite(res.objective),
             "dual": _finite(res.dual),
         }
+        if ex.expected.lambda_max is not None:  # the file asks for it: the answer states it
+            doc["lambda_max"] = _finite(ex.problem.lambda_max(ex.X, ex.y, sample_weight=ex.sample_weight))
         if ex.problem.constraints:
             duals = res.constraint_duals or tuple(np.full(len(c.rhs), np.nan) for c in ex.problem.constraints)
             doc["constraint_duals"] = [[_finite(v) for v in np.atleast_1d(d)] for d in duals]

@@ -176,6 +176,7 @@ _SECTIONS = {
         "objective",
         "dual",
         "constraint_duals",
+        "lambda_max",
         "unique",
         "origin",
         "error",
@@ -391,6 +392,8 @@ class Expected:
     note: str = ""
     #: The multipliers of ``formulation.constraints``, one array per constraint (its rows).
     constraint_duals: tuple[np.ndarray, ...] | None = None
+    #: The smallest lam at which every coefficient is 0 (an exercise may ask for it).
+    lambda_max: float | None = None
 
 
 @dataclass
@@ -506,6 +509,7 @@ def load(path: str | Path) -> Exercise:
         intercept=r.number("expected.intercept", None),
         objective=r.number("expected.objective", None),
         dual=r.number("expected.dual", None),
+        lambda_max=r.number("expected.lambda_max", None, lo=0.0),
         unique=unique,
         origin=r.text("expected.origin"),
         error=r.choice("expected.error", ("DCPError",), None) if outcome == "rejected" else None,

@@ -118,7 +118,7 @@ def normalize_answer(answer: Any, d: int) -> dict[str, Any]:
         }
     elif not isinstance(answer, dict):
         answer = {"coef": answer}
-    fields = ("coef", "intercept", "objective", "dual", "constraint_duals")
+    fields = ("coef", "intercept", "objective", "dual", "constraint_duals", "lambda_max")
     unknown = set(answer) - set(fields)
     if unknown:
         raise AnswerError(f"The answer has unknown field(s) {sorted(unknown)}; allowed: {', '.join(fields)}.")
@@ -135,6 +135,7 @@ def normalize_answer(answer: Any, d: int) -> dict[str, Any]:
         "objective": _scalar(answer.get("objective"), "objective"),
         "dual": _scalar(answer.get("dual"), "dual"),
         "constraint_duals": duals,
+        "lambda_max": _scalar(answer.get("lambda_max"), "lambda_max"),
     }
 
 
@@ -363,6 +364,8 @@ def grade(ex: Exercise, answer: Any) -> Verdict:
     p, e, tol = ex.problem, ex.expected, ex.tolerance
     d = ex.X.shape[1]
     a = normalize_answer(answer, d)
+    if isinstance(answer, Result) and e.lambda_max is not None:  # cvxreg's own answer to that question
+        a["lambda_max"] = p.lambda_max(ex.X, ex.y, sample_weight=ex.sample_weight)
     w = a["coef"]
     b = a["intercept"] if a["intercept"] is not None else 0.0
     checks: list[Check] = []
@@ -461,6 +464,12 @@ def grade(ex: Exercise, answer: Any) -> Verdict:
 
     if e.constraint_duals is not None:
         checks.append(_constraint_dual_check(e.constraint_duals, a["constraint_duals"], tol["dual"]))
+    if e.lambda_max is not None:
+        if a["lambda_max"] is None:
+            checks.append(Check("lambda_max", False, None, tol["dual"], "the answer gives no 'lambda_max'"))
+        else:
+            lerr = abs(a["lambda_max"] - e.lambda_max) / max(1.0, abs(e.lambda_max))
+            checks.append(Check("lambda_max", lerr <= tol["dual"], lerr, tol["dual"], f"expected {e.lambda_max:.10g}"))
 
     passed = all(c.passed for c in checks)
     verdict = Verdict(ex.id, passed, checks)
@@ -516,6 +525,13 @@ def _diagnose(ex: Exercise, a: dict[str, Any], w: np.ndarray, b: float, infeasib
             found.append(text)
     if e.dual is not None and a["dual"] is not None:
         found += _dual_mistakes(ex, e.dual, a["dual"], max(1e-4, 10 * ex.tolerance["dual"]))
+    if e.lambda_max is not None and a["lambda_max"] is not None:
+        lm, given, n = e.lambda_max, a["lambda_max"], ex.X.shape[0]
+        near = lambda v: abs(given - v) <= 1e-6 * max(1.0, abs(v))  # noqa: E731
+        factors = ((2.0, "2 (the book's RSS instead of 1/2 RSS)"), (n, "n (the 'sum' vs 'mean' loss scaling)"))
+        for factor, why in factors:
+            if near(lm * factor) or near(lm / factor):
+                found.append(f"lambda_max is off by a factor {why}")
     stated = a["objective"]
     if stated is not None and not infeasible:
         f = ex.problem.objective_value(ex.X, ex.y, w, b, sample_weight=ex.sample_weight)

@@ -78,7 +78,7 @@ def test_expected_answer_passes_its_own_check(ex):
     e = ex.expected
     duals = None if e.constraint_duals is None else [v.tolist() for v in e.constraint_duals]
     answer = {"coef": e.coef, "intercept": e.intercept, "dual": e.dual, "objective": e.objective}
-    verdict = ex.check({**answer, "constraint_duals": duals})
+    verdict = ex.check({**answer, "constraint_duals": duals, "lambda_max": e.lambda_max})
     assert verdict.passed, str(verdict)
     assert verdict.diagnoses == []
 
@@ -480,3 +480,16 @@ def test_the_ols_form_of_the_orthonormal_formula_on_a_general_design_is_named():
     ols = np.linalg.lstsq(ex.X, ex.y, rcond=None)[0]
     v = ex.check({"coef": ols / (1 + ex.problem.form.param_value)})
     assert not v.passed and any("OLS estimate (ESL Table 3.4)" in d for d in v.diagnoses), v
+
+
+def test_lambda_max_is_asked_stated_and_checked(tmp_path, capsys):
+    # Friedman, Hastie & Tibshirani (2010) 2.5 by hand: lambda_max = max |X^T y| = 4.
+    ex = load("fht-lasso-lambda-max")
+    assert ex.expected.lambda_max == 4.0
+    assert ex.check({"coef": [0.0, 0.0], "lambda_max": 4.0}).passed
+    assert not ex.check({"coef": [0.0, 0.0]}).passed  # asked for, not given
+    doubled = ex.check({"coef": [0.0, 0.0], "lambda_max": 8.0})  # the book's RSS scale
+    assert not doubled.passed and any("lambda_max is off by a factor 2" in d for d in doubled.diagnoses)
+    assert main(["solve", "fht-lasso-lambda-max", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert doc["lambda_max"] == pytest.approx(4.0, rel=1e-12)
