@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from fractions import Fraction
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -76,6 +78,25 @@ def bundled_files() -> list[Path]:
 
 
 # ------------------------------------------------------------------------------------- schema
+_FRACTION = re.compile(r"^\s*[-+]?\d{1,30}\s*/\s*\d{1,30}\s*$")
+
+
+def _fraction(v: Any) -> Any:
+    """An exact fraction written as a string ("4/7", "-1/3") as its float; anything else as is."""
+    if isinstance(v, str) and _FRACTION.match(v):
+        num, den = v.split("/")
+        if int(den) != 0:
+            return float(Fraction(int(num), int(den)))
+    return v
+
+
+def _fractions(v: Any, depth: int = 0) -> Any:
+    """``_fraction`` through lists (of lists)."""
+    if isinstance(v, list) and depth < 3:
+        return [_fractions(x, depth + 1) for x in v]
+    return _fraction(v)
+
+
 class _Reader:
     """Typed access to a parsed TOML table; every failure names the file and the field."""
 
@@ -104,7 +125,7 @@ class _Reader:
         return v
 
     def number(self, key: str, default: Any = ..., *, lo: float | None = None, integer: bool = False) -> Any:
-        v = self.get(key, default)
+        v = _fraction(self.get(key, default))
         if v is None:
             return None
         ok = isinstance(v, int | float) and not isinstance(v, bool) and (not integer or isinstance(v, int))
@@ -114,7 +135,7 @@ class _Reader:
         return v
 
     def matrix(self, key: str, ndim: int, default: Any = ...) -> np.ndarray | None:
-        v = self.get(key, default)
+        v = _fractions(self.get(key, default))
         if v is None:
             return None
         allowed = "a list of numbers" if ndim == 1 else "a list of equal-length rows of numbers"
@@ -299,8 +320,14 @@ def _bound_side(r: _Reader, v: Any) -> Any:
 def _problem(r: _Reader, d: int) -> Problem:
     f = "formulation"
     loss_name = r.choice(f"{f}.loss", tuple(LOSSES))
-    pen_name = r.choice(f"{f}.penalty", tuple(PENALTIES))
-    form = r.choice(f"{f}.form", ("penalized", "constrained"))
+    pen_name = r.choice(f"{f}.penalty", (*PENALTIES, "none"), "none")
+    if pen_name == "none":  # an unpenalized model: no dummy penalty to state
+        for key in ("penalty_params", "lam", "t"):
+            if r.get(f"{f}.{key}", None) is not None:
+                raise ProblemFileError(f"{r.path}: field '{f}.{key}' needs a penalty; this formulation has none.")
+        if r.get(f"{f}.form", "penalized") != "penalized":
+            raise r.fail(f"{f}.form", "'penalized' (or absent) without a penalty", r.get(f"{f}.form"))
+    form = r.choice(f"{f}.form", ("penalized", "constrained"), "penalized" if pen_name == "none" else ...)
     scale = r.choice(f"{f}.scale", ("sum", "mean"), "sum")
     fit_intercept = r.get(f"{f}.fit_intercept", False)
     if not isinstance(fit_intercept, bool):
@@ -314,13 +341,13 @@ def _problem(r: _Reader, d: int) -> Problem:
     for key, needed in field_of.items():
         if form != needed and r.get(f"{f}.{key}", None) is not None:
             raise ProblemFileError(f"{r.path}: field '{f}.{key}' belongs to form '{needed}', not '{form}'.")
-    value = r.number(f"{f}.{'lam' if form == 'penalized' else 't'}", lo=0.0)
+    value = 0.0 if pen_name == "none" else r.number(f"{f}.{'lam' if form == 'penalized' else 't'}", lo=0.0)
     try:
         loss = LOSSES[loss_name](**r.mapping(f"{f}.loss_params"), scale=scale)
     except (InvalidParameterError, TypeError) as exc:
         raise ProblemFileError(f"{r.path}: field '{f}.loss_params' is invalid for {loss_name!r}: {exc}") from exc
-    try:
-        penalty = PENALTIES[pen_name](**r.mapping(f"{f}.penalty_params"))
+    try:  # "none": the squared L2 penalty at lam = 0, which adds nothing
+        penalty = PENALTIES["squared_l2" if pen_name == "none" else pen_name](**r.mapping(f"{f}.penalty_params"))
     except (InvalidParameterError, TypeError) as exc:
         raise ProblemFileError(f"{r.path}: field '{f}.penalty_params' is invalid for {pen_name!r}: {exc}") from exc
     try:  # indices and factors against the data, before anything of their size is built

@@ -493,3 +493,22 @@ def test_lambda_max_is_asked_stated_and_checked(tmp_path, capsys):
     assert main(["solve", "fht-lasso-lambda-max", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     assert doc["lambda_max"] == pytest.approx(4.0, rel=1e-12)
+
+
+def test_an_unpenalized_model_and_exact_fractions_need_no_workaround(tmp_path):
+    # Strang 4.3: the line through (1, 1), (2, 2), (3, 2) is C + D t with (C, D) = (2/3, 1/2).
+    ex = load("ols-normal-equations-fractions")
+    assert np.allclose(ex.expected.coef, [2 / 3, 1 / 2], rtol=0, atol=1e-16)
+    assert ex.expected.objective == 1 / 12
+    res = ex.solve()
+    assert np.allclose(res.coef, [2 / 3, 1 / 2], atol=1e-12) and ex.check(res).passed
+    text = (bundled_dir() / "ols-normal-equations-fractions.toml").read_text()
+    for wrong, needle in (
+        (text.replace('loss = "squared"', 'loss = "squared"\nlam = 1.0'), "needs a penalty"),
+        (text.replace('loss = "squared"', 'loss = "squared"\nform = "constrained"'), "'formulation.form'"),
+        (text.replace('"1/2"]', '"1/0"]'), "'expected.coef'"),
+    ):
+        path = tmp_path / "w.toml"
+        path.write_text(wrong)
+        with pytest.raises(cr.ProblemFileError, match=needle):
+            load(path)
