@@ -81,20 +81,13 @@ def bundled_files() -> list[Path]:
 _FRACTION = re.compile(r"^\s*[-+]?\d{1,30}\s*/\s*\d{1,30}\s*$")
 
 
-def _fraction(v: Any) -> Any:
-    """An exact fraction written as a string ("4/7", "-1/3") as its float; anything else as is."""
-    if isinstance(v, str) and _FRACTION.match(v):
-        num, den = v.split("/")
-        if int(den) != 0:
-            return float(Fraction(int(num), int(den)))
-    return v
-
-
 def _fractions(v: Any, depth: int = 0) -> Any:
-    """``_fraction`` through lists (of lists)."""
+    """Exact fractions written as strings ("4/7", "-1/3"), also in lists of lists, as floats."""
     if isinstance(v, list) and depth < 3:
         return [_fractions(x, depth + 1) for x in v]
-    return _fraction(v)
+    if isinstance(v, str) and _FRACTION.match(v) and int(v.split("/")[1]) != 0:
+        return float(Fraction(int(v.split("/")[0]), int(v.split("/")[1])))
+    return v
 
 
 class _Reader:
@@ -125,7 +118,7 @@ class _Reader:
         return v
 
     def number(self, key: str, default: Any = ..., *, lo: float | None = None, integer: bool = False) -> Any:
-        v = _fraction(self.get(key, default))
+        v = _fractions(self.get(key, default), depth=3)
         if v is None:
             return None
         ok = isinstance(v, int | float) and not isinstance(v, bool) and (not integer or isinstance(v, int))
