@@ -235,9 +235,10 @@ def _sections(
     """The report as (kind, content) pairs that the Markdown and HTML writers render."""
     from cvxreg.scaling import slopes
 
+    fitted = slopes(scale) if scale is not None else None
     out: list[tuple[str, Any]] = [("h1", _TITLE)]
     out += [("p", text) for text in _intro(frame, time_limit)]
-    found = findings(frame, scale, slopes(scale) if scale is not None else None) + list(observed)
+    found = findings(frame, scale, fitted) + list(observed)
     out += [("h2", "Findings"), ("ul", found)]
     out.append(("h2", "Summary per settings"))
     table = summary(frame, time_limit)
@@ -248,7 +249,7 @@ def _sections(
     out += [("h2", "Figures"), ("figures", [n for n in ("profile_time", "profile_error", "error_vs_time")])]
     out.append(("figures", [f"status_{s}" for s in dict.fromkeys(frame["settings"])] + ["dual_error"]))
     if scale is not None and len(scale):
-        out += [("h2", "Scaling"), ("table", slopes(scale)), ("figures", ["scaling"])]
+        out += [("h2", "Scaling"), ("table", fitted), ("figures", ["scaling"])]
     failed = frame[~solved(frame) & ~frame["status"].isin(("unsupported", "not_installed"))]
     if len(failed):
         out += [("h2", "Failures"), ("table", failed[["problem", "solver", "settings", "status", "message"]])]
@@ -264,11 +265,9 @@ def _sections(
     return out
 
 
-def _markdown(
-    frame: pd.DataFrame, scale: pd.DataFrame | None, time_limit: float, names: set[str], observed: list[str]
-) -> str:
+def _markdown(sections: list[tuple[str, Any]], names: set[str]) -> str:
     lines: list[str] = []
-    for kind, content in _sections(frame, scale, time_limit, observed):
+    for kind, content in sections:
         if kind in ("h1", "h2", "h3"):
             lines += ["#" * int(kind[1]) + " " + html.escape(content), ""]
         elif kind == "p":
@@ -298,16 +297,10 @@ _STYLE = (
 )
 
 
-def _html(
-    frame: pd.DataFrame,
-    scale: pd.DataFrame | None,
-    time_limit: float,
-    pngs: dict[str, bytes] | None,
-    observed: list[str],
-) -> str:
+def _html(sections: list[tuple[str, Any]], pngs: dict[str, bytes] | None) -> str:
     parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(_TITLE)}</title>"]
     parts.append(f"<style>{_STYLE}</style></head><body>")
-    for kind, content in _sections(frame, scale, time_limit, observed):
+    for kind, content in sections:
         if kind in ("h1", "h2", "h3"):
             parts.append(f"<{kind}>{html.escape(content)}</{kind}>")
         elif kind == "p":
@@ -384,9 +377,9 @@ def write(
         frame.to_csv(path, index=False)
     elif suffix == ".md":
         pngs = _maybe_figures(frame, scale) or {}
-        path.write_text(_markdown(frame, scale, time_limit, set(pngs), observed or []), encoding="utf-8")
+        path.write_text(_markdown(_sections(frame, scale, time_limit, observed or []), set(pngs)), encoding="utf-8")
     else:
-        text = _html(frame, scale, time_limit, _maybe_figures(frame, scale), observed or [])
+        text = _html(_sections(frame, scale, time_limit, observed or []), _maybe_figures(frame, scale))
         path.write_text(text, encoding="utf-8")
     return path
 
@@ -412,9 +405,9 @@ def write_report(
     if scale is not None:
         paths["scaling_csv"] = d / "scaling.csv"
         scale.to_csv(paths["scaling_csv"], index=False)
-    observed = observed or []
-    paths["md"].write_text(_markdown(frame, scale, time_limit, set(pngs or {}), observed), encoding="utf-8")
-    paths["html"].write_text(_html(frame, scale, time_limit, pngs, observed), encoding="utf-8")
+    sections = _sections(frame, scale, time_limit, observed or [])  # findings, summaries: once for both
+    paths["md"].write_text(_markdown(sections, set(pngs or {})), encoding="utf-8")
+    paths["html"].write_text(_html(sections, pngs), encoding="utf-8")
     for name in pngs or {}:
         paths[name] = d / "figures" / f"{name}.png"
     return paths
