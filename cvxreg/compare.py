@@ -136,11 +136,21 @@ class Facts:
         return f"{solver} cannot take this {self.model_class or 'conic'} model; installed solvers that can: {who}"
 
 
-def problem_facts(problem: Problem, data: Data, ref: Result | None, *, unique: bool = True) -> Facts:
-    """``Facts`` of ``problem`` on checked ``data`` with its reference answer ``ref``."""
-    prob = problem.build(data).problem
+def problem_facts(
+    problem: Problem,
+    data: Data,
+    ref: Result | None,
+    *,
+    unique: bool = True,
+    model: Any = None,
+    solvers: list[str] | None = None,
+) -> Facts:
+    """``Facts`` of ``problem`` on checked ``data`` with its reference answer ``ref`` (None: no
+    multiplier note). ``model``: the CVXPY model when already built; ``solvers``: the solvers
+    to test for capability (default: every installed one)."""
+    prob = problem.build(data).problem if model is None else model
     note = multiplier_note(problem, data, ref)
-    return Facts(model_class(prob), tuple(capable_solvers(prob)), note, unique)
+    return Facts(model_class(prob), tuple(capable_solvers(prob, solvers)), note, unique)
 
 
 def _support(w: np.ndarray, scale: float) -> np.ndarray:
@@ -282,7 +292,7 @@ def compare_solvers(
         ``solve_time`` the solver's own, in seconds.
     """
     data = problem.check_data(X, y, sample_weight, "compare_solvers")
-    problem.build(data)  # a non-convex custom penalty: raise now, once
+    model = problem.built(data)[0].problem  # a non-convex custom penalty: raise now, once (kept for re-use)
     setting_names = settings_list(settings, "compare_solvers")
     timeout = check_real(timeout, "timeout", "compare_solvers", lo=0.0, lo_open=True)
     if isinstance(solvers, str):
@@ -301,7 +311,7 @@ def compare_solvers(
         except CvxregError:
             twin_t = None
     if facts is None:
-        facts = problem_facts(problem, data, ref)
+        facts = problem_facts(problem, data, ref, model=model)
     done = set(skip)
     rows = []
     for solver in todo:

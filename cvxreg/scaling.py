@@ -22,11 +22,10 @@ from cvxreg import losses as L
 from cvxreg import penalties as P
 from cvxreg._validation import check_choice, check_real, invalid
 from cvxreg.benchmark import Case
-from cvxreg.compare import Facts, compare_solvers, default_solvers
+from cvxreg.compare import compare_solvers, default_solvers, problem_facts
 from cvxreg.forms import Constrained, Penalized
 from cvxreg.problem import Problem
 from cvxreg.result import SOLVED_STATUSES
-from cvxreg.solvers import capable_solvers, model_class
 
 __all__ = ["DEFAULT_SIZES", "FAMILIES", "family_case", "scaling", "slopes"]
 
@@ -137,8 +136,7 @@ def scaling(
                 break
             case = family_case(family, d, seed)
             data = case.problem.check_data(case.X, case.y, None, "scaling")
-            prob = case.problem.build(data).problem
-            facts = Facts(model_class(prob), tuple(capable_solvers(prob, active)))
+            facts = problem_facts(case.problem, data, None, solvers=active)  # no round trip: no note
             active = [s for s in active if s in facts.capable]
             frame = compare_solvers(
                 case.problem,
