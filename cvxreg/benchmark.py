@@ -345,8 +345,9 @@ def _open_store(out: str | os.PathLike[str] | None) -> tuple[ResultStore | None,
     if path.suffix.lower() != ".csv":
         return ResultStore(path), None
     if path.exists() and path.stat().st_size > 0:
-        head = path.read_text(encoding="utf-8", errors="replace").splitlines()[:1]
-        if not head or "problem" not in head[0].split(",") or "solver" not in head[0].split(","):
+        with open(path, encoding="utf-8", errors="replace") as fh:
+            head = fh.readline(4096).strip().split(",")  # the header only, not the whole file
+        if "problem" not in head or "solver" not in head:
             allowed = "a new CSV path, or a results CSV written by benchmark"
             raise invalid("out", "benchmark", allowed, f"{out} (an unrelated CSV)", raw=True)
     return ResultStore(path.with_suffix(".sqlite")), path

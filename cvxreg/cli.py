@@ -86,20 +86,20 @@ def _cases(paths: Sequence[str]) -> list[Any]:
     return cases
 
 
-def _solvers(names: Sequence[str] | None, owner: str) -> list[str] | None:
+def _solvers(names: Sequence[str] | None, owner: str, option: str = "--solvers") -> list[str] | None:
     """Requested solver names, upper case, each installed; else a one-line usage error."""
     from cvxreg._validation import invalid
     from cvxreg.solvers import installed_solvers
 
     installed = installed_solvers()
     if not installed:
-        raise invalid("--solvers", owner, "an installed CVXPY solver; none is installed", "nothing", raw=True)
+        raise invalid(option, owner, "an installed CVXPY solver; none is installed", "nothing", raw=True)
     if names is None:
         return None
     upper = [str(n).upper() for n in names]
     missing = [n for n in upper if n not in installed]
     if missing:
-        raise invalid("--solvers", owner, "installed solvers: " + ", ".join(installed), ", ".join(missing), raw=True)
+        raise invalid(option, owner, "installed solvers: " + ", ".join(installed), ", ".join(missing), raw=True)
     return upper
 
 
@@ -221,7 +221,7 @@ def _solve(args: argparse.Namespace) -> int:
     from cvxreg.exercises import load
     from cvxreg.solvers import capable_solvers, default_solver, model_class, solver_options
 
-    solver = (_solvers([args.solver], "cvxreg solve") or [None])[0] if args.solver else default_solver()
+    solver = (_solvers([args.solver], "cvxreg solve", "--solver") or [None])[0] if args.solver else default_solver()
     ex = load(args.file)
     if ex.problem is None:
         if args.json:

@@ -245,7 +245,7 @@ def test_cli_solve_json_is_strict(capsys):
     [
         (["solve", "logistic-ridge-sklearn", "--solver", "OSQP"], "OSQP cannot take this exponential cone model"),
         (["solve", "logistic-ridge-sklearn", "--solver", "OSQP", "--json"], "installed solvers that can: CLARABEL"),
-        (["solve", "sklearn-lasso-toy", "--solver", "CLARABLE"], "'--solvers'.*Got CLARABLE"),
+        (["solve", "sklearn-lasso-toy", "--solver", "CLARABLE"], "'--solver' .*Got CLARABLE"),
         (["compare", "sklearn-lasso-toy", "--solvers", "CLARABLE"], "'--solvers'.*Got CLARABLE"),
         (["report", "--solvers", "CLARABLE"], "'--solvers'.*Got CLARABLE"),
         (["report", "--strict", "--bar", "nan"], "'--bar'.*Got nan"),
