@@ -11,6 +11,7 @@ multiplier), and a mistake is named when the answer matches what it produces.
 from __future__ import annotations
 
 import csv
+import functools
 import json
 import math
 import tomllib
@@ -394,8 +395,10 @@ def grade(ex: Exercise, answer: Any) -> Verdict:
     # Objective suboptimality (the objective at the answer's coefficients, computed here).
     f = p.objective_value(ex.X, ex.y, w, b, sample_weight=ex.sample_weight)
     optimum, where = e.objective, ""
+    # a minimizer of a non-unique problem, solved at most once, and only when needed
+    minimizer = functools.cache(lambda: _solution(p, ex.X, ex.y, ex.sample_weight) if not e.unique else None)
     if optimum is None and not e.unique:  # a solution set: only the optimal value can grade it
-        best = _solution(p, ex.X, ex.y, ex.sample_weight)
+        best = minimizer()
         if best is None or not best.ok:
             raise AnswerError(f"{ex.id}: no optimal value to grade this non-unique problem against.")
         optimum, where = best.objective, " (computed by a certified solve: the file states none)"
@@ -474,7 +477,7 @@ def grade(ex: Exercise, answer: Any) -> Verdict:
     passed = all(c.passed for c in checks)
     verdict = Verdict(ex.id, passed, checks)
     if not passed:
-        verdict.diagnoses = _diagnose(ex, a, w, b, viol > feas_tol)
+        verdict.diagnoses = _diagnose(ex, a, w, b, viol > feas_tol, minimizer)
     return verdict
 
 
@@ -491,7 +494,11 @@ def _constraint_dual_check(expected: tuple[np.ndarray, ...], given: Any, tol: fl
     return Check(name, err <= tol, err, tol, f"expected {[v.tolist() for v in expected]}")
 
 
-def _diagnose(ex: Exercise, a: dict[str, Any], w: np.ndarray, b: float, infeasible: bool) -> list[str]:
+def _diagnose(
+    ex: Exercise, a: dict[str, Any], w: np.ndarray, b: float, infeasible: bool, minimizer: Any
+) -> list[str]:
+    """The usual mistakes that reproduce the answer; ``minimizer()`` gives a minimizer of a
+    non-unique problem (solved once, shared with the objective check)."""
     found: list[str] = []
     if infeasible:
         found.append("the constraint is violated: the answer lies outside the feasible set")
@@ -512,7 +519,7 @@ def _diagnose(ex: Exercise, a: dict[str, Any], w: np.ndarray, b: float, infeasib
     if e.unique and e.coef is not None:
         right = unique_part(e.coef, e.intercept or 0.0)
     elif not e.unique:
-        best = _solution(ex.problem, ex.X, ex.y, ex.sample_weight)
+        best = minimizer()
         right = unique_part(best.coef, best.intercept) if best is not None and best.ok else None
     for text, thunk in _hypotheses(ex):
         got = thunk()
