@@ -75,8 +75,14 @@ def cost_of_p(
     solver = solver or default_solver() or "SCS"
     if not isinstance(repeats, int) or repeats < 1:
         raise invalid("repeats", "cost_of_p", "a positive integer", repeats)
+    ps = [check_real(p, "ps", "cost_of_p", lo=1.0, allow_inf=True) for p in ps]
+    pairs = list(sizes)
+    if not pairs or not all(
+        isinstance(s, tuple | list) and len(s) == 2 and all(isinstance(v, int) and v >= 2 for v in s) for s in pairs
+    ):
+        raise invalid("sizes", "cost_of_p", "a list of (n, d) pairs of integers >= 2", sizes)
     rows = []
-    for n, d in sizes:
+    for n, d in pairs:
         rng = np.random.default_rng([seed, n, d])
         X = rng.standard_normal((n, d))
         y = X @ rng.standard_normal(d) + rng.standard_normal(n)

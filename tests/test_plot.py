@@ -82,6 +82,10 @@ def test_cost_of_p_counts_the_cones_cvxpy_builds():
     assert cost.loc[(3.0, "norm"), "soc"] >= 6 and cost.loc[(3.0, "norm"), "p_used"] == "3"
     assert cost.loc[(2.0, "power"), "soc"] == 0  # 1/2 sum w^2 is quadratic
     assert (cost["solve_ms"] > 0).all()
+    with pytest.raises(cr.InvalidParameterError, match="'ps'"):
+        experiments.cost_of_p(ps=(0.5,), sizes=((30, 6),), repeats=1)
+    with pytest.raises(cr.InvalidParameterError, match="'sizes'"):
+        experiments.cost_of_p(sizes=(30,), repeats=1)
 
 
 def test_grouping_effect_lasso_is_unstable_on_correlated_features():
