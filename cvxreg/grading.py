@@ -457,28 +457,27 @@ def grade(ex: Exercise, answer: Any) -> Verdict:
         ierr = abs(b - e.intercept) / max(1.0, abs(e.intercept))
         checks.append(Check("intercept", ierr <= tol["coef"], ierr, tol["coef"], f"expected {e.intercept:.10g}"))
 
-    # Multiplier.
+    # Multipliers and other asked-for numbers.
     if e.dual is not None:
-        if a["dual"] is None:
-            checks.append(Check("multiplier", False, None, tol["dual"], "the answer gives no multiplier ('dual')"))
-        else:
-            derr = abs(a["dual"] - e.dual) / max(1.0, abs(e.dual))
-            checks.append(Check("multiplier", derr <= tol["dual"], derr, tol["dual"], f"expected {e.dual:.10g}"))
-
+        checks.append(_number_check("multiplier", "dual", e.dual, a["dual"], tol["dual"]))
     if e.constraint_duals is not None:
         checks.append(_constraint_dual_check(e.constraint_duals, a["constraint_duals"], tol["dual"]))
     if e.lambda_max is not None:
-        if a["lambda_max"] is None:
-            checks.append(Check("lambda_max", False, None, tol["dual"], "the answer gives no 'lambda_max'"))
-        else:
-            lerr = abs(a["lambda_max"] - e.lambda_max) / max(1.0, abs(e.lambda_max))
-            checks.append(Check("lambda_max", lerr <= tol["dual"], lerr, tol["dual"], f"expected {e.lambda_max:.10g}"))
+        checks.append(_number_check("lambda_max", "lambda_max", e.lambda_max, a["lambda_max"], tol["dual"]))
 
     passed = all(c.passed for c in checks)
     verdict = Verdict(ex.id, passed, checks)
     if not passed:
         verdict.diagnoses = _diagnose(ex, a, w, b, viol > feas_tol, minimizer)
     return verdict
+
+
+def _number_check(name: str, field: str, expected: float, given: float | None, tol: float) -> Check:
+    """One number the exercise asks for, relative to ``max(1, |expected|)``."""
+    if given is None:
+        return Check(name, False, None, tol, f"the answer gives no {field!r}")
+    err = abs(given - expected) / max(1.0, abs(expected))
+    return Check(name, err <= tol, err, tol, f"expected {expected:.10g}")
 
 
 def _constraint_dual_check(expected: tuple[np.ndarray, ...], given: Any, tol: float) -> Check:
