@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import time
 import warnings
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +27,7 @@ from cvxreg._validation import check_sample_weight, check_X, invalid
 from cvxreg.errors import NotSupportedError, SolveError
 from cvxreg.losses import Loss
 from cvxreg.result import Certificate, Result, Status
-from cvxreg.solvers import resolve_solver, solve_accurately, solver_label
+from cvxreg.solvers import resolve_solver, run_solver, solve_accurately, solver_label
 
 if TYPE_CHECKING:
     from cvxreg.problem import Problem
@@ -108,17 +107,10 @@ def solve_multinomial(
     prob = cp.Problem(cp.Minimize(objective), constraints)
     name = resolve_solver(solver, owner)
     label = solver_label(name) if name is not None else "default"
-    start = time.perf_counter()
-    status, message = "", ""
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            prob.solve(solver=name, **solver_opts)
-        status = prob.status
-    except cp.error.SolverError as exc:
-        status = Status.UNSUPPORTED if "cannot solve this problem" in str(exc) else Status.SOLVER_ERROR
-        message = str(exc)
-    wall = time.perf_counter() - start
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        failure, message, wall = run_solver(prob, name, solver_opts)
+    status = failure or prob.status
     stats = prob.solver_stats
     ok = W.value is not None and status in ("optimal", "optimal_inaccurate")
     coef = np.asarray(W.value, dtype=float) if ok else np.full((d, K), math.nan)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import math
-import time
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,8 +21,8 @@ from cvxreg.errors import DCPError, InvalidParameterError, NotSupportedError, So
 from cvxreg.forms import Form, LinearConstraint, box_constraints
 from cvxreg.losses import Loss
 from cvxreg.penalties import Penalty
-from cvxreg.result import Result, Status
-from cvxreg.solvers import default_solver, installed_solvers, resolve_solver, solver_label
+from cvxreg.result import Result
+from cvxreg.solvers import default_solver, installed_solvers, resolve_solver, run_solver, solver_label
 
 __all__ = ["Problem", "default_solver", "installed_solvers"]
 
@@ -361,21 +360,9 @@ class Problem:
         ``evaluate=False`` leaves ``objective`` NaN (a pass over the data saved)."""
         prob = built.problem
         label = solver_label(solver) if solver is not None else "default"
-        start = time.perf_counter()
-        try:
-            prob.solve(solver=solver, **solver_opts)
-        except cp.error.SolverError as exc:
-            status = Status.UNSUPPORTED if "cannot solve this problem" in str(exc) else Status.SOLVER_ERROR
-            return self._failed(built, label, status, str(exc), time.perf_counter() - start)
-        except TypeError as exc:
-            raise InvalidParameterError(
-                f"The 'solver_opts' parameter of Problem.solve must hold options that {label} accepts. "
-                f"Got {sorted(solver_opts)}: {exc}."
-            ) from exc
-        except Exception as exc:  # a solver's own failure is a status, not a crash of the caller
-            message = f"{type(exc).__name__}: {exc}"
-            return self._failed(built, label, Status.SOLVER_ERROR, message, time.perf_counter() - start)
-        wall = time.perf_counter() - start
+        failure, message, wall = run_solver(prob, solver, solver_opts)
+        if failure:
+            return self._failed(built, label, failure, message, wall)
         stats = prob.solver_stats
         used = stats.solver_name if stats is not None else label
         setup = float(getattr(prob, "compilation_time", None) or math.nan)

@@ -9,6 +9,7 @@ with ``solve_accurately``, which uses the same settings.
 from __future__ import annotations
 
 import functools
+import time
 import warnings
 from typing import Any
 
@@ -28,6 +29,7 @@ __all__ = [
     "installed_solvers",
     "model_class",
     "resolve_solver",
+    "run_solver",
     "solve_accurately",
     "solver_label",
     "solver_options",
@@ -138,6 +140,29 @@ def solve_accurately(prob: cp.Problem) -> None:
                 return
             except cp.error.SolverError:
                 continue
+
+
+def run_solver(prob: cp.Problem, solver: Any, solver_opts: dict[str, Any]) -> tuple[str, str, float]:
+    """``prob.solve`` with failures as statuses: ``(status, message, wall seconds)``; status
+    "" when the solver returned (read ``prob.status``). Options the solver does not accept are
+    an ``InvalidParameterError`` naming them."""
+    from cvxreg.errors import InvalidParameterError
+
+    label = solver_label(solver) if solver is not None else "default"
+    start = time.perf_counter()
+    try:
+        prob.solve(solver=solver, **solver_opts)
+    except cp.error.SolverError as exc:
+        status = "unsupported" if "cannot solve this problem" in str(exc) else "solver_error"
+        return status, str(exc), time.perf_counter() - start
+    except TypeError as exc:
+        raise InvalidParameterError(
+            f"The 'solver_opts' parameter of Problem.solve must hold options that {label} accepts. "
+            f"Got {sorted(solver_opts)}: {exc}."
+        ) from exc
+    except Exception as exc:  # a solver's own failure is a status, not a crash of the caller
+        return "solver_error", f"{type(exc).__name__}: {exc}", time.perf_counter() - start
+    return "", "", time.perf_counter() - start
 
 
 # -------------------------------------------------------------------------------- capabilities

@@ -84,5 +84,7 @@ def test_errors_are_typed():
     bounded = cr.Problem(MultinomialLogisticLoss(), cr.SquaredL2(), cr.Penalized(1.0), bounds=(0, None))
     with pytest.raises(cr.NotSupportedError, match="bounds"):
         bounded.solve(X, codes)
+    with pytest.raises(cr.InvalidParameterError, match=r"'solver_opts'.*no_such_option"):
+        prob.solve(X, codes, no_such_option=1)
     res = prob.solve(X, codes, solver="OSQP")  # an exponential cone: a status, not a crash
     assert res.status == "unsupported" and not res.ok
