@@ -21,6 +21,7 @@ from cvxreg.forms import Constrained, Equality, Form, Inequality, Penalized
 from cvxreg.lagrange import convert_multiplier, round_trip
 from cvxreg.losses import *  # noqa: F403
 from cvxreg.multinomial import MultinomialLogisticLoss
+from cvxreg.norm_losses import MaxLoss, NormLoss
 from cvxreg.path import CrossValidation, Path, cross_validate
 from cvxreg.penalties import *  # noqa: F403
 from cvxreg.problem import Problem
@@ -35,6 +36,8 @@ __all__ = [
     *penalties.__all__,
     "SOLVED_STATUSES",
     "AnswerError",
+    "MaxLoss",
+    "NormLoss",
     "Case",
     "Certificate",
     "Constrained",

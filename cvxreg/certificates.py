@@ -65,6 +65,11 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
     if not result.ok:
         return NO_SOLUTION
     loss, pen, form = problem.loss, problem.penalty, problem.form
+    # Stationarity is that of the Lagrangian, L + weight P: for a Composite, P is the sum of
+    # its terms weighted by the lam's (or the multipliers) and weight is 1.
+    raw_weight = form.penalty_weight(result.dual)
+    flat_pen, weight = pen.weighted(raw_weight)
+    flat = problem if flat_pen is pen else problem.lagrangian(raw_weight)
     n, d = data.n, data.d
     sw, y, Xd = data.weights, data.y, data.X  # X stays sparse when it is
     c = 1.0 / loss.weight_total(n, data.sample_weight)
@@ -74,11 +79,11 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
     tol_w = rel * max(1.0, float(np.max(np.abs(w))))
     tol_eta = rel * max(1.0, float(np.max(np.abs(y))))
     eta = np.asarray(Xd @ w).ravel() + b
+    whole = loss.subgradient_set(eta, y, tol=tol_eta)  # a set that is not a box (whole-residual losses)
     try:
-        g_lo, g_hi = loss.derivative(eta, y, tol=tol_eta)
+        g_lo, g_hi = (np.zeros(n), np.zeros(n)) if whole is not None else loss.derivative(eta, y, tol=tol_eta)
     except NotSupportedError:  # a loss whose derivative is not known here: nothing to certify with
         return Certificate(math.nan, form.infeasibility(pen.value(w)), 0.0, None, scale)
-    weight = form.penalty_weight(result.dual)
     smooth_grad = c * np.asarray(Xd.T @ (sw * g_lo)).ravel()  # X^T of the loss derivative, reused
     grad_b = c * float(sw @ g_lo) if problem.fit_intercept else 0.0  # the intercept's, at smooth points
     linear = _linear_terms(problem, result, d)  # sum of matrix^T dual over the linear constraints
@@ -87,13 +92,16 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
     G = cp.Variable(n) if np.any(kink) else None
     G_expr: Any = g_lo if G is None else G
     cons: list[cp.Constraint] = [] if G is None else [G >= g_lo, G <= g_hi]
+    if whole is not None:
+        G_expr, cons = whole
+        G = G_expr
     kkt, G_opt = math.nan, g_lo
     v, pcons = None, []
     if G is None:  # a smooth loss: the gradient is a point, and the distance may be closed form
-        kkt = _smooth_kkt(problem, result, smooth_grad + linear, grad_b, weight, tol_w)
+        kkt = _smooth_kkt(flat, result, smooth_grad + linear, grad_b, weight, tol_w)
     if math.isnan(kkt):
         try:
-            v, pcons = pen.subdifferential(w, tol_w)
+            v, pcons = flat_pen.subdifferential(w, tol_w)
         except NotSupportedError:
             pass
     if not math.isnan(kkt):
@@ -108,17 +116,19 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
         proj = cp.Problem(cp.Minimize(cp.norm2(cp.hstack(parts))), cons + pcons)
         solve_accurately(proj)
         kkt = float(proj.value) / scale if proj.value is not None else math.nan
-        if G is not None and G.value is not None:
+        if whole is not None and G_expr.value is not None:
+            G_opt = np.asarray(G_expr.value, dtype=float)
+        elif G is not None and G.value is not None:
             G_opt = np.clip(G.value, g_lo, g_hi)
     elif G is None:  # smooth loss, no known subdifferential: the prox-gradient residual
-        residual = _prox_gradient_residual(problem, w, smooth_grad, weight)
+        residual = _prox_gradient_residual(flat, w, smooth_grad, weight)
         kkt = math.hypot(residual, grad_b) / scale
     else:  # piecewise-linear loss at a kink: the same residual on the loss's epigraph
-        kkt = _epigraph_prox_residual(problem, data, c, w, b, weight) / scale
+        kkt = _epigraph_prox_residual(flat, data, c, w, b, weight) / scale
 
     R = pen.value(w)
     infeas = form.infeasibility(R)
-    slack = form.slackness(weight, R) / scale
+    slack = form.slackness(raw_weight, R) / scale
     duals = result.constraint_duals or ()
     for constraint, dual in zip(problem.constraints, duals, strict=False):
         infeas = max(infeas, constraint.violation(w))
@@ -207,9 +217,10 @@ def _epigraph_prox_residual(problem: Problem, data: Data, c: float, w: np.ndarra
     whose prox is one CVXPY solve; the residual is zero exactly at a minimizer. This is how a
     piecewise-linear loss (hinge, absolute, quantile) with a custom penalty is certified.
     """
-    loss, X, y, sw = problem.loss, data.dense(), data.y, data.weights
-    t = loss.terms_value(X @ w + b, y)
-    u, tau = cp.Variable(len(w)), cp.Variable(len(y))
+    loss, X, y = problem.loss, data.dense(), data.y
+    t = loss.epigraph_value(X @ w + b, y)  # one entry per sample, or one for a whole-residual loss
+    sw = data.weights if len(t) == len(y) else np.ones(len(t))
+    u, tau = cp.Variable(len(w)), cp.Variable(len(t))
     beta = cp.Variable() if problem.fit_intercept else 0.0
     pieces = loss.epigraph_pieces(X @ u + beta, y) or []
     cons = [tau >= piece for piece in pieces] + _box(problem, u)

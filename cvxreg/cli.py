@@ -242,7 +242,7 @@ def _solve(args: argparse.Namespace) -> int:
             "coef": [_finite(v) for v in np.atleast_1d(res.coef)],
             "intercept": _finite(res.intercept),
             "objective": _finite(res.objective),
-            "dual": _finite(res.dual),
+            "dual": [_finite(v) for v in res.dual] if np.ndim(res.dual) else _finite(res.dual),
         }
         if ex.expected.lambda_max is not None:  # the file asks for it: the answer states it
             doc["lambda_max"] = _finite(ex.problem.lambda_max(ex.X, ex.y, sample_weight=ex.sample_weight))
@@ -263,7 +263,9 @@ def _solve(args: argparse.Namespace) -> int:
     print(f"coef = {np.array2string(res.coef, precision=8, max_line_width=100)}")
     if ex.problem.fit_intercept:
         print(f"intercept = {res.intercept:.10g}")
-    if res.dual is not None:
+    if res.dual is not None and np.ndim(res.dual):
+        print(f"multipliers (one per term) = {np.round(res.dual, 10).tolist()}")
+    elif res.dual is not None:
         print(f"multiplier = {res.dual:.10g}")
     for k, duals in enumerate(res.constraint_duals or ()):
         print(f"multipliers of constraint {k} ({ex.problem.constraints[k]!r}) = {np.round(duals, 10).tolist()}")

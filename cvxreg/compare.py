@@ -96,7 +96,7 @@ def settings_list(settings: str | Sequence[str], owner: str) -> list[str]:
 
 
 def _solve_one(
-    problem: Problem, data: Data, solver: Any, opts: dict[str, Any], twin_t: float | None, reduce: bool
+    problem: Problem, data: Data, solver: Any, opts: dict[str, Any], twin_t: Any, reduce: bool
 ) -> dict[str, Any]:
     """Solve in the child process; return plain data (picklable, no CVXPY objects). The
     solver's raw answer is scored (no polishing), on the model ``reduce`` asks for.
@@ -205,10 +205,10 @@ def _row(
         row["success"] = bool(row["error"] <= bar and primal <= bar)
         errors = []
         if ref.dual is not None and res.dual is not None:
-            errors.append(abs(res.dual - ref.dual))
+            errors.append(float(np.max(np.abs(np.subtract(res.dual, ref.dual)))))
         twin_dual = outcome.value["twin_dual"]
         if twin_dual is not None:  # round trip: the constrained twin's multiplier vs lam
-            errors.append(abs(twin_dual - problem.form.param_value))
+            errors.append(float(np.max(np.abs(np.subtract(twin_dual, problem.form.param_value)))))
         for mine, theirs in zip(res.constraint_duals or (), ref.constraint_duals or (), strict=False):
             errors.append(float(np.max(np.abs(np.asarray(mine) - np.asarray(theirs)), initial=0.0)))
         for mine, theirs in ((res.lower_dual, ref.lower_dual), (res.upper_dual, ref.upper_dual)):
@@ -305,9 +305,10 @@ def compare_solvers(
     else:
         ref, ref_kind = truth(problem, data.X, data.y, sample_weight=data.sample_weight)
     twin_t = None
-    if round_trip and problem.form.param_name == "lam" and problem.form.param_value > 0 and ref.ok:
+    if round_trip and problem.form.param_name == "lam" and np.all(problem.form.param_value > 0) and ref.ok:
         try:
-            twin_t = float(problem.penalty.value(ref.coef))
+            value = problem.penalty.value(ref.coef)
+            twin_t = np.asarray(value, dtype=float) if np.ndim(value) else float(value)
         except CvxregError:
             twin_t = None
     if facts is None:

@@ -15,27 +15,57 @@ import cvxpy as cp
 import numpy as np
 
 from cvxreg._validation import check_real, fmt_number, invalid
-from cvxreg.errors import NotSupportedError
+from cvxreg.errors import InvalidParameterError, NotSupportedError
 from cvxreg.penalties import Penalty
 
 __all__ = ["Constrained", "Equality", "Form", "Inequality", "LinearConstraint", "Penalized", "box_constraints"]
 
 
+def _param(value: Any, name: str, owner: str) -> Any:
+    """A number >= 0 (a float), or several (a read-only array, one per term of a ``Composite``)."""
+    if np.ndim(value) == 0:
+        return check_real(value, name, owner, lo=0.0)
+    allowed = "a finite number >= 0, or a list of them (one per term of a Composite penalty)"
+    try:
+        out = np.array([check_real(v, name, owner, lo=0.0) for v in value], dtype=float)
+    except (TypeError, InvalidParameterError):
+        raise invalid(name, owner, allowed, value) from None
+    if out.ndim != 1 or out.size == 0:
+        raise invalid(name, owner, allowed, value)
+    out.setflags(write=False)
+    return out
+
+
 class Form:
     """Base class. ``param_value`` is the number that becomes a ``cvxpy.Parameter(nonneg=True)``
-    named ``param_name``."""
+    named ``param_name``: a float, or an array of one per term of a ``Composite`` penalty."""
 
     param_name: str = ""
-    param_value: float
+    param_value: Any
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.param_name}={fmt_number(self.param_value)})"
+        v = self.param_value
+        text = fmt_number(v) if np.ndim(v) == 0 else f"[{', '.join(fmt_number(x) for x in v)}]"
+        return f"{type(self).__name__}({self.param_name}={text})"
+
+    def _key(self) -> tuple[Any, ...]:
+        return (type(self).__name__, *np.atleast_1d(self.param_value).tolist(), np.ndim(self.param_value))
 
     def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self.param_value == other.param_value  # type: ignore[attr-defined]
+        return type(self) is type(other) and self._key() == other._key()  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
-        return hash((type(self).__name__, self.param_value))
+        return hash(self._key())
+
+    @property
+    def size(self) -> int:
+        """How many parameters: 1, or the number of terms of a ``Composite`` penalty."""
+        return int(np.size(self.param_value))
+
+    def parameter(self) -> cp.Parameter:
+        """The ``cvxpy.Parameter(nonneg=True)`` holding ``param_value``."""
+        shape = np.shape(self.param_value)
+        return cp.Parameter(shape, nonneg=True, name=self.param_name, value=self.param_value)
 
     def with_value(self, value: float) -> Form:
         """The same form at another parameter value."""
@@ -120,15 +150,15 @@ class Penalized(Form):
 
     Parameters
     ----------
-    lam : float
-        A finite number >= 0.
+    lam : float or sequence of float
+        A finite number >= 0; with a ``Composite`` penalty, one per term.
     """
 
     param_name = "lam"
     role = "minimizing lam * R(w)"
 
     def __init__(self, lam: float) -> None:
-        self.param_value = check_real(lam, "lam", "Penalized", lo=0.0)
+        self.param_value = _param(lam, "lam", "Penalized")
 
     @property
     def lam(self) -> float:
@@ -137,13 +167,15 @@ class Penalized(Form):
     def assemble(
         self, fit: cp.Expression, penalty: cp.Expression, param: cp.Parameter
     ) -> tuple[cp.Expression, list[cp.Constraint], cp.Constraint | None]:
+        if param.ndim:  # a Composite: sum_k lam_k R_k
+            return fit + cp.sum(cp.multiply(param, penalty)), [], None
         return fit + param * penalty, [], None
 
     def is_convex(self, penalty: cp.Expression) -> bool:
         return bool(penalty.is_convex())
 
-    def objective_value(self, fit: float, penalty_value: float) -> float:
-        return fit + self.param_value * penalty_value
+    def objective_value(self, fit: float, penalty_value: Any) -> float:
+        return fit + float(np.sum(self.param_value * np.asarray(penalty_value)))
 
     def penalty_weight(self, dual: float | None) -> float:
         return self.param_value
@@ -168,7 +200,8 @@ class Penalized(Form):
         return mine, twins
 
     def strict_penalty(self, penalty: Penalty) -> bool:
-        return penalty.strictly_convex and self.param_value > 0
+        flat, weight = penalty.weighted(self.param_value)
+        return flat.strictly_convex and weight > 0
 
 
 class Constrained(Form):
@@ -179,15 +212,16 @@ class Constrained(Form):
 
     Parameters
     ----------
-    t : float
-        A finite number >= 0.
+    t : float or sequence of float
+        A finite number >= 0; with a ``Composite`` penalty, one per term (``R_k(w) <= t_k``,
+        and ``Result.dual`` one multiplier per term).
     """
 
     param_name = "t"
     role = "the constraint R(w) <= t"
 
     def __init__(self, t: float) -> None:
-        self.param_value = check_real(t, "t", "Constrained", lo=0.0)
+        self.param_value = _param(t, "t", "Constrained")
 
     @property
     def t(self) -> float:
@@ -207,14 +241,17 @@ class Constrained(Form):
     def objective_value(self, fit: float, penalty_value: float) -> float:
         return fit
 
-    def penalty_weight(self, dual: float | None) -> float:
-        return float(dual or 0.0)
+    def penalty_weight(self, dual: Any) -> Any:
+        if dual is None:
+            return np.zeros(self.size) if self.size > 1 else 0.0
+        return np.asarray(dual, dtype=float) if np.ndim(dual) else float(dual)
 
-    def infeasibility(self, penalty_value: float) -> float:
-        return max(penalty_value - self.param_value, 0.0) / max(1.0, self.param_value)
+    def infeasibility(self, penalty_value: Any) -> float:
+        t = self.param_value
+        return float(np.max(np.maximum(np.asarray(penalty_value) - t, 0.0) / np.maximum(1.0, t)))
 
-    def slackness(self, dual: float, penalty_value: float) -> float:
-        return abs(dual * (penalty_value - self.param_value))
+    def slackness(self, dual: Any, penalty_value: Any) -> float:
+        return float(np.sum(np.abs(np.asarray(dual) * (np.asarray(penalty_value) - self.param_value))))
 
     closed_form_names = ("least_squares_ball", "project")
 
@@ -229,9 +266,9 @@ class Constrained(Form):
         return -conjugate(1.0) - self.param_value * dual_norm
 
     def twin(self, penalty_value: float, dual: float | None) -> Form:
-        if dual is None or not np.isfinite(dual):
+        if dual is None or not np.all(np.isfinite(dual)):
             raise invalid("result", "to_penalized", "a Result with a finite multiplier", dual)
-        return Penalized(max(dual, 0.0))
+        return Penalized(np.maximum(dual, 0.0) if np.ndim(dual) else max(float(dual), 0.0))
 
     def penalized_first(self, mine: Any, twins: Any) -> tuple[Any, Any]:
         return twins, mine

@@ -101,6 +101,13 @@ def _scalar(value: Any, name: str) -> float | None:
     return out
 
 
+def _scalars(value: Any, name: str) -> Any:
+    """A number, or a list of numbers (a Composite penalty's multipliers, one per term)."""
+    if isinstance(value, list | tuple | np.ndarray):
+        return _vector(value, name, None)
+    return _scalar(value, name)
+
+
 def _short(value: Any) -> str:
     """What was received, never echoed at length (an answer file is not ours to print)."""
     text = repr(value)
@@ -134,7 +141,7 @@ def normalize_answer(answer: Any, d: int) -> dict[str, Any]:
         "coef": _vector(answer["coef"], "coef", d),
         "intercept": _scalar(answer.get("intercept"), "intercept"),
         "objective": _scalar(answer.get("objective"), "objective"),
-        "dual": _scalar(answer.get("dual"), "dual"),
+        "dual": _scalars(answer.get("dual"), "dual"),
         "constraint_duals": duals,
         "lambda_max": _scalar(answer.get("lambda_max"), "lambda_max"),
     }
@@ -220,7 +227,7 @@ def _hypotheses(ex: Exercise) -> list[tuple[str, Any]]:
 
         return run
 
-    if p.form.param_value > 0:
+    if np.all(p.form.param_value > 0):
         for k, what in (
             (n, "multiplied by n"),
             (1 / n, "divided by n"),
@@ -235,7 +242,8 @@ def _hypotheses(ex: Exercise) -> list[tuple[str, Any]]:
                 else " (a missing or extra 1/2 in front of the loss or the penalty)"
             )
             value = p.form.param_value * k
-            out.append((f"{param} {what}: the answer solves the problem with {param} = {value:g}{why}", scaled(k)))
+            text = f"{value:g}" if np.ndim(value) == 0 else str(np.round(value, 10).tolist())
+            out.append((f"{param} {what}: the answer solves the problem with {param} = {text}{why}", scaled(k)))
     pi = _penalized_intercept(ex)
     if pi is not None:
         prob1, X1 = pi
@@ -472,10 +480,19 @@ def grade(ex: Exercise, answer: Any) -> Verdict:
     return verdict
 
 
-def _number_check(name: str, field: str, expected: float, given: float | None, tol: float) -> Check:
-    """One number the exercise asks for, relative to ``max(1, |expected|)``."""
+def _number_check(name: str, field: str, expected: Any, given: Any, tol: float) -> Check:
+    """One number the exercise asks for (or one per term), relative to ``max(1, |expected|)``."""
     if given is None:
         return Check(name, False, None, tol, f"the answer gives no {field!r}")
+    if np.ndim(expected):
+        e = np.asarray(expected, dtype=float)
+        shown = f"expected {np.round(e, 10).tolist()}"
+        if np.shape(given) != e.shape:
+            return Check(name, False, None, tol, f"{shown} ({e.size} numbers, one per term)")
+        err = float(np.max(np.abs(np.asarray(given) - e))) / max(1.0, float(np.max(np.abs(e))))
+        return Check(name, err <= tol, err, tol, shown)
+    if np.ndim(given):
+        return Check(name, False, None, tol, f"expected one number, {expected:.10g}")
     err = abs(given - expected) / max(1.0, abs(expected))
     return Check(name, err <= tol, err, tol, f"expected {expected:.10g}")
 
@@ -529,7 +546,12 @@ def _diagnose(
             continue  # this mistake would not change the answer here: it cannot explain anything
         if np.max(np.abs(theirs - mine)) <= tol * scale:
             found.append(text)
-    if e.dual is not None and a["dual"] is not None:
+    if e.dual is not None and np.ndim(e.dual) and a["dual"] is not None and np.shape(a["dual"]) == np.shape(e.dual):
+        backwards = np.asarray(e.dual)[::-1]
+        near = np.max(np.abs(a["dual"] - backwards)) <= 1e-6 * max(1.0, float(np.max(np.abs(backwards))))
+        if near and not np.allclose(backwards, e.dual):
+            found.append("the multipliers are in the wrong order: one per term, in the order the terms are listed")
+    if e.dual is not None and a["dual"] is not None and np.ndim(e.dual) == 0 and np.ndim(a["dual"]) == 0:
         found += _dual_mistakes(ex, e.dual, a["dual"], max(1e-4, 10 * ex.tolerance["dual"]))
     if e.lambda_max is not None and a["lambda_max"] is not None:
         lm, given, n = e.lambda_max, a["lambda_max"], ex.X.shape[0]

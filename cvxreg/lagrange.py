@@ -120,10 +120,10 @@ def round_trip(problem: Problem, X: Any, y: Any, *, sample_weight: Any = None, *
     pen_res, con_res = problem.form.penalized_first(first, second)
     pen_prob, con_prob = problem.form.penalized_first(problem, other)
     lam, t = pen_prob.form.param_value, con_prob.form.param_value
-    mu = con_res.dual if con_res.dual is not None else math.nan
-    r_con = problem.penalty.value(con_res.coef) if con_res.ok else math.nan
+    mu = np.asarray(con_res.dual if con_res.dual is not None else math.nan, dtype=float)
+    r_con = np.asarray(problem.penalty.value(con_res.coef) if con_res.ok else math.nan, dtype=float)
     unique = solution_is_unique(problem, X if not hasattr(X, "to_numpy") else X.to_numpy())
-    active = bool(mu > 1e-8 * max(1.0, lam))
+    active = bool(np.all(mu > 1e-8 * np.maximum(1.0, lam)))
     notes = []
     if unique is False:
         notes.append(
@@ -137,13 +137,13 @@ def round_trip(problem: Problem, X: Any, y: Any, *, sample_weight: Any = None, *
     row = {
         "start": repr(problem),
         "converted": repr(other),
-        "lam": lam,
-        "t": t,
-        "mu": mu,
+        "lam": _shown(lam),
+        "t": _shown(t),
+        "mu": _shown(mu),
         "coef_diff": float(np.max(np.abs(pen_res.coef - con_res.coef))),
-        "penalty_gap": abs(r_con - t),
-        "multiplier_gap": abs(mu - lam),
-        "complementary_slackness": abs(mu * (r_con - t)),
+        "penalty_gap": float(np.max(np.abs(r_con - t))),
+        "multiplier_gap": float(np.max(np.abs(mu - lam))),
+        "complementary_slackness": float(np.sum(np.abs(mu * (r_con - t)))),
         "unique": unique,
         "active": active,
         "status_penalized": pen_res.status,
@@ -151,6 +151,11 @@ def round_trip(problem: Problem, X: Any, y: Any, *, sample_weight: Any = None, *
         "note": "; ".join(notes),
     }
     return pd.DataFrame([row])
+
+
+def _shown(value: Any) -> Any:
+    """A float, or a list with one number per term of a Composite penalty."""
+    return np.asarray(value, dtype=float).tolist() if np.ndim(value) else float(value)
 
 
 def to_constrained(problem: Problem, result: Result) -> Problem:
@@ -166,7 +171,7 @@ def to_penalized(problem: Problem, result: Result) -> Problem:
     """The penalized problem with ``lam = mu``, the multiplier of a constrained solution."""
     if problem.form.param_name != "t":
         raise invalid("problem", "to_penalized", "a problem in Constrained form", repr(problem), raw=True)
-    if not result.ok or result.dual is None or not np.isfinite(result.dual):
+    if not result.ok or result.dual is None or not np.all(np.isfinite(result.dual)):
         raise invalid(
             "result",
             "to_penalized",

@@ -79,6 +79,23 @@ class Loss(SameByRepr):
         """``d^2 l / d eta^2`` per sample, for losses twice differentiable (almost) everywhere."""
         raise NotSupportedError(f"{type(self).__name__} has no second derivative.")
 
+    def subgradient_set(
+        self, eta: np.ndarray, y: np.ndarray, *, tol: float = 0.0
+    ) -> tuple[cp.Expression, list[cp.Constraint]] | None:
+        """For a loss of the whole residual whose subdifferential in ``eta`` is not a box of
+        per-sample intervals: a CVXPY expression ranging over it (with constraints); None
+        where ``derivative`` describes it (every per-sample loss)."""
+        return None
+
+    def check_weights(self, sample_weight: np.ndarray | None) -> None:
+        """Raise when this loss cannot take ``sample_weight``."""
+
+    def polish(self, problem: Any, data: Data, result: Any) -> Any:
+        """The exact answer of ``problem`` near ``result`` by a route of this loss's own (a
+        ``Result``, or None when it fails); ``NotSupportedError`` where the loss has none and
+        the general polish applies."""
+        raise NotSupportedError(f"{type(self).__name__} has no polish of its own.")
+
     def conjugate_sum(self, rho: np.ndarray, y: np.ndarray, sw: np.ndarray) -> float:
         """``sum_i s_i l_i*(rho_i)``, with ``l_i*`` the convex conjugate of ``eta -> l(eta, y_i)``."""
         raise NotSupportedError(f"The conjugate of {self!r} is not known, so no duality gap.")
@@ -145,6 +162,11 @@ class Loss(SameByRepr):
         wrongly while reporting "optimal" (found by this project's solver report).
         """
         return None
+
+    def epigraph_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
+        """The values the epigraph variables of ``epigraph_pieces`` take at ``eta``: the
+        per-sample terms (one variable for a whole-residual loss such as the max)."""
+        return self.terms_value(eta, y)
 
     def value(
         self,

@@ -48,6 +48,10 @@ class _Built:
     linear: list[cp.Constraint]  # the Problem's linear constraints, in its order
 
 
+def _nan_like(value: Any) -> Any:
+    return np.full(np.shape(value), math.nan) if np.ndim(value) else math.nan
+
+
 def _full(side: Any, shape: tuple[int, ...]) -> np.ndarray:
     return np.broadcast_to(np.nan if side is None else np.asarray(side, dtype=float), shape)
 
@@ -78,6 +82,15 @@ def _dcp_message(problem: Problem, expr: cp.Expression) -> str:
         f"{head} Write R with convex CVXPY atoms following the DCP rules "
         f"(norms, sum_squares, abs, pos, ...), or use a built-in penalty such as L1() or SquaredL2()."
     )
+
+
+def _check_terms(penalty: Penalty, form: Form) -> None:
+    """A Composite penalty takes one lam (or t) per term; any other penalty takes one number."""
+    k = penalty.n_terms
+    if form.size == k and (k > 1 or np.ndim(form.param_value) == 0):
+        return
+    allowed = f"{k} numbers, one per term of {penalty!r}" if k > 1 else f"one number for {penalty!r}"
+    raise invalid(form.param_name, type(form).__name__, allowed, form.param_value)
 
 
 class Problem:
@@ -123,6 +136,7 @@ class Problem:
                 raise invalid(name, "Problem", f"an instance of a cvxreg {cls.__name__} class", value)
         if not isinstance(fit_intercept, bool | np.bool_):
             raise invalid("fit_intercept", "Problem", "True or False", fit_intercept)
+        _check_terms(penalty, form)
         self.loss = loss
         self.penalty = penalty
         self.form = form
@@ -158,6 +172,7 @@ class Problem:
             )
         data = check_data(X, y, sample_weight, owner, labels=self.loss.classification)
         self.loss.check_y(data.y)
+        self.loss.check_weights(data.sample_weight)
         self.penalty.check_dim(data.d)
         for constraint in self.constraints:
             constraint.check_dim(data.d)
@@ -172,7 +187,7 @@ class Problem:
         """
         w = cp.Variable(data.d, name="w")
         b = cp.Variable(name="b") if self.fit_intercept else None
-        param = cp.Parameter(nonneg=True, name=self.form.param_name, value=self.form.param_value)
+        param = self.form.parameter()
         pen = self._gate(w)
         assert pen is not None
         fit, constraints, model = None, [], "plain"
@@ -293,7 +308,7 @@ class Problem:
             result = self.solve_built(self.build(data, reduce=reduce), name, solver_opts)
             self._raise_unless_solved(result, check)
             return self.certify(result, data) if certify else result
-        if working_set.applies(self, data):
+        if self.form.size == 1 and working_set.applies(self, data):
             found = self._solve_by_working_set(data, name, solver_opts)
             if found is not None:
                 return found
@@ -337,10 +352,15 @@ class Problem:
 
     def _polished(self, raw: Result, data: Data) -> Result:
         """The polished answer when its certificate is no worse than the solver's, else ``raw``."""
-        if self.form.param_name == "t":
-            candidate = polish_module.polish_constrained(self, data, raw)
-        else:
-            candidate = polish_module.polish(self, data, raw)
+        try:
+            candidate = self.loss.polish(self, data, raw)  # a loss with an exact route of its own
+        except NotSupportedError:
+            if self.form.param_name == "t":
+                if self.form.size > 1:
+                    return raw  # several constraints: no one-parameter twin to polish through
+                candidate = polish_module.polish_constrained(self, data, raw)
+            else:
+                candidate = polish_module.polish(self.lagrangian(self.form.param_value), data, raw)
         if candidate is None:
             return raw
         candidate = self.certify(candidate, data)
@@ -378,10 +398,12 @@ class Problem:
             lower, upper = (_full(side, coef.shape) for side in self.bounds)
             coef = np.where(lower == upper, lower, coef)
         b = 0.0 if built.b is None else float(built.b.value)
-        dual = None
+        dual: Any = None
         if built.penalty_constraint is not None:
             dv = built.penalty_constraint.dual_value
-            dual = float(np.asarray(dv).ravel()[0]) if dv is not None else math.nan
+            size = self.form.size
+            found = np.full(size, math.nan) if dv is None else np.asarray(dv, dtype=float).ravel()
+            dual = found.copy() if np.ndim(self.form.param_value) else float(found[0])
         lo_dual, hi_dual = (self._bound_dual(item, len(coef)) for item in built.bounds)
         constraint_duals = None
         if built.linear:
@@ -436,7 +458,7 @@ class Problem:
             objective=math.nan,
             status=status,
             solver=solver,
-            dual=None if built.penalty_constraint is None else math.nan,
+            dual=None if built.penalty_constraint is None else _nan_like(self.form.param_value),
             setup_time=setup,
             solve_time=solve_time,
             iterations=iters,
@@ -482,10 +504,22 @@ class Problem:
     def with_form(self, form: Form) -> Problem:
         """The same loss, penalty, intercept and bounds under another form."""
         if type(form) is type(self.form):  # the DCP gate's verdict depends on the kind of form only
+            _check_terms(self.penalty, form)
             twin = copy.copy(self)
             twin.form = form
             return twin
         return self._like(form=form)
+
+    def lagrangian(self, weights: Any) -> Problem:
+        """The penalized problem whose objective is this problem's Lagrangian at ``weights``
+        (its lam's, or its multipliers): itself for one penalty at its own lam; a
+        ``WeightedSum`` at lam = 1 for a Composite."""
+        flat, weight = self.penalty.weighted(weights)
+        if flat is self.penalty and self.form.param_name == "lam" and weight == self.form.param_value:
+            return self
+        from cvxreg.forms import Penalized
+
+        return self._like(penalty=flat, form=Penalized(weight))
 
     def with_penalty(self, penalty: Penalty) -> Problem:
         """The same loss, form, intercept and bounds with another penalty."""

@@ -250,37 +250,44 @@ def multiplier_note(problem: Problem, data: Data, ref: Result | None, *, rel: fl
     from cvxreg.forms import Constrained
 
     if problem.form.param_name == "t":
-        t0 = float(problem.form.param_value)
+        t0 = np.asarray(problem.form.param_value, dtype=float)
     else:
         try:
-            t0 = float(problem.penalty.value(ref.coef))
+            t0 = np.asarray(problem.penalty.value(ref.coef), dtype=float)
         except Exception:
             return ""
-    if not (math.isfinite(t0) and t0 > 0):
+    if not (np.all(np.isfinite(t0)) and np.all(t0 > 0)):
         return ""
 
-    def value(t: float) -> float:
+    def value(t: np.ndarray) -> float:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            res = problem.with_form(Constrained(t)).solve(data.X, data.y, sample_weight=data.sample_weight)
+            form = Constrained(t if t.ndim else float(t))
+            res = problem.with_form(form).solve(data.X, data.y, sample_weight=data.sample_weight)
         return res.objective if res.ok else math.nan
 
     p0 = value(t0)
-    spreads, slopes = [], (math.nan, math.nan)
-    for step in (rel * t0, rel * t0 / 10):
-        left = (value(t0 - step) - p0) / step  # -p'(t-)
-        right = (p0 - value(t0 + step)) / step  # -p'(t+)
-        if not (math.isfinite(left) and math.isfinite(right)):
-            return ""
-        spreads.append(abs(left - right))
-        if step == rel * t0:
-            slopes = (left, right)
-    size = max(abs(slopes[0]), abs(slopes[1]))
-    noise = 1e-8 * max(1.0, abs(p0)) / (rel * t0 / 10)  # what solve accuracy alone can move a slope
-    if spreads[0] > 1e-2 * size + noise and spreads[1] > 0.5 * spreads[0]:
-        return (
-            f"not unique: the optimal value's slope in t changes from {slopes[0]:.4g} to {slopes[1]:.4g} "
-            f"across t = {t0:.6g} +- {100 * rel:g}% (and does not shrink with the step), so every value "
-            "between them is a valid multiplier"
-        )
+    for k in range(t0.size):  # each term's t on its own (a Composite has several)
+        e = np.zeros(t0.size)
+        e[k] = 1.0
+        e = e.reshape(t0.shape)
+        tk = float(t0.ravel()[k])
+        spreads, slopes = [], (math.nan, math.nan)
+        for step in (rel * tk, rel * tk / 10):
+            left = (value(t0 - step * e) - p0) / step  # -p'(t-)
+            right = (p0 - value(t0 + step * e)) / step  # -p'(t+)
+            if not (math.isfinite(left) and math.isfinite(right)):
+                return ""
+            spreads.append(abs(left - right))
+            if step == rel * tk:
+                slopes = (left, right)
+        size = max(abs(slopes[0]), abs(slopes[1]))
+        noise = 1e-8 * max(1.0, abs(p0)) / (rel * tk / 10)  # what solve accuracy alone can move a slope
+        if spreads[0] > 1e-2 * size + noise and spreads[1] > 0.5 * spreads[0]:
+            which = "" if t0.size == 1 else f" of term {k}"
+            return (
+                f"not unique: the optimal value's slope in t{which} changes from {slopes[0]:.4g} to "
+                f"{slopes[1]:.4g} across t = {tk:.6g} +- {100 * rel:g}% (and does not shrink with the step), "
+                "so every value between them is a valid multiplier"
+            )
     return ""

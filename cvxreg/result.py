@@ -129,8 +129,9 @@ class Result:
         ``"infeasible"``, ..., ``"solver_error"``, ``"unsupported"``).
     solver : str
         The solver actually used ("closed_form" for references).
-    dual : float or None
-        Multiplier ``mu >= 0`` of ``R(w) <= t`` for ``Constrained``; None for ``Penalized``.
+    dual : float, ndarray or None
+        Multiplier ``mu >= 0`` of ``R(w) <= t`` for ``Constrained`` (an array, one per term,
+        for a ``Composite`` penalty's ``R_k(w) <= t_k``); None for ``Penalized``.
     lower_dual, upper_dual : ndarray or None
         Multipliers (>= 0) of the bounds ``w >= lower`` and ``w <= upper``, zero where a
         coordinate has no finite bound; None without bounds.
@@ -167,7 +168,7 @@ class Result:
     objective: float
     status: Status
     solver: str
-    dual: float | None = None
+    dual: Any = None
     lower_dual: np.ndarray | None = None
     upper_dual: np.ndarray | None = None
     setup_time: float = math.nan
@@ -186,6 +187,8 @@ class Result:
         object.__setattr__(self, "coef", _frozen(self.coef))
         object.__setattr__(self, "lower_dual", _frozen(self.lower_dual))
         object.__setattr__(self, "upper_dual", _frozen(self.upper_dual))
+        if np.ndim(self.dual):
+            object.__setattr__(self, "dual", _frozen(np.asarray(self.dual, dtype=float)))
 
     @property
     def ok(self) -> bool:
@@ -220,7 +223,12 @@ class Result:
         return pd.Series({**head, **coefs}, dtype=object)
 
     def __repr__(self) -> str:
-        dual = "" if self.dual is None else f", dual={self.dual:.6g}"
+        if self.dual is None:
+            dual = ""
+        elif np.ndim(self.dual):
+            dual = f", dual={np.array2string(np.asarray(self.dual), precision=6)}"
+        else:
+            dual = f", dual={self.dual:.6g}"
         return (
             f"Result(status={self.status!r}, solver={self.solver!r}, objective={self.objective:.8g}"
             f"{dual}, coef={np.array2string(self.coef, precision=4, threshold=8)})"

@@ -56,6 +56,8 @@ LOSSES = [
     cr.PoissonLoss(),
     cr.SquaredHingeLoss(),
     cr.EpsilonInsensitiveLoss(epsilon=0.3),
+    cr.NormLoss(),
+    cr.MaxLoss(),
     cr.CustomLoss(lambda eta, y: cp.logistic(eta - y) + cp.logistic(y - eta), name="soft_abs"),
 ]
 PENALTIES = [
@@ -71,6 +73,8 @@ PENALTIES = [
     cr.ElasticNet(0.4),
     cr.GroupLasso([[0, 1], [2, 3]]),
     cr.TotalVariation(),
+    cr.WeightedSum([cr.L1(), cr.SquaredL2()], [1.0, 0.5]),
+    cr.WeightedSum([cr.L1(), cr.TotalVariation()], [0.5, 1.0]),
     cr.CustomPenalty(lambda w: cp.norm1(w) + cp.sum_squares(w), name="l1_plus_sq"),
 ]
 #: Penalties that exist to be refused (not convex): never solved.

@@ -107,7 +107,7 @@ def test_scaled_parameter_is_failed_and_diagnosed(ex, factor, name):
     p = ex.problem
     k = ex.X.shape[0] if factor == "n" else factor
     wrong = accurate(p.with_form(p.form.with_value(p.form.param_value * k)), ex)
-    if p.form.param_value == 0 or not differs(ex, wrong):
+    if np.all(p.form.param_value == 0) or not differs(ex, wrong):
         pytest.skip("this mistake gives the right answer here (lam = 0, an inactive constraint, or w = 0 both ways)")
     verdict = ex.check({"coef": wrong.coef, "intercept": wrong.intercept})
     assert not verdict.passed
@@ -122,6 +122,8 @@ def test_penalized_intercept_is_failed_and_diagnosed(ex):
     p = ex.problem
     X1 = np.hstack([ex.X, np.ones((ex.X.shape[0], 1))])
     wrong = accurate(cr.Problem(p.loss, p.penalty, p.form), ex, X1)
+    if np.all(p.form.param_value == 0):
+        pytest.skip("no penalty: penalizing the intercept changes nothing")
     answer = {"coef": wrong.coef[:-1], "intercept": wrong.coef[-1]}
     verdict = ex.check(answer)
     assert not verdict.passed

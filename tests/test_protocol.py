@@ -37,9 +37,13 @@ def test_every_exported_class_is_in_the_test_tables():
     abstract = {cr.Penalty, cr.Separable, cr.Loss}
     tabled = {type(x) for x in [*PENALTIES, *REFUSED, *LOSSES]}
     # A loss with a (d, K) matrix of coefficients has its own suite, not the single-output tables.
+    # So does a penalty with one parameter per term (a vector lam or t).
     own_suite = {c for c in classes if getattr(c, "multi_output", False)}
     text = (Path(__file__).parent / "test_multinomial.py").read_text()
     assert all(c.__name__ in text for c in own_suite)
+    several = {cr.Composite}
+    assert "Composite(" in (Path(__file__).parent / "test_composite.py").read_text()
+    own_suite |= several
     missing = [c.__name__ for c in classes if c not in abstract | own_suite and c not in tabled]
     assert not missing, f"add a row for {missing} to tests/conftest.py"
 
@@ -50,10 +54,11 @@ def test_problem_file_names_cover_every_builtin():
 
     assert set(FILE_PENALTIES) == {
         "l0", "l1", "l2", "lp", "linf", "lp_power", "squared_l2", "elastic_net", "group_lasso", "total_variation",
+        "composite",
     }  # fmt: skip
     assert set(FILE_LOSSES) == {
         "squared", "absolute", "huber", "quantile", "logistic", "hinge", "poisson",
-        "squared_hinge", "epsilon_insensitive",
+        "squared_hinge", "epsilon_insensitive", "norm", "max",
     }  # fmt: skip
 
 

@@ -147,6 +147,14 @@ class Penalty(SameByRepr):
         """The same penalty over one more coefficient (last), penalized like the others."""
         raise NotSupportedError(f"{self!r} cannot be extended to one more coefficient.")
 
+    #: How many terms, each with its own lam or t (``Composite`` has several).
+    n_terms: int = 1
+
+    def weighted(self, weights: Any) -> tuple[Penalty, float]:
+        """``(P, c)`` with ``c P(w)`` the penalty term of the Lagrangian when its weights (lam,
+        or the multipliers) are ``weights``: ``(self, weights)`` for a single penalty."""
+        return self, float(weights)
+
     def penalized(self, d: int) -> np.ndarray:
         """Boolean mask of the coefficients this penalty acts on (factor 0 leaves one free)."""
         return np.ones(d, dtype=bool) if self.factors is None else np.asarray(self.factors) > 0

@@ -1,0 +1,389 @@
+"""Reading problem files: the schema, typed access to fields (every error names the file and
+the field), the data (inline or generated) and the formulation. ``cvxreg.exercises`` loads
+whole files with it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from cvxreg import losses as L
+from cvxreg import norm_losses as NL
+from cvxreg import penalties as P
+from cvxreg.errors import InvalidParameterError, ProblemFileError
+from cvxreg.forms import Constrained, Equality, Inequality, LinearConstraint, Penalized
+from cvxreg.problem import Problem
+
+__all__ = [
+    "DESIGNS", "LIMITS", "LOSSES", "PENALTIES", "RESPONSES", "Reader", "check_keys", "fractions", "is_number",
+    "read_data", "read_problem",
+]  # fmt: skip
+
+def _registry(module: Any) -> dict[str, Callable[..., Any]]:
+    """``file_name -> class`` for the classes a module exports that name themselves."""
+    out = {}
+    for name in module.__all__:
+        cls = getattr(module, name)
+        key = cls.__dict__.get("file_name")
+        if key is not None:
+            out[key] = cls
+    return out
+
+
+#: The names problem files use: each built-in class's own ``file_name``.
+LOSSES: dict[str, Callable[..., L.Loss]] = {**_registry(L), **_registry(NL)}
+PENALTIES: dict[str, Callable[..., P.Penalty]] = _registry(P)
+DESIGNS = ("gaussian", "orthonormal", "identity", "equal_columns", "correlated")
+RESPONSES = ("linear", "labels", "counts")
+
+#: What a problem file may ask for, checked before anything is read or allocated: its size in
+#: bytes, and the entries of a generated design (n x d, times ``copies``). A trusted larger
+#: file: raise them (``cvxreg.exercises.LIMITS["entries"] = 10**8``).
+LIMITS: dict[str, int] = {"file_bytes": 5_000_000, "entries": 2_000_000}
+
+
+# ------------------------------------------------------------------------------------- schema
+_FRACTION = re.compile(r"^\s*[-+]?\d{1,30}\s*/\s*\d{1,30}\s*$")
+
+
+def fractions(v: Any, depth: int = 0) -> Any:
+    """Exact fractions written as strings ("4/7", "-1/3"), also in lists of lists, as floats."""
+    if isinstance(v, list) and depth < 3:
+        return [fractions(x, depth + 1) for x in v]
+    if isinstance(v, str) and _FRACTION.match(v) and int(v.split("/")[1]) != 0:
+        return float(Fraction(int(v.split("/")[0]), int(v.split("/")[1])))
+    return v
+
+
+class Reader:
+    """Typed access to a parsed TOML table; every failure names the file and the field."""
+
+    def __init__(self, path: Path, table: dict[str, Any]):
+        self.path = path
+        self.table = table
+
+    def fail(self, key: str, allowed: str, got: Any) -> ProblemFileError:
+        shown = repr(got) if not isinstance(got, list) or len(repr(got)) < 60 else f"a list of {len(got)} items"
+        return ProblemFileError(f"{self.path}: field {key!r} must be {allowed}. Got {shown}.")
+
+    def get(self, key: str, default: Any = ...) -> Any:
+        node: Any = self.table
+        for part in key.split("."):
+            if not isinstance(node, dict) or part not in node:
+                if default is ...:
+                    raise ProblemFileError(f"{self.path}: field {key!r} is required but missing.")
+                return default
+            node = node[part]
+        return node
+
+    def text(self, key: str, default: Any = ...) -> str:
+        v = self.get(key, default)
+        if not isinstance(v, str) or not v.strip():
+            raise self.fail(key, "a non-empty string", v)
+        return v
+
+    def number(self, key: str, default: Any = ..., *, lo: float | None = None, integer: bool = False) -> Any:
+        v = fractions(self.get(key, default), depth=3)
+        if v is None:
+            return None
+        ok = isinstance(v, int | float) and not isinstance(v, bool) and (not integer or isinstance(v, int))
+        if not ok or (isinstance(v, float) and not math.isfinite(v)) or (lo is not None and v < lo):
+            what = "an integer" if integer else "a finite number"
+            raise self.fail(key, what + ("" if lo is None else f" >= {lo:g}"), v)
+        return v
+
+    def matrix(self, key: str, ndim: int, default: Any = ...) -> np.ndarray | None:
+        v = fractions(self.get(key, default))
+        if v is None:
+            return None
+        allowed = "a list of numbers" if ndim == 1 else "a list of equal-length rows of numbers"
+        try:
+            arr = np.asarray(v, dtype=float)
+        except (TypeError, ValueError, OverflowError, RecursionError):
+            raise self.fail(key, allowed, v) from None
+        if arr.ndim != ndim or arr.size == 0 or not np.all(np.isfinite(arr)):
+            raise self.fail(key, allowed + " (finite)", v)
+        return arr
+
+    def choice(self, key: str, choices: tuple[str, ...], default: Any = ...) -> str:
+        v = self.get(key, default)
+        if v not in choices:
+            raise self.fail(key, "one of " + ", ".join(map(repr, choices)), v)
+        return v
+
+    def mapping(self, key: str) -> dict[str, Any]:
+        v = self.get(key, {})
+        if not isinstance(v, dict):
+            raise self.fail(key, "a table of parameters", v)
+        return v
+
+
+_TOP = {"id", "title", "source", "statement", "tags", "data", "formulation", "expected", "tolerance"}
+_SECTIONS = {
+    "data": {"X", "y", "sample_weight", "generate"},
+    "data.generate": {
+        "design",
+        "n",
+        "d",
+        "seed",
+        "noise",
+        "coef",
+        "rounding",
+        "center",
+        "rho",
+        "response",
+        "intercept",
+        "copies",
+    },
+    "formulation": {
+        "loss",
+        "loss_params",
+        "scale",
+        "penalty",
+        "penalty_params",
+        "form",
+        "lam",
+        "t",
+        "fit_intercept",
+        "bounds",
+        "constraints",
+    },
+    "expected": {
+        "outcome",
+        "coef",
+        "intercept",
+        "objective",
+        "dual",
+        "constraint_duals",
+        "lambda_max",
+        "unique",
+        "origin",
+        "error",
+        "message_contains",
+        "note",
+    },
+    "tolerance": {"coef", "objective", "dual"},
+}
+
+
+def check_keys(r: Reader) -> None:
+    extra = set(r.table) - _TOP
+    if extra:
+        raise ProblemFileError(f"{r.path}: unknown top-level field(s) {sorted(extra)}; allowed: {sorted(_TOP)}.")
+    for section, allowed in _SECTIONS.items():
+        node = r.get(section, None)
+        if node is None:
+            continue
+        if not isinstance(node, dict):
+            raise r.fail(section, "a table", node)
+        extra = set(node) - allowed
+        if extra:
+            raise ProblemFileError(
+                f"{r.path}: unknown field(s) {sorted(extra)} in [{section}]; allowed: {sorted(allowed)}."
+            )
+
+
+# ------------------------------------------------------------------------------------- data
+def _generate(r: Reader) -> tuple[np.ndarray, np.ndarray]:
+    g = "data.generate"
+    design = r.choice(f"{g}.design", DESIGNS)
+    n = r.number(f"{g}.n", lo=1, integer=True)
+    d = r.number(f"{g}.d", n if design == "identity" else ..., lo=1, integer=True)
+    seed = r.number(f"{g}.seed", 0, lo=0, integer=True)
+    noise = r.number(f"{g}.noise", 0.0, lo=0.0)
+    rounding = r.number(f"{g}.rounding", None, lo=0, integer=True)
+    response = r.choice(f"{g}.response", RESPONSES, "linear")
+    copies = r.number(f"{g}.copies", 2, lo=2, integer=True) if design == "equal_columns" else 1
+    if n * d * copies > LIMITS["entries"]:
+        raise r.fail(
+            f"{g}.n",
+            f"a design of at most {LIMITS['entries']} entries (cvxreg.exercises.LIMITS['entries'])",
+            f"n = {n}, d = {d}" + (f", copies = {copies}" if copies > 1 else ""),
+        )
+    rng = np.random.default_rng(seed)
+    if design == "identity":
+        if n != d:
+            raise r.fail(f"{g}.d", f"equal to n = {n} for the identity design", d)
+        X = np.eye(n)
+    elif design == "orthonormal":
+        if n < d:
+            raise r.fail(f"{g}.n", f"at least d = {d} for an orthonormal design", n)
+        A = rng.standard_normal((n, d))
+        if r.get(f"{g}.center", False):
+            A = A - A.mean(axis=0)
+        X = np.linalg.qr(A)[0]
+    elif design == "equal_columns":
+        base = rng.standard_normal((n, d))
+        X = np.repeat(base, copies, axis=1)  # each column repeated `copies` times, side by side
+    elif design == "correlated":
+        rho = r.number(f"{g}.rho", 0.9)
+        if not -1 < rho < 1:
+            raise r.fail(f"{g}.rho", "a number in (-1, 1)", rho)
+        cov = rho ** np.abs(np.subtract.outer(np.arange(d), np.arange(d)))
+        X = rng.standard_normal((n, d)) @ np.linalg.cholesky(cov).T
+    else:
+        X = rng.standard_normal((n, d))
+    p = X.shape[1]
+    coef = r.matrix(f"{g}.coef", 1, None)
+    if coef is None:
+        coef = np.zeros(p)
+    if len(coef) != p:
+        raise r.fail(f"{g}.coef", f"a list of {p} numbers (one per column)", coef.tolist())
+    eta = X @ coef + r.number(f"{g}.intercept", 0.0)
+    if response == "labels":
+        y = np.where(eta + noise * rng.standard_normal(n) >= 0, 1.0, -1.0)
+    elif response == "counts":
+        y = rng.poisson(np.exp(eta)).astype(float)
+    else:
+        y = eta + noise * rng.standard_normal(n)
+    if rounding is not None:
+        X, y = np.round(X, rounding), np.round(y, rounding)
+    return X, y
+
+
+def read_data(r: Reader) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    if r.get("data.generate", None) is not None:
+        if r.get("data.X", None) is not None:
+            raise ProblemFileError(f"{r.path}: [data] gives both 'X' and 'generate'; use one.")
+        X, y = _generate(r)
+        y_inline = r.matrix("data.y", 1, None)
+        if y_inline is not None:
+            y = y_inline
+    else:
+        X = r.matrix("data.X", 2)
+        y = r.matrix("data.y", 1)
+    assert X is not None and y is not None
+    if len(y) != X.shape[0]:
+        raise r.fail("data.y", f"a list of {X.shape[0]} numbers (one per row of X)", y.tolist())
+    s = r.matrix("data.sample_weight", 1, None)
+    return X, y, s
+
+
+# ------------------------------------------------------------------------------------- formulation
+def _bound_side(r: Reader, v: Any) -> Any:
+    if v is None or (isinstance(v, str) and v.lower() == "none"):
+        return None
+    if isinstance(v, str):
+        if v.lower() in ("inf", "-inf"):
+            return float(v)
+        raise r.fail("formulation.bounds", "[lower, upper], each a number, a list, 'inf', '-inf' or 'none'", v)
+    if isinstance(v, list):  # TOML has no infinity literal in arrays of mixed kinds: accept "inf" strings
+        try:
+            return [float(x) for x in v]
+        except (TypeError, ValueError):
+            raise r.fail("formulation.bounds", "lists of numbers (or 'inf', '-inf')", v) from None
+    return v
+
+
+def read_problem(r: Reader, d: int) -> Problem:
+    f = "formulation"
+    loss_name = r.choice(f"{f}.loss", tuple(LOSSES))
+    pen_name = r.choice(f"{f}.penalty", (*PENALTIES, "none"), "none")
+    if pen_name == "none":  # an unpenalized model: no dummy penalty to state
+        for key in ("penalty_params", "lam", "t"):
+            if r.get(f"{f}.{key}", None) is not None:
+                raise ProblemFileError(f"{r.path}: field '{f}.{key}' needs a penalty; this formulation has none.")
+        if r.get(f"{f}.form", "penalized") != "penalized":
+            raise r.fail(f"{f}.form", "'penalized' (or absent) without a penalty", r.get(f"{f}.form"))
+    form = r.choice(f"{f}.form", ("penalized", "constrained"), "penalized" if pen_name == "none" else ...)
+    scale = r.choice(f"{f}.scale", ("sum", "mean"), "sum")
+    fit_intercept = r.get(f"{f}.fit_intercept", False)
+    if not isinstance(fit_intercept, bool):
+        raise r.fail(f"{f}.fit_intercept", "true or false", fit_intercept)
+    bounds = r.get(f"{f}.bounds", None)
+    if bounds is not None:
+        if not isinstance(bounds, list) or len(bounds) != 2:
+            raise r.fail(f"{f}.bounds", "[lower, upper]", bounds)
+        bounds = tuple(_bound_side(r, v) for v in bounds)
+    field_of = {"lam": "penalized", "t": "constrained"}
+    for key, needed in field_of.items():
+        if form != needed and r.get(f"{f}.{key}", None) is not None:
+            raise ProblemFileError(f"{r.path}: field '{f}.{key}' belongs to form '{needed}', not '{form}'.")
+    param_key = f"{f}.{'lam' if form == 'penalized' else 't'}"
+    if pen_name == "none":
+        value: Any = 0.0
+    elif pen_name == "composite":
+        value = _numbers(r, param_key, "one number >= 0 per term of the composite penalty")
+    else:
+        value = r.number(param_key, lo=0.0)
+    try:
+        loss = LOSSES[loss_name](**r.mapping(f"{f}.loss_params"), scale=scale)
+    except (InvalidParameterError, TypeError) as exc:
+        raise ProblemFileError(f"{r.path}: field '{f}.loss_params' is invalid for {loss_name!r}: {exc}") from exc
+    try:  # "none": the squared L2 penalty at lam = 0, which adds nothing
+        if pen_name == "composite":
+            penalty = _composite(r)
+        else:
+            penalty = PENALTIES["squared_l2" if pen_name == "none" else pen_name](**r.mapping(f"{f}.penalty_params"))
+    except (InvalidParameterError, TypeError) as exc:
+        raise ProblemFileError(f"{r.path}: field '{f}.penalty_params' is invalid for {pen_name!r}: {exc}") from exc
+    try:  # indices and factors against the data, before anything of their size is built
+        penalty.check_dim(d)
+    except InvalidParameterError as exc:
+        where = f"{r.path}: field '{f}.penalty_params'"
+        raise ProblemFileError(f"{where} does not fit the data's {d} columns: {exc}") from exc
+    form_obj = Penalized(value) if form == "penalized" else Constrained(value)
+    if np.size(value) != penalty.n_terms:
+        raise r.fail(param_key, f"{penalty.n_terms} numbers, one per term of {penalty!r}", r.get(param_key))
+    return Problem(loss, penalty, form_obj, fit_intercept=fit_intercept, bounds=bounds, constraints=_constraints(r))
+
+
+def _numbers(r: Reader, key: str, allowed: str) -> np.ndarray:
+    v = fractions(r.get(key))
+    if not isinstance(v, list) or not v or not all(is_number(x) and x >= 0 for x in v):
+        raise r.fail(key, allowed, v)
+    return np.array(v, dtype=float)
+
+
+def is_number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and bool(np.isfinite(x))
+
+
+def _composite(r: Reader) -> P.Penalty:
+    """``penalty = "composite"``: ``penalty_params.terms`` lists the terms, each a penalty name
+    or a table ``{ name = "...", <that penalty's params> }``."""
+    key = "formulation.penalty_params"
+    params = r.mapping(key)
+    allowed = "{ terms = [...] }: two or more penalty names or { name = ..., params } tables"
+    terms = params.get("terms")
+    if set(params) != {"terms"} or not isinstance(terms, list) or len(terms) < 2:
+        raise r.fail(key, allowed, params)
+    out = []
+    for item in terms:
+        table = {"name": item} if isinstance(item, str) else item
+        if not isinstance(table, dict) or table.get("name") not in set(PENALTIES) - {"composite"}:
+            raise r.fail(f"{key}.terms", f"names among {sorted(set(PENALTIES) - {'composite'})}", item)
+        out.append(PENALTIES[table["name"]](**{k: v for k, v in table.items() if k != "name"}))
+    return P.Composite(*out)
+
+
+def _constraints(r: Reader) -> list[LinearConstraint]:
+    """``[[formulation.constraints]]`` tables: ``kind`` (equality or inequality), ``matrix``, ``rhs``."""
+    key = "formulation.constraints"
+    items = r.get(key, [])
+    if not isinstance(items, list) or not all(isinstance(t, dict) for t in items):
+        raise r.fail(key, "an array of tables with kind, matrix and rhs", items)
+    out: list[LinearConstraint] = []
+    for k, table in enumerate(items):
+        field = f"{key}[{k}]"
+        extra = set(table) - {"kind", "matrix", "rhs"}
+        if extra:
+            allowed = "allowed: kind, matrix, rhs"
+            raise ProblemFileError(f"{r.path}: unknown field(s) {sorted(extra)} in {field}; {allowed}.")
+        kind = table.get("kind")
+        if kind not in ("equality", "inequality"):
+            raise r.fail(f"{field}.kind", "'equality' or 'inequality'", kind)
+        try:
+            out.append((Equality if kind == "equality" else Inequality)(table.get("matrix"), table.get("rhs")))
+        except InvalidParameterError as exc:
+            raise ProblemFileError(f"{r.path}: field {field!r} is invalid: {exc}") from exc
+    return out
+
+
