@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -22,8 +23,19 @@ from cvxreg.forms import Constrained, Equality, Inequality, LinearConstraint, Pe
 from cvxreg.problem import Problem
 
 __all__ = [
-    "DESIGNS", "LIMITS", "LOSSES", "PENALTIES", "RESPONSES", "Reader", "check_keys", "fractions", "is_number",
-    "read_data", "read_problem",
+    "DESIGNS",
+    "LIMITS",
+    "LOSSES",
+    "PENALTIES",
+    "RESPONSES",
+    "Notation",
+    "Reader",
+    "check_keys",
+    "fractions",
+    "is_number",
+    "read_data",
+    "read_notation",
+    "read_problem",
 ]  # fmt: skip
 
 def _registry(module: Any) -> dict[str, Callable[..., Any]]:
@@ -125,7 +137,7 @@ class Reader:
         return v
 
 
-_TOP = {"id", "title", "source", "statement", "tags", "data", "formulation", "expected", "tolerance"}
+_TOP = {"id", "title", "source", "statement", "tags", "data", "formulation", "notation", "expected", "tolerance"}
 _SECTIONS = {
     "data": {"X", "y", "sample_weight", "generate"},
     "data.generate": {
@@ -168,8 +180,10 @@ _SECTIONS = {
         "error",
         "message_contains",
         "note",
+        "scale",
     },
     "tolerance": {"coef", "objective", "dual"},
+    "notation": {"objective", "loss_factor", "term_factors", "lam", "t", "names"},
 }
 
 
@@ -282,6 +296,78 @@ def _bound_side(r: Reader, v: Any) -> Any:
     return v
 
 
+@dataclass(frozen=True)
+class Notation:
+    """The book's way of writing the problem: its objective (words), and how its numbers map
+    to cvxreg's. The book's loss is ``loss_factor`` times cvxreg's (RSS is 2 x 1/2 RSS); its
+    k-th penalty term is ``term_factors[k]`` times cvxreg's ``R_k`` (``||b||^2`` is 2 x
+    ``SquaredL2``). So cvxreg's ``lam_k = book_lam_k term_factor_k / loss_factor``, ``t_k =
+    book_t_k / term_factor_k``, a multiplier is ``book_mu_k term_factor_k / loss_factor`` and
+    the objective is the book's divided by ``loss_factor``."""
+
+    objective: str
+    loss_factor: float
+    term_factors: np.ndarray
+    lam: np.ndarray | None = None
+    t: np.ndarray | None = None
+    names: tuple[str, ...] = ()
+
+    def param(self, kind: str) -> Any:
+        """cvxreg's lam or t from the book's (a float for one term)."""
+        if kind == "lam":
+            out = np.asarray(self.lam) * self.term_factors / self.loss_factor
+        else:
+            out = np.asarray(self.t) / self.term_factors
+        return float(out[0]) if out.size == 1 else out
+
+    def to_cvxreg(self, field: str, value: Any) -> Any:
+        """An answer's ``objective`` or ``dual`` in the book's scale, in cvxreg's."""
+        if value is None:
+            return None
+        if field == "objective":
+            return value / self.loss_factor
+        out = np.asarray(value, dtype=float) * self.term_factors / self.loss_factor
+        return float(out[0]) if np.ndim(value) == 0 else out
+
+    def to_book(self, field: str, value: Any) -> Any:
+        """The inverse of ``to_cvxreg``."""
+        if value is None:
+            return None
+        if field == "objective":
+            return value * self.loss_factor
+        out = np.asarray(value, dtype=float) * self.loss_factor / self.term_factors
+        return float(out[0]) if np.ndim(value) == 0 else out
+
+
+def read_notation(r: Reader, n_terms: int) -> Notation | None:
+    """``[notation]``: the book's objective, its scale factors and its parameters."""
+    if r.get("notation", None) is None:
+        return None
+    key = "notation"
+    objective = r.text(f"{key}.objective")
+    loss_factor = r.number(f"{key}.loss_factor", 1.0, lo=0.0)
+    if loss_factor <= 0:
+        raise r.fail(f"{key}.loss_factor", "a number > 0", loss_factor)
+    factors = fractions(r.get(f"{key}.term_factors", [1.0] * n_terms))
+    if not isinstance(factors, list):
+        factors = [factors]
+    if len(factors) != n_terms or not all(is_number(f) and f > 0 for f in factors):
+        raise r.fail(f"{key}.term_factors", f"{n_terms} numbers > 0 (one per penalty term)", factors)
+    found: dict[str, Any] = {}
+    for name in ("lam", "t"):
+        v = fractions(r.get(f"{key}.{name}", None))
+        if v is None:
+            continue
+        v = v if isinstance(v, list) else [v]
+        if len(v) != n_terms or not all(is_number(x) and x >= 0 for x in v):
+            raise r.fail(f"{key}.{name}", f"{n_terms} numbers >= 0 (the book's, one per penalty term)", v)
+        found[name] = np.array(v, dtype=float)
+    names = r.get(f"{key}.names", [])
+    if not isinstance(names, list) or not all(isinstance(x, str) for x in names):
+        raise r.fail(f"{key}.names", "a list of strings (the book's names of its parameters)", names)
+    return Notation(objective, float(loss_factor), np.array(factors, dtype=float), names=tuple(names), **found)
+
+
 def read_problem(r: Reader, d: int) -> Problem:
     f = "formulation"
     loss_name = r.choice(f"{f}.loss", tuple(LOSSES))
@@ -306,13 +392,6 @@ def read_problem(r: Reader, d: int) -> Problem:
     for key, needed in field_of.items():
         if form != needed and r.get(f"{f}.{key}", None) is not None:
             raise ProblemFileError(f"{r.path}: field '{f}.{key}' belongs to form '{needed}', not '{form}'.")
-    param_key = f"{f}.{'lam' if form == 'penalized' else 't'}"
-    if pen_name == "none":
-        value: Any = 0.0
-    elif pen_name == "composite":
-        value = _numbers(r, param_key, "one number >= 0 per term of the composite penalty")
-    else:
-        value = r.number(param_key, lo=0.0)
     try:
         loss = LOSSES[loss_name](**r.mapping(f"{f}.loss_params"), scale=scale)
     except (InvalidParameterError, TypeError) as exc:
@@ -329,6 +408,20 @@ def read_problem(r: Reader, d: int) -> Problem:
     except InvalidParameterError as exc:
         where = f"{r.path}: field '{f}.penalty_params'"
         raise ProblemFileError(f"{where} does not fit the data's {d} columns: {exc}") from exc
+    kind = "lam" if form == "penalized" else "t"
+    param_key = f"{f}.{kind}"
+    notation = read_notation(r, penalty.n_terms)
+    if pen_name == "none":
+        value: Any = 0.0
+    elif notation is not None and getattr(notation, kind) is not None:
+        if r.get(param_key, None) is not None:  # one source of truth: the book's number
+            allowed = f"absent: [notation] gives the book's {kind} and cvxreg derives its own"
+            raise r.fail(param_key, allowed, r.get(param_key))
+        value = notation.param(kind)
+    elif pen_name == "composite":
+        value = _numbers(r, param_key, "one number >= 0 per term of the composite penalty")
+    else:
+        value = r.number(param_key, lo=0.0)
     form_obj = Penalized(value) if form == "penalized" else Constrained(value)
     if np.size(value) != penalty.n_terms:
         raise r.fail(param_key, f"{penalty.n_terms} numbers, one per term of {penalty!r}", r.get(param_key))

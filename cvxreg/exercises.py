@@ -22,11 +22,13 @@ from cvxreg._file_schema import (
     LIMITS,
     LOSSES,
     PENALTIES,
+    Notation,
     Reader,
     check_keys,
     fractions,
     is_number,
     read_data,
+    read_notation,
     read_problem,
 )
 from cvxreg.errors import CvxregError, DCPError, InvalidParameterError, ProblemFileError
@@ -122,6 +124,8 @@ class Exercise:
     tags: tuple[str, ...] = ()
     rejection: CvxregError | None = None
     formulation: dict[str, Any] = field(default_factory=dict)
+    #: The book's notation and scale (``[notation]``), when the file states it.
+    notation: Notation | None = None
 
     def solve(self, **solve_opts: Any) -> Result:
         """Solve with the default solver at tight settings (or with ``solve_opts``).
@@ -242,6 +246,15 @@ def load(path: str | Path) -> Exercise:
         except InvalidParameterError as exc:
             raise ProblemFileError(f"{path}: field 'data' does not suit the formulation: {exc}") from exc
         expected = dataclasses.replace(expected, constraint_duals=_constraint_duals(r, problem))
+    notation = read_notation(r, 1 if problem is None else problem.penalty.n_terms)
+    if r.choice("expected.scale", ("cvxreg", "book"), "cvxreg") == "book":  # the book's objective and multipliers
+        if notation is None:
+            raise r.fail("expected.scale", "'cvxreg' unless the file has a [notation] table", "book")
+        expected = dataclasses.replace(
+            expected,
+            objective=notation.to_cvxreg("objective", expected.objective),
+            dual=notation.to_cvxreg("dual", expected.dual),
+        )
     if outcome == "solution" and expected.coef is None and expected.objective is None:
         raise ProblemFileError(f"{path}: [expected] needs 'coef' or 'objective' for outcome 'solution'.")
     if outcome == "rejected" and expected.error is None:
@@ -273,6 +286,7 @@ def load(path: str | Path) -> Exercise:
         tags=tuple(tags),
         rejection=rejection,
         formulation=dict(r.get("formulation")),
+        notation=notation,
     )
 
 

@@ -275,7 +275,7 @@ def _hypotheses(ex: Exercise) -> list[tuple[str, Any]]:
 
         out.append(("the orthonormal-design formula was used, but X^T X is not the identity here", run_orth))
         plain = p.loss.least_squares and p.loss.scale == "sum" and not p.fit_intercept and ex.sample_weight is None
-        if plain and np.linalg.matrix_rank(ex.X) == ex.X.shape[1]:
+        if plain and param == "lam" and np.linalg.matrix_rank(ex.X) == ex.X.shape[1]:
 
             def run_ols() -> Any:
                 # ESL Table 3.4 writes the orthonormal case in terms of the OLS estimate:
@@ -291,6 +291,103 @@ def _hypotheses(ex: Exercise) -> list[tuple[str, Any]]:
                     run_ols,
                 )
             )
+    out += _more_hypotheses(ex)
+    return out
+
+
+def _ridge_weight(p: Problem) -> float:
+    """The weight of ``1/2 ||w||^2`` in the penalty term (Zou & Hastie's lambda2 in cvxreg's
+    scale): an ElasticNet's ``lam (1 - a)``, or a Composite's lam on its SquaredL2 term."""
+    lam = np.atleast_1d(np.asarray(p.form.param_value, dtype=float))
+    if p.form.param_name != "lam":
+        return 0.0
+    ratio = getattr(p.penalty, "l1_ratio", None)
+    if ratio is not None:
+        return float(lam[0] * (1 - ratio))
+    terms = getattr(p.penalty, "terms", ())
+    return float(sum(lam[k] for k, term in enumerate(terms) if term.file_name == "squared_l2" and k < lam.size))
+
+
+def _more_hypotheses(ex: Exercise) -> list[tuple[str, Any]]:
+    """The rescaled elastic net, the centred problem's intercept, OLS projected onto the ball."""
+    p = ex.problem
+    assert p is not None
+    out: list[tuple[str, Any]] = []
+
+    def right() -> Result | None:
+        return _solution(p, ex.X, ex.y, ex.sample_weight)
+
+    ridge = _ridge_weight(p)
+    if ridge > 0 and p.loss.least_squares and p.loss.scale == "sum":
+
+        def run_rescaled() -> Any:
+            res = right()
+            return None if res is None or not res.ok else ((1 + ridge) * res.coef, res.intercept, res.dual)
+
+        out.append(
+            (
+                f"the rescaled elastic net (1 + lambda2) beta (Zou & Hastie's correction, lambda2 = {ridge:g}) "
+                "was reported; the problem asks for the naive elastic net",
+                run_rescaled,
+            )
+        )
+    if p.fit_intercept and p.loss.least_squares:
+        for value, why in ((0.0, "0"), (float(np.mean(ex.y)), "mean(y)")):
+
+            def run_centred(value: float = value) -> Any:
+                res = right()
+                return None if res is None or not res.ok else (res.coef, value, res.dual)
+
+            out.append(
+                (
+                    f"the centred problem's intercept ({why}) was reported: on the original data the intercept "
+                    "is mean(y) - mean(X) w",
+                    run_centred,
+                )
+            )
+    plain = p.loss.least_squares and not p.fit_intercept and ex.sample_weight is None and not p.constraints
+    if p.form.param_name == "t" and plain and p.bounds is None and p.form.size == 1 and not is_orthonormal(ex.X):
+        if np.linalg.matrix_rank(ex.X) == ex.X.shape[1]:
+
+            def run_projected() -> Any:
+                ols = np.linalg.lstsq(ex.X, ex.y, rcond=None)[0]
+                try:
+                    w, mu = p.penalty.project(ols, float(p.form.param_value))
+                except NotSupportedError:
+                    return None
+                return w, 0.0, mu
+
+            out.append(
+                (
+                    "the OLS solution was projected onto the ball; that is the answer only when X^T X is the "
+                    "identity (here the ellipsoidal contours meet the ball elsewhere)",
+                    run_projected,
+                )
+            )
+    return out
+
+
+def _book_scale_mistakes(ex: Exercise, a: dict[str, Any], w: np.ndarray, b: float, infeasible: bool) -> list[str]:
+    """An objective or multiplier stated in the book's scale ([notation]) without saying so."""
+    notation, p = ex.notation, ex.problem
+    if notation is None or p is None:
+        return []
+    out = []
+    how = "answer with \"scale\": \"book\", or convert"
+    if a["objective"] is not None and not infeasible and notation.loss_factor != 1:
+        mine = p.objective_value(ex.X, ex.y, w, b, sample_weight=ex.sample_weight)
+        book = notation.to_book("objective", mine)
+        if abs(a["objective"] - book) <= 1e-6 * max(1.0, abs(book)):
+            out.append(
+                f"the objective is in the book's scale ({notation.objective}), {notation.loss_factor:g} times "
+                f"cvxreg's: {how}"
+            )
+    e_dual = ex.expected.dual
+    if a["dual"] is not None and e_dual is not None and np.shape(a["dual"]) == np.shape(e_dual):
+        book = np.asarray(notation.to_book("dual", e_dual))
+        differs = np.max(np.abs(book - e_dual)) > 1e-6 * max(1.0, float(np.max(np.abs(e_dual))))
+        if differs and np.max(np.abs(a["dual"] - book)) <= 1e-6 * max(1.0, float(np.max(np.abs(book)))):
+            out.append(f"the multiplier is in the book's scale ({notation.objective}): {how}")
     return out
 
 
@@ -368,11 +465,20 @@ def grade(ex: Exercise, answer: Any) -> Verdict:
     if refused:
         check = Check("refusal", False, None, None, "the problem is convex: it has a solution to give")
         return Verdict(ex.id, False, [check], ["the formulation is convex (the DCP gate accepts it)"])
+    scale = "cvxreg"
     if isinstance(answer, dict):  # the fields of `cvxreg solve --json` that are not the answer
         answer = {k: v for k, v in answer.items() if k not in ("rejected", "exercise")}
+        scale = answer.pop("scale", "cvxreg")
+        if scale not in ("cvxreg", "book") or (scale == "book" and ex.notation is None):
+            allowed = "'cvxreg', or 'book' for a problem file with a [notation] table"
+            raise AnswerError(f"The answer's 'scale' must be {allowed}. Got {_short(scale)}.")
     p, e, tol = ex.problem, ex.expected, ex.tolerance
     d = ex.X.shape[1]
     a = normalize_answer(answer, d)
+    if scale == "book":  # the objective and multipliers as the book states them
+        assert ex.notation is not None
+        a["objective"] = ex.notation.to_cvxreg("objective", a["objective"])
+        a["dual"] = ex.notation.to_cvxreg("dual", a["dual"])
     if isinstance(answer, Result) and e.lambda_max is not None:  # cvxreg's own answer to that question
         a["lambda_max"] = p.lambda_max(ex.X, ex.y, sample_weight=ex.sample_weight)
     w = a["coef"]
@@ -560,8 +666,10 @@ def _diagnose(
         for factor, why in factors:
             if near(lm * factor) or near(lm / factor):
                 found.append(f"lambda_max is off by a factor {why}")
+    book = _book_scale_mistakes(ex, a, w, b, infeasible)
+    found += book
     stated = a["objective"]
-    if stated is not None and not infeasible:
+    if stated is not None and not infeasible and not book:
         f = ex.problem.objective_value(ex.X, ex.y, w, b, sample_weight=ex.sample_weight)
         if f != 0 and abs(stated - 2 * f) <= 1e-6 * max(1.0, abs(2 * f)) and ex.problem.loss.least_squares:
             found.append(

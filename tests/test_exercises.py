@@ -514,3 +514,73 @@ def test_an_unpenalized_model_and_exact_fractions_need_no_workaround(tmp_path):
         path.write_text(wrong)
         with pytest.raises(cr.ProblemFileError, match=needle):
             load(path)
+
+
+def test_book_notation_derives_lam_and_accepts_answers_in_the_books_scale():
+    # Zou & Hastie (2005) eq. (3): |y - Xb|^2 + lambda2 |b|^2 + lambda1 |b|_1 with (1, 1) is
+    # cvxreg's 1/2 RSS + 1/2 ||b||_1 + 1 * 1/2 ||b||^2: lam = (lambda1/2, lambda2).
+    ex = load("zou-hastie-naive-enet-orthogonal")
+    assert ex.problem.form == cr.Penalized(lam=[0.5, 1.0])
+    assert ex.expected.objective == pytest.approx(6.91 / 2)  # stated in the paper's scale
+    right = [1.25, -0.25, 0.0]
+    assert ex.check({"coef": right, "objective": 6.91, "scale": "book"}).passed
+    assert ex.check({"coef": right, "objective": 3.455}).passed
+    unsaid = ex.check({"coef": right, "objective": 6.91})
+    assert not unsaid.passed and any("book's scale" in d for d in unsaid.diagnoses)
+    with pytest.raises(cr.AnswerError, match="scale"):
+        ex.check({"coef": right, "scale": "paper"})
+    with pytest.raises(cr.AnswerError, match="scale"):
+        load("islr-6.2.2-lasso-identity").check({"coef": [3.0, -1.0, 0.0, 0.5], "scale": "book"})
+
+
+def test_rescaled_elastic_net_is_named():
+    ex = load("zou-hastie-naive-enet-orthogonal")
+    v = ex.check({"coef": [2.5, -0.5, 0.0]})  # (1 + lambda2) times the naive solution
+    assert not v.passed and any("rescaled elastic net" in d for d in v.diagnoses), v
+
+
+def test_projecting_ols_onto_the_ball_is_named_on_a_general_design():
+    ex = load("gvl-lsqi-unit-ball")
+    ols = np.linalg.lstsq(ex.X, ex.y, rcond=None)[0]
+    v = ex.check({"coef": ols / np.linalg.norm(ols)})
+    assert not v.passed and any("projected onto the ball" in d for d in v.diagnoses), v
+
+
+def test_the_centred_problems_intercept_is_named():
+    # ESL 3.4's centred lasso: the intercept of the centred problem is 0; on the original data
+    # it is mean(y) - mean(X) w (here mean(y), X's columns being centred).
+    ex = load("lasso-intercept-centred")
+    v = ex.check({"coef": ex.expected.coef, "intercept": 0.0})
+    assert not v.passed and any("centred problem's intercept (0)" in d for d in v.diagnoses), v
+
+
+@pytest.mark.parametrize(
+    ("notation", "needle"),
+    [
+        ('objective = "x"\nloss_factor = 0\nlam = 2.0', "loss_factor"),
+        ('objective = "x"\nterm_factors = [1, 2]\nlam = 2.0', "term_factors"),
+        ('objective = "x"\nlam = [1.0, 2.0]', r"notation\.lam"),
+        ('loss_factor = 2\nlam = 2.0', r"notation\.objective"),
+    ],
+)
+def test_notation_errors_name_the_field(tmp_path, notation, needle):
+    path = tmp_path / "n.toml"
+    path.write_text(
+        'id = "n"\ntitle = "n"\nsource = "s"\nstatement = "s"\n[data]\nX = [[1.0, 0.0], [0.0, 1.0]]\ny = [1.0, 2.0]\n'
+        '[formulation]\nloss = "squared"\npenalty = "l1"\nform = "penalized"\n'
+        f'[notation]\n{notation}\n[expected]\ncoef = [0.0, 0.0]\norigin = "o"\n'
+    )
+    with pytest.raises(cr.ProblemFileError, match=needle):
+        load(path)
+
+
+def test_notation_and_formulation_cannot_both_give_lam(tmp_path):
+    path = tmp_path / "n.toml"
+    path.write_text(
+        'id = "n"\ntitle = "n"\nsource = "s"\nstatement = "s"\n[data]\nX = [[1.0, 0.0], [0.0, 1.0]]\ny = [1.0, 2.0]\n'
+        '[formulation]\nloss = "squared"\npenalty = "l1"\nform = "penalized"\nlam = 1.0\n'
+        '[notation]\nobjective = "RSS + lambda |b|_1"\nloss_factor = 2\nlam = 2.0\n'
+        '[expected]\ncoef = [0.0, 0.0]\norigin = "o"\n'
+    )
+    with pytest.raises(cr.ProblemFileError, match=r"formulation\.lam"):
+        load(path)
