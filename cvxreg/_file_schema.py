@@ -52,8 +52,15 @@ def _registry(module: Any) -> dict[str, Callable[..., Any]]:
 #: The names problem files use: each built-in class's own ``file_name``.
 LOSSES: dict[str, Callable[..., L.Loss]] = {**_registry(L), **_registry(NL)}
 PENALTIES: dict[str, Callable[..., P.Penalty]] = _registry(P)
-DESIGNS = ("gaussian", "orthonormal", "identity", "equal_columns", "correlated")
+DESIGNS = ("gaussian", "orthonormal", "identity", "equal_columns", "correlated", "polynomial")
 RESPONSES = ("linear", "labels", "counts")
+#: Named functions of x for a polynomial design's response (``data.generate.function``).
+FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+    "sin_2pi": lambda x: np.sin(2 * np.pi * x),  # Bishop, PRML Section 1.1
+    "cos_2pi": lambda x: np.cos(2 * np.pi * x),
+    "exp": np.exp,
+    "abs": np.abs,
+}
 
 #: What a problem file may ask for, checked before anything is read or allocated: its size in
 #: bytes, and the entries of a generated design (n x d, times ``copies``). A trusted larger
@@ -139,7 +146,7 @@ class Reader:
 
 _TOP = {"id", "title", "source", "statement", "tags", "data", "formulation", "notation", "expected", "tolerance"}
 _SECTIONS = {
-    "data": {"X", "y", "sample_weight", "generate"},
+    "data": {"X", "y", "sample_weight", "generate", "gram", "xty", "yty"},
     "data.generate": {
         "design",
         "n",
@@ -153,6 +160,9 @@ _SECTIONS = {
         "response",
         "intercept",
         "copies",
+        "x",
+        "degree",
+        "function",
     },
     "formulation": {
         "loss",
@@ -181,6 +191,14 @@ _SECTIONS = {
         "message_contains",
         "note",
         "scale",
+        "support",
+        "signs",
+        "df",
+        "lower_dual",
+        "upper_dual",
+        "fixed",
+        "fit",
+        "path",
     },
     "tolerance": {"coef", "objective", "dual"},
     "notation": {"objective", "loss_factor", "term_factors", "lam", "t", "names"},
@@ -208,6 +226,8 @@ def check_keys(r: Reader) -> None:
 def _generate(r: Reader) -> tuple[np.ndarray, np.ndarray]:
     g = "data.generate"
     design = r.choice(f"{g}.design", DESIGNS)
+    if design == "polynomial":
+        return _polynomial(r, np.random.default_rng(r.number(f"{g}.seed", 0, lo=0, integer=True)))
     n = r.number(f"{g}.n", lo=1, integer=True)
     d = r.number(f"{g}.d", n if design == "identity" else ..., lo=1, integer=True)
     seed = r.number(f"{g}.seed", 0, lo=0, integer=True)
@@ -262,7 +282,74 @@ def _generate(r: Reader) -> tuple[np.ndarray, np.ndarray]:
     return X, y
 
 
+def _summary(r: Reader) -> tuple[np.ndarray, np.ndarray]:
+    """``(X, y)`` with exactly the given ``X^T X``, ``X^T y`` and ``y^T y``: ``X = L^T`` from
+    ``X^T X = L L^T`` (an eigen-factor, so a singular Gram matrix works), ``y`` solving
+    ``X^T y = X^T y`` on it, and one row of zeros carrying the rest of ``y^T y``. Every least-
+    squares objective ``1/2 ||y - Xw||^2 = 1/2 (y'y - 2 w'X'y + w'X'X w)`` is then the same."""
+    G = r.matrix("data.gram", 2)
+    assert G is not None
+    d = G.shape[0]
+    if G.shape != (d, d) or not np.allclose(G, G.T, rtol=0, atol=1e-12 * max(1.0, float(np.max(np.abs(G))))):
+        raise r.fail("data.gram", "a symmetric d x d matrix X^T X", G.tolist())
+    c = r.matrix("data.xty", 1)
+    assert c is not None
+    if len(c) != d:
+        raise r.fail("data.xty", f"{d} numbers (X^T y, one per column)", c.tolist())
+    yty = r.number("data.yty", lo=0.0)
+    vals, vecs = np.linalg.eigh(G)
+    scale = max(1.0, float(np.max(np.abs(vals))))
+    if np.min(vals) < -1e-10 * scale:
+        raise r.fail("data.gram", "positive semidefinite (a Gram matrix X^T X)", G.tolist())
+    root = np.sqrt(np.clip(vals, 0.0, None))
+    X = (vecs * root).T  # X^T X = V diag(vals) V^T = G
+    y0, *_ = np.linalg.lstsq(X.T, c, rcond=None)
+    if np.max(np.abs(X.T @ y0 - c)) > 1e-9 * max(1.0, float(np.max(np.abs(c)))):
+        raise r.fail("data.xty", "in the range of X^T X (as X^T y always is)", c.tolist())
+    rest = yty - float(y0 @ y0)
+    if rest < -1e-9 * max(1.0, yty):
+        raise r.fail("data.yty", f"at least {float(y0 @ y0):.10g} (Cauchy-Schwarz with X^T X and X^T y)", yty)
+    return np.vstack([X, np.zeros((1, d))]), np.r_[y0, np.sqrt(max(rest, 0.0))]
+
+
+def _polynomial(r: Reader, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``X[i] = (1, x_i, ..., x_i^degree)`` and ``y = f(x) + noise`` with ``f`` a named function
+    (``FUNCTIONS``) or, without one, ``X coef``; ``x`` given, or ``n`` points evenly in [0, 1]."""
+    g = "data.generate"
+    x = r.matrix(f"{g}.x", 1, None)
+    if x is None:
+        n = r.number(f"{g}.n", lo=1, integer=True)
+        if n > LIMITS["entries"]:
+            raise r.fail(f"{g}.n", f"at most {LIMITS['entries']} points (cvxreg.exercises.LIMITS['entries'])", n)
+        x = np.linspace(0.0, 1.0, n)
+    degree = r.number(f"{g}.degree", lo=0, integer=True)
+    if degree > 30 or len(x) * (degree + 1) > LIMITS["entries"]:
+        raise r.fail(f"{g}.degree", f"an integer in 0..30 (and n x (degree + 1) <= {LIMITS['entries']})", degree)
+    X = np.vander(x, degree + 1, increasing=True)
+    name = None if r.get(f"{g}.function", None) is None else r.choice(f"{g}.function", tuple(FUNCTIONS))
+    if name is not None:
+        mean = FUNCTIONS[name](x)
+    else:
+        coef = r.matrix(f"{g}.coef", 1, None)
+        coef = np.zeros(degree + 1) if coef is None else coef
+        if len(coef) != degree + 1:
+            raise r.fail(f"{g}.coef", f"{degree + 1} numbers (one per power 0..{degree})", coef.tolist())
+        mean = X @ coef
+    return X, mean + r.number(f"{g}.noise", 0.0, lo=0.0) * rng.standard_normal(len(x))
+
+
 def read_data(r: Reader) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    given = [k for k in ("X", "generate", "gram") if r.get(f"data.{k}", None) is not None]
+    if len(given) > 1:
+        raise ProblemFileError(f"{r.path}: [data] gives {' and '.join(map(repr, given))}; use one.")
+    if r.get("data.gram", None) is not None:
+        if r.get("data.y", None) is not None or r.get("data.sample_weight", None) is not None:
+            raise ProblemFileError(f"{r.path}: [data] with 'gram' takes 'xty' and 'yty', not 'y' or 'sample_weight'.")
+        X, y = _summary(r)
+        return X, y, None
+    for key in ("xty", "yty"):
+        if r.get(f"data.{key}", None) is not None:
+            raise ProblemFileError(f"{r.path}: field 'data.{key}' goes with 'data.gram' (summary statistics).")
     if r.get("data.generate", None) is not None:
         if r.get("data.X", None) is not None:
             raise ProblemFileError(f"{r.path}: [data] gives both 'X' and 'generate'; use one.")

@@ -207,14 +207,6 @@ def _compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def _finite(x: Any) -> float | None:
-    """A number for strict JSON: None (``null``) when missing or not finite."""
-    if x is None:
-        return None
-    x = float(x)
-    return x if np.isfinite(x) else None
-
-
 def _solve(args: argparse.Namespace) -> int:
     from cvxreg.compare import Facts
     from cvxreg.errors import NotSupportedError
@@ -237,18 +229,11 @@ def _solve(args: argparse.Namespace) -> int:
             raise NotSupportedError(f"{ex.id}: {why}.")
     opts = solver_options(solver, args.settings) if solver is not None else {}
     res = ex.solve(solver=solver, **opts)
+    from cvxreg.quantities import answer_document
+
     if args.json:
-        doc = {  # the answer document, readable by `cvxreg check --answer`; the exit code says the status
-            "coef": [_finite(v) for v in np.atleast_1d(res.coef)],
-            "intercept": _finite(res.intercept),
-            "objective": _finite(res.objective),
-            "dual": [_finite(v) for v in res.dual] if np.ndim(res.dual) else _finite(res.dual),
-        }
-        if ex.expected.lambda_max is not None:  # the file asks for it: the answer states it
-            doc["lambda_max"] = _finite(ex.problem.lambda_max(ex.X, ex.y, sample_weight=ex.sample_weight))
-        if ex.problem.constraints:
-            duals = res.constraint_duals or tuple(np.full(len(c.rhs), np.nan) for c in ex.problem.constraints)
-            doc["constraint_duals"] = [[_finite(v) for v in np.atleast_1d(d)] for d in duals]
+        # The answer document, readable by `cvxreg check --answer`; the exit code says the status.
+        doc = answer_document(ex, res, solver=solver, **opts)
         print(json.dumps(doc, allow_nan=False))
         return 0 if res.ok else 1
     print(f"{ex.id}: {ex.title}\nsource: {ex.source}\n{ex.problem!r}")
@@ -276,7 +261,13 @@ def _solve(args: argparse.Namespace) -> int:
             f"certificate: KKT residual {cert.kkt_residual:.2e}, infeasibility {cert.primal_infeasibility:.2e}, "
             f"slackness {cert.complementary_slackness:.2e}, duality gap {gap}"
         )
-    verdict = ex.check(res)
+    doc = answer_document(ex, res, solver=solver, **opts)  # the quantities the file asks for, too
+    for key in ("lambda_max", "support", "signs", "df", "lower_dual", "upper_dual"):
+        if key in doc:
+            print(f"{key} = {doc[key]}")
+    for point in doc.get("path", []):
+        print(f"path: {', '.join(f'{k} = {v}' for k, v in point.items())}")
+    verdict = ex.check(doc)
     print(f"agreement with the expected answer ({ex.expected.origin}):")
     print("\n".join(str(verdict).splitlines()[1:]))
     return 0 if verdict.passed else 1

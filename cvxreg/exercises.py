@@ -103,6 +103,31 @@ class Expected:
     constraint_duals: tuple[np.ndarray, ...] | None = None
     #: The smallest lam at which every coefficient is 0 (an exercise may ask for it).
     lambda_max: float | None = None
+    #: The active set (0-based indices of the nonzero coefficients) and the sign pattern.
+    support: tuple[int, ...] | None = None
+    signs: tuple[int, ...] | None = None
+    #: Degrees of freedom of the fit.
+    df: float | None = None
+    #: Multipliers of the bounds ``w >= lower`` and ``w <= upper`` (one per coefficient).
+    lower_dual: np.ndarray | None = None
+    upper_dual: np.ndarray | None = None
+    #: Coordinates every minimizer shares: (indices, values); checked even when not unique.
+    fixed: tuple[np.ndarray, np.ndarray] | None = None
+    #: The fit ``X w + b`` (unique for a strictly convex loss even when ``w`` is not).
+    fit: np.ndarray | None = None
+    #: Answers at several values of the form's parameter.
+    path: tuple[PathPoint, ...] = ()
+
+
+@dataclass(frozen=True)
+class PathPoint:
+    """The expected answer at one value of lam (or t) of a path."""
+
+    param: Any
+    coef: np.ndarray | None
+    intercept: float | None = None
+    objective: float | None = None
+    dual: Any = None
 
 
 @dataclass
@@ -191,6 +216,84 @@ def _dual(r: Reader, problem: Problem | None) -> Any:
     return np.array(v, dtype=float)
 
 
+def _asked(r: Reader, n: int, d: int, problem: Problem | None) -> dict[str, Any]:
+    """The quantities besides coef/intercept/objective/dual an exercise may ask for."""
+    e = "expected"
+    out: dict[str, Any] = {}
+    support = r.get(f"{e}.support", None)
+    if support is not None:
+        ok = isinstance(support, list) and all(type(j) is int and 0 <= j < d for j in support)
+        if not ok or len(set(support)) != len(support):
+            raise r.fail(f"{e}.support", f"a list of distinct coefficient indices in 0..{d - 1}", support)
+        out["support"] = tuple(sorted(support))
+    signs = r.get(f"{e}.signs", None)
+    if signs is not None:
+        if not isinstance(signs, list) or len(signs) != d or not all(type(v) is int and v in (-1, 0, 1) for v in signs):
+            raise r.fail(f"{e}.signs", f"{d} entries, each -1, 0 or 1 (one per coefficient)", signs)
+        out["signs"] = tuple(signs)
+    out["df"] = r.number(f"{e}.df", None, lo=0.0)
+    for side in ("lower_dual", "upper_dual"):
+        v = r.matrix(f"{e}.{side}", 1, None)
+        if v is not None and (len(v) != d or problem is None or problem.bounds is None):
+            raise r.fail(f"{e}.{side}", f"{d} numbers (one per coefficient), with formulation.bounds", v.tolist())
+        out[side] = v
+    fixed = r.get(f"{e}.fixed", None)
+    if fixed is not None:
+        allowed = f"{{ index = [...], value = [...] }}: coefficient indices in 0..{d - 1} and their values"
+        if not isinstance(fixed, dict) or set(fixed) != {"index", "value"}:
+            raise r.fail(f"{e}.fixed", allowed, fixed)
+        idx, val = fixed["index"], fractions(fixed["value"])
+        ok = isinstance(idx, list) and isinstance(val, list) and len(idx) == len(val) > 0
+        if not ok or not all(type(j) is int and 0 <= j < d for j in idx) or not all(is_number(v) for v in val):
+            raise r.fail(f"{e}.fixed", allowed, fixed)
+        out["fixed"] = (np.array(idx, dtype=int), np.array(val, dtype=float))
+    fit = r.matrix(f"{e}.fit", 1, None)
+    if fit is not None and len(fit) != n:
+        raise r.fail(f"{e}.fit", f"{n} numbers (X w + b, one per row of X)", fit.tolist())
+    out["fit"] = fit
+    out["path"] = _path(r, d, problem)
+    return out
+
+
+def _path(r: Reader, d: int, problem: Problem | None) -> tuple[PathPoint, ...]:
+    """``expected.path``: a list of ``{ lam (or t) = ..., coef = [...], intercept, objective, dual }``."""
+    key = "expected.path"
+    points = r.get(key, None)
+    if points is None:
+        return ()
+    name = "lam" if problem is None else problem.form.param_name
+    k = 1 if problem is None else problem.penalty.n_terms
+    allowed = f"a list of tables {{ {name} = ..., coef = [{d} numbers], intercept, objective, dual }}"
+    if not isinstance(points, list) or not points or not all(isinstance(p, dict) for p in points):
+        raise r.fail(key, allowed, points)
+    out = []
+    for i, point in enumerate(points):
+        sub = Reader(r.path, {"p": point})
+        extra = set(point) - {name, "coef", "intercept", "objective", "dual"}
+        if extra or name not in point:
+            raise r.fail(f"{key}[{i}]", allowed, point)
+        param = fractions(point[name])
+        params = param if isinstance(param, list) else [param]
+        if len(params) != k or not all(is_number(v) and v >= 0 for v in params):
+            raise r.fail(f"{key}[{i}].{name}", f"{k} number(s) >= 0", point[name])
+        coef = sub.matrix("p.coef", 1, None)
+        if coef is not None and len(coef) != d:
+            raise r.fail(f"{key}[{i}].coef", f"{d} numbers (one per column of X)", coef.tolist())
+        dual = fractions(point.get("dual"))
+        if dual is not None and not (is_number(dual) or (isinstance(dual, list) and all(map(is_number, dual)))):
+            raise r.fail(f"{key}[{i}].dual", "a number (or one per term)", dual)
+        out.append(
+            PathPoint(
+                param=float(params[0]) if k == 1 else np.array(params, dtype=float),
+                coef=coef,
+                intercept=sub.number("p.intercept", None),
+                objective=sub.number("p.objective", None),
+                dual=None if dual is None else (np.array(dual, dtype=float) if isinstance(dual, list) else float(dual)),
+            )
+        )
+    return tuple(out)
+
+
 def load(path: str | Path) -> Exercise:
     """Read and validate one problem file (TOML, parsed as data only); ``path`` may also be
     the id of a bundled problem."""
@@ -240,12 +343,18 @@ def load(path: str | Path) -> Exercise:
         message_contains=tuple(msgs),
         note=r.text("expected.note") if r.get("expected.note", None) is not None else "",
     )
+    expected = dataclasses.replace(expected, **_asked(r, X.shape[0], X.shape[1], problem))
     if problem is not None:
         try:  # the data must suit the problem (labels for a classifier, counts for Poisson, ...)
             problem.check_data(X, y, s, owner=f"the problem file {path.name}")
         except InvalidParameterError as exc:
             raise ProblemFileError(f"{path}: field 'data' does not suit the formulation: {exc}") from exc
         expected = dataclasses.replace(expected, constraint_duals=_constraint_duals(r, problem))
+    if r.get("data.gram", None) is not None and problem is not None:
+        exact = problem.loss.least_squares and problem.loss.scale == "sum" and not problem.fit_intercept
+        if not exact or expected.fit is not None:
+            allowed = "used with loss 'squared', scale 'sum', no intercept and no expected.fit (all X'X, X'y, y'y fix)"
+            raise r.fail("data.gram", allowed, "a Gram matrix with this formulation")
     notation = read_notation(r, 1 if problem is None else problem.penalty.n_terms)
     if r.choice("expected.scale", ("cvxreg", "book"), "cvxreg") == "book":  # the book's objective and multipliers
         if notation is None:
@@ -255,8 +364,8 @@ def load(path: str | Path) -> Exercise:
             objective=notation.to_cvxreg("objective", expected.objective),
             dual=notation.to_cvxreg("dual", expected.dual),
         )
-    if outcome == "solution" and expected.coef is None and expected.objective is None:
-        raise ProblemFileError(f"{path}: [expected] needs 'coef' or 'objective' for outcome 'solution'.")
+    if outcome == "solution" and expected.coef is None and expected.objective is None and not expected.path:
+        raise ProblemFileError(f"{path}: [expected] needs 'coef', 'objective' or 'path' for outcome 'solution'.")
     if outcome == "rejected" and expected.error is None:
         raise ProblemFileError(f"{path}: field 'expected.error' is required for outcome 'rejected'.")
     if expected.coef is not None and len(expected.coef) != X.shape[1]:

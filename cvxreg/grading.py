@@ -21,11 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cvxreg.closed_forms import is_orthonormal
-from cvxreg.errors import AnswerError, CvxregError, NotSupportedError
-from cvxreg.lagrange import convert_multiplier
-from cvxreg.problem import Problem
-from cvxreg.reference import reference_result, truth
+from cvxreg.errors import AnswerError
+from cvxreg.mistakes import diagnose, solution
+from cvxreg.quantities import active_set, sign_pattern
 from cvxreg.result import Result
 
 if TYPE_CHECKING:
@@ -108,6 +106,49 @@ def _scalars(value: Any, name: str) -> Any:
     return _scalar(value, name)
 
 
+def _indices(value: Any, name: str, d: int) -> tuple[int, ...] | None:
+    if value is None:
+        return None
+    ok = isinstance(value, list | tuple) and all(isinstance(j, int) and not isinstance(j, bool) for j in value)
+    if not ok or not all(0 <= j < d for j in value):
+        raise AnswerError(f"The answer's {name!r} must be coefficient indices in 0..{d - 1}. Got {_short(value)}.")
+    return tuple(sorted(set(value)))
+
+
+def _signs(value: Any, d: int) -> tuple[int, ...] | None:
+    if value is None:
+        return None
+    ok = isinstance(value, list | tuple) and len(value) == d
+    if not ok or not all(v in (-1, 0, 1) and not isinstance(v, bool) for v in value):
+        raise AnswerError(f"The answer's 'signs' must be {d} entries, each -1, 0 or 1. Got {_short(value)}.")
+    return tuple(int(v) for v in value)
+
+
+def _path_points(value: Any, d: int) -> list[dict[str, Any]] | None:
+    """An answer's ``path``: a list of ``{lam (or t), coef, intercept, objective, dual}``."""
+    if value is None:
+        return None
+    allowed = "a list of tables, each with 'lam' (or 't') and 'coef'"
+    if not isinstance(value, list | tuple) or not all(isinstance(p, dict) for p in value):
+        raise AnswerError(f"The answer's 'path' must be {allowed}. Got {_short(value)}.")
+    out = []
+    for k, point in enumerate(value):
+        names = [n for n in ("lam", "t") if n in point]
+        if len(names) != 1 or "coef" not in point or set(point) - {*names, "coef", "intercept", "objective", "dual"}:
+            raise AnswerError(f"The answer's 'path[{k}]' must be a table with 'lam' (or 't') and 'coef'.")
+        out.append(
+            {
+                "param_name": names[0],
+                "param": _scalars(point[names[0]], f"path[{k}].{names[0]}"),
+                "coef": _vector(point["coef"], f"path[{k}].coef", d),
+                "intercept": _scalar(point.get("intercept"), f"path[{k}].intercept"),
+                "objective": _scalar(point.get("objective"), f"path[{k}].objective"),
+                "dual": _scalars(point.get("dual"), f"path[{k}].dual"),
+            }
+        )
+    return out
+
+
 def _short(value: Any) -> str:
     """What was received, never echoed at length (an answer file is not ours to print)."""
     text = repr(value)
@@ -123,22 +164,32 @@ def normalize_answer(answer: Any, d: int) -> dict[str, Any]:
             "objective": answer.objective,
             "dual": answer.dual,
             "constraint_duals": answer.constraint_duals,
+            **({} if answer.lower_dual is None else {"lower_dual": answer.lower_dual, "upper_dual": answer.upper_dual}),
         }
     elif not isinstance(answer, dict):
         answer = {"coef": answer}
-    fields = ("coef", "intercept", "objective", "dual", "constraint_duals", "lambda_max")
+    fields = (
+        "coef", "intercept", "objective", "dual", "constraint_duals", "lambda_max", "support", "signs", "df",
+        "lower_dual", "upper_dual", "path",
+    )  # fmt: skip
     unknown = set(answer) - set(fields)
     if unknown:
         raise AnswerError(f"The answer has unknown field(s) {sorted(unknown)}; allowed: {', '.join(fields)}.")
-    if "coef" not in answer:
-        raise AnswerError("The answer must give 'coef'.")
+    if "coef" not in answer and "path" not in answer:
+        raise AnswerError("The answer must give 'coef' (or, for an exercise that asks for one, 'path').")
     duals = answer.get("constraint_duals")
     if duals is not None:
         if not isinstance(duals, list | tuple):
             raise AnswerError(f"The answer's 'constraint_duals' must be a list of lists of numbers. Got {duals!r}.")
         duals = tuple(_vector(v, f"constraint_duals[{k}]", None) for k, v in enumerate(duals))
     return {
-        "coef": _vector(answer["coef"], "coef", d),
+        "coef": _vector(answer["coef"], "coef", d) if "coef" in answer else None,
+        "support": _indices(answer.get("support"), "support", d),
+        "signs": _signs(answer.get("signs"), d),
+        "df": _scalar(answer.get("df"), "df"),
+        "lower_dual": None if answer.get("lower_dual") is None else _vector(answer["lower_dual"], "lower_dual", d),
+        "upper_dual": None if answer.get("upper_dual") is None else _vector(answer["upper_dual"], "upper_dual", d),
+        "path": _path_points(answer.get("path"), d),
         "intercept": _scalar(answer.get("intercept"), "intercept"),
         "objective": _scalar(answer.get("objective"), "objective"),
         "dual": _scalars(answer.get("dual"), "dual"),
@@ -190,246 +241,6 @@ def _is_number(text: str) -> bool:
     return True
 
 
-# ------------------------------------------------------------------------------------- mistakes
-def _solution(problem: Problem, X: Any, y: Any, s: Any) -> Result | None:
-    try:
-        return truth(problem, X, y, sample_weight=s)[0]
-    except CvxregError:
-        return None
-
-
-def _penalized_intercept(ex: Exercise) -> tuple[Problem, np.ndarray] | None:
-    """The problem with the intercept as an ordinary, penalized coefficient (a column of ones)."""
-    p = ex.problem
-    assert p is not None
-    if not p.fit_intercept or p.bounds is not None:
-        return None
-    try:
-        new_pen = p.penalty.with_extra_coefficient()
-    except NotSupportedError:
-        return None
-    X1 = np.hstack([ex.X, np.ones((ex.X.shape[0], 1))])
-    return Problem(p.loss, new_pen, p.form, fit_intercept=False), X1
-
-
-def _hypotheses(ex: Exercise) -> list[tuple[str, Any]]:
-    """(description, thunk returning (coef, intercept, dual) or None) for each usual mistake."""
-    p = ex.problem
-    assert p is not None
-    n = ex.X.shape[0]
-    param = p.form.param_name
-    out: list[tuple[str, Any]] = []
-
-    def scaled(k: float) -> Any:
-        def run() -> Any:
-            res = _solution(p.with_form(p.form.with_value(p.form.param_value * k)), ex.X, ex.y, ex.sample_weight)
-            return None if res is None or not res.ok else (res.coef, res.intercept, res.dual)
-
-        return run
-
-    if np.all(p.form.param_value > 0):
-        for k, what in (
-            (n, "multiplied by n"),
-            (1 / n, "divided by n"),
-            (2.0, "multiplied by 2"),
-            (0.5, "divided by 2"),
-        ):
-            if k == 1:
-                continue
-            why = (
-                " (the 'sum' vs 'mean' loss scaling: scikit-learn and glmnet divide the loss by n)"
-                if k in (n, 1 / n)
-                else " (a missing or extra 1/2 in front of the loss or the penalty)"
-            )
-            value = p.form.param_value * k
-            text = f"{value:g}" if np.ndim(value) == 0 else str(np.round(value, 10).tolist())
-            out.append((f"{param} {what}: the answer solves the problem with {param} = {text}{why}", scaled(k)))
-    pi = _penalized_intercept(ex)
-    if pi is not None:
-        prob1, X1 = pi
-
-        def run_pi() -> Any:
-            res = _solution(prob1, X1, ex.y, ex.sample_weight)
-            return None if res is None or not res.ok else (res.coef[:-1], res.coef[-1], res.dual)
-
-        out.append(("the intercept was penalized: it must be left out of the penalty (fit it on centred data)", run_pi))
-    tau = getattr(p.loss, "tau", None)
-    if tau is not None and abs(tau - 0.5) > 1e-12:
-        from cvxreg.losses import QuantileLoss
-
-        swapped = Problem(
-            QuantileLoss(1 - tau, scale=p.loss.scale), p.penalty, p.form, fit_intercept=p.fit_intercept,
-            bounds=p.bounds, constraints=p.constraints,
-        )
-
-        def run_tau() -> Any:
-            res = _solution(swapped, ex.X, ex.y, ex.sample_weight)
-            return None if res is None or not res.ok else (res.coef, res.intercept, res.dual)
-
-        out.append((f"tau and 1 - tau swapped: the answer is the {1 - tau:g} quantile, not the {tau:g}", run_tau))
-    if not is_orthonormal(ex.X):
-
-        def run_orth() -> Any:
-            res = reference_result(p, ex.X, ex.y, sample_weight=ex.sample_weight, assume_orthonormal=True)
-            return None if res is None else (res.coef, res.intercept, res.dual)
-
-        out.append(("the orthonormal-design formula was used, but X^T X is not the identity here", run_orth))
-        plain = p.loss.least_squares and p.loss.scale == "sum" and not p.fit_intercept and ex.sample_weight is None
-        if plain and param == "lam" and np.linalg.matrix_rank(ex.X) == ex.X.shape[1]:
-
-            def run_ols() -> Any:
-                # ESL Table 3.4 writes the orthonormal case in terms of the OLS estimate:
-                # the same formula applied to (X^T X)^-1 X^T y instead of X^T y.
-                z = np.linalg.lstsq(ex.X, ex.y, rcond=None)[0]
-                res = reference_result(p, np.eye(len(z)), z, assume_orthonormal=True)
-                return None if res is None else (res.coef, res.intercept, res.dual)
-
-            out.append(
-                (
-                    "the orthonormal-design formula was applied to the OLS estimate (ESL Table 3.4), but "
-                    "X^T X is not the identity here",
-                    run_ols,
-                )
-            )
-    out += _more_hypotheses(ex)
-    return out
-
-
-def _ridge_weight(p: Problem) -> float:
-    """The weight of ``1/2 ||w||^2`` in the penalty term (Zou & Hastie's lambda2 in cvxreg's
-    scale): an ElasticNet's ``lam (1 - a)``, or a Composite's lam on its SquaredL2 term."""
-    lam = np.atleast_1d(np.asarray(p.form.param_value, dtype=float))
-    if p.form.param_name != "lam":
-        return 0.0
-    ratio = getattr(p.penalty, "l1_ratio", None)
-    if ratio is not None:
-        return float(lam[0] * (1 - ratio))
-    terms = getattr(p.penalty, "terms", ())
-    return float(sum(lam[k] for k, term in enumerate(terms) if term.file_name == "squared_l2" and k < lam.size))
-
-
-def _more_hypotheses(ex: Exercise) -> list[tuple[str, Any]]:
-    """The rescaled elastic net, the centred problem's intercept, OLS projected onto the ball."""
-    p = ex.problem
-    assert p is not None
-    out: list[tuple[str, Any]] = []
-
-    def right() -> Result | None:
-        return _solution(p, ex.X, ex.y, ex.sample_weight)
-
-    ridge = _ridge_weight(p)
-    if ridge > 0 and p.loss.least_squares and p.loss.scale == "sum":
-
-        def run_rescaled() -> Any:
-            res = right()
-            return None if res is None or not res.ok else ((1 + ridge) * res.coef, res.intercept, res.dual)
-
-        out.append(
-            (
-                f"the rescaled elastic net (1 + lambda2) beta (Zou & Hastie's correction, lambda2 = {ridge:g}) "
-                "was reported; the problem asks for the naive elastic net",
-                run_rescaled,
-            )
-        )
-    if p.fit_intercept and p.loss.least_squares:
-        for value, why in ((0.0, "0"), (float(np.mean(ex.y)), "mean(y)")):
-
-            def run_centred(value: float = value) -> Any:
-                res = right()
-                return None if res is None or not res.ok else (res.coef, value, res.dual)
-
-            out.append(
-                (
-                    f"the centred problem's intercept ({why}) was reported: on the original data the intercept "
-                    "is mean(y) - mean(X) w",
-                    run_centred,
-                )
-            )
-    plain = p.loss.least_squares and not p.fit_intercept and ex.sample_weight is None and not p.constraints
-    if p.form.param_name == "t" and plain and p.bounds is None and p.form.size == 1 and not is_orthonormal(ex.X):
-        if np.linalg.matrix_rank(ex.X) == ex.X.shape[1]:
-
-            def run_projected() -> Any:
-                ols = np.linalg.lstsq(ex.X, ex.y, rcond=None)[0]
-                try:
-                    w, mu = p.penalty.project(ols, float(p.form.param_value))
-                except NotSupportedError:
-                    return None
-                return w, 0.0, mu
-
-            out.append(
-                (
-                    "the OLS solution was projected onto the ball; that is the answer only when X^T X is the "
-                    "identity (here the ellipsoidal contours meet the ball elsewhere)",
-                    run_projected,
-                )
-            )
-    return out
-
-
-def _book_scale_mistakes(ex: Exercise, a: dict[str, Any], w: np.ndarray, b: float, infeasible: bool) -> list[str]:
-    """An objective or multiplier stated in the book's scale ([notation]) without saying so."""
-    notation, p = ex.notation, ex.problem
-    if notation is None or p is None:
-        return []
-    out = []
-    how = "answer with \"scale\": \"book\", or convert"
-    if a["objective"] is not None and not infeasible and notation.loss_factor != 1:
-        mine = p.objective_value(ex.X, ex.y, w, b, sample_weight=ex.sample_weight)
-        book = notation.to_book("objective", mine)
-        if abs(a["objective"] - book) <= 1e-6 * max(1.0, abs(book)):
-            out.append(
-                f"the objective is in the book's scale ({notation.objective}), {notation.loss_factor:g} times "
-                f"cvxreg's: {how}"
-            )
-    e_dual = ex.expected.dual
-    if a["dual"] is not None and e_dual is not None and np.shape(a["dual"]) == np.shape(e_dual):
-        book = np.asarray(notation.to_book("dual", e_dual))
-        differs = np.max(np.abs(book - e_dual)) > 1e-6 * max(1.0, float(np.max(np.abs(e_dual))))
-        if differs and np.max(np.abs(a["dual"] - book)) <= 1e-6 * max(1.0, float(np.max(np.abs(book)))):
-            out.append(f"the multiplier is in the book's scale ({notation.objective}): {how}")
-    return out
-
-
-def _dual_mistakes(ex: Exercise, mu: float, dual: float, tol: float) -> list[str]:
-    p = ex.problem
-    assert p is not None
-    found = []
-
-    def close(a: float) -> bool:
-        # the answer's multiplier matches the mistake's, and the mistake's differs from the
-        # right one: a hypothesis that reproduces the correct answer explains nothing
-        near = abs(dual - a) <= tol * max(1.0, abs(a))
-        return near and abs(a - mu) > tol * max(1.0, abs(mu))
-
-    if mu != 0 and close(-mu):
-        found.append("the multiplier has the wrong sign: for R(w) <= t it is >= 0")
-    t = p.form.param_value
-    ball = p.penalty.euclidean_ball(t) if t > 0 and mu != 0 else None
-    if ball is not None:
-        written, r = ball
-        if written == "half_squared_norm":
-            if close(convert_multiplier(mu, "half_squared_norm", "norm", radius=r)):
-                found.append(
-                    f"the multiplier is that of ||w||_2 <= {r:g} (the norm); this problem constrains "
-                    f"1/2||w||^2 <= {t:g}: divide by r = {r:g}"
-                )
-        elif close(convert_multiplier(mu, "norm", "half_squared_norm", radius=r)):
-            found.append(
-                f"the multiplier is that of 1/2||w||^2 <= {r * r / 2:g} (the squared norm); this "
-                f"problem constrains ||w||_2 <= {r:g}: multiply by r = {r:g}"
-            )
-    n = ex.X.shape[0]
-    if mu != 0 and (close(mu * n) or close(mu / n)):
-        found.append("the multiplier is off by a factor n (the 'sum' vs 'mean' loss scaling)")
-    if mu != 0 and (close(2 * mu) or close(mu / 2)):
-        found.append(
-            "the multiplier is off by a factor 2: a book that states RSS (ESL, Bishop) has twice the "
-            "multiplier of cvxreg's 1/2 RSS"
-        )
-    return found
-
-
 # ------------------------------------------------------------------------------------- grading
 def _refusal(answer: Any) -> bool | None:
     """True when the answer says "this problem is refused" (``{"rejected": true}``, as
@@ -462,6 +273,10 @@ def grade(ex: Exercise, answer: Any) -> Verdict:
     refused = _refusal(answer)
     if ex.problem is None:
         return _grade_refusal(ex, refused)
+    if isinstance(answer, Result):  # cvxreg's own answer, with every quantity the file asks for
+        from cvxreg.quantities import answer_document
+
+        answer = answer_document(ex, answer) if answer.ok else answer
     if refused:
         check = Check("refusal", False, None, None, "the problem is convex: it has a solution to give")
         return Verdict(ex.id, False, [check], ["the formulation is convex (the DCP gate accepts it)"])
@@ -472,17 +287,45 @@ def grade(ex: Exercise, answer: Any) -> Verdict:
         if scale not in ("cvxreg", "book") or (scale == "book" and ex.notation is None):
             allowed = "'cvxreg', or 'book' for a problem file with a [notation] table"
             raise AnswerError(f"The answer's 'scale' must be {allowed}. Got {_short(scale)}.")
-    p, e, tol = ex.problem, ex.expected, ex.tolerance
+    e, tol = ex.expected, ex.tolerance
     d = ex.X.shape[1]
     a = normalize_answer(answer, d)
     if scale == "book":  # the objective and multipliers as the book states them
         assert ex.notation is not None
         a["objective"] = ex.notation.to_cvxreg("objective", a["objective"])
         a["dual"] = ex.notation.to_cvxreg("dual", a["dual"])
-    if isinstance(answer, Result) and e.lambda_max is not None:  # cvxreg's own answer to that question
-        a["lambda_max"] = p.lambda_max(ex.X, ex.y, sample_weight=ex.sample_weight)
     w = a["coef"]
     b = a["intercept"] if a["intercept"] is not None else 0.0
+    checks: list[Check] = []
+    infeasible, minimizer = False, None
+    if w is not None:  # a path-only answer has no coefficients at the file's own lam
+        found, infeasible, minimizer = _solution_checks(ex, a, w, b)
+        checks += found
+    elif e.coef is not None or e.objective is not None:
+        checks.append(Check("coefficients", False, None, None, "the answer gives no 'coef'"))
+
+    # Multipliers and other asked-for numbers.
+    if e.dual is not None:
+        checks.append(_number_check("multiplier", "dual", e.dual, a["dual"], tol["dual"]))
+    if e.constraint_duals is not None:
+        checks.append(_constraint_dual_check(e.constraint_duals, a["constraint_duals"], tol["dual"]))
+    if e.lambda_max is not None:
+        checks.append(_number_check("lambda_max", "lambda_max", e.lambda_max, a["lambda_max"], tol["dual"]))
+
+    checks += _asked_checks(ex, a, w)
+    passed = all(c.passed for c in checks)
+    verdict = Verdict(ex.id, passed, checks)
+    if not passed and w is not None:
+        verdict.diagnoses = diagnose(ex, a, w, b, infeasible, minimizer)
+    return verdict
+
+
+def _solution_checks(ex: Exercise, a: dict[str, Any], w: np.ndarray, b: float) -> tuple[list[Check], bool, Any]:
+    """Feasibility, objective, coefficients, intercept; whether the answer is infeasible, and
+    the (cached) minimizer of a non-unique problem."""
+    p, e, tol = ex.problem, ex.expected, ex.tolerance
+    assert p is not None
+    d = len(w)
     checks: list[Check] = []
 
     # Feasibility.
@@ -510,7 +353,7 @@ def grade(ex: Exercise, answer: Any) -> Verdict:
     f = p.objective_value(ex.X, ex.y, w, b, sample_weight=ex.sample_weight)
     optimum, where = e.objective, ""
     # a minimizer of a non-unique problem, solved at most once, and only when needed
-    minimizer = functools.cache(lambda: _solution(p, ex.X, ex.y, ex.sample_weight) if not e.unique else None)
+    minimizer = functools.cache(lambda: solution(p, ex.X, ex.y, ex.sample_weight) if not e.unique else None)
     if optimum is None and not e.unique:  # a solution set: only the optimal value can grade it
         best = minimizer()
         if best is None or not best.ok:
@@ -570,20 +413,84 @@ def grade(ex: Exercise, answer: Any) -> Verdict:
     if p.fit_intercept and e.intercept is not None:
         ierr = abs(b - e.intercept) / max(1.0, abs(e.intercept))
         checks.append(Check("intercept", ierr <= tol["coef"], ierr, tol["coef"], f"expected {e.intercept:.10g}"))
+    return checks, viol > feas_tol, minimizer
 
-    # Multipliers and other asked-for numbers.
-    if e.dual is not None:
-        checks.append(_number_check("multiplier", "dual", e.dual, a["dual"], tol["dual"]))
-    if e.constraint_duals is not None:
-        checks.append(_constraint_dual_check(e.constraint_duals, a["constraint_duals"], tol["dual"]))
-    if e.lambda_max is not None:
-        checks.append(_number_check("lambda_max", "lambda_max", e.lambda_max, a["lambda_max"], tol["dual"]))
 
-    passed = all(c.passed for c in checks)
-    verdict = Verdict(ex.id, passed, checks)
-    if not passed:
-        verdict.diagnoses = _diagnose(ex, a, w, b, viol > feas_tol, minimizer)
-    return verdict
+def _asked_checks(ex: Exercise, a: dict[str, Any], w: np.ndarray | None) -> list[Check]:
+    """The active set, signs, df, bound multipliers, fixed coordinates, fit and path, when the
+    exercise asks for them. A support or sign pattern not stated is read off the coefficients."""
+    p, e, tol = ex.problem, ex.expected, ex.tolerance
+    assert p is not None
+    out: list[Check] = []
+    if e.support is not None:
+        given = a["support"] if a["support"] is not None else (None if w is None else tuple(active_set(w)))
+        shown = list(given) if given is not None else "none"
+        out.append(Check("active set", given == e.support, None, None, f"{shown}, expected {list(e.support)}"))
+    if e.signs is not None:
+        given = a["signs"] if a["signs"] is not None else (None if w is None else tuple(sign_pattern(w)))
+        shown = list(given) if given is not None else "none"
+        out.append(Check("signs", given == e.signs, None, None, f"{shown}, expected {list(e.signs)}"))
+    if e.df is not None:
+        out.append(_number_check("degrees of freedom", "df", e.df, a["df"], tol["dual"]))
+    for side in ("lower_dual", "upper_dual"):
+        if getattr(e, side) is not None:
+            out.append(_number_check(f"bound multipliers ({side})", side, getattr(e, side), a[side], tol["dual"]))
+    if e.fixed is not None and w is not None:
+        idx, val = e.fixed
+        err = float(np.max(np.abs(w[idx] - val))) / max(1.0, float(np.max(np.abs(val))))
+        detail = f"coefficients {idx.tolist()} are {val.tolist()} in every minimizer"
+        out.append(Check("fixed coordinates", err <= tol["coef"], err, tol["coef"], detail))
+    if e.fit is not None and w is not None:
+        b = a["intercept"] if a["intercept"] is not None else 0.0
+        mine = np.asarray(ex.X @ w).ravel() + b
+        err = float(np.max(np.abs(mine - e.fit))) / max(1.0, float(np.max(np.abs(e.fit))))
+        detail = "max |Xw + b - fit*| / max(1, |fit*|_inf)"
+        out.append(Check("fit X w + b", err <= tol["coef"], err, tol["coef"], detail))
+    if e.path:
+        out.append(_path_check(ex, a["path"]))
+    return out
+
+
+def _relative(given: Any, expected: Any) -> float:
+    """``max |given - expected| / max(1, |expected|_inf)``."""
+    e = np.asarray(expected, dtype=float)
+    return float(np.max(np.abs(np.asarray(given, dtype=float) - e))) / max(1.0, float(np.max(np.abs(e))))
+
+
+def _path_check(ex: Exercise, given: list[dict[str, Any]] | None) -> Check:
+    """Each expected point of a path against the answer's point at the same lam (or t)."""
+    p, tol = ex.problem, ex.tolerance
+    assert p is not None
+    name = p.form.param_name
+    if not given:
+        return Check("path", False, None, tol["coef"], f"the answer gives no 'path' (one point per {name})")
+    worst, where = 0.0, ""
+    for point in ex.expected.path:
+        match = [g for g in given if g["param_name"] == name and np.shape(g["param"]) == np.shape(point.param)
+                 and np.allclose(g["param"], point.param, rtol=1e-9, atol=1e-12)]  # fmt: skip
+        shown = np.round(point.param, 10).tolist() if np.ndim(point.param) else f"{point.param:g}"
+        if not match:
+            return Check("path", False, None, tol["coef"], f"the answer has no point at {name} = {shown}")
+        g = match[0]
+        errs = []
+        if point.coef is not None:
+            errs.append(_relative(g["coef"], point.coef))
+        if point.intercept is not None:
+            errs.append(abs((g["intercept"] or 0.0) - point.intercept) / max(1.0, abs(point.intercept)))
+        if point.objective is not None:
+            at = p.with_form(p.form.with_value(point.param))
+            f = at.objective_value(ex.X, ex.y, g["coef"], g["intercept"] or 0.0, sample_weight=ex.sample_weight)
+            errs.append(abs(f - point.objective) / max(1.0, abs(point.objective)))
+        if point.dual is not None:
+            if g["dual"] is None or np.shape(g["dual"]) != np.shape(point.dual):
+                detail = f"the answer gives no multiplier at {name} = {shown}"
+                return Check("path", False, None, tol["coef"], detail)
+            errs.append(_relative(g["dual"], point.dual))
+        err = max(errs, default=0.0)
+        if err >= worst:
+            worst, where = err, shown
+    detail = f"{len(ex.expected.path)} points; the largest relative error is at {name} = {where}"
+    return Check("path", worst <= tol["coef"], worst, tol["coef"], detail)
 
 
 def _number_check(name: str, field: str, expected: Any, given: Any, tol: float) -> Check:
@@ -615,66 +522,3 @@ def _constraint_dual_check(expected: tuple[np.ndarray, ...], given: Any, tol: fl
     err = max(float(np.max(np.abs(g - v))) / max(1.0, float(np.max(np.abs(v)))) for g, v in pairs)
     return Check(name, err <= tol, err, tol, f"expected {[v.tolist() for v in expected]}")
 
-
-def _diagnose(
-    ex: Exercise, a: dict[str, Any], w: np.ndarray, b: float, infeasible: bool, minimizer: Any
-) -> list[str]:
-    """The usual mistakes that reproduce the answer; ``minimizer()`` gives a minimizer of a
-    non-unique problem (solved once, shared with the objective check)."""
-    found: list[str] = []
-    if infeasible:
-        found.append("the constraint is violated: the answer lies outside the feasible set")
-    tol = max(1e-3, 10 * ex.tolerance["coef"])  # recognising a mistake needs closeness, not solver accuracy
-    e = ex.expected
-    X = ex.X
-
-    def unique_part(coef: np.ndarray, intercept: float) -> np.ndarray:
-        # What a solution set shares: for a non-unique problem the fit X w + b (the loss is
-        # strictly convex in it where it matters), else the coefficients and intercept.
-        if e.unique:
-            return np.r_[coef, intercept if ex.problem.fit_intercept else 0.0]
-        return np.asarray(X @ coef).ravel() + intercept
-
-    mine = unique_part(w, b)
-    scale = max(1.0, float(np.max(np.abs(mine))))
-    right = None
-    if e.unique and e.coef is not None:
-        right = unique_part(e.coef, e.intercept or 0.0)
-    elif not e.unique:
-        best = minimizer()
-        right = unique_part(best.coef, best.intercept) if best is not None and best.ok else None
-    for text, thunk in _hypotheses(ex):
-        got = thunk()
-        if got is None:
-            continue
-        theirs = unique_part(got[0], got[1])
-        if right is not None and np.max(np.abs(theirs - right)) <= tol * scale:
-            continue  # this mistake would not change the answer here: it cannot explain anything
-        if np.max(np.abs(theirs - mine)) <= tol * scale:
-            found.append(text)
-    if e.dual is not None and np.ndim(e.dual) and a["dual"] is not None and np.shape(a["dual"]) == np.shape(e.dual):
-        backwards = np.asarray(e.dual)[::-1]
-        near = np.max(np.abs(a["dual"] - backwards)) <= 1e-6 * max(1.0, float(np.max(np.abs(backwards))))
-        if near and not np.allclose(backwards, e.dual):
-            found.append("the multipliers are in the wrong order: one per term, in the order the terms are listed")
-    if e.dual is not None and a["dual"] is not None and np.ndim(e.dual) == 0 and np.ndim(a["dual"]) == 0:
-        found += _dual_mistakes(ex, e.dual, a["dual"], max(1e-4, 10 * ex.tolerance["dual"]))
-    if e.lambda_max is not None and a["lambda_max"] is not None:
-        lm, given, n = e.lambda_max, a["lambda_max"], ex.X.shape[0]
-        near = lambda v: abs(given - v) <= 1e-6 * max(1.0, abs(v))  # noqa: E731
-        factors = ((2.0, "2 (the book's RSS instead of 1/2 RSS)"), (n, "n (the 'sum' vs 'mean' loss scaling)"))
-        for factor, why in factors:
-            if near(lm * factor) or near(lm / factor):
-                found.append(f"lambda_max is off by a factor {why}")
-    book = _book_scale_mistakes(ex, a, w, b, infeasible)
-    found += book
-    stated = a["objective"]
-    if stated is not None and not infeasible and not book:
-        f = ex.problem.objective_value(ex.X, ex.y, w, b, sample_weight=ex.sample_weight)
-        if f != 0 and abs(stated - 2 * f) <= 1e-6 * max(1.0, abs(2 * f)) and ex.problem.loss.least_squares:
-            found.append(
-                "the objective is stated in the book's scale: RSS + ... is twice cvxreg's 1/2 RSS + ..."
-            )
-    if not found:
-        found.append("no usual mistake reproduces this answer; compare the checks above with the formulation")
-    return found

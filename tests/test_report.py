@@ -15,8 +15,9 @@ import cvxreg as cr
 from cvxreg import report
 from cvxreg._report_stats import profile, sgm
 from cvxreg.benchmark import benchmark, builtin_cases
-from cvxreg.cli import _finite, main
+from cvxreg.cli import main
 from cvxreg.compare import COLUMNS
+from cvxreg.quantities import _finite
 from cvxreg.scaling import scaling, slopes
 
 

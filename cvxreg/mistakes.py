@@ -1,0 +1,329 @@
+"""The usual mistakes, tested: each is the problem re-solved (or re-computed) as the mistake
+would state it -- lam or t scaled by n or 2, the intercept penalized, an orthonormal formula on
+a design that is not orthonormal, tau and 1 - tau swapped, the rescaled elastic net, the
+centred problem's intercept, OLS projected onto the ball, a multiplier in the wrong scale or
+sign, a book's scale not said -- and named when it reproduces the answer (and not the right
+answer). ``cvxreg.grading`` asks ``diagnose`` once an answer fails.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from cvxreg.closed_forms import is_orthonormal
+from cvxreg.errors import CvxregError, NotSupportedError
+from cvxreg.lagrange import convert_multiplier
+from cvxreg.problem import Problem
+from cvxreg.reference import reference_result, truth
+from cvxreg.result import Result
+
+if TYPE_CHECKING:
+    from cvxreg.exercises import Exercise
+
+__all__ = ["diagnose", "solution"]
+
+
+def solution(problem: Problem, X: Any, y: Any, s: Any) -> Result | None:
+    try:
+        return truth(problem, X, y, sample_weight=s)[0]
+    except CvxregError:
+        return None
+
+
+def _penalized_intercept(ex: Exercise) -> tuple[Problem, np.ndarray] | None:
+    """The problem with the intercept as an ordinary, penalized coefficient (a column of ones)."""
+    p = ex.problem
+    assert p is not None
+    if not p.fit_intercept or p.bounds is not None:
+        return None
+    try:
+        new_pen = p.penalty.with_extra_coefficient()
+    except NotSupportedError:
+        return None
+    X1 = np.hstack([ex.X, np.ones((ex.X.shape[0], 1))])
+    return Problem(p.loss, new_pen, p.form, fit_intercept=False), X1
+
+
+def _hypotheses(ex: Exercise) -> list[tuple[str, Any]]:
+    """(description, thunk returning (coef, intercept, dual) or None) for each usual mistake."""
+    p = ex.problem
+    assert p is not None
+    n = ex.X.shape[0]
+    param = p.form.param_name
+    out: list[tuple[str, Any]] = []
+
+    def scaled(k: float) -> Any:
+        def run() -> Any:
+            res = solution(p.with_form(p.form.with_value(p.form.param_value * k)), ex.X, ex.y, ex.sample_weight)
+            return None if res is None or not res.ok else (res.coef, res.intercept, res.dual)
+
+        return run
+
+    if np.all(p.form.param_value > 0):
+        for k, what in (
+            (n, "multiplied by n"),
+            (1 / n, "divided by n"),
+            (2.0, "multiplied by 2"),
+            (0.5, "divided by 2"),
+        ):
+            if k == 1:
+                continue
+            why = (
+                " (the 'sum' vs 'mean' loss scaling: scikit-learn and glmnet divide the loss by n)"
+                if k in (n, 1 / n)
+                else " (a missing or extra 1/2 in front of the loss or the penalty)"
+            )
+            value = p.form.param_value * k
+            text = f"{value:g}" if np.ndim(value) == 0 else str(np.round(value, 10).tolist())
+            out.append((f"{param} {what}: the answer solves the problem with {param} = {text}{why}", scaled(k)))
+    pi = _penalized_intercept(ex)
+    if pi is not None:
+        prob1, X1 = pi
+
+        def run_pi() -> Any:
+            res = solution(prob1, X1, ex.y, ex.sample_weight)
+            return None if res is None or not res.ok else (res.coef[:-1], res.coef[-1], res.dual)
+
+        out.append(("the intercept was penalized: it must be left out of the penalty (fit it on centred data)", run_pi))
+    tau = getattr(p.loss, "tau", None)
+    if tau is not None and abs(tau - 0.5) > 1e-12:
+        from cvxreg.losses import QuantileLoss
+
+        swapped = Problem(
+            QuantileLoss(1 - tau, scale=p.loss.scale), p.penalty, p.form, fit_intercept=p.fit_intercept,
+            bounds=p.bounds, constraints=p.constraints,
+        )
+
+        def run_tau() -> Any:
+            res = solution(swapped, ex.X, ex.y, ex.sample_weight)
+            return None if res is None or not res.ok else (res.coef, res.intercept, res.dual)
+
+        out.append((f"tau and 1 - tau swapped: the answer is the {1 - tau:g} quantile, not the {tau:g}", run_tau))
+    if not is_orthonormal(ex.X):
+
+        def run_orth() -> Any:
+            res = reference_result(p, ex.X, ex.y, sample_weight=ex.sample_weight, assume_orthonormal=True)
+            return None if res is None else (res.coef, res.intercept, res.dual)
+
+        out.append(("the orthonormal-design formula was used, but X^T X is not the identity here", run_orth))
+        plain = p.loss.least_squares and p.loss.scale == "sum" and not p.fit_intercept and ex.sample_weight is None
+        if plain and param == "lam" and np.linalg.matrix_rank(ex.X) == ex.X.shape[1]:
+
+            def run_ols() -> Any:
+                # ESL Table 3.4 writes the orthonormal case in terms of the OLS estimate:
+                # the same formula applied to (X^T X)^-1 X^T y instead of X^T y.
+                z = np.linalg.lstsq(ex.X, ex.y, rcond=None)[0]
+                res = reference_result(p, np.eye(len(z)), z, assume_orthonormal=True)
+                return None if res is None else (res.coef, res.intercept, res.dual)
+
+            out.append(
+                (
+                    "the orthonormal-design formula was applied to the OLS estimate (ESL Table 3.4), but "
+                    "X^T X is not the identity here",
+                    run_ols,
+                )
+            )
+    out += _more_hypotheses(ex)
+    return out
+
+
+def _ridge_weight(p: Problem) -> float:
+    """The weight of ``1/2 ||w||^2`` in the penalty term (Zou & Hastie's lambda2 in cvxreg's
+    scale): an ElasticNet's ``lam (1 - a)``, or a Composite's lam on its SquaredL2 term."""
+    lam = np.atleast_1d(np.asarray(p.form.param_value, dtype=float))
+    if p.form.param_name != "lam":
+        return 0.0
+    ratio = getattr(p.penalty, "l1_ratio", None)
+    if ratio is not None:
+        return float(lam[0] * (1 - ratio))
+    terms = getattr(p.penalty, "terms", ())
+    return float(sum(lam[k] for k, term in enumerate(terms) if term.file_name == "squared_l2" and k < lam.size))
+
+
+def _more_hypotheses(ex: Exercise) -> list[tuple[str, Any]]:
+    """The rescaled elastic net, the centred problem's intercept, OLS projected onto the ball."""
+    p = ex.problem
+    assert p is not None
+    out: list[tuple[str, Any]] = []
+
+    def right() -> Result | None:
+        return solution(p, ex.X, ex.y, ex.sample_weight)
+
+    ridge = _ridge_weight(p)
+    if ridge > 0 and p.loss.least_squares and p.loss.scale == "sum":
+
+        def run_rescaled() -> Any:
+            res = right()
+            return None if res is None or not res.ok else ((1 + ridge) * res.coef, res.intercept, res.dual)
+
+        out.append(
+            (
+                f"the rescaled elastic net (1 + lambda2) beta (Zou & Hastie's correction, lambda2 = {ridge:g}) "
+                "was reported; the problem asks for the naive elastic net",
+                run_rescaled,
+            )
+        )
+    if p.fit_intercept and p.loss.least_squares:
+        for value, why in ((0.0, "0"), (float(np.mean(ex.y)), "mean(y)")):
+
+            def run_centred(value: float = value) -> Any:
+                res = right()
+                return None if res is None or not res.ok else (res.coef, value, res.dual)
+
+            out.append(
+                (
+                    f"the centred problem's intercept ({why}) was reported: on the original data the intercept "
+                    "is mean(y) - mean(X) w",
+                    run_centred,
+                )
+            )
+    plain = p.loss.least_squares and not p.fit_intercept and ex.sample_weight is None and not p.constraints
+    if p.form.param_name == "t" and plain and p.bounds is None and p.form.size == 1 and not is_orthonormal(ex.X):
+        if np.linalg.matrix_rank(ex.X) == ex.X.shape[1]:
+
+            def run_projected() -> Any:
+                ols = np.linalg.lstsq(ex.X, ex.y, rcond=None)[0]
+                try:
+                    w, mu = p.penalty.project(ols, float(p.form.param_value))
+                except NotSupportedError:
+                    return None
+                return w, 0.0, mu
+
+            out.append(
+                (
+                    "the OLS solution was projected onto the ball; that is the answer only when X^T X is the "
+                    "identity (here the ellipsoidal contours meet the ball elsewhere)",
+                    run_projected,
+                )
+            )
+    return out
+
+
+def _book_scale_mistakes(ex: Exercise, a: dict[str, Any], w: np.ndarray, b: float, infeasible: bool) -> list[str]:
+    """An objective or multiplier stated in the book's scale ([notation]) without saying so."""
+    notation, p = ex.notation, ex.problem
+    if notation is None or p is None:
+        return []
+    out = []
+    how = "answer with \"scale\": \"book\", or convert"
+    if a["objective"] is not None and not infeasible and notation.loss_factor != 1:
+        mine = p.objective_value(ex.X, ex.y, w, b, sample_weight=ex.sample_weight)
+        book = notation.to_book("objective", mine)
+        if abs(a["objective"] - book) <= 1e-6 * max(1.0, abs(book)):
+            out.append(
+                f"the objective is in the book's scale ({notation.objective}), {notation.loss_factor:g} times "
+                f"cvxreg's: {how}"
+            )
+    e_dual = ex.expected.dual
+    if a["dual"] is not None and e_dual is not None and np.shape(a["dual"]) == np.shape(e_dual):
+        book = np.asarray(notation.to_book("dual", e_dual))
+        differs = np.max(np.abs(book - e_dual)) > 1e-6 * max(1.0, float(np.max(np.abs(e_dual))))
+        if differs and np.max(np.abs(a["dual"] - book)) <= 1e-6 * max(1.0, float(np.max(np.abs(book)))):
+            out.append(f"the multiplier is in the book's scale ({notation.objective}): {how}")
+    return out
+
+
+def _dual_mistakes(ex: Exercise, mu: float, dual: float, tol: float) -> list[str]:
+    p = ex.problem
+    assert p is not None
+    found = []
+
+    def close(a: float) -> bool:
+        # the answer's multiplier matches the mistake's, and the mistake's differs from the
+        # right one: a hypothesis that reproduces the correct answer explains nothing
+        near = abs(dual - a) <= tol * max(1.0, abs(a))
+        return near and abs(a - mu) > tol * max(1.0, abs(mu))
+
+    if mu != 0 and close(-mu):
+        found.append("the multiplier has the wrong sign: for R(w) <= t it is >= 0")
+    t = p.form.param_value
+    ball = p.penalty.euclidean_ball(t) if t > 0 and mu != 0 else None
+    if ball is not None:
+        written, r = ball
+        if written == "half_squared_norm":
+            if close(convert_multiplier(mu, "half_squared_norm", "norm", radius=r)):
+                found.append(
+                    f"the multiplier is that of ||w||_2 <= {r:g} (the norm); this problem constrains "
+                    f"1/2||w||^2 <= {t:g}: divide by r = {r:g}"
+                )
+        elif close(convert_multiplier(mu, "norm", "half_squared_norm", radius=r)):
+            found.append(
+                f"the multiplier is that of 1/2||w||^2 <= {r * r / 2:g} (the squared norm); this "
+                f"problem constrains ||w||_2 <= {r:g}: multiply by r = {r:g}"
+            )
+    n = ex.X.shape[0]
+    if mu != 0 and (close(mu * n) or close(mu / n)):
+        found.append("the multiplier is off by a factor n (the 'sum' vs 'mean' loss scaling)")
+    if mu != 0 and (close(2 * mu) or close(mu / 2)):
+        found.append(
+            "the multiplier is off by a factor 2: a book that states RSS (ESL, Bishop) has twice the "
+            "multiplier of cvxreg's 1/2 RSS"
+        )
+    return found
+
+
+
+def diagnose(
+    ex: Exercise, a: dict[str, Any], w: np.ndarray, b: float, infeasible: bool, minimizer: Any
+) -> list[str]:
+    """The usual mistakes that reproduce the answer; ``minimizer()`` gives a minimizer of a
+    non-unique problem (solved once, shared with the objective check)."""
+    found: list[str] = []
+    if infeasible:
+        found.append("the constraint is violated: the answer lies outside the feasible set")
+    tol = max(1e-3, 10 * ex.tolerance["coef"])  # recognising a mistake needs closeness, not solver accuracy
+    e = ex.expected
+    X = ex.X
+
+    def unique_part(coef: np.ndarray, intercept: float) -> np.ndarray:
+        # What a solution set shares: for a non-unique problem the fit X w + b (the loss is
+        # strictly convex in it where it matters), else the coefficients and intercept.
+        if e.unique:
+            return np.r_[coef, intercept if ex.problem.fit_intercept else 0.0]
+        return np.asarray(X @ coef).ravel() + intercept
+
+    mine = unique_part(w, b)
+    scale = max(1.0, float(np.max(np.abs(mine))))
+    right = None
+    if e.unique and e.coef is not None:
+        right = unique_part(e.coef, e.intercept or 0.0)
+    elif not e.unique:
+        best = minimizer()
+        right = unique_part(best.coef, best.intercept) if best is not None and best.ok else None
+    for text, thunk in _hypotheses(ex):
+        got = thunk()
+        if got is None:
+            continue
+        theirs = unique_part(got[0], got[1])
+        if right is not None and np.max(np.abs(theirs - right)) <= tol * scale:
+            continue  # this mistake would not change the answer here: it cannot explain anything
+        if np.max(np.abs(theirs - mine)) <= tol * scale:
+            found.append(text)
+    if e.dual is not None and np.ndim(e.dual) and a["dual"] is not None and np.shape(a["dual"]) == np.shape(e.dual):
+        backwards = np.asarray(e.dual)[::-1]
+        near = np.max(np.abs(a["dual"] - backwards)) <= 1e-6 * max(1.0, float(np.max(np.abs(backwards))))
+        if near and not np.allclose(backwards, e.dual):
+            found.append("the multipliers are in the wrong order: one per term, in the order the terms are listed")
+    if e.dual is not None and a["dual"] is not None and np.ndim(e.dual) == 0 and np.ndim(a["dual"]) == 0:
+        found += _dual_mistakes(ex, e.dual, a["dual"], max(1e-4, 10 * ex.tolerance["dual"]))
+    if e.lambda_max is not None and a["lambda_max"] is not None:
+        lm, given, n = e.lambda_max, a["lambda_max"], ex.X.shape[0]
+        near = lambda v: abs(given - v) <= 1e-6 * max(1.0, abs(v))  # noqa: E731
+        factors = ((2.0, "2 (the book's RSS instead of 1/2 RSS)"), (n, "n (the 'sum' vs 'mean' loss scaling)"))
+        for factor, why in factors:
+            if near(lm * factor) or near(lm / factor):
+                found.append(f"lambda_max is off by a factor {why}")
+    book = _book_scale_mistakes(ex, a, w, b, infeasible)
+    found += book
+    stated = a["objective"]
+    if stated is not None and not infeasible and not book:
+        f = ex.problem.objective_value(ex.X, ex.y, w, b, sample_weight=ex.sample_weight)
+        if f != 0 and abs(stated - 2 * f) <= 1e-6 * max(1.0, abs(2 * f)) and ex.problem.loss.least_squares:
+            found.append(
+                "the objective is stated in the book's scale: RSS + ... is twice cvxreg's 1/2 RSS + ..."
+            )
+    if not found:
+        found.append("no usual mistake reproduces this answer; compare the checks above with the formulation")
+    return found

@@ -1,0 +1,132 @@
+"""Quantities an exercise asks for besides the coefficients: the active set and the sign
+pattern, the degrees of freedom, the multipliers of bounds, coordinates every minimizer shares,
+the fit ``Xw + b`` (what a solution set shares), and answers at several lam (a path).
+
+``degrees_of_freedom`` is Stein's unbiased df of a least-squares fit: on the active set ``A``,
+``df = tr(X_A (X_A^T X_A + H_A)^{-1} X_A^T)`` with ``H_A`` the penalty's curvature there (lam
+times the Hessian of its smooth part), plus one for an intercept (fitted on centred columns).
+That is ``|A|`` for the lasso (Zou, Hastie & Tibshirani 2007), ``sum d_j^2 / (d_j^2 + lam)``
+for ridge (ESL eq. 3.50) and the elastic net's trace formula (Tibshirani & Taylor 2012).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from cvxreg.errors import NotSupportedError
+
+if TYPE_CHECKING:
+    from cvxreg.problem import Problem
+    from cvxreg.result import Result
+
+__all__ = ["active_set", "degrees_of_freedom", "sign_pattern"]
+
+
+def _threshold(coef: np.ndarray) -> float:
+    return 1e-6 * max(1.0, float(np.max(np.abs(coef), initial=0.0)))
+
+
+def active_set(coef: Any) -> list[int]:
+    """Indices (0-based) of the nonzero coefficients (above ``1e-6 max(1, |w|_inf)``)."""
+    w = np.asarray(coef, dtype=float)
+    return np.flatnonzero(np.abs(w) > _threshold(w)).tolist()
+
+
+def sign_pattern(coef: Any) -> list[int]:
+    """``sign(w_j)`` per coefficient: -1, 0 or +1 (0 below the threshold of ``active_set``)."""
+    w = np.asarray(coef, dtype=float)
+    return [int(s) for s in np.where(np.abs(w) > _threshold(w), np.sign(w), 0.0)]
+
+
+def degrees_of_freedom(problem: Problem, X: Any, y: Any, result: Result) -> float:
+    """The degrees of freedom of a penalized least-squares fit at its solution ``result``.
+
+    Raises ``NotSupportedError`` for other losses, the constrained form, bounds, linear
+    constraints, or a penalty whose curvature is not known.
+    """
+    if not problem.loss.least_squares or problem.form.param_name != "lam":
+        raise NotSupportedError(f"Degrees of freedom are defined here for penalized least squares, not {problem!r}.")
+    if problem.bounds is not None or problem.constraints:
+        raise NotSupportedError(f"Degrees of freedom with bounds or linear constraints are not available: {problem!r}.")
+    data = problem.check_data(X, y, None, "degrees_of_freedom")
+    flat = problem.lagrangian(problem.form.param_value)
+    X = data.dense()
+    if problem.fit_intercept:
+        X = X - X.mean(axis=0)
+    c = 1.0 / problem.loss.weight_total(data.n, None)
+    w = np.asarray(result.coef, dtype=float)
+    free = np.abs(w) > _threshold(w)
+    free |= ~flat.penalty.penalized(len(w))  # an unpenalized coefficient is always fitted
+    try:
+        zero = flat.penalty.zero_pattern(w, _threshold(w))
+        free &= ~zero | ~flat.penalty.penalized(len(w))
+        curvature = flat.penalty.curvature(w, free) if np.any(free) else np.zeros((0, 0))
+    except NotSupportedError:
+        raise NotSupportedError(f"The curvature of {problem.penalty!r} is not known: no degrees of freedom.") from None
+    XA = X[:, free]
+    H = c * XA.T @ XA + float(flat.form.param_value) * curvature
+    df = float(np.trace(c * XA @ np.linalg.pinv(H) @ XA.T)) if XA.shape[1] else 0.0
+    return df + (1.0 if problem.fit_intercept else 0.0)
+
+
+def _finite(x: Any) -> float | None:
+    """A number for strict JSON: None (``null``) when missing or not finite."""
+    if x is None:
+        return None
+    x = float(x)
+    return x if np.isfinite(x) else None
+
+
+def _numbers(x: Any) -> Any:
+    """One number or a list of them, for strict JSON."""
+    return [_finite(v) for v in np.atleast_1d(x)] if np.ndim(x) else _finite(x)
+
+
+def answer_document(ex: Any, res: Result, **solve_opts: Any) -> dict[str, Any]:
+    """``res`` as an answer to the exercise ``ex`` (what ``cvxreg check --answer`` reads):
+    coef, intercept, objective, multiplier, and every other quantity the file asks for,
+    computed by cvxreg (a path is solved at each of its points with ``solve_opts``)."""
+    problem, e = ex.problem, ex.expected
+    doc: dict[str, Any] = {
+        "coef": [_finite(v) for v in np.atleast_1d(res.coef)],
+        "intercept": _finite(res.intercept),
+        "objective": _finite(res.objective),
+        "dual": _numbers(res.dual),
+    }
+    if e.lambda_max is not None:
+        doc["lambda_max"] = _finite(problem.lambda_max(ex.X, ex.y, sample_weight=ex.sample_weight))
+    if problem.constraints:
+        duals = res.constraint_duals or tuple(np.full(len(c.rhs), np.nan) for c in problem.constraints)
+        doc["constraint_duals"] = [[_finite(v) for v in np.atleast_1d(d)] for d in duals]
+    if e.support is not None:
+        doc["support"] = active_set(res.coef)
+    if e.signs is not None:
+        doc["signs"] = sign_pattern(res.coef)
+    if e.df is not None:
+        doc["df"] = _finite(degrees_of_freedom(problem, ex.X, ex.y, res)) if res.ok else None
+    if problem.bounds is not None and res.lower_dual is not None:
+        doc["lower_dual"] = [_finite(v) for v in res.lower_dual]
+        doc["upper_dual"] = [_finite(v) for v in res.upper_dual]
+    if e.path:
+        from cvxreg.solvers import default_solver, solver_options
+
+        if solve_opts.get("solver") is None:  # as Exercise.solve: the default solver, tight
+            solve_opts = {"solver": default_solver(), **solver_options(default_solver(), "tight")}
+        name = problem.form.param_name
+        points = []
+        for point in e.path:
+            at = problem.with_form(problem.form.with_value(point.param))
+            found = at.solve(ex.X, ex.y, sample_weight=ex.sample_weight, **solve_opts)
+            points.append(
+                {
+                    name: _numbers(point.param),
+                    "coef": [_finite(v) for v in found.coef],
+                    "intercept": _finite(found.intercept),
+                    "objective": _finite(found.objective),
+                    "dual": _numbers(found.dual),
+                }
+            )
+        doc["path"] = points
+    return doc

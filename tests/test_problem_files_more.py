@@ -1,0 +1,187 @@
+"""What problem files can now say: summary statistics and generated polynomial designs, the
+active set, signs, degrees of freedom, bound multipliers, the unique parts of a solution set,
+and answers at several lam -- each checked against hand-derived or closed-form numbers."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import cvxreg as cr
+from cvxreg.cli import main
+from cvxreg.exercises import load, read_table
+from cvxreg.quantities import active_set, degrees_of_freedom, sign_pattern
+from tests.conftest import regression_data
+
+HEAD = 'id = "t"\ntitle = "t"\nsource = "s"\nstatement = "s"\n'
+
+
+def write(tmp_path, text):
+    path = tmp_path / "t.toml"
+    path.write_text(HEAD + text)
+    return path
+
+
+# -- data ---------------------------------------------------------------------------------------
+def test_summary_statistics_reproduce_every_least_squares_objective():
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((12, 3)), rng.standard_normal(12)
+    table = {
+        "data": {"gram": (X.T @ X).tolist(), "xty": (X.T @ y).tolist(), "yty": float(y @ y)},
+        "formulation": {"loss": "squared", "penalty": "l1", "form": "penalized", "lam": 0.7},
+    }
+    Xs, ys, _, prob = read_table("s.toml", table)
+    assert np.allclose(Xs.T @ Xs, X.T @ X) and np.allclose(Xs.T @ ys, X.T @ y) and ys @ ys == pytest.approx(y @ y)
+    w = rng.standard_normal(3)
+    assert prob.objective_value(Xs, ys, w) == pytest.approx(prob.objective_value(X, y, w), rel=1e-12)
+    assert np.allclose(prob.solve(Xs, ys).coef, prob.solve(X, y).coef, atol=1e-8)
+
+
+def test_summary_statistics_with_a_singular_gram_matrix():
+    X = np.array([[1.0, 1.0], [2.0, 2.0], [0.5, 0.5]])  # equal columns: X'X singular
+    y = np.array([1.0, 0.0, 2.0])
+    table = {"data": {"gram": (X.T @ X).tolist(), "xty": (X.T @ y).tolist(), "yty": float(y @ y)}}
+    Xs, ys, _, _ = read_table("s.toml", table)
+    assert np.allclose(Xs.T @ Xs, X.T @ X) and np.allclose(Xs.T @ ys, X.T @ y)
+
+
+@pytest.mark.parametrize(
+    ("data", "needle"),
+    [
+        ("gram = [[1.0, 2.0], [0.0, 1.0]]\nxty = [1.0, 1.0]\nyty = 5.0", "symmetric"),
+        ("gram = [[1.0, 0.0], [0.0, -1.0]]\nxty = [1.0, 1.0]\nyty = 5.0", "positive semidefinite"),
+        ("gram = [[1.0, 0.0], [0.0, 1.0]]\nxty = [3.0, 4.0]\nyty = 1.0", "at least 25"),
+        ("gram = [[1.0, 1.0], [1.0, 1.0]]\nxty = [1.0, 2.0]\nyty = 9.0", "range"),
+        ("gram = [[1.0, 0.0], [0.0, 1.0]]\nxty = [1.0, 1.0]\nyty = 5.0\ny = [1.0, 2.0]", "not 'y'"),
+        ("xty = [1.0, 1.0]\nX = [[1.0, 0.0]]\ny = [1.0]", "goes with"),
+    ],
+)
+def test_summary_statistics_errors_name_the_field(tmp_path, data, needle):
+    text = f'[data]\n{data}\n[formulation]\nloss = "squared"\n[expected]\ncoef = [0.0, 0.0]\norigin = "o"\n'
+    with pytest.raises(cr.ProblemFileError, match=needle):
+        load(write(tmp_path, text))
+
+
+def test_summary_statistics_refuse_what_they_do_not_determine(tmp_path):
+    text = (
+        "[data]\ngram = [[1.0, 0.0], [0.0, 1.0]]\nxty = [1.0, 1.0]\nyty = 5.0\n"
+        '[formulation]\nloss = "absolute"\n[expected]\ncoef = [0.0, 0.0]\norigin = "o"\n'
+    )
+    with pytest.raises(cr.ProblemFileError, match=r"data\.gram"):
+        load(write(tmp_path, text))
+
+
+def test_polynomial_design_and_named_function():
+    table = {"data": {"generate": {"design": "polynomial", "x": [0.0, 0.25, 0.5], "degree": 2, "function": "sin_2pi"}}}
+    X, y, _, _ = read_table("p.toml", table)
+    assert np.allclose(X, [[1, 0, 0], [1, 0.25, 0.0625], [1, 0.5, 0.25]])
+    assert np.allclose(y, [0.0, 1.0, 0.0], atol=1e-15)
+    table = {"data": {"generate": {"design": "polynomial", "n": 3, "degree": 1, "coef": [1.0, 2.0]}}}
+    X, y, _, _ = read_table("p.toml", table)
+    assert np.allclose(y, [1.0, 2.0, 3.0])
+
+
+def test_polynomial_design_errors(tmp_path):
+    for gen, needle in (('degree = 2\nfunction = "tan"\nn = 3', "function"), ("degree = 99\nn = 3", "degree")):
+        text = (
+            f'[data.generate]\ndesign = "polynomial"\n{gen}\n[formulation]\nloss = "squared"\n'
+            '[expected]\ncoef = [0.0, 0.0, 0.0]\norigin = "o"\n'
+        )
+        with pytest.raises(cr.ProblemFileError, match=needle):
+            load(write(tmp_path, text))
+
+
+# -- asked-for quantities -----------------------------------------------------------------------
+def test_degrees_of_freedom_against_textbook_formulas():
+    X, y = regression_data(n=30, d=5, seed=2)
+    lasso = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(lam=3.0))
+    res = lasso.solve(X, y)
+    assert degrees_of_freedom(lasso, X, y, res) == pytest.approx(len(active_set(res.coef)), abs=1e-9)
+    d = np.linalg.svd(X, compute_uv=False)
+    ridge = cr.Problem(cr.SquaredLoss(), cr.SquaredL2(), cr.Penalized(lam=4.0))
+    assert degrees_of_freedom(ridge, X, y, ridge.solve(X, y)) == pytest.approx(np.sum(d**2 / (d**2 + 4.0)))
+    with_b = cr.Problem(cr.SquaredLoss(), cr.SquaredL2(), cr.Penalized(lam=4.0), fit_intercept=True)
+    dc = np.linalg.svd(X - X.mean(axis=0), compute_uv=False)
+    expected = 1 + np.sum(dc**2 / (dc**2 + 4.0))  # ESL 3.4.1: the intercept adds one
+    assert degrees_of_freedom(with_b, X, y, with_b.solve(X, y)) == pytest.approx(expected)
+    with pytest.raises(cr.NotSupportedError):
+        constrained = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Constrained(t=1.0))
+        degrees_of_freedom(constrained, X, y, constrained.solve(X, y))
+
+
+def test_active_set_and_signs():
+    assert active_set([1.5, 0.0, -2e-9, -0.8]) == [0, 3]
+    assert sign_pattern([1.5, 0.0, -2e-9, -0.8]) == [1, 0, 0, -1]
+
+
+def test_support_signs_and_df_are_graded():
+    ex = load("zht-lasso-degrees-of-freedom")
+    right = {"coef": [1.5, 0.0, -0.8, 0.0], "support": [0, 2], "signs": [1, 0, -1, 0], "df": 2}
+    assert ex.check(right).passed
+    assert not ex.check({**right, "df": 4}).passed  # the number of coefficients, not |A|
+    assert not ex.check({**right, "support": [1, 2]}).passed
+    assert not ex.check({**right, "signs": [1, 0, 1, 0]}).passed
+    with pytest.raises(cr.AnswerError, match="signs"):
+        ex.check({**right, "signs": [2, 0, 0, 0]})
+
+
+def test_bound_multipliers_are_graded():
+    ex = load("lawson-hanson-nnls-multipliers")
+    right = {"coef": [1.5, 0.0], "lower_dual": [0.0, 1.5], "upper_dual": [0.0, 0.0]}
+    assert ex.check(right).passed
+    assert not ex.check({**right, "lower_dual": [0.0, -1.5]}).passed  # Lawson & Hanson's sign
+    assert not ex.check({"coef": [1.5, 0.0]}).passed  # asked for, not given
+
+
+def test_a_solution_set_is_graded_by_its_unique_parts():
+    ex = load("tibshirani-lasso-solution-set")
+    for theta in (0.0, 0.3, 1.0):
+        assert ex.check({"coef": [2 * theta, 2 * (1 - theta), 0.0]}).passed
+    assert not ex.check({"coef": [1.0, 1.0, 0.1]}).passed  # b3 is 0 in every solution
+    assert not ex.check({"coef": [2.0, 1.0, 0.0]}).passed  # wrong fit
+    verdict = ex.check({"coef": [1.0, 1.0, 0.1]})
+    assert any(c.name == "fixed coordinates" and not c.passed for c in verdict.checks)
+
+
+def test_a_path_is_checked_at_each_lam(tmp_path, capsys):
+    ex = load("fht-lasso-path-identity")
+    y = np.array([3.0, -1.5, 0.5])
+    good = [{"lam": lam, "coef": (np.sign(y) * np.maximum(np.abs(y) - lam, 0)).tolist()} for lam in (0.25, 1, 2, 3.5)]
+    assert ex.check({"path": good}).passed
+    bad = [dict(p) for p in good]
+    bad[2]["coef"] = [1.0, -0.1, 0.0]
+    verdict = ex.check({"path": bad})
+    assert not verdict.passed and "lam = 2" in str(verdict)
+    assert not ex.check({"path": good[:3]}).passed  # lam = 3.5 missing
+    with pytest.raises(cr.AnswerError, match="path"):
+        ex.check({"path": [{"coef": [0, 0, 0]}]})
+    assert main(["solve", "fht-lasso-path-identity", "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert [p["lam"] for p in doc["path"]] == [0.25, 1.0, 2.0, 3.5]
+    answer = tmp_path / "a.json"
+    answer.write_text(json.dumps(doc))
+    assert main(["check", "fht-lasso-path-identity", "--answer", str(answer)]) == 0
+
+
+@pytest.mark.parametrize(
+    ("expected", "needle"),
+    [
+        ("support = [0, 5]", "support"),
+        ("signs = [1, 0]", "signs"),
+        ("lower_dual = [0.0, 0.0, 0.0]", "lower_dual"),
+        ('fixed = { index = [7], value = [0.0] }', "fixed"),
+        ("fit = [1.0]", "fit"),
+        ("path = [{ t = 1.0, coef = [0.0, 0.0, 0.0] }]", "path"),
+        ("path = [{ lam = -1.0, coef = [0.0, 0.0, 0.0] }]", "lam"),
+    ],
+)
+def test_asked_quantities_errors_name_the_field(tmp_path, expected, needle):
+    text = (
+        "[data]\nX = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]\ny = [1.0, 2.0, 3.0]\n"
+        '[formulation]\nloss = "squared"\npenalty = "l1"\nform = "penalized"\nlam = 1.0\n'
+        f'[expected]\ncoef = [0.0, 1.0, 2.0]\norigin = "o"\n{expected}\n'
+    )
+    with pytest.raises(cr.ProblemFileError, match=needle):
+        load(write(tmp_path, text))
