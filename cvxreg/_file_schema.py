@@ -32,11 +32,13 @@ __all__ = [
     "Reader",
     "check_keys",
     "fractions",
+    "intercept_only",
     "is_number",
     "read_data",
     "read_notation",
     "read_problem",
 ]  # fmt: skip
+
 
 def _registry(module: Any) -> dict[str, Callable[..., Any]]:
     """``file_name -> class`` for the classes a module exports that name themselves."""
@@ -338,6 +340,11 @@ def _polynomial(r: Reader, rng: np.random.Generator) -> tuple[np.ndarray, np.nda
     return X, mean + r.number(f"{g}.noise", 0.0, lo=0.0) * rng.standard_normal(len(x))
 
 
+def intercept_only(r: Reader) -> bool:
+    """A file that gives ``y`` and no design: an intercept-only model (no dummy column to state)."""
+    return all(r.get(f"data.{k}", None) is None for k in ("X", "generate", "gram"))
+
+
 def read_data(r: Reader) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     given = [k for k in ("X", "generate", "gram") if r.get(f"data.{k}", None) is not None]
     if len(given) > 1:
@@ -357,6 +364,10 @@ def read_data(r: Reader) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         y_inline = r.matrix("data.y", 1, None)
         if y_inline is not None:
             y = y_inline
+    elif intercept_only(r):  # y alone: the model is b, and cvxreg holds one zero column at 0 for it
+        y = r.matrix("data.y", 1)
+        assert y is not None
+        X = np.zeros((len(y), 1))
     else:
         X = r.matrix("data.X", 2)
         y = r.matrix("data.y", 1)
@@ -471,6 +482,11 @@ def read_problem(r: Reader, d: int) -> Problem:
     if not isinstance(fit_intercept, bool):
         raise r.fail(f"{f}.fit_intercept", "true or false", fit_intercept)
     bounds = r.get(f"{f}.bounds", None)
+    if intercept_only(r):
+        if not fit_intercept or pen_name != "none" or bounds is not None:
+            allowed = "true, with no penalty and no bounds: [data] gives y alone, an intercept-only model"
+            raise r.fail(f"{f}.fit_intercept", allowed, fit_intercept)
+        bounds = [0.0, 0.0]  # the one internal column, held at 0
     if bounds is not None:
         if not isinstance(bounds, list) or len(bounds) != 2:
             raise r.fail(f"{f}.bounds", "[lower, upper]", bounds)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -245,7 +246,8 @@ def _solve(args: argparse.Namespace) -> int:
         print(f"no solution: {res.message}")
         return 1
     print(f"objective {res.objective:.10g}")
-    print(f"coef = {np.array2string(res.coef, precision=8, max_line_width=100)}")
+    if not ex.intercept_only:
+        print(f"coef = {np.array2string(res.coef, precision=8, max_line_width=100)}")
     if ex.problem.fit_intercept:
         print(f"intercept = {res.intercept:.10g}")
     if res.dual is not None and np.ndim(res.dual):
@@ -542,6 +544,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CvxregError as exc:
         print(f"cvxreg: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader stopped early (`cvxreg check ... | head`): not an error of ours
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that the interpreter's final flush does not fail too
+        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

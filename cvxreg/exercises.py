@@ -26,6 +26,7 @@ from cvxreg._file_schema import (
     Reader,
     check_keys,
     fractions,
+    intercept_only,
     is_number,
     read_data,
     read_notation,
@@ -151,6 +152,9 @@ class Exercise:
     formulation: dict[str, Any] = field(default_factory=dict)
     #: The book's notation and scale (``[notation]``), when the file states it.
     notation: Notation | None = None
+    #: ``[data]`` gives ``y`` alone: the model is the intercept. ``X`` is then one column of
+    #: zeros held at 0 (the file states no dummy column; answers give no ``coef``).
+    intercept_only: bool = False
 
     def solve(self, **solve_opts: Any) -> Result:
         """Solve with the default solver at tight settings (or with ``solve_opts``).
@@ -356,6 +360,12 @@ def load(path: str | Path) -> Exercise:
             allowed = "used with loss 'squared', scale 'sum', no intercept and no expected.fit (all X'X, X'y, y'y fix)"
             raise r.fail("data.gram", allowed, "a Gram matrix with this formulation")
     notation = read_notation(r, 1 if problem is None else problem.penalty.n_terms)
+    only_b = intercept_only(r)
+    if only_b:
+        if expected.coef is not None:
+            allowed = "absent: [data] gives y alone, an intercept-only model"
+            raise r.fail("expected.coef", allowed, expected.coef.tolist())
+        expected = dataclasses.replace(expected, coef=np.zeros(1))
     if r.choice("expected.scale", ("cvxreg", "book"), "cvxreg") == "book":  # the book's objective and multipliers
         if notation is None:
             raise r.fail("expected.scale", "'cvxreg' unless the file has a [notation] table", "book")
@@ -396,6 +406,7 @@ def load(path: str | Path) -> Exercise:
         rejection=rejection,
         formulation=dict(r.get("formulation")),
         notation=notation,
+        intercept_only=only_b,
     )
 
 

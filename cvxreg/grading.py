@@ -289,6 +289,8 @@ def grade(ex: Exercise, answer: Any) -> Verdict:
             raise AnswerError(f"The answer's 'scale' must be {allowed}. Got {_short(scale)}.")
     e, tol = ex.expected, ex.tolerance
     d = ex.X.shape[1]
+    if ex.intercept_only and isinstance(answer, dict) and "coef" not in answer:
+        answer = {**answer, "coef": [0.0]}  # the internal zero column: the answer is the intercept
     a = normalize_answer(answer, d)
     if scale == "book":  # the objective and multipliers as the book states them
         assert ex.notation is not None

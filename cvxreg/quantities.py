@@ -106,7 +106,9 @@ def answer_document(ex: Any, res: Result, **solve_opts: Any) -> dict[str, Any]:
         doc["signs"] = sign_pattern(res.coef)
     if e.df is not None:
         doc["df"] = _finite(degrees_of_freedom(problem, ex.X, ex.y, res)) if res.ok else None
-    if problem.bounds is not None and res.lower_dual is not None:
+    if getattr(ex, "intercept_only", False):  # no coefficients to give: the model is b
+        del doc["coef"]
+    elif problem.bounds is not None and res.lower_dual is not None:
         doc["lower_dual"] = [_finite(v) for v in res.lower_dual]
         doc["upper_dual"] = [_finite(v) for v in res.upper_dual]
     if e.path:

@@ -185,3 +185,36 @@ def test_asked_quantities_errors_name_the_field(tmp_path, expected, needle):
     )
     with pytest.raises(cr.ProblemFileError, match=needle):
         load(write(tmp_path, text))
+
+
+# -- intercept-only models ----------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("ident", "b", "value"),
+    [
+        ("koenker-median-intercept-only", 4.0, 18.0),  # the median
+        ("koenker-bassett-quantile-intercept-only", 3.0, 6.5),  # the 0.3 quantile
+        ("bv-6.1-midrange-intercept-only", 6.5, 5.5),  # the midrange
+    ],
+)
+def test_intercept_only_models_need_no_dummy_column(ident, b, value, capsys):
+    ex = load(ident)
+    assert ex.intercept_only and ex.X.shape[1] == 1 and not np.any(ex.X)
+    res = ex.solve()
+    assert res.intercept == pytest.approx(b, abs=1e-8) and res.objective == pytest.approx(value, abs=1e-8)
+    assert ex.check({"intercept": b}).passed
+    assert not ex.check({"intercept": b + 0.5}).passed
+    assert main(["solve", ident, "--json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert "coef" not in doc and doc["intercept"] == pytest.approx(b, abs=1e-8)
+    # An independent check of the location: the loss's own intercept-only minimizer.
+    assert ex.problem.loss.intercept_only(ex.y) == pytest.approx(b, abs=1e-6)
+
+
+@pytest.mark.parametrize(
+    "formulation",
+    ['loss = "absolute"', 'loss = "absolute"\nfit_intercept = true\npenalty = "l1"\nform = "penalized"\nlam = 1.0'],
+)
+def test_intercept_only_files_must_fit_the_intercept_alone(tmp_path, formulation):
+    text = f'[data]\ny = [1.0, 2.0]\n[formulation]\n{formulation}\n[expected]\nintercept = 1.5\norigin = "o"\n'
+    with pytest.raises(cr.ProblemFileError, match="fit_intercept"):
+        load(write(tmp_path, text))
