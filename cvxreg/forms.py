@@ -62,6 +62,12 @@ class Form:
         """How many parameters: 1, or the number of terms of a ``Composite`` penalty."""
         return int(np.size(self.param_value))
 
+    def multiplier(self, dual_value: Any) -> Any:
+        """The multiplier(s) of the penalty's constraint from CVXPY's ``dual_value``: a float, or
+        an array with one per term of a Composite; NaN where the solver gave none."""
+        found = np.full(self.size, math.nan) if dual_value is None else np.asarray(dual_value, dtype=float).ravel()
+        return found.copy() if np.ndim(self.param_value) else float(found[0])
+
     def parameter(self) -> cp.Parameter:
         """The ``cvxpy.Parameter(nonneg=True)`` holding ``param_value``."""
         shape = np.shape(self.param_value)

@@ -102,7 +102,7 @@ def solve_multinomial(
     terms = cp.log_sum_exp(eta, axis=1) - cp.sum(cp.multiply(Y, eta), axis=1)
     fit = c * (cp.sum(terms) if s is None else s @ terms)
     pen = problem.penalty.expr(cp.vec(W, order="F"))
-    param = cp.Parameter(nonneg=True, value=problem.form.param_value)
+    param = problem.form.parameter()
     objective, constraints, pen_con = problem.form.assemble(fit, pen, param)
     prob = cp.Problem(cp.Minimize(objective), constraints)
     name = resolve_solver(solver, owner)
@@ -123,7 +123,7 @@ def solve_multinomial(
         intercept = intercept - intercept.mean()
     dual = None
     if pen_con is not None:
-        dual = float(np.asarray(pen_con.dual_value).ravel()[0]) if ok and pen_con.dual_value is not None else math.nan
+        dual = problem.form.multiplier(pen_con.dual_value if ok else None)
     result = Result(
         coef=coef,
         intercept=intercept,  # type: ignore[arg-type]  # K intercepts
@@ -164,11 +164,11 @@ def _with_certificate(problem: Problem, X: Any, Y: np.ndarray, s: Any, c: float,
     grad = c * np.asarray(X.T @ R)  # (d, K)
     grad_b = c * R.sum(axis=0) if problem.fit_intercept else np.zeros(0)
     scale = max(c * float(np.linalg.norm(X.T @ (sw[:, None] * (1.0 / Y.shape[1] - Y)))), 1e-12)
-    weight = problem.form.penalty_weight(result.dual)
+    flat, weight = problem.penalty.weighted(problem.form.penalty_weight(result.dual))  # a Composite: its sum
     w = W.ravel(order="F")
     tol = 1e-6 * max(1.0, float(np.max(np.abs(w), initial=0.0)))
     try:
-        v, cons = problem.penalty.subdifferential(w, tol)
+        v, cons = flat.subdifferential(w, tol)
         dist = cp.Problem(cp.Minimize(cp.norm2(cp.hstack([grad.ravel(order="F") + weight * v, grad_b]))), cons)
         solve_accurately(dist)
         kkt = float(dist.value) / scale if dist.value is not None else math.nan

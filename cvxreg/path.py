@@ -170,6 +170,12 @@ def path(
     Path
     """
     data = problem.check_data(X, y, sample_weight, "Problem.path")
+    if problem.form.size > 1:
+        raise NotSupportedError(
+            f"{problem!r} has one {problem.form.param_name} per penalty term: a path runs over one number. "
+            f"Solve each point with problem.with_form({type(problem.form).__name__}([...])), or fix the terms' "
+            "ratios with WeightedSum and run the path over its one lam."
+        )
     if not isinstance(n_lams, int) or isinstance(n_lams, bool) or n_lams < 1:
         raise invalid("n_lams", "Problem.path", "an integer >= 1", n_lams)
     eps = check_real(eps, "eps", "Problem.path", lo=0.0, hi=1.0, lo_open=True, hi_open=True)

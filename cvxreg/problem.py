@@ -400,10 +400,7 @@ class Problem:
         b = 0.0 if built.b is None else float(built.b.value)
         dual: Any = None
         if built.penalty_constraint is not None:
-            dv = built.penalty_constraint.dual_value
-            size = self.form.size
-            found = np.full(size, math.nan) if dv is None else np.asarray(dv, dtype=float).ravel()
-            dual = found.copy() if np.ndim(self.form.param_value) else float(found[0])
+            dual = self.form.multiplier(built.penalty_constraint.dual_value)
         lo_dual, hi_dual = (self._bound_dual(item, len(coef)) for item in built.bounds)
         constraint_duals = None
         if built.linear:

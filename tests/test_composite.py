@@ -185,3 +185,21 @@ def test_composite_file_errors_name_the_field(tmp_path, params, lam, needle):
         return
     with pytest.raises(cr.ProblemFileError, match=needle):
         load(path)
+
+
+def test_what_a_composite_cannot_do_says_so():
+    X, y = regression_data(n=20, d=4, seed=0)
+    prob = cr.Problem(cr.SquaredLoss(), FUSED, cr.Penalized(lam=[1.0, 2.0]))
+    with pytest.raises(cr.NotSupportedError, match="one lam per penalty term"):
+        prob.path(X, y)
+    with pytest.raises(cr.NotSupportedError, match="WeightedSum"):
+        prob.lambda_max(X, y)
+
+
+def test_multinomial_loss_takes_a_composite():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((60, 3))
+    y = np.digitize(X @ np.array([1.0, 0.0, -2.0]), [-1.0, 1.0])
+    res = cr.Problem(cr.MultinomialLogisticLoss(), SEED, cr.Constrained(t=[1.0, 1.0])).solve(X, y)
+    assert res.ok and res.dual.shape == (2,)
+    assert res.certificate.passed(1e-5)

@@ -191,6 +191,12 @@ class Composite(Penalty):
     def weighted(self, weights: Any) -> tuple[Penalty, float]:
         return WeightedSum(self.terms, np.nan_to_num(np.asarray(weights, dtype=float))), 1.0
 
+    def dual_norm(self, z: np.ndarray) -> float:
+        raise NotSupportedError(
+            f"{self!r} has one lam per term, so there is no single lam_max; fix the terms' ratios with "
+            "WeightedSum(terms, weights) to get the lam_max of that one-parameter family."
+        )
+
     def nonconvex_reason(self) -> str | None:
         return next((r for p in self.terms if (r := p.nonconvex_reason()) is not None), None)
 
