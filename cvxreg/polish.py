@@ -70,7 +70,9 @@ def polish(problem: Problem, data: Data, result: Result, *, candidates: np.ndarr
         f = _Smooth(problem, data)
         with one_blas_thread():
             found = _active_set_newton(problem, f, result, candidates)
-    except (NotSupportedError, la.LinAlgError, FloatingPointError):
+    except NotSupportedError:  # kinks that are not coordinate zeros (total variation, ...)
+        return _polish_generalized_lasso(problem, data, result)
+    except (la.LinAlgError, FloatingPointError):
         return None
     if found is None:
         return None
@@ -334,3 +336,75 @@ def _violated_zeros(
     if worst <= 1e-11 * scale:
         return np.zeros_like(zeros)
     return zeros & (violation >= share * worst) & (violation > 1e-11 * scale)
+
+
+def _polish_generalized_lasso(problem: Problem, data: Data, result: Result, *, max_rounds: int = 50) -> Result | None:
+    """Least squares with ``R = sum_i c_i |(D w)_i| + 1/2 w'Qw`` (total variation, fused lasso and
+    their sums with L1 and ridge), polished through its kinks: rows ``A`` with ``(Dw)_i = 0``.
+    Off them ``R`` is quadratic with the signs ``s``, so the minimizer solves the KKT system
+    ``(H + lam Q) u + D_A' nu = g - lam D_N'(c_N s_N)``, ``D_A u = 0``; it is the answer when
+    ``|nu_i| <= lam c_i`` on ``A`` and the signs off ``A`` hold, and rows move between the sets
+    (as an active-set method moves them) until both do. None when it does not settle."""
+    if not problem.loss.least_squares or problem.form.size > 1:
+        return None
+    try:
+        D, cw, Q = problem.penalty.as_generalized_lasso(data.d)
+    except NotSupportedError:
+        return None
+    keep = cw > 0  # a row of weight 0 adds nothing
+    D, cw = D[keep], cw[keep]
+    lam = float(problem.form.param_value)
+    c = 1.0 / problem.loss.weight_total(data.n, data.sample_weight)
+    X, sw, d = data.dense(), data.weights, data.d
+    if problem.fit_intercept:  # the intercept as one more, unpenalized coefficient
+        X = np.hstack([X, np.ones((data.n, 1))])
+        D = np.hstack([D, np.zeros((len(D), 1))])
+        Q = np.pad(Q, ((0, 1), (0, 1)))
+    H = c * (X.T * sw) @ X + lam * Q
+    g = c * X.T @ (sw * data.y)
+    u = np.r_[result.coef, result.intercept] if problem.fit_intercept else np.asarray(result.coef, dtype=float)
+    z = D @ u
+    scale = max(1.0, float(np.max(np.abs(u), initial=0.0)))
+    active = np.abs(z) <= 1e-6 * scale
+    signs = np.sign(z)
+    for _ in range(max_rounds):
+        N = ~active
+        rhs = g - lam * D[N].T @ (cw[N] * signs[N])
+        DA = D[active]
+        K = np.block([[H, DA.T], [DA, np.zeros((len(DA), len(DA)))]])
+        try:
+            sol = np.linalg.lstsq(K, np.r_[rhs, np.zeros(len(DA))], rcond=None)[0]
+        except la.LinAlgError:
+            return None
+        u, nu = sol[: len(u)], sol[len(u):]
+        zN = D[N] @ u
+        flipped = np.flatnonzero(N)[np.sign(zN) != signs[N]]
+        over = np.abs(nu) - lam * cw[active]
+        if flipped.size:  # a row that crossed zero joins the kinks
+            active[flipped] = True
+            continue
+        bar = 1e-9 * max(1.0, lam * float(np.max(cw)))
+        if over.size and np.max(over) > bar and not _box_multipliers(DA, rhs - H @ u, lam * cw[active], bar):
+            k = np.flatnonzero(active)[int(np.argmax(over))]  # a kink whose multiplier is too large leaves
+            active[k] = False
+            signs[k] = -np.sign(nu[int(np.argmax(over))])
+            continue
+        break
+    else:
+        return None
+    w, b = (u[:d], float(u[d])) if problem.fit_intercept else (u, 0.0)
+    w = np.where(np.abs(w) <= 1e-14 * scale, 0.0, w)
+    objective = problem.objective_on(data, w, b)
+    return dataclasses.replace(
+        result, coef=w, intercept=b, objective=objective, polished=True, certificate=None, message=""
+    )
+
+
+def _box_multipliers(DA: np.ndarray, r: np.ndarray, bound: np.ndarray, tol: float) -> bool:
+    """Whether some ``nu`` with ``|nu_i| <= bound_i`` solves ``DA^T nu = r``: kinks that overlap
+    (a fused group at zero is a kink of both L1 and TV) have many multipliers, and the
+    minimum-norm one need not be in the box when another is."""
+    from scipy.optimize import lsq_linear
+
+    found = lsq_linear(DA.T, r, bounds=(-bound, bound), method="bvls", tol=1e-14)
+    return bool(np.max(np.abs(DA.T @ found.x - r), initial=0.0) <= tol * 10)

@@ -260,3 +260,47 @@ def test_default_constrained_answers_are_exact_with_their_multipliers():
     assert np.array_equal(np.flatnonzero(res.coef), np.flatnonzero(w))  # exact zeros
     inactive = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Constrained(100.0)).solve(Q, yq)
     assert inactive.dual == 0.0 and np.allclose(inactive.coef, z, atol=1e-12)
+
+
+def _tv_by_its_dual(X, y, lam):
+    """Independent: min 1/2||y - Xw||^2 + lam ||Dw||_1 through its dual, a box-constrained QP in
+    u (|u| <= lam), by SciPy's L-BFGS-B; w = (X'X)^-1 (X'y - D'u)."""
+    from scipy.optimize import minimize
+
+    d = X.shape[1]
+    D = np.diff(np.eye(d), axis=0)
+    G, c = np.linalg.inv(X.T @ X), X.T @ y
+
+    def f(u):
+        v = c - D.T @ u
+        return 0.5 * v @ G @ v, -D @ (G @ v)
+
+    opts = {"ftol": 1e-16, "gtol": 1e-13, "maxiter": 100_000, "maxcor": 50}
+    res = minimize(f, np.zeros(d - 1), jac=True, method="L-BFGS-B", bounds=[(-lam, lam)] * (d - 1), options=opts)
+    return G @ (c - D.T @ res.x)
+
+
+def test_total_variation_is_polished_through_its_kinks():
+    X, y = regression_data(n=60, d=12, seed=3)
+    prob = cr.Problem(cr.SquaredLoss(), cr.TotalVariation(), cr.Penalized(lam=4.0))
+    res = prob.solve(X, y)  # default tolerances
+    assert res.polished
+    assert np.max(np.abs(res.coef - _tv_by_its_dual(X, y, 4.0))) < 1e-7
+    gaps = np.abs(np.diff(res.coef))
+    assert np.any(gaps < 1e-13) and not np.any((gaps > 1e-13) & (gaps < 1e-6))  # ties to machine precision
+
+
+def test_a_degenerate_fused_pair_is_exact_at_default_tolerances():
+    # X = I, y = (3, 2, -1), lam = (1/2, 1): the answer (1.5, 1.5, 0) has a TV subgradient at the
+    # end of its interval (s12 = 1), where interior-point solvers stall 1e-4 away.
+    X, y = np.eye(3), np.array([3.0, 2.0, -1.0])
+    fused = cr.Composite(cr.L1(), cr.TotalVariation())
+    res = cr.Problem(cr.SquaredLoss(), fused, cr.Penalized(lam=[0.5, 1.0])).solve(X, y)
+    assert np.max(np.abs(res.coef - [1.5, 1.5, 0.0])) < 1e-12
+
+
+def test_constrained_total_variation_is_exact():
+    X, y = regression_data(n=60, d=10, seed=5)
+    con = cr.Problem(cr.SquaredLoss(), cr.TotalVariation(), cr.Constrained(t=2.0)).solve(X, y)
+    assert con.polished and cr.TotalVariation().value(con.coef) == pytest.approx(2.0, abs=1e-12)
+    assert np.max(np.abs(con.coef - _tv_by_its_dual(X, y, con.dual))) < 1e-7

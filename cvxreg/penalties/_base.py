@@ -139,6 +139,12 @@ class Penalty(SameByRepr):
         ``||w||_2 <= r``, ``"half_squared_norm"`` for ``1/2 ||w||^2 <= r^2/2``) and ``r``."""
         return None
 
+    def as_generalized_lasso(self, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(D, c, Q)`` with ``R(w) = sum_i c_i |(D w)_i| + 1/2 w^T Q w`` on ``d`` coefficients,
+        when ``R`` is that piecewise quadratic (L1, ridge, elastic net, total variation, their
+        weighted sums): what polishing needs where the kinks are not coordinate zeros."""
+        raise NotSupportedError(f"{self!r} is not written as sum c_i |(Dw)_i| + 1/2 w'Qw.")
+
     def as_elastic_net(self) -> Penalty:
         """This penalty as an ``ElasticNet`` (L1 is ratio 1, ridge ratio 0)."""
         raise NotSupportedError(f"{self!r} is not an elastic-net penalty.")

@@ -144,6 +144,15 @@ class WeightedSum(Penalty):
     def restrict(self, mask: np.ndarray) -> Penalty:
         return WeightedSum([p.restrict(mask) for p in self.terms], self.weights)
 
+    def as_generalized_lasso(self, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        rows, cs, Q = [np.zeros((0, d))], [np.zeros(0)], np.zeros((d, d))
+        for c, p in self._active():
+            D_k, c_k, Q_k = p.as_generalized_lasso(d)
+            rows.append(D_k)
+            cs.append(c * c_k)
+            Q = Q + c * Q_k
+        return np.vstack(rows), np.concatenate(cs), Q
+
     def penalized(self, d: int) -> np.ndarray:
         out = np.zeros(d, dtype=bool)
         for _, p in self._active():

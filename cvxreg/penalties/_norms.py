@@ -424,6 +424,9 @@ class TotalVariation(Penalty):
     def value(self, w: np.ndarray) -> float:
         return float(np.sum(np.abs(np.diff(np.asarray(w, dtype=float)))))
 
+    def as_generalized_lasso(self, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return np.diff(np.eye(d), axis=0), np.ones(max(d - 1, 0)), np.zeros((d, d))
+
     def dual_norm(self, z: np.ndarray) -> float:
         z = np.asarray(z, dtype=float)
         c = np.cumsum(z)

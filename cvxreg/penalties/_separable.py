@@ -73,6 +73,9 @@ class L1(Separable):
     def as_elastic_net(self) -> Penalty:
         return ElasticNet(1.0, factors=self.factors)
 
+    def as_generalized_lasso(self, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return np.eye(d), self.factor_vector(d), np.zeros((d, d))
+
 
 class SquaredL2(Separable):
     """``R(w) = 1/2 * sum_j v_j w_j^2`` (ridge, Tikhonov); ``v`` are penalty factors.
@@ -94,6 +97,9 @@ class SquaredL2(Separable):
 
     def value(self, w: np.ndarray) -> float:
         return float(0.5 * np.sum(self.factor_vector(len(w)) * np.asarray(w) ** 2))
+
+    def as_generalized_lasso(self, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return np.zeros((0, d)), np.zeros(0), np.diag(self.factor_vector(d))
 
     def prox_1d(self, x: np.ndarray, tau: np.ndarray) -> np.ndarray:
         return x / (1 + tau)
@@ -271,6 +277,10 @@ class ElasticNet(Separable):
 
     def prox_1d(self, x: np.ndarray, tau: np.ndarray) -> np.ndarray:
         return soft_1d(x, tau * self.l1_ratio) / (1 + tau * (1 - self.l1_ratio))
+
+    def as_generalized_lasso(self, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        v, a = self.factor_vector(d), self.l1_ratio
+        return np.eye(d), a * v, np.diag((1 - a) * v)
 
     def derivative_1d(self, w: np.ndarray, side: int) -> np.ndarray:
         return self.l1_ratio * sign_1d(w, side) + (1 - self.l1_ratio) * w
