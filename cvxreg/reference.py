@@ -256,8 +256,13 @@ def multiplier_note(problem: Problem, data: Data, ref: Result | None, *, rel: fl
             t0 = np.asarray(problem.penalty.value(ref.coef), dtype=float)
         except Exception:
             return ""
-    if not (np.all(np.isfinite(t0)) and np.all(t0 > 0)):
+    if not np.all(np.isfinite(t0)):
         return ""
+    if np.any(t0 <= 0):  # R(w) <= 0: no interior (Slater fails); above a valid multiplier, all are valid
+        return (
+            "not unique: at t = 0 the constraint leaves a single feasible point (no interior), so every multiplier "
+            "above the smallest valid one is valid too"
+        )
 
     def value(t: np.ndarray) -> float:
         with warnings.catch_warnings():

@@ -7,6 +7,7 @@ import json
 import subprocess
 import sys
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -23,7 +24,7 @@ UNIQUE = [ex for ex in SOLVABLE if ex.expected.unique and ex.expected.coef is no
 
 
 def test_library_size_and_coverage():
-    assert len(FILES) >= 25
+    assert len(FILES) >= 50
     ids = {ex.id for ex in EXERCISES}
     tags = {t for ex in EXERCISES for t in ex.tags}
     for needed in (
@@ -71,6 +72,45 @@ def test_problem_file_solves_and_matches_its_expected_answer(ex):
     assert res.ok
     verdict = ex.check(res)
     assert verdict.passed, str(verdict)
+
+
+FEATURES = {  # each format feature, as a (section, field) or (section, field, value) some file uses
+    "composite penalty": ("formulation", "penalty", "composite"),
+    "norm loss": ("formulation", "loss", "norm"),
+    "max loss": ("formulation", "loss", "max"),
+    "book notation (lam)": ("notation", "lam"),
+    "book notation (t)": ("notation", "t"),
+    "answers in the book's scale": ("expected", "scale", "book"),
+    "lambda_max": ("expected", "lambda_max"),
+    "constraint multipliers": ("expected", "constraint_duals"),
+    "bound multipliers": ("expected", "lower_dual"),
+    "active set": ("expected", "support"),
+    "signs": ("expected", "signs"),
+    "degrees of freedom": ("expected", "df"),
+    "refusal": ("expected", "outcome", "rejected"),
+    "fixed coordinates": ("expected", "fixed"),
+    "fit": ("expected", "fit"),
+    "path": ("expected", "path"),
+    "summary statistics": ("data", "gram"),
+}
+
+
+def test_every_format_feature_is_used_by_a_bundled_file():
+    import tomllib
+
+    tables = [tomllib.loads(f.read_text()) for f in FILES]
+    for name, (section, field, *value) in FEATURES.items():
+        users = [t for t in tables if field in t.get(section, {}) and (not value or t[section][field] == value[0])]
+        assert users, f"no bundled file uses {name}"
+    coefs = [t.get("expected", {}).get("coef", []) for t in tables]
+    assert any(isinstance(v, str) and "/" in v for coef in coefs for v in coef)  # exact fractions
+    assert any(t.get("data", {}).get("generate", {}).get("design") == "polynomial" for t in tables)
+    assert any(set(t.get("data", {})) == {"y"} for t in tables)  # intercept-only, no dummy column
+    assert any("penalty" not in t.get("formulation", {}) for t in tables)  # unpenalized, no dummy penalty
+    text = (Path(__file__).parents[1] / "docs" / "problem-files.md").read_text()
+    for word in ("composite", "`norm`", "`max`", "[notation]", "lambda_max", "constraint_duals", "lower_dual",
+                 "support", "signs", "`df`", "rejected", "fixed", "`fit`", "path", "gram", "polynomial", "`y` alone"):
+        assert word in text, word
 
 
 @pytest.mark.parametrize("ex", SOLVABLE, ids=lambda ex: ex.id)

@@ -188,6 +188,14 @@ def test_multiplier_not_unique_is_flagged_and_left_out():
     ridge = load("secular-ridge-constrained")  # smooth in t: a unique multiplier
     data = ridge.problem.check_data(ridge.X, ridge.y, ridge.sample_weight)
     assert multiplier_note(ridge.problem, data, ridge.expected_result()) == ""
+    # At lam above lam_max the constrained twin has t = 0: one feasible point, every multiplier
+    # from lam_max = 4 up is valid (Friedman, Hastie & Tibshirani's example, by hand).
+    at_max = load("fht-lasso-lambda-max")
+    data = at_max.problem.check_data(at_max.X, at_max.y)
+    assert multiplier_note(at_max.problem, data, at_max.expected_result()).startswith("not unique: at t = 0")
+    for mu in (4.0, 5.0, 9.0):
+        point = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(lam=mu)).solve(at_max.X, at_max.y)
+        assert np.max(np.abs(point.coef)) < 1e-12  # each of them gives the same (zero) solution
     flagged = pd.DataFrame(
         [row("p1", "A", dual_error=0.2, dual_note=note), row("p2", "A", dual_error=1e-7)], columns=COLUMNS
     )

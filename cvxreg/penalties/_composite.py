@@ -30,7 +30,23 @@ def _terms(penalties: Any, owner: str) -> tuple[Penalty, ...]:
     return items
 
 
-class WeightedSum(Penalty):
+class _Terms(Penalty):
+    """A penalty made of others (``terms``): what is true of it because it is true of each."""
+
+    terms: tuple[Penalty, ...]
+
+    def nonconvex_reason(self) -> str | None:
+        return next((r for p in self.terms if (r := p.nonconvex_reason()) is not None), None)
+
+    def placeholder_dim(self) -> int:
+        return max(p.placeholder_dim() for p in self.terms)
+
+    def check_dim(self, d: int) -> None:
+        for p in self.terms:
+            p.check_dim(d)
+
+
+class WeightedSum(_Terms):
     """``R(w) = sum_k c_k R_k(w)``: one regularizer made of several, with fixed weights.
 
     Its subdifferential is the weighted sum of the terms' (all terms are finite convex
@@ -72,16 +88,6 @@ class WeightedSum(Penalty):
 
     def value(self, w: np.ndarray) -> float:
         return float(sum(c * p.value(w) for c, p in self._active()))
-
-    def nonconvex_reason(self) -> str | None:
-        return next((r for p in self.terms if (r := p.nonconvex_reason()) is not None), None)
-
-    def placeholder_dim(self) -> int:
-        return max(p.placeholder_dim() for p in self.terms)
-
-    def check_dim(self, d: int) -> None:
-        for p in self.terms:
-            p.check_dim(d)
 
     @property
     def strictly_convex(self) -> bool:
@@ -160,7 +166,7 @@ class WeightedSum(Penalty):
         return out
 
 
-class Composite(Penalty):
+class Composite(_Terms):
     """Several penalties, each with its own parameter: ``R(w) = (R_1(w), ..., R_k(w))``.
 
     ``Penalized(lam=[lam_1, ..., lam_k])`` minimizes ``L(w, b) + sum_k lam_k R_k(w)``;
@@ -205,16 +211,6 @@ class Composite(Penalty):
             f"{self!r} has one lam per term, so there is no single lam_max; fix the terms' ratios with "
             "WeightedSum(terms, weights) to get the lam_max of that one-parameter family."
         )
-
-    def nonconvex_reason(self) -> str | None:
-        return next((r for p in self.terms if (r := p.nonconvex_reason()) is not None), None)
-
-    def placeholder_dim(self) -> int:
-        return max(p.placeholder_dim() for p in self.terms)
-
-    def check_dim(self, d: int) -> None:
-        for p in self.terms:
-            p.check_dim(d)
 
     def restrict(self, mask: np.ndarray) -> Penalty:
         return Composite(*(p.restrict(mask) for p in self.terms))
