@@ -272,7 +272,8 @@ def _path(r: Reader, d: int, problem: Problem | None) -> tuple[PathPoint, ...]:
         raise r.fail(key, allowed, points)
     out = []
     for i, point in enumerate(points):
-        sub = Reader(r.path, {"p": point})
+        at = f"path[{i}]"
+        sub = Reader(r.path, {"expected": {at: point}})  # errors name expected.path[i].<field>
         extra = set(point) - {name, "coef", "intercept", "objective", "dual"}
         if extra or name not in point:
             raise r.fail(f"{key}[{i}]", allowed, point)
@@ -280,7 +281,7 @@ def _path(r: Reader, d: int, problem: Problem | None) -> tuple[PathPoint, ...]:
         params = param if isinstance(param, list) else [param]
         if len(params) != k or not all(is_number(v) and v >= 0 for v in params):
             raise r.fail(f"{key}[{i}].{name}", f"{k} number(s) >= 0", point[name])
-        coef = sub.matrix("p.coef", 1, None)
+        coef = sub.matrix(f"expected.{at}.coef", 1, None)
         if coef is not None and len(coef) != d:
             raise r.fail(f"{key}[{i}].coef", f"{d} numbers (one per column of X)", coef.tolist())
         dual = fractions(point.get("dual"))
@@ -290,8 +291,8 @@ def _path(r: Reader, d: int, problem: Problem | None) -> tuple[PathPoint, ...]:
             PathPoint(
                 param=float(params[0]) if k == 1 else np.array(params, dtype=float),
                 coef=coef,
-                intercept=sub.number("p.intercept", None),
-                objective=sub.number("p.objective", None),
+                intercept=sub.number(f"expected.{at}.intercept", None),
+                objective=sub.number(f"expected.{at}.objective", None),
                 dual=None if dual is None else (np.array(dual, dtype=float) if isinstance(dual, list) else float(dual)),
             )
         )
