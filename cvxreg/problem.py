@@ -48,10 +48,6 @@ class _Built:
     linear: list[cp.Constraint]  # the Problem's linear constraints, in its order
 
 
-def _nan_like(value: Any) -> Any:
-    return np.full(np.shape(value), math.nan) if np.ndim(value) else math.nan
-
-
 def _full(side: Any, shape: tuple[int, ...]) -> np.ndarray:
     return np.broadcast_to(np.nan if side is None else np.asarray(side, dtype=float), shape)
 
@@ -455,7 +451,7 @@ class Problem:
             objective=math.nan,
             status=status,
             solver=solver,
-            dual=None if built.penalty_constraint is None else _nan_like(self.form.param_value),
+            dual=None if built.penalty_constraint is None else self.form.multiplier(None),
             setup_time=setup,
             solve_time=solve_time,
             iterations=iters,
