@@ -385,9 +385,10 @@ def _polish_generalized_lasso(problem: Problem, data: Data, result: Result, *, m
             continue
         bar = 1e-9 * max(1.0, lam * float(np.max(cw)))
         if over.size and np.max(over) > bar and not _box_multipliers(DA, rhs - H @ u, lam * cw[active], bar):
-            k = np.flatnonzero(active)[int(np.argmax(over))]  # a kink whose multiplier is too large leaves
+            j = int(np.argmax(over))
+            k = np.flatnonzero(active)[j]  # a kink whose multiplier is too large leaves it,
             active[k] = False
-            signs[k] = -np.sign(nu[int(np.argmax(over))])
+            signs[k] = np.sign(nu[j])  # to the side its multiplier pushes: nu_i stands where lam c_i s_i was
             continue
         break
     else:

@@ -304,3 +304,18 @@ def test_constrained_total_variation_is_exact():
     con = cr.Problem(cr.SquaredLoss(), cr.TotalVariation(), cr.Constrained(t=2.0)).solve(X, y)
     assert con.polished and cr.TotalVariation().value(con.coef) == pytest.approx(2.0, abs=1e-12)
     assert np.max(np.abs(con.coef - _tv_by_its_dual(X, y, con.dual))) < 1e-7
+
+
+def test_kink_polish_moves_rows_out_of_the_kinks_from_a_far_start():
+    # From w = 0 every row of D starts at a kink; the active-set iteration must let rows leave
+    # (to the side their multiplier pushes) and reach the minimizer SciPy's dual solve gives.
+    import dataclasses
+
+    from cvxreg.polish import _polish_generalized_lasso
+
+    X, y = regression_data(n=60, d=10, seed=8)
+    prob = cr.Problem(cr.SquaredLoss(), cr.TotalVariation(), cr.Penalized(lam=2.0))
+    data = prob.check_data(X, y)
+    start = dataclasses.replace(prob.solve(X, y, raw=True), coef=np.zeros(10))
+    found = _polish_generalized_lasso(prob, data, start)
+    assert found is not None and np.max(np.abs(found.coef - _tv_by_its_dual(X, y, 2.0))) < 1e-7
