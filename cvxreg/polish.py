@@ -31,7 +31,7 @@ from cvxreg.result import Result
 if TYPE_CHECKING:
     from cvxreg.problem import Problem
 
-__all__ = ["loss_gradient", "one_blas_thread", "polish", "polish_constrained"]
+__all__ = ["loss_gradient", "one_blas_thread", "polish", "polish_constrained", "polish_constrained_terms"]
 
 
 def loss_gradient(problem: Problem, data: Data, w: np.ndarray, b: float) -> np.ndarray:
@@ -409,3 +409,89 @@ def _box_multipliers(DA: np.ndarray, r: np.ndarray, bound: np.ndarray, tol: floa
 
     found = lsq_linear(DA.T, r, bounds=(-bound, bound), method="bvls", tol=1e-14)
     return bool(np.max(np.abs(DA.T @ found.x - r), initial=0.0) <= tol * 10)
+
+
+def polish_constrained_terms(problem: Problem, data: Data, result: Result, *, max_rounds: int = 50) -> Result | None:
+    """Least squares subject to ``R_k(w) <= t_k``, each ``R_k`` polyhedral (L1, total variation):
+    the exact minimizer and the exact multipliers, or None.
+
+    Off its kinks each ``R_k`` is linear, ``a_k' u``, so with the kinks ``A`` and the binding
+    terms ``B`` fixed the KKT conditions are one linear system: ``H u + D_A' nu + sum_B mu_k a_k
+    = g``, ``D_A u = 0``, ``a_k' u = t_k`` on ``B``. Kinks, signs and binding terms are corrected
+    (a row crossing zero joins the kinks, a kink whose multiplier leaves ``[-mu_k c_i, mu_k c_i]``
+    leaves, a negative ``mu_k`` unbinds, a violated term binds) until every condition holds."""
+    if not result.ok or not problem.loss.least_squares or problem.form.param_name != "t":
+        return None
+    if problem.bounds is not None or problem.constraints:
+        return None
+    terms = getattr(problem.penalty, "terms", (problem.penalty,))
+    t = np.atleast_1d(np.asarray(problem.form.param_value, dtype=float))
+    rows, weights, owner = [], [], []
+    for k, term in enumerate(terms):
+        try:
+            D_k, c_k, Q_k = term.as_generalized_lasso(data.d)
+        except NotSupportedError:
+            return None
+        if np.any(Q_k):  # a quadratic term's constraint is not linear off the kinks
+            return None
+        keep = c_k > 0
+        rows.append(D_k[keep])
+        weights.append(c_k[keep])
+        owner.append(np.full(int(np.count_nonzero(keep)), k))
+    D, cw, term_of = np.vstack(rows), np.concatenate(weights), np.concatenate(owner)
+    c = 1.0 / problem.loss.weight_total(data.n, data.sample_weight)
+    X, sw, d = data.dense(), data.weights, data.d
+    if problem.fit_intercept:
+        X = np.hstack([X, np.ones((data.n, 1))])
+        D = np.hstack([D, np.zeros((len(D), 1))])
+    H, g = c * (X.T * sw) @ X, c * X.T @ (sw * data.y)
+    u = np.r_[result.coef, result.intercept] if problem.fit_intercept else np.asarray(result.coef, dtype=float)
+    scale = max(1.0, float(np.max(np.abs(u), initial=0.0)))
+    z = D @ u
+    active, signs = np.abs(z) <= 1e-6 * scale, np.sign(z)
+    mu0 = np.nan_to_num(np.atleast_1d(np.asarray(result.dual, dtype=float)))
+    binding = mu0 > 1e-9 * max(1.0, float(np.max(mu0, initial=0.0)))
+    for _ in range(max_rounds):
+        N = ~active
+        a = np.array([D[N & (term_of == k)].T @ (cw * signs)[N & (term_of == k)] for k in range(len(t))])
+        DA, B = D[active], a[binding]
+        m, nb = len(DA), len(B)
+        K = np.block([[H, DA.T, B.T], [DA, np.zeros((m, m + nb))], [B, np.zeros((nb, m + nb))]])
+        try:
+            sol = np.linalg.lstsq(K, np.r_[g, np.zeros(m), t[binding]], rcond=None)[0]
+        except la.LinAlgError:
+            return None
+        n_u = len(u)
+        u, nu = sol[:n_u], sol[n_u : n_u + m]
+        mu = np.zeros(len(t))
+        mu[binding] = sol[n_u + m :]
+        flipped = np.flatnonzero(N)[np.sign(D[N] @ u) != signs[N]]
+        if flipped.size:
+            active[flipped] = True
+            continue
+        bar = 1e-9 * max(1.0, float(np.max(np.abs(mu), initial=0.0)))
+        if np.any(mu < -bar):  # a term whose multiplier went negative does not bind
+            binding[int(np.argmin(mu))] = False
+            continue
+        violated = (a @ u > t + 1e-12 * np.maximum(1.0, t)) & ~binding
+        if np.any(violated):
+            binding[np.flatnonzero(violated)[0]] = True
+            continue
+        box = np.maximum(mu[term_of[active]], 0.0) * cw[active]
+        over = np.abs(nu) - box
+        if over.size and np.max(over) > bar and not _box_multipliers(DA, g - H @ u - B.T @ mu[binding], box, bar):
+            j = int(np.argmax(over))
+            k = np.flatnonzero(active)[j]
+            active[k] = False
+            signs[k] = np.sign(nu[j])
+            continue
+        break
+    else:
+        return None
+    w, b = (u[:d], float(u[d])) if problem.fit_intercept else (u, 0.0)
+    w = np.where(np.abs(w) <= 1e-14 * scale, 0.0, w)
+    dual = mu if np.ndim(problem.form.param_value) else float(mu[0])
+    return dataclasses.replace(
+        result, coef=w, intercept=b, dual=dual, objective=problem.objective_on(data, w, b), polished=True,
+        certificate=None, message="",
+    )  # fmt: skip

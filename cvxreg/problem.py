@@ -352,9 +352,10 @@ class Problem:
             candidate = self.loss.polish(self, data, raw)  # a loss with an exact route of its own
         except NotSupportedError:
             if self.form.param_name == "t":
-                if self.form.size > 1:
-                    return raw  # several constraints: no one-parameter twin to polish through
-                candidate = polish_module.polish_constrained(self, data, raw)
+                if self.form.size > 1:  # several constraints: no one-parameter twin to polish through
+                    candidate = polish_module.polish_constrained_terms(self, data, raw)
+                else:
+                    candidate = polish_module.polish_constrained(self, data, raw)
             else:
                 candidate = polish_module.polish(self.lagrangian(self.form.param_value), data, raw)
         if candidate is None:

@@ -45,10 +45,11 @@ def test_constrained_multipliers_one_per_term_by_hand():
     # X = I, y = (3, 0), ||w||_1 <= 2 and |w1 - w2| <= 1: w = (1.5, 0.5) and, from
     # w - y + mu1 sign(w) + mu2 (1, -1) = 0, mu = (1/2, 1).
     X, y = np.eye(2), np.array([3.0, 0.0])
-    res = cr.Problem(cr.SquaredLoss(), FUSED, cr.Constrained(t=[2.0, 1.0])).solve(X, y, **TIGHT)
-    assert np.max(np.abs(res.coef - [1.5, 0.5])) < 1e-7
+    res = cr.Problem(cr.SquaredLoss(), FUSED, cr.Constrained(t=[2.0, 1.0])).solve(X, y)  # default tolerances
+    assert res.polished  # exact through the KKT system of its polyhedral terms
+    assert np.max(np.abs(res.coef - [1.5, 0.5])) < 1e-12
     assert isinstance(res.dual, np.ndarray) and res.dual.shape == (2,)
-    assert np.max(np.abs(res.dual - [0.5, 1.0])) < 1e-6
+    assert np.max(np.abs(res.dual - [0.5, 1.0])) < 1e-12
     assert res.certificate.passed(1e-7)
     # A wrong multiplier fails the certificate.
     bad = dataclasses.replace(res, dual=np.array([0.5, 1.5]))
@@ -203,3 +204,17 @@ def test_multinomial_loss_takes_a_composite():
     res = cr.Problem(cr.MultinomialLogisticLoss(), SEED, cr.Constrained(t=[1.0, 1.0])).solve(X, y)
     assert res.ok and res.dual.shape == (2,)
     assert res.certificate.passed(1e-5)
+
+
+def test_constrained_composite_of_polyhedral_terms_is_exact():
+    X, y = regression_data(n=50, d=8, seed=11)
+    for fit_intercept in (False, True):
+        prob = cr.Problem(cr.SquaredLoss(), FUSED, cr.Constrained(t=[1.0, 0.5]), fit_intercept=fit_intercept)
+        res = prob.solve(X, y)
+        assert res.polished and res.certificate.passed(1e-12)
+        tight = prob.solve(X, y, raw=True, **TIGHT)  # the solver at 1e-10: agrees to its accuracy
+        assert np.max(np.abs(res.coef - tight.coef)) < 1e-7 and np.max(np.abs(res.dual - tight.dual)) < 1e-5
+        assert np.all(FUSED.value(res.coef) <= np.array([1.0, 0.5]) + 1e-12)
+    # A quadratic term's constraint is not linear off the kinks: that answer stays the solver's.
+    quad = cr.Problem(cr.SquaredLoss(), SEED, cr.Constrained(t=[1.0, 0.5])).solve(X, y)
+    assert not quad.polished and quad.certificate.passed(1e-6)
