@@ -354,19 +354,10 @@ def _polish_generalized_lasso(problem: Problem, data: Data, result: Result, *, m
     keep = cw > 0  # a row of weight 0 adds nothing
     D, cw = D[keep], cw[keep]
     lam = float(problem.form.param_value)
-    c = 1.0 / problem.loss.weight_total(data.n, data.sample_weight)
-    X, sw, d = data.dense(), data.weights, data.d
-    if problem.fit_intercept:  # the intercept as one more, unpenalized coefficient
-        X = np.hstack([X, np.ones((data.n, 1))])
-        D = np.hstack([D, np.zeros((len(D), 1))])
+    D, H, g, u, scale, active, signs = _kink_setup(problem, data, result, D)
+    if problem.fit_intercept:
         Q = np.pad(Q, ((0, 1), (0, 1)))
-    H = c * (X.T * sw) @ X + lam * Q
-    g = c * X.T @ (sw * data.y)
-    u = np.r_[result.coef, result.intercept] if problem.fit_intercept else np.asarray(result.coef, dtype=float)
-    z = D @ u
-    scale = max(1.0, float(np.max(np.abs(u), initial=0.0)))
-    active = np.abs(z) <= 1e-6 * scale
-    signs = np.sign(z)
+    H = H + lam * Q
     for _ in range(max_rounds):
         N = ~active
         rhs = g - lam * D[N].T @ (cw[N] * signs[N])
@@ -385,19 +376,45 @@ def _polish_generalized_lasso(problem: Problem, data: Data, result: Result, *, m
             continue
         bar = 1e-9 * max(1.0, lam * float(np.max(cw)))
         if over.size and np.max(over) > bar and not _box_multipliers(DA, rhs - H @ u, lam * cw[active], bar):
-            j = int(np.argmax(over))
-            k = np.flatnonzero(active)[j]  # a kink whose multiplier is too large leaves it,
-            active[k] = False
-            signs[k] = np.sign(nu[j])  # to the side its multiplier pushes: nu_i stands where lam c_i s_i was
+            _leave_kink(active, signs, nu, over)
             continue
         break
     else:
         return None
+    return _kink_result(problem, data, result, u, scale)
+
+
+def _kink_setup(problem: Problem, data: Data, result: Result, D: np.ndarray) -> tuple[Any, ...]:
+    """``(D, H, g, u, scale, active, signs)`` for the least-squares KKT systems of the kink
+    polishes: the intercept as one more, unpenalized coefficient; ``H, g`` the loss's Hessian
+    and ``X^T s y``; ``u`` the solver's point; its kinks (within ``1e-6``) and signs."""
+    c = 1.0 / problem.loss.weight_total(data.n, data.sample_weight)
+    X, sw = data.dense(), data.weights
+    if problem.fit_intercept:
+        X = np.hstack([X, np.ones((data.n, 1))])
+        D = np.hstack([D, np.zeros((len(D), 1))])
+    u = np.r_[result.coef, result.intercept] if problem.fit_intercept else np.asarray(result.coef, dtype=float)
+    scale = max(1.0, float(np.max(np.abs(u), initial=0.0)))
+    z = D @ u
+    return D, c * (X.T * sw) @ X, c * X.T @ (sw * data.y), u, scale, np.abs(z) <= 1e-6 * scale, np.sign(z)
+
+
+def _leave_kink(active: np.ndarray, signs: np.ndarray, nu: np.ndarray, over: np.ndarray) -> None:
+    """The kink whose multiplier is furthest outside its box leaves it, to the side the
+    multiplier pushes (``nu_i`` stands where ``weight_i s_i`` stands off the kinks)."""
+    j = int(np.argmax(over))
+    k = np.flatnonzero(active)[j]
+    active[k] = False
+    signs[k] = np.sign(nu[j])
+
+
+def _kink_result(problem: Problem, data: Data, result: Result, u: np.ndarray, scale: float, **extra: Any) -> Result:
+    d = data.d
     w, b = (u[:d], float(u[d])) if problem.fit_intercept else (u, 0.0)
     w = np.where(np.abs(w) <= 1e-14 * scale, 0.0, w)
     objective = problem.objective_on(data, w, b)
     return dataclasses.replace(
-        result, coef=w, intercept=b, objective=objective, polished=True, certificate=None, message=""
+        result, coef=w, intercept=b, objective=objective, polished=True, certificate=None, message="", **extra
     )
 
 
@@ -438,17 +455,8 @@ def polish_constrained_terms(problem: Problem, data: Data, result: Result, *, ma
         rows.append(D_k[keep])
         weights.append(c_k[keep])
         owner.append(np.full(int(np.count_nonzero(keep)), k))
-    D, cw, term_of = np.vstack(rows), np.concatenate(weights), np.concatenate(owner)
-    c = 1.0 / problem.loss.weight_total(data.n, data.sample_weight)
-    X, sw, d = data.dense(), data.weights, data.d
-    if problem.fit_intercept:
-        X = np.hstack([X, np.ones((data.n, 1))])
-        D = np.hstack([D, np.zeros((len(D), 1))])
-    H, g = c * (X.T * sw) @ X, c * X.T @ (sw * data.y)
-    u = np.r_[result.coef, result.intercept] if problem.fit_intercept else np.asarray(result.coef, dtype=float)
-    scale = max(1.0, float(np.max(np.abs(u), initial=0.0)))
-    z = D @ u
-    active, signs = np.abs(z) <= 1e-6 * scale, np.sign(z)
+    cw, term_of = np.concatenate(weights), np.concatenate(owner)
+    D, H, g, u, scale, active, signs = _kink_setup(problem, data, result, np.vstack(rows))
     mu0 = np.nan_to_num(np.atleast_1d(np.asarray(result.dual, dtype=float)))
     binding = mu0 > 1e-9 * max(1.0, float(np.max(mu0, initial=0.0)))
     for _ in range(max_rounds):
@@ -480,18 +488,9 @@ def polish_constrained_terms(problem: Problem, data: Data, result: Result, *, ma
         box = np.maximum(mu[term_of[active]], 0.0) * cw[active]
         over = np.abs(nu) - box
         if over.size and np.max(over) > bar and not _box_multipliers(DA, g - H @ u - B.T @ mu[binding], box, bar):
-            j = int(np.argmax(over))
-            k = np.flatnonzero(active)[j]
-            active[k] = False
-            signs[k] = np.sign(nu[j])
+            _leave_kink(active, signs, nu, over)
             continue
         break
     else:
         return None
-    w, b = (u[:d], float(u[d])) if problem.fit_intercept else (u, 0.0)
-    w = np.where(np.abs(w) <= 1e-14 * scale, 0.0, w)
-    dual = mu if np.ndim(problem.form.param_value) else float(mu[0])
-    return dataclasses.replace(
-        result, coef=w, intercept=b, dual=dual, objective=problem.objective_on(data, w, b), polished=True,
-        certificate=None, message="",
-    )  # fmt: skip
+    return _kink_result(problem, data, result, u, scale, dual=mu if np.ndim(problem.form.param_value) else float(mu[0]))
