@@ -129,17 +129,21 @@ def _hypotheses(ex: Exercise) -> list[tuple[str, Any]]:
     return out
 
 
-def _ridge_weight(p: Problem) -> float:
+def _ridge_weight(p: Problem, d: int) -> float:
     """The weight of ``1/2 ||w||^2`` in the penalty term (Zou & Hastie's lambda2 in cvxreg's
-    scale): an ElasticNet's ``lam (1 - a)``, or a Composite's lam on its SquaredL2 term."""
-    lam = np.atleast_1d(np.asarray(p.form.param_value, dtype=float))
+    scale), read off the penalty's quadratic part ``1/2 w'Qw`` (``as_generalized_lasso``) when
+    it is one weight on every coefficient; 0 otherwise."""
     if p.form.param_name != "lam":
         return 0.0
-    ratio = getattr(p.penalty, "l1_ratio", None)
-    if ratio is not None:
-        return float(lam[0] * (1 - ratio))
-    terms = getattr(p.penalty, "terms", ())
-    return float(sum(lam[k] for k, term in enumerate(terms) if term.file_name == "squared_l2" and k < lam.size))
+    flat, weight = p.penalty.weighted(p.form.param_value)
+    try:
+        Q = flat.as_generalized_lasso(d)[2]
+    except NotSupportedError:
+        return 0.0
+    diag = np.diag(Q)
+    if d == 0 or not np.allclose(Q, np.diag(diag)) or not np.allclose(diag, diag[0]):
+        return 0.0
+    return float(weight * diag[0])
 
 
 def _more_hypotheses(ex: Exercise) -> list[tuple[str, Any]]:
@@ -151,7 +155,7 @@ def _more_hypotheses(ex: Exercise) -> list[tuple[str, Any]]:
     def right() -> Result | None:
         return solution(p, ex.X, ex.y, ex.sample_weight)
 
-    ridge = _ridge_weight(p)
+    ridge = _ridge_weight(p, ex.X.shape[1])
     if ridge > 0 and p.loss.least_squares and p.loss.scale == "sum":
 
         def run_rescaled() -> Any:
