@@ -40,8 +40,10 @@ def sign_pattern(coef: Any) -> list[int]:
     return [int(s) for s in np.where(np.abs(w) > _threshold(w), np.sign(w), 0.0)]
 
 
-def degrees_of_freedom(problem: Problem, X: Any, y: Any, result: Result) -> float:
-    """The degrees of freedom of a penalized least-squares fit at its solution ``result``.
+def degrees_of_freedom(problem: Problem, X: Any, y: Any, result: Result, *, sample_weight: Any = None) -> float:
+    """The degrees of freedom of a penalized least-squares fit at its solution ``result``:
+    ``tr(c X_A^T S X_A (c X_A^T S X_A + H_A)^+)``, the trace of the hat matrix on the active set
+    (``S`` the sample weights; columns centred with those weights for an intercept).
 
     Raises ``NotSupportedError`` for other losses, the constrained form, bounds, linear
     constraints, or a penalty whose curvature is not known.
@@ -50,12 +52,12 @@ def degrees_of_freedom(problem: Problem, X: Any, y: Any, result: Result) -> floa
         raise NotSupportedError(f"Degrees of freedom are defined here for penalized least squares, not {problem!r}.")
     if problem.bounds is not None or problem.constraints:
         raise NotSupportedError(f"Degrees of freedom with bounds or linear constraints are not available: {problem!r}.")
-    data = problem.check_data(X, y, None, "degrees_of_freedom")
+    data = problem.check_data(X, y, sample_weight, "degrees_of_freedom")
     flat = problem.lagrangian(problem.form.param_value)
-    X = data.dense()
+    X, sw = data.dense(), data.weights
     if problem.fit_intercept:
-        X = X - X.mean(axis=0)
-    c = 1.0 / problem.loss.weight_total(data.n, None)
+        X = X - (sw @ X) / np.sum(sw)
+    c = 1.0 / problem.loss.weight_total(data.n, data.sample_weight)
     w = np.asarray(result.coef, dtype=float)
     free = np.abs(w) > _threshold(w)
     free |= ~flat.penalty.penalized(len(w))  # an unpenalized coefficient is always fitted
@@ -66,8 +68,8 @@ def degrees_of_freedom(problem: Problem, X: Any, y: Any, result: Result) -> floa
     except NotSupportedError:
         raise NotSupportedError(f"The curvature of {problem.penalty!r} is not known: no degrees of freedom.") from None
     XA = X[:, free]
-    H = c * XA.T @ XA + float(flat.form.param_value) * curvature
-    df = float(np.trace(c * XA @ np.linalg.pinv(H) @ XA.T)) if XA.shape[1] else 0.0
+    G = c * (XA.T * sw) @ XA  # k x k: the trace is taken there, never on an n x n hat matrix
+    df = float(np.trace(np.linalg.pinv(G + float(flat.form.param_value) * curvature) @ G)) if XA.shape[1] else 0.0
     return df + (1.0 if problem.fit_intercept else 0.0)
 
 
@@ -105,7 +107,8 @@ def answer_document(ex: Any, res: Result, **solve_opts: Any) -> dict[str, Any]:
     if e.signs is not None:
         doc["signs"] = sign_pattern(res.coef)
     if e.df is not None:
-        doc["df"] = _finite(degrees_of_freedom(problem, ex.X, ex.y, res)) if res.ok else None
+        found = degrees_of_freedom(problem, ex.X, ex.y, res, sample_weight=ex.sample_weight) if res.ok else None
+        doc["df"] = _finite(found)
     if getattr(ex, "intercept_only", False):  # no coefficients to give: the model is b
         del doc["coef"]
     elif problem.bounds is not None and res.lower_dual is not None:

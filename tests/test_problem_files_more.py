@@ -106,6 +106,10 @@ def test_degrees_of_freedom_against_textbook_formulas():
     dc = np.linalg.svd(X - X.mean(axis=0), compute_uv=False)
     expected = 1 + np.sum(dc**2 / (dc**2 + 4.0))  # ESL 3.4.1: the intercept adds one
     assert degrees_of_freedom(with_b, X, y, with_b.solve(X, y)) == pytest.approx(expected)
+    s = np.random.default_rng(4).uniform(0.5, 2.0, len(y))  # weighted: ridge on sqrt(s) X (ESL 3.50 rescaled)
+    ds = np.linalg.svd(np.sqrt(s)[:, None] * X, compute_uv=False)
+    weighted = degrees_of_freedom(ridge, X, y, ridge.solve(X, y, sample_weight=s), sample_weight=s)
+    assert weighted == pytest.approx(np.sum(ds**2 / (ds**2 + 4.0)))
     with pytest.raises(cr.NotSupportedError):
         constrained = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Constrained(t=1.0))
         degrees_of_freedom(constrained, X, y, constrained.solve(X, y))
