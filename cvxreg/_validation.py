@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import math
 import numbers
 from collections import OrderedDict
@@ -21,7 +22,7 @@ from cvxreg.errors import InvalidParameterError
 
 __all__ = [
     "Data",
-    "SameByRepr",
+    "SameByParameters",
     "check_X",
     "check_bounds",
     "check_choice",
@@ -33,19 +34,89 @@ __all__ = [
     "check_sample_weight",
     "check_y",
     "fmt_number",
+    "frozen",
     "invalid",
+    "own_parameters",
 ]
 
 
-class SameByRepr:
-    """Equality and hashing by type and ``repr``: objects built with the same parameters are
-    equal (losses and penalties, whose ``repr`` is the constructor call)."""
+class _ByIdentity:
+    """An object that has no value semantics (a function, an open file): equal only to itself.
+    It keeps a reference, so a cache key holding it can never meet a recycled ``id``."""
+
+    __slots__ = ("obj",)
+
+    def __init__(self, obj: Any) -> None:
+        self.obj = obj
 
     def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and repr(self) == repr(other)
+        return isinstance(other, _ByIdentity) and other.obj is self.obj
 
     def __hash__(self) -> int:
-        return hash(repr(self))
+        return id(self.obj)
+
+
+def frozen(value: Any) -> Any:
+    """A hashable value that is equal for equal parameters: arrays by dtype, shape and bytes,
+    containers item by item, parametrized objects by their state, anything else (functions
+    included) by identity."""
+    if isinstance(value, SameByParameters):
+        return value.identity()
+    if value is None or isinstance(value, bool | int | float | complex | str | bytes | np.generic):
+        return value
+    if isinstance(value, np.ndarray):
+        return ("array", value.dtype.str, value.shape, np.ascontiguousarray(value).tobytes())
+    if sp.issparse(value):
+        m = sp.csr_array(value)
+        return ("sparse", m.shape, frozen(m.data), frozen(m.indices), frozen(m.indptr))
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, *(frozen(v) for v in value))
+    if isinstance(value, dict):
+        return ("dict", *sorted(((str(k), frozen(v)) for k, v in value.items()), key=lambda kv: kv[0]))
+    if isinstance(value, set | frozenset):
+        return ("set", frozenset(frozen(v) for v in value))
+    return _ByIdentity(value)
+
+
+class SameByParameters:
+    """Equality, hashing and the cache key from an object's whole state (its type and every
+    attribute it holds, as scikit-learn's ``get_params`` reads a constructor's arguments):
+    two losses or penalties are equal when they compute the same thing, and a user's subclass
+    that stores a parameter is told apart from its siblings without writing anything.
+    Functions compare by identity."""
+
+    def identity(self) -> tuple[Any, ...]:
+        """What this object is, as a hashable value: its class and its frozen state."""
+        return (type(self), frozen(vars(self)))
+
+    def __eq__(self, other: object) -> bool:
+        return type(self) is type(other) and self.identity() == other.identity()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self.identity())
+
+    def get_params(self) -> dict[str, Any]:
+        """The constructor's arguments read back from the object (scikit-learn's rule: each
+        argument of ``__init__`` is kept as an attribute of the same name, or with a leading
+        underscore); arguments the object does not keep are left out."""
+        out = {}
+        for name, param in inspect.signature(type(self).__init__).parameters.items():
+            if name == "self" or param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+                continue
+            for attr in (name, f"_{name}"):
+                if attr in vars(self):
+                    out[name] = vars(self)[attr]
+                    break
+        return out
+
+
+def own_parameters(obj: Any, shown: Any) -> list[str]:
+    """``name=value`` for the constructor arguments of a class written outside cvxreg (a
+    user's subclass) that its built-in ``repr`` does not show: ``ScaledL1(c=10)``."""
+    owner = next(k for k in type(obj).__mro__ if "__init__" in vars(k))
+    if owner is object or owner.__module__.startswith("cvxreg."):
+        return []
+    return [f"{k}={v!r}" for k, v in obj.get_params().items() if k not in shown]
 
 
 def _show(value: Any) -> str:

@@ -7,6 +7,7 @@ cluster and appends each row to a CSV as it finishes (a re-run skips what is don
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import sys
@@ -23,7 +24,7 @@ import pandas as pd
 from cvxreg import losses as L
 from cvxreg import penalties as P
 from cvxreg._isolate import die_with_parent
-from cvxreg._validation import check_choice, invalid
+from cvxreg._validation import check_choice, frozen, invalid
 from cvxreg.compare import COLUMNS, Facts, compare_solvers, default_solvers, problem_facts, settings_list
 from cvxreg.errors import NotSupportedError
 from cvxreg.forms import Constrained, Penalized
@@ -56,6 +57,40 @@ class Case:
     reference_label: str = "given"
     #: False when the minimizer is not unique: solvers are then scored on the objective alone.
     unique: bool = True
+
+    def fingerprint(self) -> str:
+        """A digest of what the case is — the problem (its loss, penalty, form and their
+        parameters, bounds, constraints), the data and the weights — stable across runs: a
+        results store keys the case's rows by it, so a changed case is never answered from
+        rows computed for the old one."""
+        digest = hashlib.sha256()
+        digest.update(repr(self.problem).encode())
+        prob = self.problem
+        parts = (prob.loss, prob.penalty, prob.form._key(), prob.bounds, [c.key() for c in prob.constraints])
+        for part in (*parts, prob.fit_intercept, self.X, self.y, self.sample_weight, self.unique):
+            _digest(digest, frozen(part))
+        return digest.hexdigest()
+
+
+def _digest(digest: Any, value: Any) -> None:
+    """Feed a ``frozen`` value to ``digest`` in a form that is the same in every process."""
+    if isinstance(value, tuple):
+        digest.update(b"(")
+        for item in value:
+            _digest(digest, item)
+        digest.update(b")")
+    elif isinstance(value, bytes):
+        digest.update(len(value).to_bytes(8, "little") + value)
+    elif isinstance(value, type):
+        digest.update(f"<{value.__module__}.{value.__qualname__}>".encode())
+    elif isinstance(value, frozenset):
+        for item in sorted(value, key=repr):
+            _digest(digest, item)
+    elif hasattr(value, "obj"):  # compared by identity in a process; across runs by its name
+        obj = value.obj
+        digest.update(f"<{type(obj).__module__}.{getattr(obj, '__qualname__', type(obj).__qualname__)}>".encode())
+    else:
+        digest.update(repr(value).encode())
 
 
 def _as_cases(problems: Any) -> list[Case]:
@@ -238,6 +273,15 @@ def benchmark(
         raise invalid("n_jobs", "benchmark", "a positive integer or -1 (all cores)", n_jobs)
     check_choice(backend, "backend", "benchmark", ("loky", "threading", "multiprocessing", "sequential", "dask"))
     store, csv_path = _open_store(out)
+    if store is not None:
+        changed = store.check_cases({str(case.name): case.fingerprint() for case in cases})
+        if changed:
+            warnings.warn(
+                f"The stored rows of {changed} were computed for other data or another problem under the same "
+                f"name: they are solved again.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
     solver_list = list(default_solvers() if solvers is None else solvers)
     tasks = {
         (case.name, solver_label(solver), setting): (case, solver, setting)

@@ -14,7 +14,8 @@ import numpy as np
 from scipy.optimize import minimize_scalar
 from scipy.special import expit
 
-from cvxreg._validation import Data, SameByRepr, check_choice, check_real, fmt_number, invalid
+from cvxreg._protocol import forget_stale_facts
+from cvxreg._validation import Data, SameByParameters, check_choice, check_real, fmt_number, invalid, own_parameters
 from cvxreg.errors import NotSupportedError
 
 __all__ = [
@@ -32,7 +33,7 @@ __all__ = [
 ]
 
 
-class Loss(SameByRepr):
+class Loss(SameByParameters):
     """Base class: ``L(w, b) = c * sum_i s_i * l(eta_i, y_i)`` with ``c = 1`` or ``1/sum(s)``.
 
     The loss protocol. Required: the per-sample term twice, ``terms_expr`` (CVXPY) and
@@ -54,6 +55,10 @@ class Loss(SameByRepr):
     least_squares: ClassVar[bool] = False
     strictly_convex: ClassVar[bool] = False
     file_name: ClassVar[str | None] = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        forget_stale_facts(cls, Loss, ("terms_expr", "terms_value"))
 
     def __init__(self, *, scale: str = "sum") -> None:
         self.scale = check_choice(scale, "scale", type(self).__name__, ("sum", "mean"))
@@ -189,6 +194,7 @@ class Loss(SameByRepr):
         args = [f"{k}={fmt_number(v)}" for k, v in self._params().items()]
         if self.scale != "sum":
             args.append(f"scale={self.scale!r}")
+        args += own_parameters(self, {*self._params(), "scale"})
         return f"{type(self).__name__}({', '.join(args)})"
 
 

@@ -221,7 +221,7 @@ class Problem:
         bounds = None
         if self.bounds is not None:
             bounds = tuple(None if side is None else np.asarray(side).tobytes() for side in self.bounds)
-        structure = (repr(self.loss), self.penalty.cache_key(), type(self.form).__name__, self.fit_intercept)
+        structure = (self.loss.identity(), self.penalty.cache_key(), type(self.form).__name__, self.fit_intercept)
         full_key = (*structure, bounds, reduce)
         full_key += tuple(c.key() for c in self.constraints)
         full_key += key if key is not None else data.fingerprint  # type: ignore[union-attr]

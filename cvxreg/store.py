@@ -74,6 +74,9 @@ class ResultStore:
                 "settings TEXT NOT NULL, owner TEXT NOT NULL, since REAL NOT NULL, "
                 "PRIMARY KEY (problem, solver, settings))"
             )
+            self._db.execute(
+                "CREATE TABLE IF NOT EXISTS cases (problem TEXT PRIMARY KEY, fingerprint TEXT NOT NULL)"
+            )
         except sqlite3.DatabaseError as exc:
             raise StoreError(f"{self.path}: cannot be used as a results store ({exc}).") from exc
 
@@ -136,6 +139,24 @@ class ResultStore:
                 self._db.execute("INSERT OR REPLACE INTO claims VALUES (?, ?, ?, ?, ?)", claim)
                 mine.append(key)
         return mine
+
+    def check_cases(self, fingerprints: dict[str, str]) -> list[str]:
+        """Record what each case is (its content's fingerprint); a case whose stored rows were
+        computed for other content (same name, new data or problem) loses them, so they are
+        solved again instead of being returned for the wrong problem. Returns those names."""
+        changed = []
+        try:
+            with self._transaction(immediate=True):
+                known = dict(self._db.execute("SELECT problem, fingerprint FROM cases"))
+                for name, fingerprint in fingerprints.items():
+                    if known.get(name, fingerprint) != fingerprint:
+                        changed.append(name)
+                        self._db.execute("DELETE FROM rows WHERE problem=?", (name,))
+                        self._db.execute("DELETE FROM claims WHERE problem=?", (name,))
+                    self._db.execute("INSERT OR REPLACE INTO cases VALUES (?, ?)", (name, fingerprint))
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: the cases could not be recorded ({exc}).") from exc
+        return changed
 
     def claimed_elsewhere(self, keys: Iterable[Key]) -> list[Key]:
         """Of ``keys``, those not stored and claimed by another live run."""

@@ -18,7 +18,8 @@ from typing import Any, ClassVar
 import cvxpy as cp
 import numpy as np
 
-from cvxreg._validation import SameByRepr, check_factors, invalid
+from cvxreg._protocol import forget_stale_facts
+from cvxreg._validation import SameByParameters, check_factors, invalid, own_parameters
 from cvxreg.closed_forms import soft_threshold
 from cvxreg.errors import NotSupportedError
 
@@ -40,7 +41,7 @@ def cvxpy_p(p: float) -> Fraction | float:
     return math.inf if inv == 0 else 1 / inv  # p > 2048 rounds to 1/p = 0, i.e. p = inf
 
 
-class Penalty(SameByRepr):
+class Penalty(SameByParameters):
     """Base class of a regularizer ``R(w)``; subclasses define at least ``expr`` and ``value``.
 
     Attributes
@@ -58,6 +59,10 @@ class Penalty(SameByRepr):
     file_name: ClassVar[str | None] = None
 
     factors: np.ndarray | None = None
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        forget_stale_facts(cls, Penalty, ("expr", "value"))
 
     # -- required ----------------------------------------------------------------------------
     def expr(self, w: cp.Expression) -> cp.Expression:
@@ -173,8 +178,8 @@ class Penalty(SameByRepr):
     # -- building ------------------------------------------------------------------------------
     def cache_key(self) -> Any:
         """What identifies this penalty's CVXPY expression for re-using built models: its
-        ``repr`` (the constructor call) unless the expression comes from user code."""
-        return repr(self)
+        class and whole state (``identity``), functions by identity."""
+        return self.identity()
 
     def nonconvex_reason(self) -> str | None:
         """Why this penalty is not convex, when it is known in advance (else None)."""
@@ -214,6 +219,7 @@ class Penalty(SameByRepr):
         factors = getattr(self, "_given", self.factors)  # as given: inf where a coefficient is held
         if factors is not None:
             parts.append(f"factors={np.round(factors, 12).tolist()!r}")
+        parts += own_parameters(self, {*self._params(), "factors"})
         return f"{type(self).__name__}({', '.join(parts)})"
 
 

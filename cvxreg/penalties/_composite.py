@@ -77,9 +77,6 @@ class WeightedSum(_Terms):
     def _params(self) -> dict[str, Any]:
         return {"": f"[{', '.join(repr(p) for p in self.terms)}]", "weights": self.weights}
 
-    def cache_key(self) -> Any:
-        return ("WeightedSum", tuple(p.cache_key() for p in self.terms), self.weights.tobytes())
-
     def _active(self) -> list[tuple[float, Penalty]]:
         return [(float(c), p) for c, p in zip(self.weights, self.terms, strict=True) if c > 0]
 
@@ -193,9 +190,6 @@ class Composite(_Terms):
 
     def _params(self) -> dict[str, Any]:
         return {"": ", ".join(repr(p) for p in self.terms)}
-
-    def cache_key(self) -> Any:
-        return ("Composite", tuple(p.cache_key() for p in self.terms))
 
     def expr(self, w: cp.Expression) -> cp.Expression:
         return cp.hstack([cp.reshape(p.expr(w), (1,), order="F") for p in self.terms])

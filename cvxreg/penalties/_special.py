@@ -66,10 +66,6 @@ class CustomPenalty(Penalty):
     def _params(self) -> dict[str, Any]:
         return {"": self.name}
 
-    def cache_key(self) -> Any:
-        # Two lambdas share the name "<lambda>": the function itself tells them apart.
-        return (repr(self), id(self.fn))
-
     def expr(self, w: cp.Expression) -> cp.Expression:
         try:
             out = self.fn(w)
