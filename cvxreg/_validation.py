@@ -62,7 +62,7 @@ def frozen(value: Any) -> Any:
     included) by identity."""
     if isinstance(value, SameByParameters):
         return value.identity()
-    if value is None or isinstance(value, bool | int | float | complex | str | bytes | np.generic):
+    if value is None or isinstance(value, numbers.Number | str | bytes | np.generic):
         return value
     if isinstance(value, np.ndarray):
         return ("array", value.dtype.str, value.shape, np.ascontiguousarray(value).tobytes())

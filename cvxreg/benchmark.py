@@ -273,8 +273,14 @@ def benchmark(
         raise invalid("n_jobs", "benchmark", "a positive integer or -1 (all cores)", n_jobs)
     check_choice(backend, "backend", "benchmark", ("loky", "threading", "multiprocessing", "sequential", "dask"))
     store, csv_path = _open_store(out)
+    store_error: str | None = None
     if store is not None:
-        changed = store.check_cases({str(case.name): case.fingerprint() for case in cases})
+        try:
+            changed = store.check_cases({str(case.name): case.fingerprint() for case in cases})
+        except StoreError as exc:  # nothing can be written: compute everything in memory
+            store_error = str(exc)
+            warnings.warn(f"{exc} Rows are kept in memory and returned.", RuntimeWarning, stacklevel=2)
+            changed = []
         if changed:
             warnings.warn(
                 f"The stored rows of {changed} were computed for other data or another problem under the same "
@@ -309,7 +315,6 @@ def benchmark(
             )
             client = Client(own_cluster)
     rows: list[dict[str, Any]] = []
-    store_error: str | None = None
     refs: dict[str, tuple[Result, str, Any]] = {}
     try:
         pending = [k for k in tasks if store is None or k not in store.done()]

@@ -15,8 +15,9 @@ sklearn.SGDRegressor   1/n sum (y - f)^2/2 + alpha R(w) (sklearn's R)          S
 sklearn.Poisson        1/(2n) sum deviance + alpha/2 ||w||^2 (PoissonRegressor) PoissonLoss(mean), SquaredL2
 sklearn.SVC            C sum hinge + ||w||^2/2 (SVC(kernel="linear"))          HingeLoss, SquaredL2, lam=1/C
 sklearn.LinearSVC      C sum hinge^2 + ||w||^2/2 (fit_intercept=False)         SquaredHingeLoss, lam=1/C
-glmnet                 RSS/(2n) + lambda (a ||w||_1 + (1-a)/2 ||w||^2)         SquaredLoss(mean), ElasticNet(a)
-                       with penalty_factor v: v rescaled to sum to d           factors = v d / sum(v)
+glmnet                 RSS/(2n) + lambda (a ||w||_1 + (1-a)/(2 s_y) ||w||^2)   SquaredLoss(mean), ElasticNet:
+                       s_y the 1/n sd of y; penalty_factor v rescaled          lam = lambda (a + (1-a)/s_y),
+                       to sum to d                                             factors = v d / sum(v)
 cvxpy.docs             ||Xw - y||^2 + lam ||w||_1  (or + lam ||w||^2)          SquaredLoss, L1 lam/2 (SquaredL2 lam)
 islr                   RSS + lam ||w||_1  (or + lam ||w||^2), ISLR ch. 6       SquaredLoss, L1 lam/2 (SquaredL2 lam)
 esl                    ridge (3.41) RSS + lam||w||^2; lasso (3.52) RSS/2 +     SquaredL2 lam; L1 lam; elastic
@@ -26,7 +27,11 @@ benchopt               ||y - Xw||^2/2 + lam ||w||_1                            S
 =====================  =====================================================  ==============================
 
 glmnet's ``standardize=FALSE``; with its default ``standardize=TRUE`` the columns are scaled
-first, which cvxreg leaves to the caller. glmnet rescales ``penalty.factor`` to sum to the
+first, which cvxreg leaves to the caller. glmnet's gaussian family fits ``y / s_y`` and scales
+the answer back, so its ridge part is ``lambda (1 - a) / s_y`` (``s_y`` the 1/n standard
+deviation of ``y``, about its mean with an intercept, about 0 without): give ``y`` to
+``to_cvxreg("glmnet", ...)`` and ``from_cvxreg`` when ``alpha < 1`` (checked against R's
+printed values in statsmodels' glmnet test data). glmnet rescales ``penalty.factor`` to sum to the
 number of variables (and its lambda sequence reflects it); cvxreg's ``factors`` are used as
 given, so ``to_cvxreg("glmnet", ..., penalty_factor=v)`` rescales them (all factors 2 is the
 same problem as all factors 1 in glmnet, not in cvxreg). ESL's elastic-net ``alpha`` weights
@@ -58,8 +63,10 @@ __all__ = ["TOOLS", "from_cvxreg", "to_cvxreg"]
 class _Tool:
     objective: str
     forward: Callable[..., tuple[Any, Penalty, float]]  # tool params -> (loss, penalty, lam)
-    backward: Callable[[Problem], dict[str, Any]]  # cvxreg problem -> tool params
+    backward: Callable[..., dict[str, Any]]  # cvxreg problem -> tool params
     fit_intercept: bool
+    #: The mapping depends on the data (``y``, ``sample_weight``) and on the intercept.
+    data: bool = False
 
 
 def _lam(problem: Problem) -> float:
@@ -138,7 +145,32 @@ def _esl_back(problem: Problem) -> dict[str, Any]:
     return {"lam": 2 * lam / (1 + a), "penalty": "elastic_net", "alpha": a}
 
 
-def _glmnet(lambda_: float, alpha: float = 1.0, penalty_factor: Any = None) -> tuple[Any, Penalty, float]:
+def _glmnet_sd(y: Any, sample_weight: Any, fit_intercept: bool, owner: str) -> float:
+    """glmnet's ``s_y``: the (weighted) 1/n standard deviation of y, about its mean when an
+    intercept is fitted and about 0 otherwise."""
+    import numpy as np
+
+    from cvxreg._validation import check_sample_weight, check_y
+
+    y = check_y(y, int(np.size(y)), owner)
+    weights = check_sample_weight(sample_weight, len(y), owner)
+    s = np.ones(len(y)) if weights is None else np.broadcast_to(weights, y.shape)
+    centre = float(s @ y / s.sum()) if fit_intercept else 0.0
+    sd = float(np.sqrt(s @ (y - centre) ** 2 / s.sum()))
+    if not sd > 0:
+        raise invalid("y", owner, "targets that are not all equal (glmnet divides y by its standard deviation)", y)
+    return sd
+
+
+def _glmnet(
+    lambda_: float,
+    alpha: float = 1.0,
+    penalty_factor: Any = None,
+    y: Any = None,
+    sample_weight: Any = None,
+    *,
+    fit_intercept: bool,
+) -> tuple[Any, Penalty, float]:
     import numpy as np
 
     alpha = check_real(alpha, "alpha", "glmnet", lo=0.0, hi=1.0)
@@ -152,7 +184,30 @@ def _glmnet(lambda_: float, alpha: float = 1.0, penalty_factor: Any = None) -> t
             allowed = "finite numbers >= 0, not all 0 (for glmnet's exclude, give cvxreg factors of inf)"
             raise invalid("penalty_factor", "glmnet", allowed, penalty_factor)
         factors = v * v.size / v.sum()  # glmnet rescales its penalty factors to sum to nvars
-    return SquaredLoss(scale="mean"), ElasticNet(alpha, factors=factors), lambda_
+    if alpha == 1.0:  # the lasso does not depend on s_y
+        return SquaredLoss(scale="mean"), ElasticNet(1.0, factors=factors), lambda_
+    if y is None:
+        raise invalid(
+            "y", "to_cvxreg('glmnet')",
+            "the targets (glmnet's gaussian fit divides y by its standard deviation s_y, so for alpha < 1 "
+            "its ridge part is lambda (1 - alpha) / s_y, which depends on y)", None,
+        )  # fmt: skip
+    sd = _glmnet_sd(y, sample_weight, fit_intercept, "to_cvxreg('glmnet')")
+    # lambda alpha ||w||_1 + lambda (1 - alpha) / (2 s_y) ||w||^2 = lam (r ||w||_1 + (1 - r)/2 ||w||^2)
+    l1, l2 = lambda_ * alpha, lambda_ * (1 - alpha) / sd
+    lam = l1 + l2
+    return SquaredLoss(scale="mean"), ElasticNet(l1 / lam if lam > 0 else alpha, factors=factors), lam
+
+
+def _glmnet_back(problem: Problem, y: Any = None, sample_weight: Any = None) -> dict[str, Any]:
+    r, lam = _ratio(problem), _lam(problem)
+    if r == 1.0:
+        return {"lambda_": lam, "alpha": 1.0}
+    if y is None:
+        raise invalid("y", "from_cvxreg('glmnet')", "the targets (for alpha < 1 glmnet's lambda depends on s_y)", None)
+    sd = _glmnet_sd(y, sample_weight, problem.fit_intercept, "from_cvxreg('glmnet')")
+    lambda_ = lam * r + lam * (1 - r) * sd
+    return {"lambda_": lambda_, "alpha": lam * r / lambda_ if lambda_ > 0 else r}
 
 
 def _c_inverse(C: float, loss: Any, owner: str) -> tuple[Any, Penalty, float]:
@@ -221,10 +276,12 @@ TOOLS: dict[str, _Tool] = {
         False,
     ),
     "glmnet": _Tool(
-        "RSS/(2n) + lambda (alpha ||w||_1 + (1 - alpha)/2 ||w||^2), penalty_factor rescaled to sum to d",
+        "RSS/(2n) + lambda (alpha ||w||_1 + (1 - alpha)/(2 s_y) ||w||^2), s_y the 1/n sd of y; penalty_factor "
+        "rescaled to sum to d",
         _glmnet,
-        lambda p: {"lambda_": _lam(p), "alpha": _ratio(p)},
+        _glmnet_back,
         True,
+        data=True,
     ),
     "cvxpy.docs": _Tool("||Xw - y||^2 + lam ||w||_1 (or + lam ||w||^2)", _unscaled, _unscaled_back, False),
     "islr": _Tool("RSS + lam ||w||_1 (or + lam ||w||^2)", _unscaled, _unscaled_back, True),
@@ -262,6 +319,9 @@ def to_cvxreg(tool: str, *, fit_intercept: bool | None = None, **params: Any) ->
             params[name] = check_real(params[name], name, owner, lo=0.0)
     if "C" in params:
         params["C"] = check_real(params["C"], "C", owner, lo=0.0, lo_open=True)
+    intercept = spec.fit_intercept if fit_intercept is None else fit_intercept
+    if spec.data:
+        params["fit_intercept"] = intercept
     try:
         loss, penalty, lam = spec.forward(**params)
     except InvalidParameterError:
@@ -273,10 +333,14 @@ def to_cvxreg(tool: str, *, fit_intercept: bool | None = None, **params: Any) ->
             f"the parameters of {spec.objective}",
             sorted(params),
         ) from exc
-    intercept = spec.fit_intercept if fit_intercept is None else fit_intercept
     return Problem(loss, penalty, Penalized(lam), fit_intercept=intercept)
 
 
-def from_cvxreg(tool: str, problem: Problem) -> dict[str, Any]:
-    """The parameters of ``tool`` that state the same problem as ``problem`` (Penalized form)."""
-    return _tool(tool, "from_cvxreg").backward(problem)
+def from_cvxreg(tool: str, problem: Problem, *, y: Any = None, sample_weight: Any = None) -> dict[str, Any]:
+    """The parameters of ``tool`` that state the same problem as ``problem`` (Penalized form).
+    ``y`` (and ``sample_weight``): the data, for the tools whose mapping depends on them (glmnet
+    with ``alpha < 1``)."""
+    spec = _tool(tool, "from_cvxreg")
+    if spec.data:
+        return spec.backward(problem, y=y, sample_weight=sample_weight)
+    return spec.backward(problem)

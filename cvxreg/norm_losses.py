@@ -201,7 +201,7 @@ class MaxLoss(_WholeResidual):
         cons: list[cp.Constraint] = [cp.sum(p) == 1]
         if np.any(~active):
             cons.append(p[np.flatnonzero(~active)] == 0)
-        if top == 0:  # every residual is zero: the subdifferential is the unit l1 ball
+        if top <= tol:  # every residual is zero (within tol): the subdifferential is the unit l1 ball
             G = cp.Variable(n)
             return G, [cp.norm1(G) <= 1]
         return cp.multiply(-np.sign(r), p), cons

@@ -12,6 +12,7 @@ solved by the solver (the model is compiled once and re-used: the problems are D
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections.abc import Callable, Sequence
@@ -111,8 +112,12 @@ class Path:
 
 def lambda_grid(problem: Problem, data: Data, n_lams: int = 100, eps: float = 1e-3) -> np.ndarray:
     """``n_lams`` values from ``lam_max`` down to ``eps * lam_max``, evenly spaced in log scale
-    (scikit-learn's and glmnet's default grid)."""
+    (scikit-learn's and glmnet's default grid). When ``lam_max`` is 0 (y constant, or fitted
+    by what is not penalized: every lam gives the same answer) the grid is ``n_lams`` copies of
+    float64's resolution, as scikit-learn's ``LassoCV`` makes it."""
     lam_max = problem.lambda_max(data.X, data.y, sample_weight=data.sample_weight)
+    if lam_max == 0:
+        return np.full(n_lams, np.finfo(float).resolution)
     if not (math.isfinite(lam_max) and lam_max > 0):
         raise NotSupportedError(
             f"{problem!r} has lam_max = {lam_max:g} on these data, so there is no default grid: give lams."
@@ -474,6 +479,7 @@ def cross_validate(
     within = same[sign * same["mean"] <= sign * best["mean"] + best["se"]]
     chosen = dict(problems)[best_ratio].with_form(Penalized(float(best["lam"])))
     result = chosen.solve(data.X, data.y, sample_weight=data.sample_weight)
+    result = dataclasses.replace(result, classes=data.classes, feature_names=data.feature_names)
     if l1_ratios is None:
         table = table.drop(columns="l1_ratio")
     return CrossValidation(table, float(best["lam"]), best_ratio, float(within["lam"].max()), result, scoring_name)

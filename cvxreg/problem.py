@@ -13,16 +13,21 @@ from typing import Any
 import cvxpy as cp
 import numpy as np
 
-from cvxreg import certificates, lagrange, reference, working_set
+from cvxreg import certificates, lagrange, reference
 from cvxreg import path as path_module
-from cvxreg import polish as polish_module
+from cvxreg import solve as solve_module
 from cvxreg._validation import Data, check_bounds, check_data, invalid
-from cvxreg.errors import DCPError, InvalidParameterError, NotSupportedError, SolveError
+from cvxreg.errors import DCPError, InvalidParameterError, NotSupportedError
 from cvxreg.forms import Form, LinearConstraint, box_constraints
 from cvxreg.losses import Loss
 from cvxreg.penalties import Penalty
 from cvxreg.result import Result
-from cvxreg.solvers import default_solver, installed_solvers, resolve_solver, run_solver, solver_label
+from cvxreg.solvers import (
+    default_solver,
+    installed_solvers,
+    run_solver,
+    solver_label,
+)
 
 __all__ = ["Problem", "default_solver", "installed_solvers"]
 
@@ -259,6 +264,7 @@ class Problem:
         certify: bool = True,
         raw: bool = False,
         reduce: bool = True,
+        tol: float = 1e-6,
         **solver_opts: Any,
     ) -> Result:
         """Solve on ``(X, y)`` and return a ``Result``.
@@ -283,6 +289,13 @@ class Problem:
         reduce : bool, default True
             Give the solver the reduced model where there is one (``build``); ``False``
             gives it the textbook model.
+        tol : float, default 1e-6
+            The status is ``"optimal"`` only when the certificate passes at ``tol`` on this
+            data. When the first answer does not, the solve escalates (the polish, then the
+            solver at tight settings, then Clarabel at tight settings when another solver was
+            used, unless ``solver_opts`` were given) and returns the best answer, with status
+            ``"optimal_inaccurate"`` and a message naming the worst measure if none passes.
+            A certified answer is ``"optimal"`` whatever the solver said.
         **solver_opts
             Passed to the solver unchanged.
 
@@ -298,43 +311,10 @@ class Problem:
             return solve_multinomial(
                 self, X, y, sample_weight=sample_weight, solver=solver, check=check, certify=certify, **solver_opts
             )
-        data = self.check_data(X, y, sample_weight)
-        name = resolve_solver(solver)
-        if raw:  # the solver's own answer on a freshly built model
-            result = self.solve_built(self.build(data, reduce=reduce), name, solver_opts)
-            self._raise_unless_solved(result, check)
-            return self.certify(result, data) if certify else result
-        if self.form.size == 1 and working_set.applies(self, data):
-            found = self._solve_by_working_set(data, name, solver_opts)
-            if found is not None:
-                return found
-        built, _ = self.built(data, reduce=reduce)
-        result = self._finish(self.solve_built(built, name, solver_opts), data)
-        self._raise_unless_solved(result, check)
-        return result
-
-    def _raise_unless_solved(self, result: Result, check: bool) -> None:
-        if check and not result.ok:
-            raise SolveError(
-                f"{self!r} has no solution from {result.solver}: status {result.status!r}. {result.message}".strip()
-            )
-
-    def _finish(self, result: Result, data: Data) -> Result:
-        """The solver's answer certified, and polished when that is no worse."""
-        return self._polished(self.certify(result, data), data) if result.ok else self.certify(result, data)
-
-    def _solve_by_working_set(self, data: Data, solver: Any, solver_opts: dict[str, Any]) -> Result | None:
-        """The solver on a working set, grown and polished to the full problem's exact answer;
-        None unless the full problem's certificate passes at 1e-9 (the caller then solves the
-        full model)."""
-        start = working_set.initial_solve(self, data, solver, solver_opts)
-        if start is None:
-            return None
-        found = polish_module.polish(self, data, start)
-        if found is None:
-            return None
-        found = self.certify(found, data)
-        return found if found.certificate is not None and found.certificate.passed(1e-9) else None
+        return solve_module.solve(
+            self, X, y, sample_weight=sample_weight, solver=solver, check=check, certify=certify, raw=raw,
+            reduce=reduce, tol=tol, solver_opts=solver_opts,
+        )  # fmt: skip
 
     def restricted(self, mask: np.ndarray) -> Problem:
         """This problem on the coefficients ``mask`` selects (the others fixed at 0)."""
@@ -345,26 +325,6 @@ class Problem:
         if self.constraints:
             raise NotSupportedError(f"{self!r} has linear constraints on every coefficient: it does not restrict.")
         return self._like(penalty=self.penalty.restrict(mask), bounds=bounds)
-
-    def _polished(self, raw: Result, data: Data) -> Result:
-        """The polished answer when its certificate is no worse than the solver's, else ``raw``."""
-        try:
-            candidate = self.loss.polish(self, data, raw)  # a loss with an exact route of its own
-        except NotSupportedError:
-            if self.form.param_name == "t":
-                if self.form.size > 1:  # several constraints: no one-parameter twin to polish through
-                    candidate = polish_module.polish_constrained_terms(self, data, raw)
-                else:
-                    candidate = polish_module.polish_constrained(self, data, raw)
-            else:
-                candidate = polish_module.polish(self.lagrangian(self.form.param_value), data, raw)
-        if candidate is None:
-            return raw
-        candidate = self.certify(candidate, data)
-        assert candidate.certificate is not None and raw.certificate is not None
-        mine, theirs = candidate.certificate.worst, raw.certificate.worst
-        better = mine <= theirs or (math.isnan(theirs) and math.isfinite(mine))
-        return candidate if better else raw
 
     def certify(self, result: Result, data: Data) -> Result:
         """``result`` with its certificate for this problem on checked ``data``."""

@@ -39,6 +39,9 @@ class Status(enum.StrEnum):
     INVALID_OPTIONS = "invalid_options"
     #: The solver is not installed.
     NOT_INSTALLED = "not_installed"
+    #: The objective is bounded below but no point attains its infimum (``cvxreg.existence``):
+    #: separable classes without a penalty, a Poisson intercept over counts of 0.
+    NO_MINIMIZER = "no_minimizer"
 
     @classmethod
     def _missing_(cls, value: object) -> Status:
@@ -90,11 +93,6 @@ class Certificate:
     def _measures(self) -> list[float]:
         vals = [self.kkt_residual, self.primal_infeasibility, self.complementary_slackness]
         return vals + ([self.duality_gap] if self.duality_gap is not None else [])
-
-    @property
-    def support(self) -> np.ndarray:
-        """Indices of the nonzero coefficients."""
-        return np.flatnonzero(self.coef)
 
     def to_series(self) -> pd.Series:
         return pd.Series(asdict(self))

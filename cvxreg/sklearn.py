@@ -15,7 +15,7 @@ import numpy as np
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.multiclass import check_classification_targets
-from sklearn.utils.validation import check_is_fitted, validate_data
+from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from cvxreg._validation import check_choice, invalid
 from cvxreg.errors import InvalidParameterError, SolveError
@@ -220,6 +220,14 @@ class CvxClassifier(ClassifierMixin, _CvxEstimator):
                 f"class{'' if classes.size == 1 else 'es'}: {classes[:6].tolist()}."
             )
         self.classes_ = classes
+        if sample_weight is not None:
+            sample_weight = _check_sample_weight(sample_weight, X)
+            weighted = np.unique(y[sample_weight > 0])
+            if weighted.size == 1:  # one class left: its fit has no minimizer with a free intercept
+                raise InvalidParameterError(
+                    f"The 'sample_weight' parameter of {type(self).__name__} must leave samples of both classes "
+                    f"with a positive weight. Got positive weights for class {weighted[0]!r} only."
+                )
         self._fit(X, np.where(y == self.classes_[1], 1.0, -1.0), sample_weight)
         return self
 

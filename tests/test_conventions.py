@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import warnings
+from pathlib import Path
 
 import cvxpy as cp
 import numpy as np
@@ -80,20 +81,38 @@ def test_sklearn_sgd_regressor(penalty):
     assert np.allclose(res.coef, fit(est).coef_, atol=5e-3)
 
 
-def test_glmnet_equals_its_written_objective():
-    # glmnet (gaussian, standardize=FALSE): RSS/(2n) + lambda (alpha||w||_1 + (1-alpha)/2 ||w||^2).
-    # R is not available here, so glmnet's documented objective is written out literally.
-    lam, a, n = 0.15, 0.6, len(Y)
-    w, b = literal(
-        lambda w, b: (
-            cp.sum_squares(Y - X @ w - b) / (2 * n) + lam * (a * cp.norm1(w) + (1 - a) / 2 * cp.sum_squares(w))
-        ),
-        True,
-    )
-    res = solve(to_cvxreg("glmnet", lambda_=lam, alpha=a))
-    assert np.allclose(res.coef, w, atol=1e-7) and res.intercept == pytest.approx(b, abs=1e-7)
-    est = fit(lm.ElasticNet(alpha=lam, l1_ratio=a, tol=1e-12, max_iter=100000))  # and glmnet == sklearn
-    assert np.allclose(res.coef, est.coef_, atol=1e-7)
+DATA = Path(__file__).parent / "data"
+
+
+def _glmnet_cases():
+    rows = [line for line in (DATA / "glmnet_r_results.csv").read_text().splitlines() if not line.startswith("#")]
+    return [np.array([float(x) for x in row.split(",")]) for row in rows]
+
+
+@pytest.mark.parametrize("case", _glmnet_cases(), ids=lambda v: f"n{int(v[0])}-p{int(v[1])}-a{v[2]:g}-lam{v[3]:g}")
+def test_glmnet_agrees_with_r(case):
+    # R's glmnet coefficients (statsmodels' test data): the gaussian fit divides y by its 1/n sd s_y,
+    # so its ridge part is lambda (1 - alpha) / s_y. Printed to 7 digits, glmnet's thresh 1e-7.
+    data = np.loadtxt(DATA / "glmnet_lasso_data.csv", delimiter=",", comments="#")
+    n, p, alpha, lam = int(case[0]), int(case[1]), float(case[2]), float(case[3])
+    y, X = data[:n, 0], data[:n, 1 : p + 1]
+    y = (y - y.mean()) / y.std(ddof=1)
+    X = (X - X.mean(0)) / X.std(0, ddof=1)
+    prob = to_cvxreg("glmnet", lambda_=lam, alpha=alpha, y=y)
+    res = prob.solve(X, y)
+    assert res.status == "optimal"
+    np.testing.assert_allclose(res.coef, case[4:], atol=3e-6)
+    back = from_cvxreg("glmnet", prob, y=y)
+    assert back["lambda_"] == pytest.approx(lam, rel=1e-12) and back["alpha"] == pytest.approx(alpha, abs=1e-12)
+
+
+def test_glmnet_needs_y_below_alpha_one():
+    with pytest.raises(cr.InvalidParameterError, match=r"'y'.*s_y"):
+        to_cvxreg("glmnet", lambda_=0.1, alpha=0.5)
+    prob = to_cvxreg("glmnet", lambda_=0.1, alpha=1.0)  # the lasso does not depend on s_y
+    assert prob.penalty == cr.ElasticNet(1.0) and prob.form.param_value == 0.1
+    with pytest.raises(cr.InvalidParameterError, match=r"'y'"):
+        from_cvxreg("glmnet", to_cvxreg("glmnet", lambda_=0.1, alpha=0.5, y=Y))
 
 
 @pytest.mark.parametrize("tool", ["cvxpy.docs", "islr"])
@@ -152,7 +171,7 @@ def test_seed_and_benchopt():
         ("sklearn.Ridge", {"alpha": 2.0}),
         ("sklearn.ElasticNet", {"alpha": 0.3, "l1_ratio": 0.2}),
         ("sklearn.SGDRegressor", {"alpha": 0.1, "penalty": "elasticnet", "l1_ratio": 0.4}),
-        ("glmnet", {"lambda_": 0.1, "alpha": 0.7}),
+        ("glmnet", {"lambda_": 0.1, "alpha": 1.0}),
         ("cvxpy.docs", {"lam": 3.0, "penalty": "lasso"}),
         ("islr", {"lam": 3.0, "penalty": "ridge"}),
         ("esl", {"lam": 1.0, "penalty": "lasso"}),
@@ -225,7 +244,7 @@ def test_glmnet_penalty_factor_is_rescaled_to_sum_to_d():
     doubled = solve(cr.Problem(loss, pen, cr.Penalized(0.2), fit_intercept=True))
     assert np.max(np.abs(doubled.coef - plain.coef)) > 1e-3  # without the rescaling: another problem
     v = np.array([1.0, 3.0, 1.0, 0.0, 5.0])
-    prob = to_cvxreg("glmnet", lambda_=0.1, alpha=0.5, penalty_factor=v)
+    prob = to_cvxreg("glmnet", lambda_=0.1, alpha=1.0, penalty_factor=v)
     assert np.allclose(prob.penalty.factors, v * 5 / v.sum())
     with pytest.raises(cr.InvalidParameterError, match=r"'penalty_factor'.*exclude"):
         to_cvxreg("glmnet", lambda_=0.1, penalty_factor=[1.0, np.inf])

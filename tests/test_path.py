@@ -169,3 +169,25 @@ def test_cross_validate_errors_name_the_argument():
         warnings.simplefilter("ignore")
         with pytest.raises(cr.InvalidParameterError, match="'n_jobs'"):
             cr.cross_validate(LASSO, X, y, n_jobs=0)
+
+
+def test_cross_validate_keeps_which_label_is_plus_one():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((60, 4))
+    y = np.where(X[:, 0] + rng.standard_normal(60) > 0, "spam", "ham")
+    cv = cr.cross_validate(cr.Problem(cr.LogisticLoss(), cr.L1(), cr.Penalized(lam=1.0)), X, y, folds=3)
+    assert cv.result.classes == ("ham", "spam")
+    direct = cr.Problem(cr.LogisticLoss(), cr.L1(), cr.Penalized(lam=cv.best_lam)).solve(X, y)
+    np.testing.assert_allclose(cv.result.coef, direct.coef, atol=1e-9)
+
+
+def test_cross_validate_on_a_constant_y_predicts_its_mean_as_lasso_cv_does():
+    from sklearn.linear_model import LassoCV
+
+    rng = np.random.default_rng(1)
+    X, y = rng.standard_normal((60, 4)), np.full(60, 3.0)
+    prob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(lam=1.0), fit_intercept=True)
+    cv = cr.cross_validate(prob, X, y, folds=3)
+    est = LassoCV(cv=3).fit(X, y)
+    assert cv.best_lam == pytest.approx(est.alpha_)
+    assert np.all(cv.result.coef == 0) and cv.result.intercept == pytest.approx(3.0, rel=1e-14)

@@ -55,6 +55,8 @@ class Penalty(SameByParameters):
     """
 
     is_norm: ClassVar[bool] = False
+    #: ``k`` with ``R(a w) = a^k R(w)`` for ``a > 0`` (1 for a norm), when ``R`` is homogeneous.
+    degree: ClassVar[float | None] = None
     separable: ClassVar[bool] = False
     file_name: ClassVar[str | None] = None
 
@@ -149,6 +151,15 @@ class Penalty(SameByParameters):
         when ``R`` is that piecewise quadratic (L1, ridge, elastic net, total variation, their
         weighted sums): what polishing needs where the kinks are not coordinate zeros."""
         raise NotSupportedError(f"{self!r} is not written as sum c_i |(Dw)_i| + 1/2 w'Qw.")
+
+    def rescaled(self, a: float) -> tuple[Penalty, Any]:
+        """``(R', f)`` with ``R(a v) = f R'(v)`` for every ``v`` (``a > 0``): the penalty in
+        coefficients measured in units of ``a`` (``f`` has one entry per term of a Composite).
+        Homogeneous penalties (``degree``) keep themselves; others say how they change."""
+        degree = 1.0 if self.is_norm else self.degree
+        if degree is None:
+            raise NotSupportedError(f"{self!r} is not known to be homogeneous: it cannot be rescaled.")
+        return self, a**degree
 
     def as_elastic_net(self) -> Penalty:
         """This penalty as an ``ElasticNet`` (L1 is ratio 1, ridge ratio 0)."""

@@ -77,6 +77,13 @@ class WeightedSum(_Terms):
     def _params(self) -> dict[str, Any]:
         return {"": f"[{', '.join(repr(p) for p in self.terms)}]", "weights": self.weights}
 
+    def rescaled(self, a: float) -> tuple[Penalty, Any]:
+        # sum_k c_k R_k(a v) = sum_k c_k f_k R_k'(v) = f (sum_k (c_k f_k / f) R_k'(v)), f the largest f_k
+        pairs = [p.rescaled(a) for p in self.terms]
+        f = np.array([fk for _, fk in pairs], dtype=float)
+        top = float(np.max(f))
+        return WeightedSum([p for p, _ in pairs], self.weights * f / top), top
+
     def _active(self) -> list[tuple[float, Penalty]]:
         return [(float(c), p) for c, p in zip(self.weights, self.terms, strict=True) if c > 0]
 
@@ -196,6 +203,10 @@ class Composite(_Terms):
 
     def value(self, w: np.ndarray) -> np.ndarray:  # type: ignore[override]
         return np.array([p.value(w) for p in self.terms], dtype=float)
+
+    def rescaled(self, a: float) -> tuple[Penalty, Any]:
+        pairs = [p.rescaled(a) for p in self.terms]
+        return Composite(*(p for p, _ in pairs)), np.array([f for _, f in pairs], dtype=float)
 
     def weighted(self, weights: Any) -> tuple[Penalty, float]:
         return WeightedSum(self.terms, np.nan_to_num(np.asarray(weights, dtype=float))), 1.0

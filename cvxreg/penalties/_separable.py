@@ -88,6 +88,8 @@ class SquaredL2(Separable):
         Penalty factors ``v >= 0``; 0 leaves a coefficient free.
     """
 
+    degree = 2.0
+
     file_name = "squared_l2"
 
     def expr(self, w: cp.Expression) -> cp.Expression:
@@ -181,6 +183,9 @@ class LpPower(Separable):
     def nonconvex_reason(self) -> str | None:
         return NONCONVEX_P.format(what=f"sum |w_j|^p with p = {self.p:g}") if self.p < 1 else None
 
+    def rescaled(self, a: float) -> tuple[Penalty, Any]:
+        return self, a ** float(self.p_used)  # the power CVXPY builds
+
     def expr(self, w: cp.Expression) -> cp.Expression:
         if self.p == 1:
             terms = cp.abs(w)
@@ -263,6 +268,11 @@ class ElasticNet(Separable):
 
     def _params(self) -> dict[str, Any]:
         return {"": fmt_number(self.l1_ratio)}
+
+    def rescaled(self, a: float) -> tuple[Penalty, Any]:
+        # a l1 a|v|_1 + (1 - l1) a^2/2 |v|^2 = f (l1' |v|_1 + (1 - l1')/2 |v|^2)
+        f = self.l1_ratio * a + (1 - self.l1_ratio) * a * a
+        return ElasticNet(self.l1_ratio * a / f, factors=getattr(self, "_given", self.factors)), f
 
     def expr(self, w: cp.Expression) -> cp.Expression:
         a = self.l1_ratio

@@ -1,0 +1,98 @@
+"""Problems without a minimizer are said to be so; right answers are not called wrong."""
+
+import numpy as np
+import pytest
+
+import cvxreg as cr
+from cvxreg.norm_losses import MaxLoss
+
+
+@pytest.fixture
+def separable():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((40, 3))
+    return X, np.where(X[:, 0] + 0.5 * X[:, 1] > 0, 1, -1)
+
+
+def test_separable_classes_without_a_penalty_have_no_minimizer(separable):
+    X, y = separable
+    res = cr.Problem(cr.LogisticLoss(), cr.L1(), cr.Penalized(lam=0.0)).solve(X, y)
+    assert res.status == "no_minimizer" and not res.ok
+    assert "separable" in res.message and "no minimizer" in res.message
+    with pytest.raises(cr.SolveError, match="no_minimizer"):
+        cr.Problem(cr.LogisticLoss(), cr.L1(), cr.Penalized(lam=0.0)).solve(X, y, check=True)
+
+
+def test_a_penalty_or_overlapping_classes_give_a_minimizer(separable):
+    X, y = separable
+    assert cr.Problem(cr.LogisticLoss(), cr.L1(), cr.Penalized(lam=0.5)).solve(X, y).status == "optimal"
+    y_mixed = np.where(np.random.default_rng(1).random(40) > 0.5, 1, -1)
+    assert cr.Problem(cr.LogisticLoss(), cr.L1(), cr.Penalized(lam=0.0)).solve(X, y_mixed).status == "optimal"
+
+
+def test_an_unpenalized_separating_coefficient_runs_off(separable):
+    X, _ = separable
+    y = np.where(X[:, 0] > 0, 1, -1)  # separated by coefficient 0 alone, which the penalty leaves free
+    prob = cr.Problem(cr.LogisticLoss(), cr.L1(factors=[0, 1, 1]), cr.Penalized(lam=1.0), fit_intercept=True)
+    assert prob.solve(X, y).status == "no_minimizer"
+    held = cr.Problem(cr.LogisticLoss(), cr.L1(), cr.Penalized(lam=1.0), fit_intercept=True)
+    assert held.solve(X, y).status == "optimal"
+
+
+def test_bounds_can_stop_the_run(separable):
+    X, _ = separable
+    y = np.where(X[:, 0] > 0, 1, -1)
+    # The separating direction needs w_0 > 0; holding w_0 <= 0 and the others at 0 leaves a minimizer.
+    prob = cr.Problem(cr.LogisticLoss(), cr.L1(), cr.Penalized(lam=0.0), bounds=(None, [0.0, 0.0, 0.0]))
+    assert prob.solve(X, y).status == "optimal"
+
+
+def test_single_class_labels_with_an_intercept_have_no_minimizer(separable):
+    X, _ = separable
+    prob = cr.Problem(cr.LogisticLoss(), cr.L1(), cr.Penalized(lam=1.0), fit_intercept=True)
+    assert prob.solve(X, np.ones(40)).status == "no_minimizer"
+
+
+def test_poisson_counts_of_zero_with_a_free_intercept(separable):
+    X, _ = separable
+    prob = cr.Problem(cr.PoissonLoss(), cr.SquaredL2(), cr.Penalized(lam=1.0), fit_intercept=True)
+    res = prob.solve(X, np.zeros(40))
+    assert res.status == "no_minimizer" and "intercept" in res.message
+    one = prob.solve(X, np.r_[1.0, np.zeros(39)])
+    assert one.status == "optimal" and np.isfinite(one.intercept)
+    # A count of 0 with weight 0 does not count; the others are 0 too.
+    assert prob.solve(X, np.r_[1.0, np.zeros(39)], sample_weight=np.r_[0.0, np.ones(39)]).status == "no_minimizer"
+
+
+def test_false_alarms_on_right_answers_are_gone():
+    rng = np.random.default_rng(2)
+    X = rng.standard_normal((50, 6))
+    y = X @ rng.standard_normal(6) + rng.standard_normal(50)
+    ols = np.linalg.lstsq(X, y, rcond=None)[0]
+    tiny = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(lam=1e-300)).solve(X, y)
+    assert tiny.status == "optimal" and tiny.certificate.passed(1e-9)
+    np.testing.assert_allclose(tiny.coef, ols, rtol=1e-9)
+    huge = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Constrained(t=1e300)).solve(X, y)
+    assert huge.status == "optimal" and huge.certificate.passed(1e-9)
+    np.testing.assert_allclose(huge.coef, ols, rtol=1e-7)
+    # max |1 - 2 w| + |w| is smallest at w = 1/2 (objective 1/2; w = 0 gives 1).
+    one = cr.Problem(MaxLoss(), cr.L1(), cr.Penalized(lam=1.0)).solve(np.array([[2.0]]), np.array([1.0]))
+    assert one.status == "optimal" and one.certificate.passed(1e-6)
+    assert one.coef[0] == pytest.approx(0.5, abs=1e-8)
+
+
+@pytest.mark.parametrize("fit_intercept", [False, True])
+def test_exact_zeros_at_lam_max(fit_intercept):
+    from sklearn.datasets import load_diabetes
+
+    X, y = load_diabetes(return_X_y=True)
+    prob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(lam=1.0), fit_intercept=fit_intercept)
+    lam_max = prob.lambda_max(X, y)
+    for lam in (lam_max, 2 * lam_max):
+        res = cr.Problem(
+            cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(lam=lam), fit_intercept=fit_intercept
+        ).solve(X, y)
+        assert res.status == "optimal"
+        assert np.all(res.coef == 0.0) and res.support.size == 0
+        if fit_intercept:
+            assert res.intercept == pytest.approx(y.mean(), rel=1e-12)
