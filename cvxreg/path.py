@@ -22,7 +22,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from cvxreg import engine
 from cvxreg import polish as polish_module
+from cvxreg import solve as solve_module
 from cvxreg._validation import Data, check_choice, check_real, invalid
 from cvxreg.errors import InvalidParameterError, NotSupportedError
 from cvxreg.forms import Constrained, Penalized
@@ -230,6 +232,14 @@ def _continue(
         lam = float(grid[i])
         here = problem.with_form(Penalized(lam))
         found = None
+        if solver is None and engine.applies(here, data):  # warm-started from the previous lam
+            candidates = _strong_rule(here, data, previous) if screening and lam > 0 else None
+            if candidates is not None:
+                screened[i] = int(np.sum(~candidates & problem.penalty.penalized(data.d)))
+            found = solve_module.by_engine(here, data, start=previous[1], candidates=candidates)
+            if found is not None:
+                methods[i], results[i], previous = "engine", found, (lam, found)
+                continue
         if lam > 0:
             candidates = _strong_rule(here, data, previous) if screening else None
             if candidates is not None:

@@ -175,6 +175,12 @@ class Problem:
         self.loss.check_y(data.y)
         self.loss.check_weights(data.sample_weight)
         self.penalty.check_dim(data.d)
+        for side in self.bounds or ():
+            if side is not None and np.ndim(side) and np.size(side) != data.d:
+                raise invalid(
+                    "bounds", "Problem", f"None, a number or {data.d} numbers (one per column of X) on each side",
+                    f"a side of length {np.size(side)}", raw=True,
+                )  # fmt: skip
         for constraint in self.constraints:
             constraint.check_dim(data.d)
         return data

@@ -8,7 +8,9 @@ Read top to bottom, ``solve`` runs these steps, each a function of what the one 
    mapped back at the end.
 3. **existence** — ``cvxreg.existence``: a problem whose infimum no point attains (separable
    classes without a penalty, ...) is answered ``no_minimizer`` with the reason, unsolved.
-4. **route** — the solver's own answer (``raw=True``); a working set (lasso-like problems:
+4. **route** — the solver's own answer (``raw=True``); cvxreg's compiled engine
+   (``cvxreg.engine``: smooth losses with elastic-net penalties and bounds, when no solver is
+   named); a working set (lasso-like problems:
    the solver on a few coefficients, grown until the full certificate passes); else the
    whole CVXPY model, built once per structure and data and re-used (``Problem.built``).
 5. **polish** — ``cvxreg.polish``: from the solver's answer to the exact minimizer on its
@@ -27,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cvxreg import _units, existence, working_set
+from cvxreg import _units, engine, existence, working_set
 from cvxreg import polish as polish_module
 from cvxreg._validation import Data, check_real
 from cvxreg.errors import NotSupportedError, SolveError
@@ -37,7 +39,7 @@ from cvxreg.solvers import installed_solvers, resolve_solver, solver_label, solv
 if TYPE_CHECKING:
     from cvxreg.problem import Problem, _Built
 
-__all__ = ["solve"]
+__all__ = ["by_engine", "finish", "polished", "solve"]
 
 
 def solve(
@@ -72,6 +74,10 @@ def solve(
     if raw:  # 4. route: the solver's own answer on a freshly built model
         result = problem.solve_built(problem.build(data, reduce=reduce), name, solver_opts)
         return _checked(problem, problem.certify(result, data) if certify else result, check)
+    if solver is None and engine.applies(problem, data):  # cvxreg's own compiled solver
+        found = by_engine(problem, data)
+        if found is not None:
+            return _checked(problem, _settle(problem, data, found, tol), check)
     if problem.form.size == 1 and working_set.applies(problem, data):
         found = _by_working_set(problem, data, name, solver_opts)
         if found is not None:
@@ -116,6 +122,28 @@ def _by_working_set(problem: Problem, data: Data, solver: Any, solver_opts: dict
     return found if found.certificate is not None and found.certificate.passed(1e-9) else None
 
 
+def by_engine(
+    problem: Problem, data: Data, *, start: Result | None = None, candidates: np.ndarray | None = None
+) -> Result | None:
+    """``cvxreg.engine``'s answer (warm-started from ``start``, its first working set among
+    ``candidates``), polished when small, if its certificate passes at 1e-9; else None (the
+    caller goes on to a solver)."""
+    found = engine.solve_penalized(problem, data, start=start, candidates=candidates)
+    if found is None:
+        return None
+    found = problem.certify(found, data)
+    if found.certificate is None or not found.certificate.passed(1e-9):
+        return None
+    if data.n * np.count_nonzero(found.coef) <= _POLISH_ENTRIES:  # to machine precision on its support
+        found = polished(problem, found, data, slack=1e-13)
+    return found
+
+
+#: The engine's answers are polished (a Newton solve on the support, which reads the support's
+#: columns densely) when that is at most this many entries: 4e6, 32 MB.
+_POLISH_ENTRIES = 4_000_000
+
+
 # -- 5. polish ----------------------------------------------------------------------------------
 def finish(problem: Problem, result: Result, data: Data) -> Result:
     """The solver's answer certified, and polished when that is no worse."""
@@ -123,8 +151,9 @@ def finish(problem: Problem, result: Result, data: Data) -> Result:
     return polished(problem, certified, data) if result.ok else certified
 
 
-def polished(problem: Problem, raw: Result, data: Data) -> Result:
-    """The polished answer when its certificate is no worse than the solver's, else ``raw``."""
+def polished(problem: Problem, raw: Result, data: Data, *, slack: float = 0.0) -> Result:
+    """The polished answer when its certificate is no worse than the solver's (or below
+    ``slack``, where both are at rounding level and the exact solve is preferred), else ``raw``."""
     try:
         candidate = problem.loss.polish(problem, data, raw)  # a loss with an exact route of its own
     except NotSupportedError:
@@ -140,7 +169,7 @@ def polished(problem: Problem, raw: Result, data: Data) -> Result:
     candidate = problem.certify(candidate, data)
     assert candidate.certificate is not None and raw.certificate is not None
     mine, theirs = candidate.certificate.worst, raw.certificate.worst
-    better = mine <= theirs or (math.isnan(theirs) and math.isfinite(mine))
+    better = mine <= max(theirs, slack) or (math.isnan(theirs) and math.isfinite(mine))
     return candidate if better else raw
 
 

@@ -169,10 +169,14 @@ def test_lasso_with_each_installed_solver(solver, reg_data):
     assert res.setup_time >= 0 and res.solve_time >= 0
 
 
-def test_default_solver_is_clarabel(reg_data):
+def test_default_route_is_the_engine_then_clarabel(reg_data):
     X, y = reg_data
     res = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(1.0)).solve(X, y)
+    assert res.solver == "cvxreg-cd" and res.model == "engine" and res.iterations > 0  # elastic-net family
+    res = cr.Problem(cr.SquaredLoss(), cr.L2(), cr.Penalized(1.0)).solve(X, y)
     assert res.solver == "CLARABEL" and res.iterations is not None and res.iterations > 0
+    named = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(1.0)).solve(X, y, solver="CLARABEL")
+    assert named.solver == "CLARABEL"  # a named solver is the solver used
 
 
 def test_result_is_frozen(reg_data):

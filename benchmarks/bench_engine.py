@@ -1,0 +1,200 @@
+"""cvxreg's engine (``cvxreg.engine``) against the tool an analyst would pick, same objective.
+
+Run: python benchmarks/bench_engine.py [--quick]
+
+Each row: the median of interleaved repetitions of both sides in this process, their ratio,
+cvxreg's peak memory (tracemalloc, NumPy and SciPy allocations) over the data's bytes, the
+largest coefficient difference from the peer run at a tight tolerance, and whether cvxreg's
+objective is no worse than that tight peer's (``obj <= peer``, up to 1e-10 relative). Every
+cvxreg answer carries its certificate (``worst`` shown). ``--quick`` shrinks the sparse data.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import tracemalloc
+import warnings
+
+import numpy as np
+import scipy.sparse as sp
+from _timing import interleaved, print_table
+from scipy.optimize import minimize
+from sklearn.linear_model import Lasso, LogisticRegression, PoissonRegressor, lasso_path
+from sklearn.svm import LinearSVC
+
+import cvxreg as cr
+
+warnings.filterwarnings("ignore")
+QUICK = "--quick" in sys.argv
+
+
+def tfidf_like(
+    n: int, d: int, density: float, share: float, seed: int = 0
+) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray]:
+    """Rows of nonnegative weights scaled to unit L2 norm (as tf-idf rows are), and a target in
+    which ``share`` of the features matter."""
+    rng = np.random.default_rng(seed)
+    X = sp.random(n, d, density=density, format="csr", random_state=rng, data_rvs=lambda k: rng.exponential(1.0, k))
+    norms = np.sqrt(np.asarray(X.multiply(X).sum(axis=1)).ravel())
+    X = sp.diags(1 / np.where(norms > 0, norms, 1.0)) @ X
+    w = np.zeros(d)
+    idx = rng.choice(d, int(share * d), replace=False)
+    w[idx] = rng.standard_normal(idx.size) * 3
+    eta = X @ w
+    return X.tocsr(), eta + 0.1 * rng.standard_normal(n), w
+
+
+def nbytes(X: object) -> int:
+    if sp.issparse(X):
+        return X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
+    return X.nbytes  # type: ignore[attr-defined]
+
+
+def peak(fn: object, X: object) -> str:
+    tracemalloc.start()
+    fn()  # type: ignore[operator]
+    top = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return f"{top / nbytes(X):.2f}×"
+
+
+def row(name: str, ours: object, theirs: object, tight: np.ndarray, tight_obj: float, prob: cr.Problem,
+        X: object, y: np.ndarray, repeats: int, peer: str, memory: bool = False) -> list[str]:  # fmt: skip
+    ours()  # type: ignore[operator]  # compile and warm both sides
+    theirs()  # type: ignore[operator]
+    t = interleaved({"cvxreg": ours, "peer": theirs}, repeats)  # type: ignore[dict-item]
+    res = ours()  # type: ignore[operator]
+    obj = prob.objective_value(X, y, res.coef, res.intercept)
+    better = "yes" if obj <= tight_obj + 1e-10 * max(1.0, abs(tight_obj)) else f"no ({obj - tight_obj:.1e})"
+    mem = peak(ours, X) if memory else ""
+    worst = res.certificate.worst if res.certificate is not None else float("nan")
+    return [
+        name, f"{t['cvxreg'] * 1e3:.1f} ms", f"{t['peer'] * 1e3:.1f} ms ({peer})", f"{t['cvxreg'] / t['peer']:.2f}",
+        mem, f"{np.max(np.abs(res.coef - tight)):.1e}", better, f"{worst:.0e}", res.solver,
+    ]  # fmt: skip
+
+
+def sparse_rows(rows: list[list[str]]) -> None:
+    n, d = (4000, 10000) if QUICK else (20000, 50000)
+    X, y, _ = tfidf_like(n, d, 1e-3, 0.04)
+    ym = y - y.mean()
+    lam_max = float(np.max(np.abs(X.T @ ym))) / n
+    lam = 0.1 * lam_max
+    prob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(lam=lam), fit_intercept=True)
+    tight = Lasso(alpha=lam, tol=1e-12, max_iter=100_000).fit(X, y)
+    tight_obj = prob.objective_value(X, y, tight.coef_, tight.intercept_)
+    rows.append(row(
+        f"sparse {n}×{d} lasso, 0.1 λmax", lambda: prob.solve(X, y), lambda: Lasso(alpha=lam).fit(X, y),
+        tight.coef_, tight_obj, prob, X, y, 3, "Lasso", memory=True,
+    ))  # fmt: skip
+    labels = np.where(y > np.median(y), 1.0, -1.0)
+    z = np.abs(X.T @ (labels / 2))
+    lam_l = 0.1 * float(np.max(z))
+    plog = cr.Problem(cr.LogisticLoss(), cr.L1(), cr.Penalized(lam=lam_l))
+    C = 1 / lam_l
+    tight_l = LogisticRegression(C=C, l1_ratio=1.0, solver="liblinear", fit_intercept=False, tol=1e-10, max_iter=10_000)
+    tight_l.fit(X, labels)
+    rows.append(row(
+        f"sparse {n}×{d} L1-logistic, 0.1 λmax", lambda: plog.solve(X, labels),
+        lambda: LogisticRegression(C=C, l1_ratio=1.0, solver="liblinear", fit_intercept=False).fit(X, labels),
+        tight_l.coef_.ravel(), plog.objective_value(X, labels, tight_l.coef_.ravel()), plog, X, labels, 3, "liblinear",
+        memory=True,
+    ))  # fmt: skip
+    grid = np.geomspace(lam_max, 0.1 * lam_max, 20)
+
+    def ours_path() -> object:
+        p = prob.path(X, y, grid)
+        return p
+
+    def theirs_path() -> object:
+        Xc = X  # lasso_path has no intercept: both sides fit on the same centred target
+        return lasso_path(Xc, ym, alphas=grid)
+
+    pprob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(lam=1.0))
+    ours_path, theirs_path  # noqa: B018
+    ours_path()
+    theirs_path()
+    t = interleaved({"cvxreg": lambda: pprob.path(X, ym, grid), "peer": lambda: lasso_path(X, ym, alphas=grid)}, 3)
+    p = pprob.path(X, ym, grid)
+    _, tight_coefs, _ = lasso_path(X, ym, alphas=grid, tol=1e-12, max_iter=100_000)
+    diff = np.max(np.abs(p.coefs - tight_coefs.T))
+    rows.append([
+        f"sparse {n}×{d} lasso path, 20 λ", f"{t['cvxreg'] * 1e3:.1f} ms", f"{t['peer'] * 1e3:.1f} ms (lasso_path)",
+        f"{t['cvxreg'] / t['peer']:.2f}", peak(lambda: pprob.path(X, ym, grid), X), f"{diff:.1e}", "", "", ",".join(
+            sorted(set(p.methods))),
+    ])  # fmt: skip
+
+
+def dense_rows(rows: list[list[str]]) -> None:
+    rng = np.random.default_rng(1)
+    n, d = 2000, 100
+    X = rng.standard_normal((n, d))
+    w = rng.standard_normal(d) / np.sqrt(d)
+    labels = np.where(X @ w + 0.5 * rng.standard_normal(n) > 0, 1.0, -1.0)
+    plog = cr.Problem(cr.LogisticLoss(), cr.SquaredL2(), cr.Penalized(lam=1.0), fit_intercept=True)
+    tight = LogisticRegression(C=1.0, tol=1e-12, max_iter=10_000).fit(X, labels)
+    rows.append(row(
+        "dense 2000×100 L2-logistic", lambda: plog.solve(X, labels), lambda: LogisticRegression(C=1.0).fit(X, labels),
+        tight.coef_.ravel(), plog.objective_value(X, labels, tight.coef_.ravel(), tight.intercept_[0]), plog, X,
+        labels, 7, "lbfgs",
+    ))  # fmt: skip
+    psvm = cr.Problem(cr.SquaredHingeLoss(), cr.SquaredL2(), cr.Penalized(lam=1.0))
+    tight = LinearSVC(C=1.0, dual=False, fit_intercept=False, tol=1e-12, max_iter=100_000).fit(X, labels)
+    rows.append(row(
+        "dense 2000×100 squared hinge + L2", lambda: psvm.solve(X, labels),
+        lambda: LinearSVC(C=1.0, dual=False, fit_intercept=False).fit(X, labels), tight.coef_.ravel(),
+        psvm.objective_value(X, labels, tight.coef_.ravel()), psvm, X, labels, 7, "LinearSVC",
+    ))  # fmt: skip
+    Xp = X / 4
+    counts = rng.poisson(np.exp(Xp @ w + 0.5)).astype(float)
+    ppois = cr.Problem(cr.PoissonLoss(scale="mean"), cr.SquaredL2(), cr.Penalized(lam=0.01), fit_intercept=True)
+    tight = PoissonRegressor(alpha=0.01, tol=1e-12, max_iter=10_000).fit(Xp, counts)
+    rows.append(row(
+        "dense 2000×100 Poisson + L2", lambda: ppois.solve(Xp, counts),
+        lambda: PoissonRegressor(alpha=0.01).fit(Xp, counts), tight.coef_,
+        ppois.objective_value(Xp, counts, tight.coef_, tight.intercept_), ppois, Xp, counts, 7, "PoissonRegressor",
+    ))  # fmt: skip
+    yr = X @ w + rng.standard_t(2, n)
+    M = 1.0
+    phub = cr.Problem(cr.HuberLoss(M), cr.SquaredL2(), cr.Penalized(lam=1.0), fit_intercept=True)
+
+    def huber_lbfgs(gtol: float) -> np.ndarray:
+        def f(v: np.ndarray) -> tuple[float, np.ndarray]:
+            r = yr - X @ v[:-1] - v[-1]
+            a = np.abs(r)
+            val = np.where(a <= M, 0.5 * r * r, M * a - 0.5 * M * M).sum() + 0.5 * v[:-1] @ v[:-1]
+            g = -np.clip(r, -M, M)
+            return val, np.r_[X.T @ g + v[:-1], g.sum()]
+
+        return minimize(f, np.zeros(d + 1), jac=True, method="L-BFGS-B", options={"gtol": gtol, "maxiter": 10_000}).x
+
+    tight_v = huber_lbfgs(1e-12)
+    rows.append(row(
+        "dense 2000×100 Huber + L2", lambda: phub.solve(X, yr), lambda: huber_lbfgs(1e-5), tight_v[:-1],
+        phub.objective_value(X, yr, tight_v[:-1], tight_v[-1]), phub, X, yr, 7, "SciPy L-BFGS, same objective",
+    ))  # fmt: skip
+    ys = X[:, :10] @ np.abs(rng.standard_normal(10)) + rng.standard_normal(n)
+    lam = 0.05
+    pnn = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(lam=lam), bounds=(0, None))
+    tight = Lasso(alpha=lam, positive=True, fit_intercept=False, tol=1e-12, max_iter=100_000).fit(X, ys)
+    rows.append(row(
+        "dense 2000×100 nonnegative lasso", lambda: pnn.solve(X, ys),
+        lambda: Lasso(alpha=lam, positive=True, fit_intercept=False).fit(X, ys), tight.coef_,
+        pnn.objective_value(X, ys, tight.coef_), pnn, X, ys, 7, "Lasso(positive=True)",
+    ))  # fmt: skip
+
+
+def main() -> None:
+    began = time.perf_counter()
+    rows: list[list[str]] = []
+    dense_rows(rows)
+    sparse_rows(rows)
+    head = ["workload", "cvxreg", "peer", "ratio", "peak memory / data", "max coef diff (tight peer)",
+            "objective ≤ tight peer", "certificate", "route"]  # fmt: skip
+    print_table(head, rows)
+    print(f"\n({time.perf_counter() - began:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()
