@@ -56,6 +56,12 @@ def no_minimizer(problem: Problem, data: Data) -> str | None:
     k = free.size + problem.fit_intercept
     if k == 0:
         return None
+    if free.size == 0:  # the intercept alone: delta_i = d_b for every sample, d_b = +1 or -1
+        up = bool(np.all(np.isinf(hi)) and np.any(strict > 0))
+        down = bool(np.all(np.isinf(lo)) and np.any(strict < 0))
+        if not (up or down):
+            return None
+        return _reason(problem, f"the intercept towards {'+' if up else '-'}inf")
     # delta = X_free d_free + d_b 1; the variables are (d_free, d_b), each in [-1, 1].
     X = data.X[:, free] if free.size else np.zeros((data.n, 0))
     M = sp.hstack([sp.csr_array(X), sp.csr_array(np.ones((data.n, 1)))]) if problem.fit_intercept else sp.csr_array(X)
@@ -102,7 +108,10 @@ def no_minimizer(problem: Problem, data: Data) -> str | None:
         parts.append(f"coefficients {free[np.abs(out.x[: free.size]) > 0][:6].tolist()} along {shown}")
     if problem.fit_intercept and out.x[-1] != 0:
         parts.append(f"the intercept towards {'+' if out.x[-1] > 0 else '-'}inf")
-    where = " and ".join(parts) or "a direction of the free coefficients"
+    return _reason(problem, " and ".join(parts) or "a direction of the free coefficients")
+
+
+def _reason(problem: Problem, where: str) -> str:
     return (
         f"{problem!r} has no minimizer on these data: {problem.loss.recession_reason()}. Moving {where} "
         f"lowers the objective for ever without reaching its infimum, and no penalty, bound or constraint "

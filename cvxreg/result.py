@@ -151,7 +151,8 @@ class Result:
         coefficients, the rest proved zero); ``""`` for closed forms.
     polished : bool
         True when the coefficients were polished from the solver's answer to the exact
-        minimizer on its support (zeros exact); see ``cvxreg.polish``.
+        minimizer on its support (zeros exact; see ``cvxreg.polish``), or when cvxreg's engine
+        reached it to rounding (its certificate at 1e-12 or below).
     classes : tuple or None
         For a classification loss given labels other than -1/+1: the two labels that -1 and
         +1 stand for (sorted; the second is +1).

@@ -28,6 +28,7 @@ import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from cvxreg import _units, engine, existence, working_set
 from cvxreg import polish as polish_module
@@ -128,14 +129,26 @@ def by_engine(
     """``cvxreg.engine``'s answer (warm-started from ``start``, its first working set among
     ``candidates``), polished when small, if its certificate passes at 1e-9; else None (the
     caller goes on to a solver)."""
-    found = engine.solve_penalized(problem, data, start=start, candidates=candidates)
+    # Sparse answers are not polished (that would read the support's columns densely): the
+    # engine takes them to a tighter residual instead.
+    tol = 1e-13 if sp.issparse(data.X) else 1e-11
+    if problem.form.param_name == "t":
+        found = engine.solve_constrained(problem, data, tol=tol)
+    else:
+        found = engine.solve_penalized(problem, data, start=start, candidates=candidates, tol=tol)
     if found is None:
         return None
     found = problem.certify(found, data)
     if found.certificate is None or not found.certificate.passed(1e-9):
         return None
-    if data.n * np.count_nonzero(found.coef) <= _POLISH_ENTRIES:  # to machine precision on its support
+    # To machine precision on its support — a dense system on the support's columns, so never on
+    # sparse data (the engine's own answer is certified there, its zeros already exact).
+    # (Nothing to gain where it has no zeros and is already at rounding level.)
+    exact = found.certificate.worst <= 1e-12 and np.all(found.coef != 0)
+    if not exact and not sp.issparse(data.X) and data.n * np.count_nonzero(found.coef) <= _POLISH_ENTRIES:
         found = polished(problem, found, data, slack=1e-13)
+    if not found.polished and found.certificate is not None and found.certificate.worst <= 1e-12:
+        found = dataclasses.replace(found, polished=True)  # the minimizer to rounding, zeros exact
     return found
 
 

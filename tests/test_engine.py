@@ -142,7 +142,10 @@ def test_what_the_engine_takes():
     assert applies(cr.Problem(cr.HuberLoss(), cr.ElasticNet(0.3), cr.Penalized(1.0)), data)
     assert not applies(cr.Problem(cr.AbsoluteLoss(), cr.L1(), cr.Penalized(1.0)), data)  # kinks: an LP
     assert not applies(cr.Problem(cr.SquaredLoss(), cr.L2(), cr.Penalized(1.0)), data)  # not separable
-    assert not applies(cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Constrained(1.0)), data)
+    assert applies(cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Constrained(1.0)), data)  # by continuation
+    assert not applies(cr.Problem(cr.SquaredLoss(), cr.ElasticNet(0.5), cr.Constrained(1.0)), data)
+    eq = cr.Equality(np.ones((1, X.shape[1])), [1.0])
+    assert not applies(cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(1.0), constraints=[eq]), data)
 
 
 def test_warm_start_and_candidates_do_not_change_the_answer():
@@ -167,3 +170,35 @@ def test_a_sparse_solve_never_densifies_x():
     assert res.solver == "cvxreg-cd"
     data_bytes = X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
     assert peak < 8 * data_bytes + 50 * X.shape[1] * 8  # a dense X would be 4000 x 20000 x 8 = 640 MB
+
+
+@pytest.mark.parametrize("penalty", [cr.L1(), cr.SquaredL2(), cr.L1(factors=np.r_[0.0, np.ones(29)])], ids=repr)
+@pytest.mark.parametrize("t", [0.5, 2.0, 1e6])
+def test_constrained_form_by_continuation_matches_clarabel_and_its_multiplier(penalty, t):
+    X, y = _dense(seed=9)
+    prob = cr.Problem(cr.SquaredLoss(scale="mean"), penalty, cr.Constrained(t=t), fit_intercept=True)
+    res = prob.solve(X, y)
+    assert res.solver == "cvxreg-cd" and res.status == "optimal" and res.certificate.passed(1e-9)
+    if t > 1e3:  # the ball holds the least-squares fit: the constraint is inactive
+        ols = np.linalg.lstsq(np.column_stack([X, np.ones(len(y))]), y, rcond=None)[0]
+        np.testing.assert_allclose(res.coef, ols[:-1], atol=1e-9)
+        assert res.dual == 0.0
+        return
+    ref = prob.solve(X, y, solver="CLARABEL")
+    np.testing.assert_allclose(res.coef, ref.coef, atol=1e-6)
+    assert res.dual == pytest.approx(ref.dual, rel=1e-5, abs=1e-7)
+    # The multiplier is exact: the penalized problem at lam = mu has the same solution.
+    if res.dual > 0:
+        twin = prob.with_form(cr.Penalized(res.dual)).solve(X, y)
+        np.testing.assert_allclose(twin.coef, res.coef, atol=1e-8)
+        assert penalty.value(res.coef) == pytest.approx(t, rel=1e-9)
+
+
+def test_constrained_lasso_equals_scikit_learn_at_the_matching_alpha():
+    X, y = _dense(seed=10)
+    alpha = 0.05
+    sk = lm.Lasso(alpha=alpha, tol=1e-14, max_iter=1_000_000).fit(X, y)
+    t = float(np.abs(sk.coef_).sum())
+    res = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Constrained(t=t), fit_intercept=True).solve(X, y)
+    np.testing.assert_allclose(res.coef, sk.coef_, atol=1e-8)
+    assert res.dual == pytest.approx(alpha, rel=1e-7)

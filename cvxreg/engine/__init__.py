@@ -14,12 +14,16 @@ The working set grows until the optimality conditions hold on every coefficient 
 with one product ``X^T g`` over the whole data. Sparse ``X`` is read in CSC form (columns are
 what coordinate descent walks); nothing of size ``n x d`` is ever formed.
 
+The constrained form ``R(w) <= t`` is solved by continuation on lam (``_constrained``): the
+root of ``R(w(lam)) = t`` is the constraint's multiplier.
+
 Whatever this returns is judged by ``cvxreg.certificates`` like a solver's answer: the solve
 pipeline keeps it only when its certificate passes, and falls back to CVXPY otherwise.
 """
 
 from __future__ import annotations
 
+from cvxreg.engine._constrained import solve_constrained
 from cvxreg.engine._glm import applies, solve_penalized
 
-__all__ = ["applies", "solve_penalized"]
+__all__ = ["applies", "solve_constrained", "solve_penalized"]

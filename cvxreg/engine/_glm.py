@@ -13,7 +13,7 @@ import scipy.sparse as sp
 from cvxreg._validation import Data
 from cvxreg.engine import _kernels as K
 from cvxreg.errors import NotSupportedError
-from cvxreg.polish import _solve_psd
+from cvxreg.polish import _solve_psd, one_blas_thread
 from cvxreg.result import Result, Status
 
 if TYPE_CHECKING:
@@ -26,10 +26,13 @@ NAME = "cvxreg-cd"
 
 
 def applies(problem: Problem, data: Data) -> bool:
-    """Whether this engine can solve ``problem``: penalized form with one lam, an elastic-net
-    penalty (with factors), no linear constraints, a loss with a derivative and a curvature."""
-    if problem.form.param_name != "lam" or problem.form.size != 1 or problem.constraints:
+    """Whether this engine can solve ``problem``: one lam or t, an elastic-net penalty (with
+    factors; for ``Constrained``, L1 or ridge), no linear constraints, a loss with a
+    derivative and a curvature."""
+    if problem.form.size != 1 or problem.constraints:
         return False
+    if problem.form.param_name == "t" and not problem.penalty.is_norm and problem.penalty.degree is None:
+        return False  # the continuation needs R(w(lam)) monotone from R(w(0)) down to 0 or its limit
     if getattr(problem.loss, "multi_output", False) or data.n == 0:
         return False
     try:
@@ -115,6 +118,8 @@ def _violation(w: np.ndarray, g: np.ndarray, m: _Model, idx: Any = slice(None)) 
 
 
 def _columns(X: Any, cols: np.ndarray) -> Any:
+    if cols.size == X.shape[1]:  # every column, in order: X itself, no copy
+        return X
     return X[:, cols] if not sp.issparse(X) else X[:, cols].tocsc()
 
 
@@ -226,6 +231,13 @@ def solve_penalized(
     coefficients and intercept); ``candidates``: a mask of the coefficients the first working
     set may take (a screening rule's survivors; later sets are chosen from every coefficient,
     so a rule never changes the answer)."""
+    with one_blas_thread():  # the Newton systems are small: BLAS threads cost more than they give
+        return _solve(problem, data, start, candidates, tol)
+
+
+def _solve(
+    problem: Problem, data: Data, start: Result | None, candidates: np.ndarray | None, tol: float
+) -> Result | None:
     began = time.perf_counter()
     m = _model(problem, data)
     d = data.d
@@ -233,18 +245,14 @@ def solve_penalized(
     if start is not None and start.ok:
         w = np.clip(np.asarray(start.coef, dtype=float), m.lower, m.upper)
     w = np.clip(w, m.lower, m.upper)
-    if start is not None and start.ok and m.fit_b:
-        b = float(start.intercept)
-    elif m.fit_b and not np.any(w):
-        b = problem.loss.intercept_only(m.y, data.sample_weight)
-    else:
-        b = 0.0
+    b = float(start.intercept) if start is not None and start.ok and m.fit_b else 0.0
     eta = np.asarray(m.X @ w).ravel() + b
     scale = m.c * data.derived(
         ("engine scale", problem.fit_intercept), lambda: float(np.linalg.norm(np.asarray(m.X.T @ (m.s * m.y)).ravel()))
     ) or 1.0
     goal = tol * scale
-    size = 10
+    # Without kinks or bounds every coefficient is active: one working set, all of them.
+    size = d if not np.any(m.alpha) and np.all(np.isinf(m.lower) & np.isinf(m.upper)) else 10
     budget = [0]
     for _ in range(200):
         a = m.deriv(eta)
