@@ -143,8 +143,8 @@ def by_engine(
         return None
     # To machine precision on its support — a dense system on the support's columns, so never on
     # sparse data (the engine's own answer is certified there, its zeros already exact).
-    # (Nothing to gain where it has no zeros and is already at rounding level.)
-    exact = found.certificate.worst <= 1e-12 and np.all(found.coef != 0)
+    # (Nothing to gain where it is already at rounding level: the engine's zeros are exact.)
+    exact = found.certificate.worst <= 1e-12
     if not exact and not sp.issparse(data.X) and data.n * np.count_nonzero(found.coef) <= _POLISH_ENTRIES:
         found = polished(problem, found, data, slack=1e-13)
     if not found.polished and found.certificate is not None and found.certificate.worst <= 1e-12:
