@@ -75,9 +75,11 @@ def row(name: str, ours: object, theirs: object, tight: np.ndarray, tight_obj: f
     ]  # fmt: skip
 
 
-def sparse_rows(rows: list[list[str]]) -> None:
-    n, d = (4000, 10000) if QUICK else (20000, 50000)
-    X, y, _ = tfidf_like(n, d, 1e-3, 0.04)
+def sparse_rows(rows: list[list[str]], n: int = 20000, d: int = 50000, density: float = 1e-3,
+                with_path: bool = True) -> None:  # fmt: skip
+    if QUICK:
+        n, d = n // 5, d // 5
+    X, y, _ = tfidf_like(n, d, density, 0.04)
     ym = y - y.mean()
     lam_max = float(np.max(np.abs(X.T @ ym))) / n
     lam = 0.1 * lam_max
@@ -85,7 +87,7 @@ def sparse_rows(rows: list[list[str]]) -> None:
     tight = Lasso(alpha=lam, tol=1e-8, max_iter=100_000).fit(X, y)  # 1e-12 takes minutes at this size
     tight_obj = prob.objective_value(X, y, tight.coef_, tight.intercept_)
     rows.append(row(
-        f"sparse {n}×{d} lasso, 0.1 λmax", lambda: prob.solve(X, y), lambda: Lasso(alpha=lam).fit(X, y),
+        f"sparse {n}×{d} ({density:g}) lasso, 0.1 λmax", lambda: prob.solve(X, y), lambda: Lasso(alpha=lam).fit(X, y),
         tight.coef_, tight_obj, prob, X, y, 3, "Lasso", memory=True,
     ))  # fmt: skip
     labels = np.where(y > np.median(y), 1.0, -1.0)
@@ -96,11 +98,13 @@ def sparse_rows(rows: list[list[str]]) -> None:
     tight_l = LogisticRegression(C=C, l1_ratio=1.0, solver="liblinear", fit_intercept=False, tol=1e-6, max_iter=10_000)
     tight_l.fit(X, labels)
     rows.append(row(
-        f"sparse {n}×{d} L1-logistic, 0.1 λmax", lambda: plog.solve(X, labels),
+        f"sparse {n}×{d} ({density:g}) L1-logistic, 0.1 λmax", lambda: plog.solve(X, labels),
         lambda: LogisticRegression(C=C, l1_ratio=1.0, solver="liblinear", fit_intercept=False).fit(X, labels),
         tight_l.coef_.ravel(), plog.objective_value(X, labels, tight_l.coef_.ravel()), plog, X, labels, 3, "liblinear",
         memory=True,
     ))  # fmt: skip
+    if not with_path:
+        return
     grid = np.geomspace(lam_max, 0.1 * lam_max, 20)
 
     pprob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(lam=1.0))
@@ -256,6 +260,8 @@ def main() -> None:
     dense_rows(rows)
     constrained_row(rows)
     sparse_rows(rows)
+    if not QUICK:
+        sparse_rows(rows, 100_000, 200_000, 1e-4, with_path=False)
     path_rows(rows)
     head = ["workload", "cvxreg", "peer", "ratio", "peak memory / data", "max coef diff (tight peer)",
             "objective ≤ tight peer", "certificate", "route"]  # fmt: skip

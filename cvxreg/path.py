@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 
 from cvxreg import engine
 from cvxreg import polish as polish_module
@@ -227,34 +228,32 @@ def _continue(
     solver: Any,
     opts: dict[str, Any],
 ) -> None:
-    """Fill ``results`` along ``order``, each point from the previous one (see the module)."""
+    """Fill ``results`` along ``order``, each point from the previous one (see the module).
+
+    Each point tries, in order: the active-set Newton continuation from the previous answer
+    (dense data: it works on the support's columns, or on the least-squares factor of tall
+    data, and is the fastest there); the engine, warm-started (sparse data, whose columns the
+    continuation would densify, or where the continuation fails); then the solver."""
+    sparse = sp.issparse(data.X)
     for i in order:
         lam = float(grid[i])
         here = problem.with_form(Penalized(lam))
-        found = None
-        if solver is None and engine.applies(here, data):  # warm-started from the previous lam
-            candidates = _strong_rule(here, data, previous) if screening and lam > 0 else None
-            if candidates is not None:
-                screened[i] = int(np.sum(~candidates & problem.penalty.penalized(data.d)))
-            found = solve_module.by_engine(here, data, start=previous[1], candidates=candidates)
-            if found is not None:
-                methods[i], results[i], previous = "engine", found, (lam, found)
-                continue
-        if lam > 0:
-            candidates = _strong_rule(here, data, previous) if screening else None
-            if candidates is not None:
-                screened[i] = int(np.sum(~candidates & problem.penalty.penalized(data.d)))
+        candidates = _strong_rule(here, data, previous) if screening and lam > 0 else None
+        if candidates is not None:
+            screened[i] = int(np.sum(~candidates & problem.penalty.penalized(data.d)))
+        found, method = None, "continuation"
+        if lam > 0 and not sparse:
             found = polish_module.polish(here, data, previous[1], candidates=candidates)
             if found is not None:
                 found = here.certify(found, data)
                 if found.certificate is None or not found.certificate.passed(1e-9):
                     found = None
+        if found is None and solver is None and engine.applies(here, data):
+            found, method = solve_module.by_engine(here, data, start=previous[1], candidates=candidates), "engine"
         if found is None:
+            method = "solver"
             found = here.solve(data.X, data.y, sample_weight=data.sample_weight, solver=solver, **opts)
-            methods[i] = "solver"
-        else:
-            methods[i] = "continuation"
-        results[i] = found
+        methods[i], results[i] = method, found
         if found.ok:
             previous = (lam, found)
 

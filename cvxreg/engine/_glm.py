@@ -117,10 +117,46 @@ def _violation(w: np.ndarray, g: np.ndarray, m: _Model, idx: Any = slice(None)) 
     return np.abs(r)
 
 
+class _SparseColumns:
+    """The columns ``cols`` of a CSC matrix, read in place (a working set of sparse data is
+    never copied): the products coordinate descent and the line search need."""
+
+    def __init__(self, X: sp.csc_matrix, cols: np.ndarray) -> None:
+        self.X, self.cols = X, cols
+        self.shape = (X.shape[0], cols.size)
+
+    def rmatvec(self, v: np.ndarray) -> np.ndarray:  # X_W^T v
+        out = np.empty(self.cols.size)
+        K.cols_dot_csc(self.X.data, self.X.indices, self.X.indptr, self.cols, np.ascontiguousarray(v), out)
+        return out
+
+    def matvec(self, coef: np.ndarray) -> np.ndarray:  # X_W coef
+        out = np.zeros(self.shape[0])
+        K.cols_matvec_csc(self.X.data, self.X.indices, self.X.indptr, self.cols, np.ascontiguousarray(coef), out)
+        return out
+
+    def columns(self, mask: np.ndarray) -> sp.csc_matrix:  # a (small) copy of some of them
+        return self.X[:, self.cols[mask]].tocsc()
+
+
 def _columns(X: Any, cols: np.ndarray) -> Any:
+    if sp.issparse(X):
+        # A copy of the set's columns makes coordinate descent walk contiguous memory; it is made
+        # while it costs at most half of X's nonzeros, else the columns are read in place.
+        if np.sum(np.diff(X.indptr)[cols]) <= X.nnz // 2:
+            return X[:, cols].tocsc()
+        return _SparseColumns(X, cols)
     if cols.size == X.shape[1]:  # every column, in order: X itself, no copy
         return X
-    return X[:, cols] if not sp.issparse(X) else X[:, cols].tocsc()
+    return X[:, cols]
+
+
+def _rmatvec(XW: Any, v: np.ndarray) -> np.ndarray:
+    return XW.rmatvec(v) if isinstance(XW, _SparseColumns) else np.asarray(XW.T @ v).ravel()
+
+
+def _matvec(XW: Any, coef: np.ndarray) -> np.ndarray:
+    return XW.matvec(coef) if isinstance(XW, _SparseColumns) else np.asarray(XW @ coef).ravel()
 
 
 def _cd(m: _Model, XW: Any, wW: np.ndarray, b: float, a: np.ndarray, h: np.ndarray, idx: np.ndarray,
@@ -128,11 +164,26 @@ def _cd(m: _Model, XW: Any, wW: np.ndarray, b: float, a: np.ndarray, h: np.ndarr
     """Coordinate descent on the model with derivative ``a`` and curvature ``h``; ``wW``
     updated in place; returns the new intercept, the sweeps made and the model's per-sample
     gradient ``a + h (eta - eta0)`` at the new point."""
-    cols = np.arange(XW.shape[1], dtype=np.int64)
     col_h = np.zeros(XW.shape[1])
     grad = a.copy()
     args = (m.alpha[idx], m.beta[idx], m.lower[idx], m.upper[idx])
-    if sp.issparse(XW):
+    if isinstance(XW, _SparseColumns):
+        # The kernels index the full CSC arrays by column; the working set's arrays are per position.
+        X, full = XW.X, np.zeros(XW.X.shape[1])
+        cols = XW.cols
+        K.col_curvature_csc(X.data, X.indices, X.indptr, cols, h, full)
+        w_full = np.zeros(X.shape[1])
+        w_full[cols] = wW
+        lo, hi = np.full(X.shape[1], -np.inf), np.full(X.shape[1], np.inf)
+        alpha, beta = np.zeros(X.shape[1]), np.zeros(X.shape[1])
+        for dst, src in zip((alpha, beta, lo, hi), args, strict=True):
+            dst[cols] = src
+        b, done, _ = K.cd_csc(X.data, X.indices, X.indptr, X.shape[0], cols, w_full, b, grad, h, alpha, beta, lo, hi,
+                              full, m.fit_b, sweeps, tol)  # fmt: skip
+        wW[:] = w_full[cols]
+        return float(b), int(done), grad
+    cols = np.arange(XW.shape[1], dtype=np.int64)
+    if sp.issparse(XW):  # a CSC slice (not used by the engine's own sets, kept for callers)
         K.col_curvature_csc(XW.data, XW.indices, XW.indptr, cols, h, col_h)
         b, done, _ = K.cd_csc(XW.data, XW.indices, XW.indptr, XW.shape[0], cols, wW, b, grad, h, *args, col_h,
                               m.fit_b, sweeps, tol)  # fmt: skip
@@ -151,8 +202,10 @@ def _on_support(m: _Model, XW: Any, W: np.ndarray, new: np.ndarray, b: float, gr
     k = int(S.sum())
     if k == 0 or k > _NEWTON_MAX:
         return new, b
+    if sp.issparse(m.X) and 24 * k * k > m.X.data.nbytes:
+        return new, b  # its k x k system (and the sparse product making it) would outweigh X's data
     idx = W[S]
-    XS = XW[:, np.flatnonzero(S)]
+    XS = XW.columns(S) if isinstance(XW, _SparseColumns) else XW[:, np.flatnonzero(S)]
     G = np.asarray(XS.T @ grad).ravel() + m.beta[idx] * new[S] + m.alpha[idx] * np.sign(new[S])
     if sp.issparse(XS):
         H = np.asarray((XS.T @ (sp.diags(h) @ XS)).todense())
@@ -182,7 +235,7 @@ def _newton(m: _Model, W: np.ndarray, w: np.ndarray, b: float, eta: np.ndarray, 
     smooth = W.size <= _NEWTON_MAX and not np.any(m.alpha[W]) and np.all(np.isinf(m.lower[W]) & np.isinf(m.upper[W]))
     for _ in range(100):
         a = m.deriv(eta)
-        gW = np.asarray(XW.T @ a).ravel()
+        gW = _rmatvec(XW, a)
         res = float(np.linalg.norm(_violation(wW, gW, m, W)))
         if m.fit_b:
             res = math.hypot(res, float(a.sum()))
@@ -205,7 +258,7 @@ def _newton(m: _Model, W: np.ndarray, w: np.ndarray, b: float, eta: np.ndarray, 
             new, new_b = _on_support(m, XW, W, new, new_b, grad, h)
             budget[0] += done
             delta, db = new - wW, new_b - b
-        d_eta = np.asarray(XW @ delta).ravel() + db
+        d_eta = _matvec(XW, delta) + db
         if m.quadratic:
             wW, b, eta = new, new_b, eta + d_eta
             continue
@@ -236,9 +289,10 @@ def _newton_direction(m: _Model, XW: Any, W: np.ndarray, wW: np.ndarray, a: np.n
                       h: np.ndarray) -> tuple[np.ndarray, float]:  # fmt: skip
     """The Newton step ``H^-1 (-grad)`` of the smooth objective on ``W`` (and the intercept):
     ``H = X_W^T diag(h) X_W + diag(beta_W)``."""
+    if isinstance(XW, _SparseColumns):
+        XW = XW.columns(np.ones(XW.shape[1], dtype=bool))
     if sp.issparse(XW):
-        HX = sp.diags(h) @ XW
-        H = np.asarray((XW.T @ HX).todense())
+        H = np.asarray((XW.T @ (sp.diags(h) @ XW)).todense())
     else:
         root = np.sqrt(h)[:, None] * XW
         H = root.T @ root

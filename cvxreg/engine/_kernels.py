@@ -157,3 +157,25 @@ def col_curvature_csc(data, indices, indptr, cols, h, out):  # pragma: no cover
         for p in range(indptr[j], indptr[j + 1]):
             s += h[indices[p]] * data[p] * data[p]
         out[j] = s
+
+
+@njit(cache=True, nogil=True)
+def cols_dot_csc(data, indices, indptr, cols, vec, out):  # pragma: no cover
+    """``out[k] = sum_i X[i, cols[k]] vec[i]``: ``X_W^T vec`` without slicing ``X``."""
+    for k in range(cols.shape[0]):
+        j = cols[k]
+        s = 0.0
+        for p in range(indptr[j], indptr[j + 1]):
+            s += data[p] * vec[indices[p]]
+        out[k] = s
+
+
+@njit(cache=True, nogil=True)
+def cols_matvec_csc(data, indices, indptr, cols, coef, out):  # pragma: no cover
+    """``out += X_W coef`` without slicing ``X``."""
+    for k in range(cols.shape[0]):
+        c = coef[k]
+        if c != 0.0:
+            j = cols[k]
+            for p in range(indptr[j], indptr[j + 1]):
+                out[indices[p]] += data[p] * c
