@@ -207,17 +207,7 @@ def _on_support(m: _Model, XW: Any, W: np.ndarray, new: np.ndarray, b: float, gr
     idx = W[S]
     XS = XW.columns(S) if isinstance(XW, _SparseColumns) else XW[:, np.flatnonzero(S)]
     G = np.asarray(XS.T @ grad).ravel() + m.beta[idx] * new[S] + m.alpha[idx] * np.sign(new[S])
-    if sp.issparse(XS):
-        H = np.asarray((XS.T @ (sp.diags(h) @ XS)).todense())
-    else:
-        root = np.sqrt(h)[:, None] * XS
-        H = root.T @ root
-    H[np.diag_indices_from(H)] += m.beta[idx]
-    if m.fit_b:
-        col = np.asarray(XS.T @ h).ravel()
-        H = np.block([[H, col[:, None]], [col[None, :], np.array([[h.sum()]])]])
-        G = np.r_[G, grad.sum()]
-    step = _solve_psd(H, -G)
+    step = _newton_solve(m, XS, idx, G, float(grad.sum()), h)
     moved = new[S] + step[:k]
     if np.any(np.sign(moved) != np.sign(new[S])) or np.any(moved < m.lower[idx]) or np.any(moved > m.upper[idx]):
         return new, b  # the pattern would change: coordinate descent's point stands
@@ -280,6 +270,22 @@ def _newton(m: _Model, W: np.ndarray, w: np.ndarray, b: float, eta: np.ndarray, 
     return b, eta
 
 
+def _newton_solve(m: _Model, XS: Any, idx: np.ndarray, grad: np.ndarray, grad_b: float, h: np.ndarray) -> np.ndarray:
+    """``-H^-1 (grad, grad_b)`` with ``H = X_S^T diag(h) X_S + diag(beta_S)``, bordered by the
+    intercept's row when there is one: the Newton step on the columns ``XS``."""
+    if sp.issparse(XS):
+        H = np.asarray((XS.T @ (sp.diags(h) @ XS)).todense())
+    else:
+        root = np.sqrt(h)[:, None] * XS
+        H = root.T @ root
+    H[np.diag_indices_from(H)] += m.beta[idx]
+    if m.fit_b:
+        col = np.asarray(XS.T @ h).ravel()
+        H = np.block([[H, col[:, None]], [col[None, :], np.array([[h.sum()]])]])
+        grad = np.r_[grad, grad_b]
+    return _solve_psd(H, -grad)
+
+
 #: Working sets up to this size without kinks or bounds take exact Newton steps (a dense
 #: |W| x |W| system); larger ones, or with kinks, coordinate descent.
 _NEWTON_MAX = 2000
@@ -291,18 +297,7 @@ def _newton_direction(m: _Model, XW: Any, W: np.ndarray, wW: np.ndarray, a: np.n
     ``H = X_W^T diag(h) X_W + diag(beta_W)``."""
     if isinstance(XW, _SparseColumns):
         XW = XW.columns(np.ones(XW.shape[1], dtype=bool))
-    if sp.issparse(XW):
-        H = np.asarray((XW.T @ (sp.diags(h) @ XW)).todense())
-    else:
-        root = np.sqrt(h)[:, None] * XW
-        H = root.T @ root
-    H[np.diag_indices_from(H)] += m.beta[W]
-    grad = gW + m.beta[W] * wW
-    if m.fit_b:
-        col = np.asarray(XW.T @ h).ravel()
-        H = np.block([[H, col[:, None]], [col[None, :], np.array([[h.sum()]])]])
-        grad = np.r_[grad, a.sum()]
-    step = _solve_psd(H, -grad)
+    step = _newton_solve(m, XW, W, gW + m.beta[W] * wW, float(a.sum()), h)
     return (step[:-1], float(step[-1])) if m.fit_b else (step, 0.0)
 
 

@@ -47,6 +47,18 @@ def _step(w, j, G, H, alpha, beta, lower, upper):  # pragma: no cover - compiled
 
 
 @njit(cache=True, nogil=True)
+def _intercept_step(b, grad, h, hsum):  # pragma: no cover - compiled
+    """The exact intercept update of the model; returns ``(b, decrease measure)``."""
+    G = 0.0
+    for i in range(grad.shape[0]):
+        G += grad[i]
+    delta = -G / hsum
+    for i in range(grad.shape[0]):
+        grad[i] += h[i] * delta
+    return b + delta, delta * delta * hsum
+
+
+@njit(cache=True, nogil=True)
 def cd_dense(X, cols, w, b, grad, h, alpha, beta, lower, upper, col_h, fit_b, max_sweeps, tol):  # pragma: no cover
     """Coordinate descent on the columns ``cols`` of a dense ``X`` (Fortran order is fastest).
     ``col_h[j] = sum_i h_i X_ij^2``. Returns ``(b, sweeps, last largest change)``."""
@@ -76,14 +88,7 @@ def cd_dense(X, cols, w, b, grad, h, alpha, beta, lower, upper, col_h, fit_b, ma
                 if c > change:
                     change = c
         if fit_b and hsum > 0.0:
-            G = 0.0
-            for i in range(n):
-                G += grad[i]
-            delta = -G / hsum
-            b += delta
-            for i in range(n):
-                grad[i] += h[i] * delta
-            c = delta * delta * hsum
+            b, c = _intercept_step(b, grad, h, hsum)
             if c > change:
                 change = c
         if change <= tol:
@@ -122,14 +127,7 @@ def cd_csc(  # pragma: no cover
                 if c > change:
                     change = c
         if fit_b and hsum > 0.0:
-            G = 0.0
-            for i in range(n):
-                G += grad[i]
-            delta = -G / hsum
-            b += delta
-            for i in range(n):
-                grad[i] += h[i] * delta
-            c = delta * delta * hsum
+            b, c = _intercept_step(b, grad, h, hsum)
             if c > change:
                 change = c
         if change <= tol:
