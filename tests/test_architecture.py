@@ -128,3 +128,13 @@ def test_closed_forms_use_numpy_and_scipy_only():
     roots = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
     roots |= {(n.module or "").split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)}
     assert roots <= {"__future__", "math", "typing", "numpy", "scipy"}, roots
+
+
+def test_every_subpackage_is_installed():
+    # setuptools installs only the packages pyproject.toml lists: a new one left out works from
+    # the source tree and is missing from a real install.
+    import tomllib
+
+    listed = set(tomllib.loads((ROOT.parent / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {"cvxreg." + p.parent.name for p in ROOT.glob("*/__init__.py")}
+    assert found <= listed, sorted(found - listed)

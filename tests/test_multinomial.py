@@ -88,3 +88,22 @@ def test_errors_are_typed():
         prob.solve(X, codes, no_such_option=1)
     res = prob.solve(X, codes, solver="OSQP")  # an exponential cone: a status, not a crash
     assert res.status == "unsupported" and not res.ok
+
+
+def test_ridge_multinomial_takes_the_smooth_route_and_equals_scikit_learn():
+    from sklearn.datasets import load_iris
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = load_iris(return_X_y=True)
+    prob = cr.Problem(cr.MultinomialLogisticLoss(), cr.SquaredL2(), cr.Penalized(lam=1.0), fit_intercept=True)
+    res = prob.solve(X, y)
+    # newton-cg at a tight tolerance (lbfgs stops 4e-6 away here, at a higher objective).
+    sk = LogisticRegression(C=1.0, tol=1e-12, max_iter=100_000, solver="newton-cg").fit(X, y)
+    assert res.solver.startswith("scipy") and res.status == "optimal" and res.certificate.passed(1e-9)
+    np.testing.assert_allclose(res.coef, sk.coef_.T, atol=1e-8)
+    np.testing.assert_allclose(res.intercept, sk.intercept_, atol=1e-8)
+    # scikit-learn's identifiability test: each feature's coefficients sum to 0 over the classes.
+    assert np.max(np.abs(res.coef.sum(axis=1))) < 1e-10 and abs(res.intercept.sum()) < 1e-10
+    conic = prob.solve(X, y, solver="CLARABEL")  # a named solver: the conic model
+    assert conic.solver == "CLARABEL"
+    np.testing.assert_allclose(conic.coef, res.coef, atol=1e-4)
