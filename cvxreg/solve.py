@@ -176,7 +176,10 @@ def polished(problem: Problem, raw: Result, data: Data, *, slack: float = 0.0) -
             else:
                 candidate = polish_module.polish_constrained(problem, data, raw)
         else:
-            candidate = polish_module.polish(problem.lagrangian(problem.form.param_value), data, raw)
+            flat = problem.lagrangian(problem.form.param_value)
+            candidate = polish_module.polish(flat, data, raw)
+            if candidate is None:  # no zero pattern: proximal-gradient steps where the penalty has a prox
+                candidate = polish_module.polish_prox(flat, data, raw)
     if candidate is None:
         return raw
     candidate = problem.certify(candidate, data)

@@ -322,3 +322,28 @@ def test_kink_polish_moves_rows_out_of_the_kinks_from_a_far_start():
     start = dataclasses.replace(prob.solve(X, y, raw=True), coef=np.zeros(10))
     found = _polish_generalized_lasso(prob, data, start)
     assert found is not None and np.max(np.abs(found.coef - _tv_by_its_dual(X, y, 2.0))) < 1e-7
+
+
+@pytest.mark.parametrize("penalty", [cr.Lp(3), cr.Lp(1.5), cr.Linf()], ids=repr)
+def test_penalties_without_a_zero_pattern_are_polished_by_proximal_gradient(penalty):
+    # On an orthonormal design the answer is the penalty's prox of X'y (cvxreg.reference).
+    rng = np.random.default_rng(11)
+    Q, _ = np.linalg.qr(rng.standard_normal((40, 5)))
+    y = Q @ np.array([2.0, -1.0, 0.5, 0.0, 0.2]) + 0.1 * rng.standard_normal(40)
+    prob = cr.Problem(cr.SquaredLoss(), penalty, cr.Penalized(lam=0.7))
+    res, raw = prob.solve(Q, y), prob.solve(Q, y, raw=True)
+    ref = prob.reference(Q, y)
+    assert res.polished and res.status == "optimal"
+    assert res.certificate.worst <= raw.certificate.worst
+    np.testing.assert_allclose(res.coef, ref.coef, atol=1e-8)
+
+
+def test_linf_logistic_is_certified_after_the_proximal_gradient_polish():
+    rng = np.random.default_rng(12)
+    X = rng.standard_normal((60, 5))
+    labels = np.sign(X @ np.array([1.0, -2.0, 0.0, 0.0, 0.5]) + rng.standard_normal(60))
+    prob = cr.Problem(cr.LogisticLoss(), cr.Linf(), cr.Penalized(lam=3.0))
+    res = prob.solve(X, labels)
+    tight = prob.solve(X, labels, solver="CLARABEL", tol_gap_abs=1e-12, tol_gap_rel=1e-12, tol_feas=1e-12)
+    assert res.status == "optimal" and res.certificate.passed(1e-7)
+    assert res.objective <= tight.objective + 1e-10
