@@ -7,6 +7,7 @@ cluster and appends each row to a CSV as it finishes (a re-run skips what is don
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import sqlite3
@@ -112,6 +113,8 @@ def _as_cases(problems: Any) -> list[Case]:
         raise invalid(
             "problems", "benchmark", "a non-empty list of Case objects or a dict name -> (problem, X, y)", problems
         )
+    # A store keys rows by text: a name is its text from here on (1 and "1" are one case).
+    items = [c if isinstance(c.name, str) else dataclasses.replace(c, name=str(c.name)) for c in items]
     names = [c.name for c in items]
     if len(set(names)) != len(names):
         dup = sorted({n for n in names if names.count(n) > 1})

@@ -132,3 +132,12 @@ def test_case_fingerprint_sees_the_penalty_parameter(data):
     c = Case("c", cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(lam=1.0)), X.copy(), y.copy())
     assert a.fingerprint() != b.fingerprint()
     assert a.fingerprint() == c.fingerprint()
+
+
+def test_an_integer_case_name_finishes_with_a_store(tmp_path, data):
+    X, y = data
+    prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(lam=1.0))
+    frame = benchmark([Case(1, prob, X, y)], ["CLARABEL"], out=tmp_path / "s.sqlite", progress=False)
+    assert list(frame["problem"]) == ["1"]
+    again = benchmark([Case("1", prob, X, y)], ["CLARABEL"], out=tmp_path / "s.sqlite", progress=False)
+    assert again.attrs["computed"] == 0  # the same case: read back, not solved again
