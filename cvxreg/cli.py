@@ -544,6 +544,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CvxregError as exc:
         print(f"cvxreg: error: {exc}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C: say so in one line (a report's store keeps every finished row)
+        print("cvxreg: interrupted; rows already stored are kept (`cvxreg report --resume` goes on)", file=sys.stderr)
+        return 130
     except BrokenPipeError:  # the reader stopped early (`cvxreg check ... | head`): not an error of ours
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # so that the interpreter's final flush does not fail too

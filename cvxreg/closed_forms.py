@@ -63,7 +63,8 @@ def project_l1_ball(z: Any, t: float) -> tuple[np.ndarray, float]:
     u = np.sort(np.abs(z))[::-1]
     css = np.cumsum(u)
     j = np.arange(1, len(u) + 1)
-    rho = int(np.nonzero(u > (css - t) / j)[0][-1])
+    above = np.nonzero(u > (css - t) / j)[0]
+    rho = int(above[-1]) if above.size else 0  # t below u[0]'s rounding: only the largest moves
     theta = (css[rho] - t) / (rho + 1)
     return soft_threshold(z, theta), float(theta)
 

@@ -106,6 +106,7 @@ def polish_prox(problem: Problem, data: Data, result: Result, *, max_iter: int =
     fit_b = problem.fit_intercept
     try:
         pen.prox(w, 1.0)
+        problem.loss.second_derivative(np.zeros(1), data.y[:1])  # a smooth loss (no kinks)
         smooth = lambda u, c: f.value(u, c) - lam * pen.value(u)  # noqa: E731
         g0 = f.loss_gradient(w, b)
     except NotSupportedError:
@@ -143,9 +144,9 @@ def polish_prox(problem: Problem, data: Data, result: Result, *, max_iter: int =
             if residual > 0.5 * checkpoint:
                 break
             checkpoint = residual
-    return dataclasses.replace(
-        result, coef=w, intercept=b, objective=fw + f.constant, polished=True, certificate=None, message=""
-    )
+    objective = problem.objective_on(data, w, b)
+    return dataclasses.replace(result, coef=w, intercept=b, objective=objective, polished=True, certificate=None,
+                               message="")  # fmt: skip
 
 
 def polish_constrained(problem: Problem, data: Data, result: Result, *, max_iter: int = 60) -> Result | None:

@@ -416,3 +416,15 @@ def test_a_problem_file_nested_too_deep_is_a_problem_file_error(tmp_path):
     path.write_text("x = " + "[" * 100_000 + "]" * 100_000 + "\n")
     with pytest.raises(cr.ProblemFileError, match=r"nested too deeply|not valid TOML"):
         load(path)
+
+
+def test_ctrl_c_on_a_report_is_one_line_not_a_traceback(tmp_path):
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "cvxreg", "report", "--jobs", "1", "--out", str(tmp_path / "rep")],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=tmp_path,
+    )  # fmt: skip
+    time.sleep(8)  # well into the solves
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, err[-2000:]
+    assert "Traceback" not in err and "interrupted" in err
