@@ -248,7 +248,7 @@ def _continue(
                 found = here.certify(found, data)
                 if found.certificate is None or not found.certificate.passed(1e-9):
                     found = None
-        if found is None and solver is None and engine.applies(here, data):
+        if found is None and solver is None and not opts and engine.applies(here, data):
             found, method = solve_module.by_engine(here, data, start=previous[1], candidates=candidates), "engine"
         if found is None:
             method = "solver"

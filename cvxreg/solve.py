@@ -9,8 +9,8 @@ Read top to bottom, ``solve`` runs these steps, each a function of what the one 
 3. **existence** — ``cvxreg.existence``: a problem whose infimum no point attains (separable
    classes without a penalty, ...) is answered ``no_minimizer`` with the reason, unsolved.
 4. **route** — the solver's own answer (``raw=True``); cvxreg's compiled engine
-   (``cvxreg.engine``: smooth losses with elastic-net penalties and bounds, when no solver is
-   named); a working set (lasso-like problems:
+   (``cvxreg.engine``: smooth losses with elastic-net penalties and bounds, when neither a
+   solver nor solver options are named); a working set (lasso-like problems:
    the solver on a few coefficients, grown until the full certificate passes); else the
    whole CVXPY model, built once per structure and data and re-used (``Problem.built``).
 5. **polish** — ``cvxreg.polish``: from the solver's answer to the exact minimizer on its
@@ -75,7 +75,7 @@ def solve(
     if raw:  # 4. route: the solver's own answer on a freshly built model
         result = problem.solve_built(problem.build(data, reduce=reduce), name, solver_opts)
         return _checked(problem, problem.certify(result, data) if certify else result, check)
-    if solver is None and engine.applies(problem, data):  # cvxreg's own compiled solver
+    if solver is None and not solver_opts and engine.applies(problem, data):  # cvxreg's own compiled solver
         found = by_engine(problem, data)
         if found is not None:
             return _checked(problem, _settle(problem, data, found, tol), check)
