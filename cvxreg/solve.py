@@ -138,6 +138,8 @@ def by_engine(
         found = engine.solve_penalized(problem, data, start=start, candidates=candidates, tol=tol)
     if found is None:
         return None
+    # The objective as objective_value computes it, to the last bit, like every other route's.
+    found = dataclasses.replace(found, objective=problem.objective_on(data, found.coef, found.intercept))
     found = problem.certify(found, data)
     if found.certificate is None or not found.certificate.passed(1e-9):
         return None

@@ -202,3 +202,15 @@ def test_constrained_lasso_equals_scikit_learn_at_the_matching_alpha():
     res = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Constrained(t=t), fit_intercept=True).solve(X, y)
     np.testing.assert_allclose(res.coef, sk.coef_, atol=1e-8)
     assert res.dual == pytest.approx(alpha, rel=1e-7)
+
+
+def test_the_engines_objective_is_objective_value_to_the_last_bit():
+    X, y = _sparse(seed=13)
+    for prob in (
+        cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(lam=1e-3), fit_intercept=True),
+        cr.Problem(cr.LogisticLoss(), cr.SquaredL2(), cr.Penalized(lam=1.0)),
+    ):
+        yy = np.sign(y) if prob.loss.classification else y
+        res = prob.solve(X, yy)
+        assert res.solver == "cvxreg-cd"
+        assert res.objective == prob.objective_value(X, yy, res.coef, res.intercept)
