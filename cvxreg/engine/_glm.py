@@ -11,7 +11,6 @@ import numpy as np
 import scipy.sparse as sp
 
 from cvxreg._validation import Data
-from cvxreg.engine import _kernels as K
 from cvxreg.errors import NotSupportedError
 from cvxreg.polish import _solve_psd, one_blas_thread
 from cvxreg.result import Result, Status
@@ -23,6 +22,14 @@ __all__ = ["applies", "solve_penalized"]
 
 #: The solver name results carry.
 NAME = "cvxreg-cd"
+
+
+def _kernels() -> Any:
+    """The compiled kernels, imported on first use: numba costs 0.3 s to import, which
+    ``import cvxreg`` should not pay for a problem the engine never sees."""
+    from cvxreg.engine import _kernels as kernels
+
+    return kernels
 
 
 def applies(problem: Problem, data: Data) -> bool:
@@ -127,12 +134,13 @@ class _SparseColumns:
 
     def rmatvec(self, v: np.ndarray) -> np.ndarray:  # X_W^T v
         out = np.empty(self.cols.size)
-        K.cols_dot_csc(self.X.data, self.X.indices, self.X.indptr, self.cols, np.ascontiguousarray(v), out)
+        _kernels().cols_dot_csc(self.X.data, self.X.indices, self.X.indptr, self.cols, np.ascontiguousarray(v), out)
         return out
 
     def matvec(self, coef: np.ndarray) -> np.ndarray:  # X_W coef
         out = np.zeros(self.shape[0])
-        K.cols_matvec_csc(self.X.data, self.X.indices, self.X.indptr, self.cols, np.ascontiguousarray(coef), out)
+        X = self.X
+        _kernels().cols_matvec_csc(X.data, X.indices, X.indptr, self.cols, np.ascontiguousarray(coef), out)
         return out
 
     def columns(self, mask: np.ndarray) -> sp.csc_matrix:  # a (small) copy of some of them
@@ -164,6 +172,7 @@ def _cd(m: _Model, XW: Any, wW: np.ndarray, b: float, a: np.ndarray, h: np.ndarr
     """Coordinate descent on the model with derivative ``a`` and curvature ``h``; ``wW``
     updated in place; returns the new intercept, the sweeps made and the model's per-sample
     gradient ``a + h (eta - eta0)`` at the new point."""
+    K = _kernels()
     col_h = np.zeros(XW.shape[1])
     grad = a.copy()
     args = (m.alpha[idx], m.beta[idx], m.lower[idx], m.upper[idx])
