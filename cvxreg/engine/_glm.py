@@ -209,10 +209,8 @@ def _on_support(m: _Model, XW: Any, W: np.ndarray, new: np.ndarray, b: float, gr
     coordinate descent would reach only after many sweeps on correlated columns."""
     S = (new != 0) & (new > m.lower[W]) & (new < m.upper[W])
     k = int(S.sum())
-    if k == 0 or k > _NEWTON_MAX:
+    if k == 0 or not _fits(m, k):
         return new, b
-    if sp.issparse(m.X) and 24 * k * k > m.X.data.nbytes:
-        return new, b  # its k x k system (and the sparse product making it) would outweigh X's data
     idx = W[S]
     XS = XW.columns(S) if isinstance(XW, _SparseColumns) else XW[:, np.flatnonzero(S)]
     G = np.asarray(XS.T @ grad).ravel() + m.beta[idx] * new[S] + m.alpha[idx] * np.sign(new[S])
@@ -231,7 +229,7 @@ def _newton(m: _Model, W: np.ndarray, w: np.ndarray, b: float, eta: np.ndarray, 
     ``goal``; ``w`` updated in place; returns ``(b, eta)``."""
     XW = _columns(m.X, W)
     wW = w[W].copy()
-    smooth = W.size <= _NEWTON_MAX and not np.any(m.alpha[W]) and np.all(np.isinf(m.lower[W]) & np.isinf(m.upper[W]))
+    smooth = _fits(m, W.size) and not np.any(m.alpha[W]) and np.all(np.isinf(m.lower[W]) & np.isinf(m.upper[W]))
     for _ in range(100):
         a = m.deriv(eta)
         gW = _rmatvec(XW, a)
@@ -298,6 +296,12 @@ def _newton_solve(m: _Model, XS: Any, idx: np.ndarray, grad: np.ndarray, grad_b:
 #: Working sets up to this size without kinks or bounds take exact Newton steps (a dense
 #: |W| x |W| system); larger ones, or with kinks, coordinate descent.
 _NEWTON_MAX = 2000
+
+
+def _fits(m: _Model, k: int) -> bool:
+    """Whether a dense k x k Newton system may be formed: at most ``_NEWTON_MAX`` coefficients,
+    and on sparse data no larger (with the sparse product making it) than X's own values."""
+    return k <= _NEWTON_MAX and not (sp.issparse(m.X) and 24 * k * k > m.X.data.nbytes)
 
 
 def _newton_direction(m: _Model, XW: Any, W: np.ndarray, wW: np.ndarray, a: np.ndarray, gW: np.ndarray,
