@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from cvxreg._validation import Data
 from cvxreg.errors import InvalidParameterError, NotSupportedError
@@ -54,10 +55,14 @@ class Units:
     y_unit: float  # a: w = a w'
     loss_factor: float  # F: the objective = F * the rescaled objective
     penalty_factor: Any  # f: R(a v) = f R'(v); one per term for a Composite
+    columns: np.ndarray | None = None  # D: X' = X / D, w = w' / D
 
     def undo(self, result: Result) -> Result:
         """The rescaled problem's answer in the user's units."""
         a, F, f = self.y_unit, self.loss_factor, self.penalty_factor
+        D = np.ones(1) if self.columns is None else self.columns
+        coef = np.asarray(result.coef, dtype=float)
+        D_coef = D.reshape((-1,) + (1,) * (coef.ndim - 1)) if self.columns is not None else 1.0
 
         def scaled(value: Any, by: float) -> Any:
             return None if value is None else np.asarray(value, dtype=float) * by
@@ -66,15 +71,18 @@ class Units:
         if dual is not None:
             dual = np.asarray(dual, dtype=float) * F / np.asarray(f, dtype=float)
             dual = float(dual) if np.ndim(dual) == 0 else dual
-        note = f"solved in rescaled units (y / {a:g}, objective / {F:g})"
+        if self.columns is None:
+            note = f"solved in rescaled units (y / {a:g}, objective / {F:g})"
+        else:
+            note = f"solved with {int(np.count_nonzero(D != 1))} column(s) of X in rescaled units"
         return dataclasses.replace(
             result,
-            coef=np.asarray(result.coef, dtype=float) * a,
+            coef=coef * a / D_coef,
             intercept=float(result.intercept) * a,
             objective=float(result.objective) * F,
             dual=dual,
-            lower_dual=scaled(result.lower_dual, F / a),
-            upper_dual=scaled(result.upper_dual, F / a),
+            lower_dual=scaled(result.lower_dual, F / a * D),
+            upper_dual=scaled(result.upper_dual, F / a * D),
             constraint_duals=None
             if result.constraint_duals is None
             else tuple(np.asarray(d, dtype=float) * F / a for d in result.constraint_duals),
@@ -101,14 +109,14 @@ def choose(problem: Problem, data: Data) -> Units | None:
     if degree is not None:
         a = _power_of_two(float(np.max(np.abs(data.y))) if data.n else 1.0)
     if abs(math.log2(a)) <= _SLACK and abs(math.log2(c)) <= _SLACK:
-        return None
+        return _columns(problem, data)
     try:
         penalty, f = problem.penalty.rescaled(a) if a != 1.0 else (problem.penalty, 1.0)
     except NotSupportedError:
         if abs(math.log2(c)) <= _SLACK:
             return None
         a, penalty, f = 1.0, problem.penalty, 1.0
-    F = (a ** degree if a != 1.0 else 1.0) * (c if loss.scale == "sum" else 1.0)
+    F = (a**degree if a != 1.0 else 1.0) * (c if loss.scale == "sum" else 1.0)
     new_loss = loss
     if a != 1.0 and loss.y_units:
         new_loss = copy.copy(loss)
@@ -135,7 +143,42 @@ def choose(problem: Problem, data: Data) -> Units | None:
         bounds=bounds,
         constraints=constraints,
     )
-    new_data = dataclasses.replace(
-        data, y=data.y / a, sample_weight=None if sw is None else sw / c, _memo={}
-    )
+    new_data = dataclasses.replace(data, y=data.y / a, sample_weight=None if sw is None else sw / c, _memo={})
     return Units(rescaled, new_data, a, F, f)
+
+
+def _column_sizes(X: Any) -> np.ndarray:
+    if sp.issparse(X):
+        return np.asarray(abs(X).max(axis=0).todense(), dtype=float).ravel()
+    return np.max(np.abs(X), axis=0) if X.shape[0] else np.zeros(X.shape[1])
+
+
+def _columns(problem: Problem, data: Data) -> Units | None:
+    """The rescaling that brings the columns of ``X`` near one (a column in cents beside one in
+    units), or None when they are, or when the penalty cannot follow (it must be separable and
+    homogeneous in each rescaled coefficient, or leave it unpenalized)."""
+    sizes = data.derived("column sizes", lambda: _column_sizes(data.X))
+    with np.errstate(divide="ignore"):
+        far = (sizes > 0) & np.isfinite(sizes) & (np.abs(np.log2(sizes)) > _SLACK)
+    if not np.any(far):
+        return None
+    D = np.where(far, [_power_of_two(float(s)) for s in sizes], 1.0)
+    try:
+        penalty = problem.penalty.columns_rescaled(D)
+    except NotSupportedError:
+        return None
+    bounds = problem.bounds
+    if bounds is not None:
+        with np.errstate(over="ignore", invalid="ignore"):
+            bounds = tuple(None if side is None else np.asarray(side, dtype=float) * D for side in bounds)
+        before = [np.isfinite(np.asarray(side, dtype=float)) for side in problem.bounds if side is not None]
+        after = [np.isfinite(side) for side in bounds if side is not None]
+        if any(np.any(g != k) for g, k in zip(before, after, strict=True)):
+            return None  # a finite bound beyond float64's range in the new units
+    constraints = [type(con)(np.asarray(con.matrix, dtype=float) / D, con.rhs) for con in problem.constraints]
+    rescaled = type(problem)(
+        problem.loss, penalty, problem.form, fit_intercept=problem.fit_intercept, bounds=bounds, constraints=constraints
+    )
+    X = data.X @ sp.diags(1.0 / D) if sp.issparse(data.X) else data.X / D
+    new_data = dataclasses.replace(data, X=sp.csr_matrix(X) if sp.issparse(X) else X, _memo={})
+    return Units(rescaled, new_data, 1.0, 1.0, 1.0, columns=D)

@@ -36,7 +36,6 @@ __all__ = [
     "loss_gradient",
     "one_blas_thread",
     "polish",
-    "polish_constrained",
     "polish_constrained_terms",
     "polish_prox",
 ]
@@ -56,6 +55,7 @@ def one_blas_thread() -> Any:
 @functools.cache
 def _controller() -> ThreadpoolController:
     return ThreadpoolController()  # inspecting the loaded libraries takes a millisecond: once
+
 
 _MAX_ROUNDS = 50
 _MAX_NEWTON = 50
@@ -149,71 +149,6 @@ def polish_prox(problem: Problem, data: Data, result: Result, *, max_iter: int =
                                message="")  # fmt: skip
 
 
-def polish_constrained(problem: Problem, data: Data, result: Result, *, max_iter: int = 60) -> Result | None:
-    """The exact minimizer of ``L(w)`` s.t. ``R(w) <= t`` near ``result``, and its exact
-    multiplier, or None when this cannot be done (what ``polish`` cannot polish).
-
-    At the solution ``w*`` with multiplier ``mu > 0`` the constrained problem is the penalized
-    one at ``lam = mu`` (its twin), and ``t(lam) = R(w(lam))`` is nonincreasing in lam. So the
-    multiplier is the root of ``R(w(lam)) = t``: a safeguarded secant iteration on lam (in
-    log scale), each ``w(lam)`` the penalized twin polished from the previous point, starting
-    at the solver's multiplier. When the constraint is inactive (``mu = 0``) the answer is the
-    polished unconstrained minimizer, kept if it is feasible.
-    """
-    from cvxreg.forms import Penalized
-
-    if not result.ok or problem.form.param_name != "t" or problem.bounds is not None or problem.constraints:
-        return None
-    t = float(problem.form.param_value)
-    pen = problem.penalty
-    mu0 = result.dual
-    if mu0 is None or not np.isfinite(mu0) or t <= 0:
-        return None
-
-    def at(lam: float, start: Result) -> Result | None:
-        return polish(problem.with_form(Penalized(lam)), data, start)
-
-    def done(found: Result, mu: float) -> Result:  # the constrained objective is the loss alone
-        objective = problem.objective_on(data, found.coef, found.intercept)
-        return dataclasses.replace(found, dual=mu, objective=objective)
-
-    slack = 1e-13 * max(1.0, t)
-    if mu0 <= 1e-9 * max(1.0, abs(float(np.max(np.abs(result.coef), initial=0.0)))):
-        free = at(0.0, result)
-        if free is not None and pen.value(free.coef) <= t + slack:
-            return done(free, 0.0)
-        if free is None:
-            return None
-    lo = hi = None  # lam with R(w(lam)) > t (lam too small) and < t (too large)
-    current = result
-    log_lam = np.log(max(mu0, 1e-300))
-    prev: tuple[float, float] | None = None
-    for _ in range(max_iter):
-        found = at(float(np.exp(log_lam)), current)
-        if found is None:
-            return None
-        current = found
-        gap = pen.value(found.coef) - t
-        if abs(gap) <= slack:
-            return done(found, float(np.exp(log_lam)))
-        if gap > 0:
-            lo = log_lam
-        else:
-            hi = log_lam
-        if prev is not None and gap != prev[1]:
-            step = -gap * (log_lam - prev[0]) / (gap - prev[1])  # secant in log lam
-            guess = log_lam + step
-        else:
-            guess = log_lam + (0.01 if gap > 0 else -0.01)
-        if lo is not None and hi is not None and not (min(lo, hi) < guess < max(lo, hi)):
-            guess = (lo + hi) / 2  # keep the bracket: bisection
-        prev = (log_lam, gap)
-        if guess == log_lam:
-            return done(found, float(np.exp(log_lam)))
-        log_lam = guess
-    return None
-
-
 class _Smooth:
     """``f(w, b) = c sum_i s_i l(eta_i, y_i) + lam R(w)``, ``eta = A w + b e``, with its
     derivatives on a free set of coefficients. ``A, y, s, e`` are the data and ones, or for a
@@ -262,9 +197,7 @@ class _Smooth:
         g = self.problem.loss.derivative(eta, self.y)[0] * self.s * self.c
         return np.asarray(self.A.T @ g).ravel(), float(self.e @ g), eta
 
-    def newton_step(
-        self, w: np.ndarray, b: float, free: np.ndarray, tol: float
-    ) -> tuple[np.ndarray, float, float]:
+    def newton_step(self, w: np.ndarray, b: float, free: np.ndarray, tol: float) -> tuple[np.ndarray, float, float]:
         """The Newton direction on ``free`` (and ``b``), and the gradient norm there (no
         direction, only the norm, when that is already below ``tol``)."""
         p = self.problem
@@ -433,7 +366,7 @@ def _polish_generalized_lasso(problem: Problem, data: Data, result: Result, *, m
             sol = np.linalg.lstsq(K, np.r_[rhs, np.zeros(len(DA))], rcond=None)[0]
         except la.LinAlgError:
             return None
-        u, nu = sol[: len(u)], sol[len(u):]
+        u, nu = sol[: len(u)], sol[len(u) :]
         zN = D[N] @ u
         flipped = np.flatnonzero(N)[np.sign(zN) != signs[N]]
         over = np.abs(nu) - lam * cw[active]

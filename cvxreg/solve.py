@@ -30,10 +30,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 
-from cvxreg import _units, engine, existence, working_set
+from cvxreg import _units, engine, existence, twin, working_set
 from cvxreg import polish as polish_module
 from cvxreg._validation import Data, check_real
 from cvxreg.errors import NotSupportedError, SolveError
+from cvxreg.polish_linear import polish_linear
 from cvxreg.result import Result, Status
 from cvxreg.solvers import installed_solvers, resolve_solver, solver_label, solver_options
 
@@ -173,10 +174,14 @@ def polished(problem: Problem, raw: Result, data: Data, *, slack: float = 0.0) -
         candidate = problem.loss.polish(problem, data, raw)  # a loss with an exact route of its own
     except NotSupportedError:
         if problem.form.param_name == "t":
-            if problem.form.size > 1:  # several constraints: no one-parameter twin to polish through
+            if problem.form.size > 1:  # several constraints: polyhedral terms in one KKT system, else twins
                 candidate = polish_module.polish_constrained_terms(problem, data, raw)
+                if candidate is None:
+                    candidate = twin.polish_constrained_multi(problem, data, raw)
             else:
-                candidate = polish_module.polish_constrained(problem, data, raw)
+                candidate = twin.polish_constrained(problem, data, raw)
+        elif problem.bounds is not None or problem.constraints:
+            candidate = polish_linear(problem.lagrangian(problem.form.param_value), data, raw)
         else:
             flat = problem.lagrangian(problem.form.param_value)
             candidate = polish_module.polish(flat, data, raw)

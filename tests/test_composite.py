@@ -215,6 +215,10 @@ def test_constrained_composite_of_polyhedral_terms_is_exact():
         tight = prob.solve(X, y, raw=True, **TIGHT)  # the solver at 1e-10: agrees to its accuracy
         assert np.max(np.abs(res.coef - tight.coef)) < 1e-7 and np.max(np.abs(res.dual - tight.dual)) < 1e-5
         assert np.all(FUSED.value(res.coef) <= np.array([1.0, 0.5]) + 1e-12)
-    # A quadratic term's constraint is not linear off the kinks: that answer stays the solver's.
-    quad = cr.Problem(cr.SquaredLoss(), SEED, cr.Constrained(t=[1.0, 0.5])).solve(X, y)
-    assert not quad.polished and quad.certificate.passed(1e-6)
+    # A quadratic term's constraint is not linear off the kinks: it is polished through its
+    # penalized twin instead (Newton on the multipliers), exact too.
+    quad_problem = cr.Problem(cr.SquaredLoss(), SEED, cr.Constrained(t=[1.0, 0.5]))
+    quad = quad_problem.solve(X, y)
+    assert quad.polished and quad.certificate.passed(1e-12)
+    tight = quad_problem.solve(X, y, raw=True, **TIGHT)
+    assert np.max(np.abs(quad.coef - tight.coef)) < 1e-7 and np.max(np.abs(quad.dual - tight.dual)) < 1e-5

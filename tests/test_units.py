@@ -131,3 +131,103 @@ def test_tol_is_validated(data):
     X, y = data
     with pytest.raises(cr.InvalidParameterError, match="'tol'"):
         cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(lam=1.0)).solve(X, y, tol=-1)
+
+
+# -- columns of X in their own units -----------------------------------------------------------
+COLUMN_SCALES = [1e-150, 1e-8, 1e8, 1e150]
+
+
+def _one_column(X, s):
+    D = np.ones(X.shape[1])
+    D[0] = s
+    return X * D, D
+
+
+@pytest.mark.parametrize("s", COLUMN_SCALES)
+@pytest.mark.parametrize("bounds", [None, (0.0, None)])
+def test_ridge_with_a_column_in_other_units_is_the_closed_form(data, s, bounds):
+    X, y = data
+    Xs, D = _one_column(X, s)
+    res = cr.Problem(cr.SquaredLoss(), cr.SquaredL2(), cr.Penalized(lam=3.0), bounds=bounds).solve(Xs, y)
+    assert res.status == "optimal", res.message
+    # In the unit coordinates w = D v: (X^T X + lam diag(1 / D^2)) w = X^T y. With w >= 0, the
+    # one free set F among the 2^5 whose solution is >= 0 with a gradient >= 0 off F (KKT).
+    A, rhs = X.T @ X + 3.0 * np.diag(1.0 / D**2), X.T @ y
+    for mask in range(2**5 if bounds else 1):
+        free = np.array([not (mask >> j) & 1 for j in range(5)])
+        w = np.zeros(5)
+        w[free] = np.linalg.solve(A[np.ix_(free, free)], rhs[free])
+        if bounds is None or (np.all(w >= 0) and np.all((A @ w - rhs)[~free] >= 0)):
+            break
+    np.testing.assert_allclose(res.coef * D, w, rtol=1e-9, atol=1e-12)
+
+
+@pytest.mark.parametrize("s", COLUMN_SCALES)
+# At 1e150 scikit-learn's duality gap, in absolute units, is dominated by that column and it warns;
+# its coefficients agree all the same.
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_lasso_with_a_column_in_other_units_equals_scikit_learn(data, s):
+    sklearn = pytest.importorskip("sklearn.linear_model")
+    X, y = data
+    Xs, D = _one_column(X, s)
+    n = len(y)
+    res = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(lam=8.0), fit_intercept=True).solve(Xs, y)
+    assert res.status == "optimal", res.message
+    # scikit-learn's coordinate descent is exact in each column's own units (its update divides by
+    # the column's squared norm); on the unit-size equivalent, a weighted lasso written as X / v.
+    v = 1.0 / D  # 8 ||w / D||_1 is a weighted lasso in w = D v
+    ref = sklearn.Lasso(alpha=8.0 / n, tol=1e-14, max_iter=100_000).fit(X / v, y)
+    np.testing.assert_allclose(res.coef * D, ref.coef_ / v, rtol=1e-8, atol=1e-10)
+    assert res.intercept == pytest.approx(ref.intercept_, rel=1e-8)
+
+
+@pytest.mark.parametrize("s", [1e-8, 1e8, 1e100])
+@pytest.mark.parametrize(
+    ("loss", "penalty", "lam"),
+    [(cr.LogisticLoss(), cr.L1, 0.02), (cr.PoissonLoss(), cr.SquaredL2, 0.1), (cr.HuberLoss(), cr.SquaredL2, 0.1),
+     (cr.AbsoluteLoss(), cr.L1, 1.0)],
+    ids=["logistic-l1", "poisson-ridge", "huber-ridge", "lad-l1"],
+)  # fmt: skip
+def test_smooth_and_kinked_losses_with_a_column_in_other_units(data, s, loss, penalty, lam):
+    X, y = data
+    rng = np.random.default_rng(0)
+    if isinstance(loss, cr.LogisticLoss):
+        y = np.where(y + rng.standard_normal(len(y)) > 0, 1, -1)
+    elif isinstance(loss, cr.PoissonLoss):
+        y = rng.poisson(np.exp(0.2 * np.clip(y, -5, 5)))
+    Xs, D = _one_column(X, s)
+    res = cr.Problem(loss, penalty(), cr.Penalized(lam)).solve(Xs, y, solver="CLARABEL")
+    assert res.status == "optimal", res.message
+    # The same minimizer in unit columns: the penalty's factors carry the units (v_j / D_j^k).
+    k = 1 if penalty is cr.L1 else 2
+    ref = cr.Problem(loss, penalty(factors=1.0 / D**k), cr.Penalized(lam)).solve(X, y, solver="CLARABEL")
+    assert ref.status == "optimal", ref.message
+    np.testing.assert_allclose(res.coef * D, ref.coef, rtol=1e-6, atol=1e-7)
+
+
+def test_ridge_factors_far_from_one_are_certified(data):
+    X, y = data
+    # Was a false alarm: the certificate moved w_0 = 1e-8 onto a "kink" the ridge does not have.
+    factors = np.array([1e8, 1.0, 1.0, 1.0, 1.0])
+    w = np.linalg.solve(X.T @ X + 0.5 * np.diag(factors), X.T @ y)
+    res = cr.Problem(cr.SquaredLoss(), cr.SquaredL2(factors=factors), cr.Penalized(lam=0.5)).solve(X, y)
+    assert res.status == "optimal", res.message
+    np.testing.assert_allclose(res.coef, w, rtol=1e-10)
+
+
+def test_column_units_with_sparse_data_bounds_and_constraints(data):
+    sparse = pytest.importorskip("scipy.sparse")
+    X, y = data
+    Xs, D = _one_column(X, 1e9)
+    con = cr.Equality(np.ones((1, 5)), [0.5])  # the coefficients sum to 1/2, in the user's units
+    prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(lam=2.0), bounds=(-1.0, None), constraints=[con])
+    res = prob.solve(sparse.csr_matrix(Xs), y)
+    unit_con = cr.Equality(1.0 / D[None, :], [0.5])
+    ref = cr.Problem(
+        cr.SquaredLoss(), cr.L1(factors=1.0 / D), cr.Penalized(lam=2.0), bounds=(-D, None), constraints=[unit_con]
+    ).solve(X, y)
+    assert res.status == "optimal" and ref.status == "optimal", (res.message, ref.message)
+    np.testing.assert_allclose(res.coef * D, ref.coef, rtol=1e-7, atol=1e-9)
+    assert res.constraint_duals[0] == pytest.approx(ref.constraint_duals[0], rel=1e-6, abs=1e-9)
+    assert float(np.sum(res.coef)) == pytest.approx(0.5, rel=1e-12)
+    assert np.all(res.coef >= -1.0 - 1e-12)

@@ -156,10 +156,23 @@ class Penalty(SameByParameters):
         """``(R', f)`` with ``R(a v) = f R'(v)`` for every ``v`` (``a > 0``): the penalty in
         coefficients measured in units of ``a`` (``f`` has one entry per term of a Composite).
         Homogeneous penalties (``degree``) keep themselves; others say how they change."""
-        degree = 1.0 if self.is_norm else self.degree
+        degree = self.homogeneity()
         if degree is None:
             raise NotSupportedError(f"{self!r} is not known to be homogeneous: it cannot be rescaled.")
         return self, a**degree
+
+    def homogeneity(self) -> float | None:
+        """``k`` with ``R(a w) = a^k R(w)`` for every ``a > 0`` (1 for a norm), or None."""
+        return 1.0 if self.is_norm else self.degree
+
+    def columns_rescaled(self, scale: np.ndarray) -> Penalty:
+        """``R'`` with ``R'(v) = R(v / scale)`` for every ``v``, exactly (``scale`` holds one power of
+        two per coefficient): the penalty once ``X``'s columns are divided by ``scale``. Penalties
+        separable and homogeneous per coefficient rewrite their factors; others keep only a
+        scale of all ones."""
+        if np.all(np.asarray(scale) == 1.0):
+            return self
+        raise NotSupportedError(f"{self!r} cannot take a different unit for each coefficient.")
 
     def as_elastic_net(self) -> Penalty:
         """This penalty as an ``ElasticNet`` (L1 is ratio 1, ridge ratio 0)."""
@@ -259,6 +272,16 @@ def zero_only(z: np.ndarray | cp.Expression, v: np.ndarray) -> Any:
     return 0.0 if not np.any(np.asarray(z)[v > 0]) else math.inf
 
 
+def snap_to_kinks(penalty: Penalty, w: np.ndarray, tol: float) -> np.ndarray:
+    """``w`` with the entries within ``tol`` of a kink at zero moved onto it. Only where there is
+    a kink: a smooth coordinate (a ridge term, whose factor may be 1e8) keeps its value, since
+    its derivative there, ``factor * w``, is not small."""
+    w = np.asarray(w, dtype=float)
+    zeros = np.zeros(len(w))
+    kinked = penalty.one_sided_derivative(zeros, +1) > penalty.one_sided_derivative(zeros, -1)
+    return np.where(kinked & (np.abs(w) <= tol), 0.0, w)
+
+
 def l1_subdifferential(w: np.ndarray, tol: float, weights: np.ndarray) -> tuple[cp.Expression, list[cp.Constraint]]:
     """``weights * u`` with ``u`` in the subdifferential of ``||.||_1`` at ``w`` (kinks within tol)."""
     d = len(w)
@@ -292,6 +315,26 @@ class Separable(Penalty):
             given.setflags(write=False)
         self.factors = given
 
+    def columns_rescaled(self, scale: np.ndarray) -> Penalty:
+        # sum_j v_j r(w_j / s_j) = sum_j (v_j / s_j^k) r(w_j) when r is homogeneous of degree k;
+        # unpenalized coefficients (v_j = 0) take any unit.
+        scale = np.asarray(scale, dtype=float)
+        v = self.factor_vector(len(scale))
+        if not np.any((scale != 1.0) & (v > 0)):
+            return self
+        degree = self.homogeneity()
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            factors = v / scale**degree if degree is not None else v
+        if degree is None or not np.all(np.isfinite(factors)):
+            raise NotSupportedError(f"{self!r} cannot take these units for its coefficients.")
+        new = type(self).__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new.factors = check_factors(factors, type(self).__name__)
+        new._given = check_factors(
+            factors if self.held is None else np.where(self.held, np.inf, factors), type(self).__name__, allow_inf=True
+        )
+        return new
+
     def prox_1d(self, x: np.ndarray, tau: np.ndarray) -> np.ndarray:
         raise NotSupportedError(f"No closed-form proximal map is known for {self!r}.")
 
@@ -303,7 +346,7 @@ class Separable(Penalty):
 
     def subdifferential_distance(self, w: np.ndarray, u: np.ndarray, tol: float) -> float:
         # A convex r has dr(w) = [left derivative, right derivative] at every point.
-        w = np.where(np.abs(w) <= tol, 0.0, np.asarray(w, dtype=float))
+        w = snap_to_kinks(self, w, tol)
         lo, hi = self.one_sided_derivative(w, -1), self.one_sided_derivative(w, +1)
         return float(np.linalg.norm(u - np.clip(u, lo, hi)))
 
@@ -350,7 +393,6 @@ class Separable(Penalty):
         new._given = check_factors(np.r_[self._given, 1.0], type(self).__name__, allow_inf=True)
         new.held = None if self.held is None else np.r_[self.held, False]
         return new
-
 
     def _all_penalized(self) -> bool:
         return self.factors is None or bool(np.all(np.asarray(self.factors) > 0))

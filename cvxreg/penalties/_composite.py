@@ -17,7 +17,7 @@ import numpy as np
 
 from cvxreg._validation import invalid
 from cvxreg.errors import NotSupportedError
-from cvxreg.penalties._base import Penalty
+from cvxreg.penalties._base import Penalty, snap_to_kinks
 
 __all__ = ["Composite", "WeightedSum"]
 
@@ -84,6 +84,9 @@ class WeightedSum(_Terms):
         top = float(np.max(f))
         return WeightedSum([p for p, _ in pairs], self.weights * f / top), top
 
+    def columns_rescaled(self, scale: np.ndarray) -> Penalty:
+        return WeightedSum([p.columns_rescaled(scale) for p in self.terms], self.weights)
+
     def _active(self) -> list[tuple[float, Penalty]]:
         return [(float(c), p) for c, p in zip(self.weights, self.terms, strict=True) if c > 0]
 
@@ -114,7 +117,7 @@ class WeightedSum(_Terms):
             raise NotSupportedError(f"No NumPy subdifferential distance is known for {self!r}.")
         # Separable terms: the sum's subdifferential is, per coordinate, the interval between
         # the summed one-sided derivatives.
-        w = np.where(np.abs(w) <= tol, 0.0, np.asarray(w, dtype=float))
+        w = snap_to_kinks(self, w, tol)
         lo, hi = self.one_sided_derivative(w, -1), self.one_sided_derivative(w, +1)
         return float(np.linalg.norm(u - np.clip(u, lo, hi)))
 
@@ -207,6 +210,9 @@ class Composite(_Terms):
     def rescaled(self, a: float) -> tuple[Penalty, Any]:
         pairs = [p.rescaled(a) for p in self.terms]
         return Composite(*(p for p, _ in pairs)), np.array([f for _, f in pairs], dtype=float)
+
+    def columns_rescaled(self, scale: np.ndarray) -> Penalty:
+        return Composite(*(p.columns_rescaled(scale) for p in self.terms))
 
     def weighted(self, weights: Any) -> tuple[Penalty, float]:
         return WeightedSum(self.terms, np.nan_to_num(np.asarray(weights, dtype=float))), 1.0

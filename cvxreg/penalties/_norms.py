@@ -141,27 +141,38 @@ class Lp(Penalty):
     def zero_pattern(self, w: np.ndarray, tol: float) -> np.ndarray:
         if self.p_eff == 1:
             return np.abs(w) <= tol
-        if self.p_eff == 2:
-            return np.full(len(w), float(np.linalg.norm(w)) <= tol)
-        return super().zero_pattern(w, tol)
+        if math.isinf(self.p_eff):
+            return super().zero_pattern(w, tol)
+        # 1 < p < inf: differentiable everywhere but at w = 0, its only kink.
+        return np.full(len(w), float(np.linalg.norm(w, self.p_eff)) <= tol)
 
     def gradient(self, w: np.ndarray) -> np.ndarray:
         w = np.asarray(w, dtype=float)
-        if self.p_eff == 1:
+        p = self.p_eff
+        if p == 1:
             return np.sign(w)
-        if self.p_eff == 2:
-            nw = float(np.linalg.norm(w))
-            return w / nw if nw > 0 else np.zeros_like(w)
-        return super().gradient(w)
+        if math.isinf(p):
+            return super().gradient(w)
+        nw = float(np.linalg.norm(w, p))
+        if nw == 0:
+            return np.zeros_like(w)
+        return np.sign(w) * (np.abs(w) / nw) ** (p - 1)  # d ||w||_p / dw_j = sign(w_j) |w_j|^(p-1) / ||w||_p^(p-1)
 
     def curvature(self, w: np.ndarray, free: np.ndarray) -> np.ndarray:
         w = np.asarray(w, dtype=float)
-        k = int(np.sum(free))
-        if self.p_eff == 1:
+        k, p = int(np.sum(free)), self.p_eff
+        if p == 1:
             return np.zeros((k, k))
-        if self.p_eff != 2 or not np.any(w):
+        if math.isinf(p) or not np.any(w):
             return super().curvature(w, free)
-        return _norm2_hessian(w[free], float(np.linalg.norm(w)))
+        if p == 2:
+            return _norm2_hessian(w[free], float(np.linalg.norm(w)))
+        # (p - 1) / ||w|| (diag(|w_j / ||w|| |^(p-2)) - g g^T), g the gradient: infinite at a zero for p < 2.
+        nw = float(np.linalg.norm(w, p))
+        if p < 2 and np.any(w[free] == 0):
+            raise NotSupportedError(f"{self!r} has no finite curvature where a coefficient is 0.")
+        g = self.gradient(w)[free]
+        return (p - 1) / nw * (np.diag((np.abs(w[free]) / nw) ** (p - 2)) - np.outer(g, g))
 
     def least_squares(self, X: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
         if self.p_eff != 2:

@@ -183,8 +183,8 @@ class LpPower(Separable):
     def nonconvex_reason(self) -> str | None:
         return NONCONVEX_P.format(what=f"sum |w_j|^p with p = {self.p:g}") if self.p < 1 else None
 
-    def rescaled(self, a: float) -> tuple[Penalty, Any]:
-        return self, a ** float(self.p_used)  # the power CVXPY builds
+    def homogeneity(self) -> float | None:
+        return float(self.p_used)  # the power CVXPY builds
 
     def expr(self, w: cp.Expression) -> cp.Expression:
         if self.p == 1:

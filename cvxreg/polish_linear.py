@@ -1,0 +1,148 @@
+"""Polishing with bounds and linear constraints: the exact minimizer and its multipliers.
+
+At the solver's answer the active pieces are read off — coefficients at the penalty's kink
+at zero, coefficients at a bound, inequality constraints that bind — and with them fixed the
+KKT conditions of the penalized problem are a system of equations in the free coefficients
+(and the intercept) and the multipliers of the equalities and binding inequalities::
+
+    [H  C^T] [step]   [-grad        ]
+    [C  0  ] [nu  ] = [-(C w - rhs)]
+
+Newton's method on it converges in one step for a least-squares loss. The multipliers of the
+bounds and the optimality of the zeros are then read from the stationarity condition, and the
+answer is given only when every sign is right (a bound's multiplier >= 0, an inequality's
+>= 0, a zero within ``lam dR(0)``); the caller keeps it when its certificate is no worse than
+the solver's. Bounds are taken with separable penalties (their one-sided derivatives say what
+a coefficient pressed on a bound feels); linear constraints with any penalty that has a zero
+pattern, a gradient and a curvature.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import TYPE_CHECKING
+
+import numpy as np
+import scipy.linalg as la
+
+from cvxreg._validation import Data
+from cvxreg.errors import NotSupportedError
+from cvxreg.polish import _Smooth, one_blas_thread
+from cvxreg.result import Result
+
+if TYPE_CHECKING:
+    from cvxreg.problem import Problem
+
+__all__ = ["polish_linear"]
+
+_MAX_NEWTON = 30
+
+
+def _sides(problem: Problem, d: int) -> tuple[np.ndarray, np.ndarray]:
+    lo, hi = problem.bounds if problem.bounds is not None else (None, None)
+    lower = np.full(d, -np.inf) if lo is None else np.broadcast_to(np.asarray(lo, dtype=float), (d,)).copy()
+    upper = np.full(d, np.inf) if hi is None else np.broadcast_to(np.asarray(hi, dtype=float), (d,)).copy()
+    return lower, upper
+
+
+def polish_linear(problem: Problem, data: Data, result: Result) -> Result | None:
+    """The exact minimizer of a penalized problem with bounds or linear constraints near
+    ``result``, with the multipliers of both, or None when it cannot be had this way."""
+    if not result.ok or problem.form.param_name != "lam" or (problem.bounds is None and not problem.constraints):
+        return None
+    pen = problem.penalty
+    if problem.bounds is not None and not pen.separable:
+        return None
+    try:
+        f = _Smooth(problem, data)
+        problem.loss.second_derivative(np.zeros(1), data.y[:1])  # a smooth loss
+        with one_blas_thread():
+            return _polish(problem, data, result, f)
+    except (NotSupportedError, la.LinAlgError, FloatingPointError):
+        return None
+
+
+def _polish(problem: Problem, data: Data, result: Result, f: _Smooth) -> Result | None:
+    pen, d, lam = problem.penalty, data.d, float(f.lam)
+    w, b = np.array(result.coef, dtype=float), float(result.intercept)
+    tol = 1e-6 * max(1.0, float(np.max(np.abs(w), initial=0.0)))
+    lower, upper = _sides(problem, d)
+    at_lo = np.isfinite(lower) & (w - lower <= tol)
+    at_hi = np.isfinite(upper) & (upper - w <= tol) & ~at_lo
+    zeros = pen.zero_pattern(w, tol) & ~at_lo & ~at_hi
+    w[zeros], w[at_lo], w[at_hi] = 0.0, lower[at_lo], upper[at_hi]
+    free = ~(zeros | at_lo | at_hi)
+    # The equalities, and the inequalities that bind (a positive multiplier or no slack).
+    rows, rhs, owner = [], [], []
+    duals = result.constraint_duals or (None,) * len(problem.constraints)
+    for k, (con, dual) in enumerate(zip(problem.constraints, duals, strict=True)):
+        M, h = np.asarray(con.matrix, dtype=float), np.asarray(con.rhs, dtype=float)
+        keep = np.ones(len(h), dtype=bool)
+        if con.kind != "equality":
+            slack = h - M @ w
+            mu = np.zeros(len(h)) if dual is None else np.nan_to_num(np.asarray(dual, dtype=float))
+            keep = (slack <= tol * np.maximum(1.0, np.abs(h))) | (mu > 1e-9 * max(1.0, float(np.max(np.abs(mu)))))
+        rows.append(M[keep])
+        rhs.append(h[keep])
+        owner.append(np.column_stack([np.full(int(keep.sum()), k), np.flatnonzero(keep)]))
+    C = np.vstack(rows) if rows else np.zeros((0, d))
+    c = np.concatenate(rhs) if rhs else np.zeros(0)
+    who = np.vstack(owner) if owner else np.zeros((0, 2), dtype=int)
+    nf, m, fb = int(free.sum()), len(c), problem.fit_intercept
+    nu = np.zeros(m)
+    scale = f.scale
+    for _ in range(_MAX_NEWTON):
+        gw, gb, eta = f.loss_gradient(w, b)
+        grad = gw[free] + lam * pen.gradient(w)[free]
+        grad = np.r_[grad, gb] if fb else grad
+        Cf = C[:, free]
+        Cf = np.column_stack([Cf, np.zeros(m)]) if fb else Cf
+        stat = grad + Cf.T @ nu
+        feas = C @ w - c
+        if np.linalg.norm(stat) <= 1e-13 * scale and np.linalg.norm(feas) <= 1e-13 * max(1.0, np.linalg.norm(c)):
+            break
+        H = f._loss_hessian(eta, free)
+        H[:nf, :nf] += lam * pen.curvature(w, free)
+        K = np.block([[H, Cf.T], [Cf, np.zeros((m, m))]])
+        sol = la.lstsq(K, -np.r_[grad, feas], lapack_driver="gelsy", check_finite=False)[0]
+        step, nu = sol[: nf + fb], sol[nf + fb :]
+        new = w.copy()
+        new[free] += step[:nf]
+        crossed = free & f.kinked & (np.sign(new) * np.sign(w) < 0)
+        if np.any(crossed):  # a coefficient the solver left near its kink: it joins the zeros
+            zeros |= crossed
+            free &= ~crossed
+            w[crossed] = 0.0
+            nf, nu = int(free.sum()), np.zeros(m)
+            continue
+        w, b = new, b + (float(step[-1]) if fb else 0.0)
+    else:
+        return None
+    # Multipliers, and every sign the KKT conditions ask for.
+    if np.any(w < lower - tol) or np.any(w > upper + tol):
+        return None
+    con_duals = [np.zeros(len(np.asarray(con.rhs))) for con in problem.constraints]
+    for (k, i), value in zip(who, nu, strict=True):
+        con_duals[k][i] = value
+    bar = 1e-9 * scale
+    for con, dual in zip(problem.constraints, con_duals, strict=True):
+        if con.kind != "equality":
+            if np.any(dual < -bar) or np.any(np.asarray(con.matrix) @ w - con.rhs > 1e-9 * max(1.0, np.linalg.norm(c))):
+                return None
+            np.maximum(dual, 0.0, out=dual)
+    g = f.loss_gradient(w, b)[0] + C.T @ nu  # stationarity without the penalty and the bounds
+    if np.any(zeros) and np.max(pen.zero_violation(-g, lam)[zeros], initial=0.0) > bar:
+        return None
+    lower_dual = upper_dual = None
+    if problem.bounds is not None:
+        lower_dual, upper_dual = np.zeros(d), np.zeros(d)
+        lower_dual[at_lo] = (g + lam * pen.one_sided_derivative(w, +1))[at_lo]
+        upper_dual[at_hi] = -(g + lam * pen.one_sided_derivative(w, -1))[at_hi]
+        if np.any(lower_dual < -bar) or np.any(upper_dual < -bar):
+            return None
+        lower_dual, upper_dual = np.maximum(lower_dual, 0.0), np.maximum(upper_dual, 0.0)
+    return dataclasses.replace(
+        result, coef=w, intercept=b, objective=problem.objective_on(data, w, b), polished=True, certificate=None,
+        message="", lower_dual=lower_dual, upper_dual=upper_dual,
+        constraint_duals=tuple(con_duals) if problem.constraints else result.constraint_duals,
+    )  # fmt: skip

@@ -1,0 +1,161 @@
+"""The constrained form polished through its penalized twin.
+
+At a solution ``w*`` of ``min L(w) s.t. R_k(w) <= t_k`` with multipliers ``mu_k``, ``w*`` also
+minimizes the Lagrangian ``L + sum_k mu_k R_k``: the penalized problem at ``lam = mu`` (its
+twin). Each ``t_k(mu) = R_k(w(mu))`` is nonincreasing in its own ``mu_k``, so the exact
+multipliers are the root of ``R_k(w(mu)) = t_k`` over the binding terms, and every twin on the
+way is solved exactly by ``cvxreg.polish`` (a Newton solve on the zero pattern or on the
+generalized lasso's kinks) or, for a penalty with a prox and nothing else (Lp, Linf, a user's
+norm), by proximal-gradient steps to the certificate's floor.
+
+One term: a safeguarded secant iteration in log lam, from the solver's multiplier. Several
+(a ``Composite`` with a quadratic or prox-only term, which ``polish_constrained_terms`` does not
+take): Newton's method in log mu over the binding terms, its Jacobian by differences. The
+caller keeps the answer only when its certificate is no worse than the solver's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from cvxreg._validation import Data
+from cvxreg.polish import polish, polish_prox
+from cvxreg.result import Result
+
+if TYPE_CHECKING:
+    from cvxreg.problem import Problem
+
+__all__ = ["polish_constrained", "polish_constrained_multi"]
+
+
+def _twin(problem: Problem, data: Data, mu: object, start: Result) -> tuple[Result | None, bool]:
+    """The penalized twin's exact minimizer near ``start``, and whether it is exact to rounding
+    (an active-set solve) or to the certificate's floor (proximal-gradient steps)."""
+    flat = problem.lagrangian(mu)
+    found = polish(flat, data, start)
+    if found is not None:
+        return found, True
+    return polish_prox(flat, data, start, max_iter=400), False
+
+
+def _answer(problem: Problem, data: Data, found: Result, mu: object) -> Result:
+    """The twin's point as the constrained problem's answer: its objective is the loss alone."""
+    return dataclasses.replace(found, dual=mu, objective=problem.objective_on(data, found.coef, found.intercept))
+
+
+def _applies(problem: Problem, result: Result) -> bool:
+    return result.ok and problem.form.param_name == "t" and problem.bounds is None and not problem.constraints
+
+
+def polish_constrained(problem: Problem, data: Data, result: Result, *, max_iter: int = 60) -> Result | None:
+    """The exact minimizer of ``L(w)`` s.t. ``R(w) <= t`` near ``result``, and its exact
+    multiplier, or None when this cannot be done. When the constraint is inactive (``mu = 0``)
+    the answer is the polished unconstrained minimizer, kept if it is feasible."""
+    if not _applies(problem, result):
+        return None
+    t = float(problem.form.param_value)
+    pen = problem.penalty
+    mu0 = result.dual
+    if mu0 is None or not np.isfinite(mu0) or t <= 0:
+        return None
+    if mu0 <= 1e-9 * max(1.0, abs(float(np.max(np.abs(result.coef), initial=0.0)))):
+        free, exact = _twin(problem, data, 0.0, result)
+        if free is None:
+            return None
+        if pen.value(free.coef) <= t + (1e-13 if exact else 1e-10) * max(1.0, t):
+            return _answer(problem, data, free, 0.0)
+    lo = hi = None  # log lam with R(w(lam)) > t (lam too small) and < t (too large)
+    current, best = result, None
+    log_lam = np.log(max(mu0, 1e-300))
+    prev: tuple[float, float] | None = None
+    for _ in range(max_iter):
+        found, exact = _twin(problem, data, float(np.exp(log_lam)), current)
+        if found is None:
+            return None
+        current = found
+        gap = pen.value(found.coef) - t
+        if best is None or abs(gap) < best[0]:
+            best = (abs(gap), found, float(np.exp(log_lam)))
+        if abs(gap) <= (1e-13 if exact else 1e-11) * max(1.0, t):
+            break
+        if gap > 0:
+            lo = log_lam
+        else:
+            hi = log_lam
+        if prev is not None and gap != prev[1]:
+            guess = log_lam - gap * (log_lam - prev[0]) / (gap - prev[1])  # secant in log lam
+        else:
+            guess = log_lam + (0.01 if gap > 0 else -0.01)
+        if lo is not None and hi is not None and not (min(lo, hi) < guess < max(lo, hi)):
+            guess = (lo + hi) / 2  # keep the bracket: bisection
+        prev = (log_lam, gap)
+        if guess == log_lam:
+            break
+        log_lam = guess
+    else:
+        if best is None or not best[1].polished or best[0] > 1e-9 * max(1.0, t):
+            return None
+    assert best is not None
+    return _answer(problem, data, best[1], best[2])
+
+
+def polish_constrained_multi(problem: Problem, data: Data, result: Result, *, max_iter: int = 40) -> Result | None:
+    """``polish_constrained`` for several terms ``R_k(w) <= t_k`` (a ``Composite``): Newton's
+    method on ``R_B(w(mu)) = t_B`` in ``log mu`` over the binding terms ``B``, from the
+    solver's multipliers, each ``w(mu)`` the twin polished from the previous point."""
+    if not _applies(problem, result) or result.dual is None:
+        return None
+    terms = problem.penalty.terms
+    t = np.asarray(problem.form.param_value, dtype=float)
+    mu = np.nan_to_num(np.asarray(result.dual, dtype=float))
+    if np.any(mu < 0) or np.any(t <= 0):
+        return None
+    binding = mu > 1e-9 * max(1.0, float(np.max(mu)))
+    slack = 1e-12 * np.maximum(1.0, t)
+
+    def residual(x: np.ndarray, start: Result) -> tuple[np.ndarray, Result | None]:
+        m = np.zeros(len(t))
+        m[binding] = np.exp(x)
+        found, _ = _twin(problem, data, m, start)
+        if found is None:
+            return np.full(int(binding.sum()), math.inf), None
+        values = np.array([term.value(found.coef) for term in terms])
+        return (values - t)[binding], found
+
+    x = np.log(mu[binding])
+    F, current = residual(x, result)
+    for _ in range(max_iter):
+        if current is None:
+            return None
+        if np.all(np.abs(F) <= slack[binding]):
+            break
+        h = 1e-6
+        J = np.empty((len(x), len(x)))
+        for i in range(len(x)):  # each R_k(w(mu)) decreases in its own log mu_k
+            Fi, _ = residual(x + h * np.eye(len(x))[i], current)
+            J[:, i] = (Fi - F) / h
+        try:
+            step = -np.linalg.solve(J, F)
+        except np.linalg.LinAlgError:
+            return None
+        for _ in range(30):  # halve the step until the residual decreases
+            F_new, found = residual(x + step, current)
+            if found is not None and np.linalg.norm(F_new) < np.linalg.norm(F):
+                break
+            step /= 2
+        else:
+            return None
+        x, F, current = x + step, F_new, found
+    else:
+        return None
+    assert current is not None
+    values = np.array([term.value(current.coef) for term in terms])
+    if np.any(values[~binding] > t[~binding] + slack[~binding]):
+        return None  # a term thought inactive is violated: not this twin
+    m = np.zeros(len(t))
+    m[binding] = np.exp(x)
+    return _answer(problem, data, current, m)

@@ -1,0 +1,93 @@
+"""Bounds and linear constraints polished to the exact minimizer, multipliers included:
+checked against hand-derived KKT systems solved with NumPy, not against cvxreg's own output."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import cvxreg as cr
+
+
+@pytest.fixture
+def data():
+    rng = np.random.default_rng(11)
+    X = rng.standard_normal((60, 8))
+    y = X @ np.array([2.0, -1.0, 0.5, 0.0, 0.0, 1.5, 0.0, -0.7]) + 0.3 * rng.standard_normal(60)
+    return X, y
+
+
+def test_ridge_under_a_binding_inequality_is_the_kkt_solution(data):
+    X, y = data
+    g, h, lam = np.r_[np.ones(4), np.zeros(4)], 0.2, 1.0
+    # min 1/2 ||y - Xw||^2 + lam/2 ||w||^2 s.t. g^T w <= h; unconstrained g^T w > h, so it binds:
+    # [X^T X + lam I, g; g^T, 0] [w; mu] = [X^T y; h], and mu >= 0.
+    free = np.linalg.solve(X.T @ X + lam * np.eye(8), X.T @ y)
+    assert g @ free > h
+    K = np.block([[X.T @ X + lam * np.eye(8), g[:, None]], [g[None, :], np.zeros((1, 1))]])
+    sol = np.linalg.solve(K, np.r_[X.T @ y, h])
+    res = cr.Problem(
+        cr.SquaredLoss(), cr.SquaredL2(), cr.Penalized(lam), constraints=[cr.Inequality(g[None, :], [h])]
+    ).solve(X, y)
+    assert res.status == "optimal" and res.polished, res.message
+    np.testing.assert_allclose(res.coef, sol[:8], rtol=1e-11, atol=1e-13)
+    assert res.constraint_duals[0][0] == pytest.approx(sol[8], rel=1e-10)
+
+
+def test_lasso_with_an_equality_satisfies_its_kkt(data):
+    X, y = data
+    lam = 20.0
+    res = cr.Problem(
+        cr.SquaredLoss(), cr.L1(), cr.Penalized(lam), constraints=[cr.Equality(np.ones((1, 8)), [1.0])]
+    ).solve(X, y)
+    assert res.status == "optimal" and res.polished, res.message
+    w, nu = res.coef, float(res.constraint_duals[0][0])
+    z = X.T @ (X @ w - y) + nu  # gradient of the Lagrangian without the penalty
+    on = w != 0
+    assert on.sum() < 8  # some exact zeros
+    np.testing.assert_allclose(z[on], -lam * np.sign(w[on]), atol=1e-10 * np.linalg.norm(X.T @ y))
+    assert np.all(np.abs(z[~on]) <= lam * (1 + 1e-10))
+    assert np.sum(w) == pytest.approx(1.0, abs=1e-13)
+
+
+def test_poisson_ridge_with_an_equality_and_an_intercept(data):
+    X, _ = data
+    rng = np.random.default_rng(2)
+    y = rng.poisson(np.exp(0.3 * X[:, 0] - 0.2 * X[:, 1]))
+    A = np.vstack([np.r_[1.0, 1.0, np.zeros(6)], np.r_[np.zeros(6), 1.0, -1.0]])
+    b = np.array([0.1, 0.0])
+    res = cr.Problem(
+        cr.PoissonLoss(), cr.SquaredL2(), cr.Penalized(2.0), fit_intercept=True, constraints=[cr.Equality(A, b)]
+    ).solve(X, y)
+    assert res.status == "optimal" and res.polished, res.message
+    w, b0, nu = res.coef, res.intercept, res.constraint_duals[0]
+    mu = np.exp(X @ w + b0)
+    # sum_i (exp(eta_i) - y_i) x_i + 2 w + A^T nu = 0, sum_i (exp(eta_i) - y_i) = 0, A w = b.
+    np.testing.assert_allclose(X.T @ (mu - y) + 2.0 * w + A.T @ nu, 0.0, atol=1e-10 * np.linalg.norm(X.T @ y))
+    assert abs(float(np.sum(mu - y))) <= 1e-10 * np.sum(y)
+    np.testing.assert_allclose(A @ w, b, atol=1e-14)
+
+
+def test_huber_lasso_with_bounds_and_an_equality(data):
+    X, y = data
+    res = cr.Problem(
+        cr.HuberLoss(),
+        cr.L1(),
+        cr.Penalized(1.0),
+        bounds=(-1.0, 1.0),
+        constraints=[cr.Equality(np.ones((1, 8)), [1.0])],
+    ).solve(X, y)
+    assert res.status == "optimal" and res.polished, res.message
+    w, nu = res.coef, float(res.constraint_duals[0][0])
+    r = y - X @ w
+    z = -(X.T @ np.clip(r, -1.0, 1.0)) + nu  # HuberLoss() has M = 1: psi(r) = clip(r, -M, M)
+    at_lo, at_hi = w == -1.0, w == 1.0
+    assert np.any(at_hi)  # the bound binds
+    # At a bound, the bound's multiplier is what is left, with the right sign; elsewhere the lasso's conditions.
+    np.testing.assert_allclose(res.upper_dual[at_hi], -(z + 1.0)[at_hi], rtol=1e-10)
+    np.testing.assert_allclose(res.lower_dual[at_lo], (z - 1.0)[at_lo], rtol=1e-10)
+    assert np.all(res.upper_dual[at_hi] > 0) and np.all(res.lower_dual[at_lo] > 0)
+    assert np.all(res.lower_dual[~at_lo] == 0) and np.all(res.upper_dual[~at_hi] == 0)
+    inner = ~at_hi & ~at_lo & (w != 0)
+    np.testing.assert_allclose(z[inner], -np.sign(w[inner]), atol=1e-10 * np.linalg.norm(X.T @ y))
+    assert np.all(np.abs(z[w == 0]) <= 1 + 1e-10)
