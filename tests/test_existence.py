@@ -96,3 +96,31 @@ def test_exact_zeros_at_lam_max(fit_intercept):
         assert np.all(res.coef == 0.0) and res.support.size == 0
         if fit_intercept:
             assert res.intercept == pytest.approx(y.mean(), rel=1e-12)
+
+
+@pytest.mark.parametrize("form", [cr.Penalized(lam=1.0), cr.Constrained(t=0.5)], ids=["penalized", "constrained"])
+def test_total_variation_leaves_the_constant_direction_free(form):
+    # TV(w) = sum |w_{j+1} - w_j| is flat along w = c (1, ..., 1). Every sample has a positive row
+    # sum and label +1, so y_i x_i^T (c 1) grows with c: the logistic loss falls for ever along it.
+    rng = np.random.default_rng(0)
+    X = np.abs(rng.standard_normal((30, 5))) + 0.1
+    y = np.ones(30)
+    y[:5] = -1.0
+    X[:5] *= -1.0  # the negatives have negative row sums: still separated along the constant
+    res = cr.Problem(cr.LogisticLoss(), cr.TotalVariation(), form).solve(X, y)
+    assert res.status == "no_minimizer", res.message
+    assert "coefficients [0, 1, 2, 3, 4]" in res.message
+    # Not along it (a label that breaks the separation): a minimizer exists and is found.
+    y[10] = -1.0
+    found = cr.Problem(cr.LogisticLoss(), cr.TotalVariation(), form).solve(X, y)
+    assert found.status == "optimal" and found.certificate.passed(1e-6)
+
+
+def test_a_bound_stops_the_constant_direction_of_total_variation():
+    rng = np.random.default_rng(1)
+    X = np.abs(rng.standard_normal((20, 4))) + 0.1
+    y = np.ones(20)
+    # With w <= 0 the constant direction may only go down, which raises every term: a minimizer exists.
+    res = cr.Problem(cr.LogisticLoss(), cr.TotalVariation(), cr.Penalized(1.0), bounds=(None, 0.0)).solve(X, y)
+    assert res.status == "optimal"
+    np.testing.assert_allclose(res.coef, 0.0, atol=1e-9)
