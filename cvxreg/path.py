@@ -27,6 +27,8 @@ from cvxreg import engine
 from cvxreg import polish as polish_module
 from cvxreg import solve as solve_module
 from cvxreg._validation import Data, check_choice, check_real, invalid
+from cvxreg.certificates import certify_path
+from cvxreg.engine._gram import gram_path, gram_path_applies
 from cvxreg.errors import InvalidParameterError, NotSupportedError
 from cvxreg.forms import Constrained, Penalized
 from cvxreg.penalties import ElasticNet
@@ -208,6 +210,10 @@ def _penalized_path(
     results: list[Result | None] = [None] * len(grid)
     methods = [""] * len(grid)
     screened = np.zeros(len(grid), dtype=int)
+    if solver is None and not opts and np.all(grid > 0) and gram_path_applies(problem, data):
+        found = _on_the_gram(problem, data, grid)
+        if found is not None:  # every point certified on the data at 1e-9
+            return _assemble(problem, data, "lam", grid, found, ["gram"] * len(grid), screened, duals=None)
     # The continuation starts from the answer at lam_max: every penalized coefficient at 0.
     previous = (float(np.max(grid)), _zero_answer(problem, data))
     with polish_module.one_blas_thread():
@@ -256,6 +262,29 @@ def _continue(
         methods[i], results[i] = method, found
         if found.ok:
             previous = (lam, found)
+
+
+def _on_the_gram(problem: Problem, data: Data, grid: np.ndarray) -> list[Result | None] | None:
+    """The whole path from the compiled Gram route (``engine._gram``), every point certified on
+    the data; None when a point is not certified at 1e-9 (the general route then runs)."""
+    found = gram_path(problem, data, grid)
+    if found is None:
+        return None
+    coefs, intercepts = found
+    if not problem.fit_intercept:
+        intercepts = np.zeros(len(grid))
+    certificates = certify_path(problem, data, grid, coefs, intercepts)
+    if not all(cert.passed(1e-9) for cert in certificates):
+        return None
+    out: list[Result | None] = []
+    for k, lam in enumerate(grid):
+        w, b = coefs[k], float(intercepts[k])
+        out.append(Result(
+            coef=w, intercept=b, objective=problem.with_form(Penalized(float(lam))).objective_on(data, w, b),
+            status=Status.OPTIMAL, solver="cvxreg-gram", certificate=certificates[k], polished=True,
+            feature_names=data.feature_names,
+        ))  # fmt: skip
+    return out
 
 
 def _zero_answer(problem: Problem, data: Data) -> Result:

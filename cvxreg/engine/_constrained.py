@@ -14,10 +14,13 @@ import dataclasses
 import math
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from cvxreg._validation import Data
 from cvxreg.engine._glm import solve_penalized
+from cvxreg.engine._gram import GramModel, gram_path_applies
 from cvxreg.errors import NotSupportedError
-from cvxreg.result import Result
+from cvxreg.result import Result, Status
 
 if TYPE_CHECKING:
     from cvxreg.problem import Problem
@@ -41,8 +44,17 @@ def solve_constrained(problem: Problem, data: Data, *, tol: float = 1e-11, max_i
     # R(w(lam)) is known to the engine's accuracy (about tol relative): ask no more of the root.
     slack = 1e-10 * max(1.0, t)
 
+    gram = GramModel(problem, data) if gram_path_applies(problem, data) else None
+
     def at(lam: float, start: Result | None) -> Result | None:
-        return solve_penalized(problem.with_form(Penalized(lam)), data, start=start, tol=tol)
+        if gram is None:
+            return solve_penalized(problem.with_form(Penalized(lam)), data, start=start, tol=tol)
+        # Small dense least squares: each twin on the d x d model, compiled (the caller certifies).
+        found = gram.solve(np.array([lam]), None if start is None else start.coef)
+        if found is None:
+            return None
+        coef, intercept = found[0][0], float(found[1][0]) if problem.fit_intercept else 0.0
+        return Result(coef=coef, intercept=intercept, objective=math.nan, status=Status.OPTIMAL, solver="cvxreg-gram")
 
     def done(found: Result, mu: float) -> Result:  # the constrained objective is the loss alone
         objective = problem.objective_on(data, found.coef, found.intercept)

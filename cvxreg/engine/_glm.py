@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import math
+import os
 import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.sparse as sp
+from scipy import optimize
 
 from cvxreg._validation import Data
 from cvxreg.errors import NotSupportedError
-from cvxreg.polish import _solve_psd, one_blas_thread
+from cvxreg.polish import _controller, _solve_psd, one_blas_thread
 from cvxreg.result import Result, Status
 
 if TYPE_CHECKING:
@@ -230,6 +232,10 @@ def _newton(m: _Model, W: np.ndarray, w: np.ndarray, b: float, eta: np.ndarray, 
     XW = _columns(m.X, W)
     wW = w[W].copy()
     smooth = _fits(m, W.size) and not np.any(m.alpha[W]) and np.all(np.isinf(m.lower[W]) & np.isinf(m.upper[W]))
+    if smooth and not m.quadratic and W.size >= 20:
+        # Far from the minimizer, quasi-Newton steps (one pass over X_W each) are cheaper than
+        # forming the Hessian (|W| passes): L-BFGS brings the point near, Newton finishes.
+        wW, b, eta = _quasi_newton(m, XW, W, wW, b, eta, 1e6 * goal)
     for _ in range(100):
         a = m.deriv(eta)
         gW = _rmatvec(XW, a)
@@ -277,6 +283,33 @@ def _newton(m: _Model, W: np.ndarray, w: np.ndarray, b: float, eta: np.ndarray, 
     return b, eta
 
 
+def _quasi_newton(m: _Model, XW: Any, W: np.ndarray, wW: np.ndarray, b: float, eta: np.ndarray,
+                  gtol: float) -> tuple[np.ndarray, float, np.ndarray]:  # fmt: skip
+    """SciPy's L-BFGS-B on the smooth objective over ``W`` (and ``b``) to a gradient of ``gtol``;
+    the start back when it fails or does not improve (an overflow on a wild step, say)."""
+    base = eta - _matvec(XW, wW) - b
+    beta = m.beta[W]
+
+    def split(z: np.ndarray) -> tuple[np.ndarray, float]:
+        return (z[:-1], float(z[-1])) if m.fit_b else (z, 0.0)
+
+    def fun(z: np.ndarray) -> tuple[float, np.ndarray]:
+        ww, bb = split(z)
+        e = base + _matvec(XW, ww) + bb
+        a = m.deriv(e)
+        g = _rmatvec(XW, a) + beta * ww
+        return m.loss(e) + 0.5 * float(beta @ (ww * ww)), (np.r_[g, a.sum()] if m.fit_b else g)
+
+    z0 = np.r_[wW, b] if m.fit_b else wW.copy()
+    with np.errstate(all="ignore"):
+        f0 = fun(z0)[0]
+        out = optimize.minimize(fun, z0, jac=True, method="L-BFGS-B", options={"gtol": gtol, "maxiter": 500})
+    if not (np.all(np.isfinite(out.x)) and np.isfinite(out.fun) and out.fun <= f0):
+        return wW, b, eta
+    ww, bb = split(out.x)
+    return ww.copy(), bb, base + _matvec(XW, ww) + bb
+
+
 def _newton_solve(m: _Model, XS: Any, idx: np.ndarray, grad: np.ndarray, grad_b: float, h: np.ndarray) -> np.ndarray:
     """``-H^-1 (grad, grad_b)`` with ``H = X_S^T diag(h) X_S + diag(beta_S)``, bordered by the
     intercept's row when there is one: the Newton step on the columns ``XS``."""
@@ -284,7 +317,11 @@ def _newton_solve(m: _Model, XS: Any, idx: np.ndarray, grad: np.ndarray, grad_b:
         H = np.asarray((XS.T @ (sp.diags(h) @ XS)).todense())
     else:
         root = np.sqrt(h)[:, None] * XS
-        H = root.T @ root
+        if root.shape[0] * root.shape[1] ** 2 >= 10_000_000:  # large enough for every core to pay
+            with _controller().limit(limits=os.cpu_count() or 1, user_api="blas"):
+                H = root.T @ root
+        else:
+            H = root.T @ root
     H[np.diag_indices_from(H)] += m.beta[idx]
     if m.fit_b:
         col = np.asarray(XS.T @ h).ravel()
@@ -369,7 +406,8 @@ def _solve(
         W = np.union1d(active, fresh).astype(np.int64)
         # Each working set is solved only as far as the whole problem is from optimal (skglm's
         # rule): an early, small set needs no more accuracy than its successor will undo.
-        b, eta = _newton(m, W, w, b, eta, max(0.3 * goal, 0.1 * res), budget)
+        # (The set of every coefficient has no successor: it is solved to the goal at once.)
+        b, eta = _newton(m, W, w, b, eta, 0.3 * goal if W.size == d else max(0.3 * goal, 0.1 * res), budget)
         size = min(d, 2 * size)
     else:
         return None
