@@ -200,6 +200,29 @@ def multinomial_row(rows: list[list[str]]) -> None:
     ])  # fmt: skip
 
 
+def group_row(rows: list[list[str]]) -> None:
+    """Group lasso, 50 groups of 4, against celer's GroupLasso (skipped when celer is absent)."""
+    try:
+        from celer import GroupLasso
+    except ImportError:
+        rows.append(["group lasso 2000×200, 50 groups of 4", "", "celer not installed", "", "", "", "", "", ""])
+        return
+    rng = np.random.default_rng(6)
+    X = rng.standard_normal((2000, 200))
+    w = np.zeros(200)
+    w[:20] = rng.standard_normal(20)
+    y = X @ w + rng.standard_normal(2000)
+    alpha = 0.05
+    prob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.GroupLasso(sizes=[4] * 50, weights=np.ones(50)),
+                      cr.Penalized(lam=alpha))  # fmt: skip
+    tight = GroupLasso(groups=4, alpha=alpha, fit_intercept=False, tol=1e-14, max_iter=10_000).fit(X, y)
+    rows.append(row(
+        "dense 2000×200 group lasso, 50 groups of 4", lambda: prob.solve(X, y),
+        lambda: GroupLasso(groups=4, alpha=alpha, fit_intercept=False).fit(X, y), tight.coef_,
+        prob.objective_value(X, y, tight.coef_), prob, X, y, 7, "celer GroupLasso",
+    ))  # fmt: skip
+
+
 def constrained_row(rows: list[list[str]]) -> None:
     rng = np.random.default_rng(2)
     X = rng.standard_normal((2000, 100))
@@ -279,6 +302,7 @@ def main() -> None:
     rows: list[list[str]] = []
     dense_rows(rows)
     multinomial_row(rows)
+    group_row(rows)
     constrained_row(rows)
     sparse_rows(rows)
     if not QUICK:

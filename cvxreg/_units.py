@@ -148,9 +148,18 @@ def choose(problem: Problem, data: Data) -> Units | None:
 
 
 def _column_sizes(X: Any) -> np.ndarray:
+    """The largest absolute entry of each column, without a copy of ``X`` (sparse ``X`` in
+    blocks of its stored values; ``abs(X)`` would double the memory of a large matrix)."""
     if sp.issparse(X):
-        return np.asarray(abs(X).max(axis=0).todense(), dtype=float).ravel()
-    return np.max(np.abs(X), axis=0) if X.shape[0] else np.zeros(X.shape[1])
+        sizes = np.zeros(X.shape[1])
+        block = 1 << 18
+        for start in range(0, X.nnz, block):
+            np.maximum.at(sizes, X.indices[start : start + block], np.abs(X.data[start : start + block]))
+        return sizes
+    out = np.zeros(X.shape[1])
+    for start in range(0, X.shape[0], 4096):  # row blocks: no n x d temporary
+        np.maximum(out, np.max(np.abs(X[start : start + 4096]), axis=0), out=out)
+    return out
 
 
 def _columns(problem: Problem, data: Data) -> Units | None:

@@ -180,9 +180,9 @@ def _smooth_route(
         W = z[: d * K].reshape(d, K)
         b = z[d * K :] if fit_b else 0.0
         eta = np.asarray(X @ W) + b
-        lse = logsumexp(eta, axis=1)
+        P, lse = _softmax(eta)
         value = c * float(sw @ (lse - np.sum(Y * eta, axis=1))) + 0.5 * lam * float(np.sum(v * W * W))
-        R = sw[:, None] * (np.exp(eta - lse[:, None]) - Y)
+        R = sw[:, None] * (P - Y)
         gW = c * np.asarray(X.T @ R) + lam * v * W
         grad = np.r_[gW.ravel(), c * R.sum(axis=0)] if fit_b else gW.ravel()
         return value, grad
@@ -190,7 +190,7 @@ def _smooth_route(
     def hessp(z: np.ndarray, p: np.ndarray) -> np.ndarray:  # the Hessian times p, never formed
         W = z[: d * K].reshape(d, K)
         eta = np.asarray(X @ W) + (z[d * K :] if fit_b else 0.0)
-        P = softmax(eta, axis=1)
+        P = _softmax(eta)[0]
         V = p[: d * K].reshape(d, K)
         D = np.asarray(X @ V) + (p[d * K :] if fit_b else 0.0)
         T = c * sw[:, None] * P * (D - np.sum(P * D, axis=1, keepdims=True))
@@ -225,6 +225,15 @@ def _smooth_route(
         model="smooth",
         classes=classes,
     )
+
+
+def _softmax(eta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(softmax(eta) by rows, logsumexp(eta) by rows)``, one exponential per entry (SciPy's
+    two functions would take it twice, with checks that cost more than the arithmetic here)."""
+    top = eta.max(axis=1, keepdims=True)
+    E = np.exp(eta - top)
+    total = E.sum(axis=1, keepdims=True)
+    return E / total, (top + np.log(total)).ravel()
 
 
 def _objective(problem: Problem, X: Any, Y: np.ndarray, s: Any, c: float, W: np.ndarray, b: np.ndarray) -> float:

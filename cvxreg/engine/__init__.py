@@ -25,5 +25,6 @@ from __future__ import annotations
 
 from cvxreg.engine._constrained import solve_constrained
 from cvxreg.engine._glm import applies, solve_penalized
+from cvxreg.engine._group import group_applies, solve_group
 
-__all__ = ["applies", "solve_constrained", "solve_penalized"]
+__all__ = ["applies", "group_applies", "solve_constrained", "solve_group", "solve_penalized"]

@@ -28,14 +28,19 @@ from cvxreg.errors import NotSupportedError
 if TYPE_CHECKING:
     from cvxreg.problem import Problem
 
-__all__ = ["GramModel", "gram_path", "gram_path_applies"]
+__all__ = ["GramModel", "gram_applies_to_data", "gram_path", "gram_path_applies"]
 
 #: The Gram route is taken up to this many columns (its setup is ``n d^2`` flops, its memory d^2).
 _MAX_D = 300
 
 
+def gram_applies_to_data(data: Data) -> bool:
+    """Dense data with few columns and more rows than columns: the Gram model is small."""
+    return data.d <= _MAX_D and data.d <= data.n and isinstance(data.X, np.ndarray)
+
+
 def gram_path_applies(problem: Problem, data: Data) -> bool:
-    if data.d > _MAX_D or data.d > data.n or not isinstance(data.X, np.ndarray):
+    if not gram_applies_to_data(data):
         return False
     if not problem.loss.least_squares or problem.bounds is not None or problem.constraints:
         return False
@@ -51,16 +56,26 @@ class GramModel:
     runs the compiled iteration over any lams, from any start."""
 
     def __init__(self, problem: Problem, data: Data) -> None:
+        self._data_part(problem, data)
         net = problem.penalty.as_elastic_net()
         v = net.factor_vector(data.d)
         r = float(net.l1_ratio)
+        self.l1, self.l2 = r * v, (1.0 - r) * v
+
+    @classmethod
+    def moments_only(cls, problem: Problem, data: Data) -> GramModel:
+        """The data's part alone (``G``, ``q``, the means), for penalties of other kinds."""
+        model = cls.__new__(cls)
+        model._data_part(problem, data)
+        return model
+
+    def _data_part(self, problem: Problem, data: Data) -> None:
         c = 1.0 / problem.loss.weight_total(data.n, data.sample_weight)
         # The data's part is the same for every lam, t and penalty: formed once per data set.
         G, q, self.x_mean, self.y_mean = data.derived(
             ("gram model", problem.fit_intercept), lambda: _moments(data, problem.fit_intercept)
         )
         self.G, self.q = c * G, c * q
-        self.l1, self.l2 = r * v, (1.0 - r) * v
 
     def solve(self, lams: np.ndarray, start: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray] | None:
         """``(coefs, intercepts)`` at every lam (any order), or None when a point did not settle."""

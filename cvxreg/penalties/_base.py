@@ -161,6 +161,12 @@ class Penalty(SameByParameters):
             raise NotSupportedError(f"{self!r} is not known to be homogeneous: it cannot be rescaled.")
         return self, a**degree
 
+    def blocks(self, d: int) -> list[tuple[np.ndarray, float]]:
+        """``[(indices_g, c_g), ...]`` with ``R(w) = sum_g c_g ||w_g||_2`` over disjoint blocks that
+        cover the ``d`` coefficients (group lasso; one block for the L2 norm): what block
+        coordinate descent needs. ``NotSupportedError`` when ``R`` is not of that form."""
+        raise NotSupportedError(f"{self!r} is not a sum of Euclidean norms over blocks.")
+
     def homogeneity(self) -> float | None:
         """``k`` with ``R(a w) = a^k R(w)`` for every ``a > 0`` (1 for a norm), or None."""
         return 1.0 if self.is_norm else self.degree

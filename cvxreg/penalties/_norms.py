@@ -345,6 +345,9 @@ class GroupLasso(Penalty):
     def prox(self, v: np.ndarray, step: float) -> np.ndarray:
         return group_soft_threshold(v, step, self.groups, self.weights)
 
+    def blocks(self, d: int) -> list[tuple[np.ndarray, float]]:
+        return [(np.asarray(g, dtype=np.int64), float(c)) for g, c in zip(self.groups, self.weights, strict=True)]
+
     def dual_norm(self, z: np.ndarray) -> float:
         z = np.asarray(z, dtype=float)
         vals = [np.linalg.norm(z[g]) / c for g, c in self._pairs() if c > 0]
