@@ -200,6 +200,23 @@ def multinomial_row(rows: list[list[str]]) -> None:
     ])  # fmt: skip
 
 
+def quantile_row(rows: list[list[str]]) -> None:
+    """Median regression with L1 against scikit-learn's QuantileRegressor (HiGHS)."""
+    from sklearn.linear_model import QuantileRegressor
+
+    rng = np.random.default_rng(7)
+    X = rng.standard_normal((2000, 100))
+    y = X[:, :10] @ rng.standard_normal(10) + rng.standard_t(3, 2000)
+    alpha = 0.01
+    prob = cr.Problem(cr.QuantileLoss(0.5, scale="mean"), cr.L1(), cr.Penalized(lam=alpha), fit_intercept=True)
+    peer = QuantileRegressor(quantile=0.5, alpha=alpha, solver="highs").fit(X, y)  # a vertex: exact
+    rows.append(row(
+        "dense 2000×100 quantile (τ = 0.5) + L1", lambda: prob.solve(X, y),
+        lambda: QuantileRegressor(quantile=0.5, alpha=alpha, solver="highs").fit(X, y), peer.coef_,
+        prob.objective_value(X, y, peer.coef_, peer.intercept_), prob, X, y, 3, "QuantileRegressor(highs)",
+    ))  # fmt: skip
+
+
 def group_row(rows: list[list[str]]) -> None:
     """Group lasso, 50 groups of 4, against celer's GroupLasso (skipped when celer is absent)."""
     try:
@@ -302,6 +319,7 @@ def main() -> None:
     rows: list[list[str]] = []
     dense_rows(rows)
     multinomial_row(rows)
+    quantile_row(rows)
     group_row(rows)
     constrained_row(rows)
     sparse_rows(rows)

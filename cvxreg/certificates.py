@@ -107,19 +107,34 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
     if not math.isnan(kkt):
         kkt /= scale
     elif v is not None:
-        stat = c * (Xd.T @ cp.multiply(sw, G_expr)) + weight * v + linear
+        Gk, kidx, fixed = None, None, None
+        if G is not None and whole is None:
+            # Only the kinked samples' derivatives are free (the others are points): the
+            # projection runs over those few (about d at a vertex), not over all n samples.
+            kidx = np.flatnonzero(kink)
+            Gk = cp.Variable(kidx.size)
+            fixed = np.where(kink, 0.0, g_lo)
+            rows = Xd[kidx]
+            XkT = (rows.T @ sp.diags(sw[kidx])) if sp.issparse(rows) else rows.T * sw[kidx]
+            XtG = c * np.asarray(Xd.T @ (sw * fixed)).ravel() + c * (XkT @ Gk)
+            sumG = c * float(sw @ fixed) + c * (sw[kidx] @ Gk)
+            cons = [Gk >= g_lo[kidx], Gk <= g_hi[kidx]]
+        else:
+            XtG, sumG = c * (Xd.T @ cp.multiply(sw, G_expr)), c * (sw @ G_expr)
+        stat = XtG + weight * v + linear
         if result.lower_dual is not None:
             stat = stat - np.nan_to_num(result.lower_dual) + np.nan_to_num(result.upper_dual)
         parts = [stat]
         if problem.fit_intercept:
-            parts.append(cp.reshape(c * (sw @ G_expr), (1,), order="F"))
+            parts.append(cp.reshape(sumG, (1,), order="F"))
         proj = cp.Problem(cp.Minimize(cp.norm2(cp.hstack(parts))), cons + pcons)
         solve_accurately(proj)
         kkt = float(proj.value) / scale if proj.value is not None else math.nan
         if whole is not None and G_expr.value is not None:
             G_opt = np.asarray(G_expr.value, dtype=float)
-        elif G is not None and G.value is not None:
-            G_opt = np.clip(G.value, g_lo, g_hi)
+        elif Gk is not None and Gk.value is not None:
+            G_opt = fixed.copy()
+            G_opt[kidx] = np.clip(Gk.value, g_lo[kidx], g_hi[kidx])
     elif G is None:  # smooth loss, no known subdifferential: the prox-gradient residual
         residual = _prox_gradient_residual(flat, w, smooth_grad, weight)
         kkt = math.hypot(residual, grad_b) / scale
@@ -357,13 +372,22 @@ def _gap_resolvable(problem: Problem, data: Data, theta: np.ndarray, dn: float, 
     (penalized: the dual point is rescaled by ``R* / lam``), or, times ``t``, against the
     objective (constrained). At lam = 1e-300 or t = 1e300 it is not, and a right answer would
     otherwise show a gap of order one."""
-    absX = abs(data.X)
-    noise_vec = np.finfo(float).eps * math.sqrt(data.n) * np.asarray(absX.T @ np.abs(theta)).ravel()
+    noise_vec = np.finfo(float).eps * math.sqrt(data.n) * _abs_rmatvec(data.X, np.abs(theta))
     noise = problem.penalty.dual_norm(noise_vec)
     value = np.asarray(problem.form.param_value, dtype=float)
     if problem.form.param_name == "lam":
         return bool(np.all(noise <= 1e-3 * value))
     return bool(np.all(value * noise <= 1e-9 * size))
+
+
+def _abs_rmatvec(X: Any, v: np.ndarray) -> np.ndarray:
+    """``|X|^T v`` in blocks of rows: ``abs(X)`` whole would be a copy of the data."""
+    out = np.zeros(X.shape[1])
+    step = max(1, X.shape[0] // 16)  # a sixteenth of the rows at a time
+    for start in range(0, X.shape[0], step):
+        block = X[start : start + step]
+        out += np.asarray(abs(block).T @ v[start : start + step]).ravel()
+    return out
 
 
 # --------------------------------------------------------------------------------------------

@@ -84,6 +84,13 @@ def solve(
         found = _by_blocks(problem, data)
         if found is not None:
             return _checked(problem, _settle(problem, data, found, tol), check)
+    if solver is None and not solver_opts and engine.lp_applies(problem, data):  # one LP, HiGHS directly
+        found = engine.solve_lp(problem, data)
+        if found is not None:
+            found = dataclasses.replace(found, objective=problem.objective_on(data, found.coef, found.intercept))
+            found = problem.certify(found, data)
+            if found.certificate is not None and found.certificate.passed(1e-9):
+                return _checked(problem, _settle(problem, data, found, tol), check)
     if problem.form.size == 1 and working_set.applies(problem, data):
         found = _by_working_set(problem, data, name, solver_opts)
         if found is not None:

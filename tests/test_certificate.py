@@ -123,3 +123,16 @@ def test_convert_multiplier_between_ways_of_writing_the_ball():
         cr.convert_multiplier(1.0, "norm", "half_squared_norm")
     with pytest.raises(cr.InvalidParameterError, match="'norm' -> 'mean'"):
         cr.convert_multiplier(1.0, "norm", "mean", n=3)
+
+
+def test_abs_rmatvec_in_blocks_equals_the_whole_product():
+    import scipy.sparse as sp
+
+    from cvxreg.certificates import _abs_rmatvec
+
+    rng = np.random.default_rng(0)
+    dense = rng.standard_normal((103, 7))
+    v = rng.standard_normal(103)
+    np.testing.assert_allclose(_abs_rmatvec(dense, v), np.abs(dense).T @ v, rtol=1e-13)
+    sparse = sp.random(103, 7, density=0.3, format="csr", random_state=1)
+    np.testing.assert_allclose(_abs_rmatvec(sparse, v), abs(sparse).T @ v, rtol=1e-13)

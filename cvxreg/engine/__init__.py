@@ -26,5 +26,6 @@ from __future__ import annotations
 from cvxreg.engine._constrained import solve_constrained
 from cvxreg.engine._glm import applies, solve_penalized
 from cvxreg.engine._group import group_applies, solve_group
+from cvxreg.engine._lp import lp_applies, solve_lp
 
-__all__ = ["applies", "group_applies", "solve_constrained", "solve_group", "solve_penalized"]
+__all__ = ["applies", "group_applies", "lp_applies", "solve_constrained", "solve_group", "solve_lp", "solve_penalized"]

@@ -157,6 +157,12 @@ class Loss(SameByParameters):
         size does not grow with ``n``, when the loss has one (``NotSupportedError`` otherwise)."""
         raise NotSupportedError(f"{type(self).__name__} has no reduced model.")
 
+    def check_slopes(self) -> tuple[float, float]:
+        """``(a, b)`` with the per-sample term ``a max(r, 0) + b max(-r, 0)`` of the residual
+        ``r = y - eta`` (absolute and quantile losses): what the direct LP needs.
+        ``NotSupportedError`` for other losses."""
+        raise NotSupportedError(f"{type(self).__name__} is not a two-slope loss of the residual.")
+
     def epigraph_pieces(self, eta: cp.Expression, y: np.ndarray) -> list[cp.Expression] | None:
         """The affine pieces whose maximum is the per-sample term (piecewise-linear losses).
 

@@ -87,6 +87,9 @@ class AbsoluteLoss(_PiecewiseLinear):
     def terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
         return cp.abs(y - eta)
 
+    def check_slopes(self) -> tuple[float, float]:
+        return 1.0, 1.0
+
     def epigraph_pieces(self, eta: cp.Expression, y: np.ndarray) -> list[cp.Expression]:
         return [y - eta, eta - y]
 
@@ -153,6 +156,9 @@ class QuantileLoss(_PiecewiseLinear):
     def terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
         r = y - eta
         return self.tau * cp.pos(r) + (1 - self.tau) * cp.neg(r)
+
+    def check_slopes(self) -> tuple[float, float]:
+        return self.tau, 1.0 - self.tau
 
     def epigraph_pieces(self, eta: cp.Expression, y: np.ndarray) -> list[cp.Expression]:
         r = y - eta
