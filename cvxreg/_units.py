@@ -42,6 +42,11 @@ __all__ = ["Units", "choose"]
 _SLACK = 10
 
 
+#: Columns are rescaled when their largest entry is this many powers of two from the median
+#: column's, or from one.
+_COLUMN_SPREAD, _COLUMN_SIZE = 20, 24
+
+
 def _power_of_two(size: float) -> float:
     return 2.0 ** round(math.log2(size)) if size > 0 and math.isfinite(size) else 1.0
 
@@ -167,8 +172,16 @@ def _columns(problem: Problem, data: Data) -> Units | None:
     units), or None when they are, or when the penalty cannot follow (it must be separable and
     homogeneous in each rescaled coefficient, or leave it unpenalized)."""
     sizes = data.derived("column sizes", lambda: _column_sizes(data.X))
+    used = (sizes > 0) & np.isfinite(sizes)
+    if not np.any(used):
+        return None
     with np.errstate(divide="ignore"):
-        far = (sizes > 0) & np.isfinite(sizes) & (np.abs(np.log2(sizes)) > _SLACK)
+        log_size = np.log2(np.where(used, sizes, 1.0))
+    # A column far from the others (a factor over 2^20) or from one (2^24): prices in cents beside
+    # counts. Columns of ordinary spread (tf-idf weights from 1e-3 to 1) are left as they are: a
+    # copy of a large X costs more than it could give.
+    typical = float(np.median(log_size[used]))
+    far = used & ((np.abs(log_size - typical) > _COLUMN_SPREAD) | (np.abs(log_size) > _COLUMN_SIZE))
     if not np.any(far):
         return None
     D = np.where(far, [_power_of_two(float(s)) for s in sizes], 1.0)
