@@ -203,7 +203,8 @@ def _smooth_route(
     # steps with exact Hessian-vector products finish to the gradient's own rounding.
     out = minimize(f, z0, jac=True, method="L-BFGS-B",
                    options={"maxiter": 20_000, "maxcor": 30, "ftol": 0.0, "gtol": 1e-12 * scale})  # fmt: skip
-    out = minimize(f, out.x, jac=True, hessp=hessp, method="Newton-CG", options={"xtol": 1e-15, "maxiter": 20})
+    if np.linalg.norm(out.jac) > 1e-11 * scale:  # L-BFGS stalled at the objective's rounding
+        out = minimize(f, out.x, jac=True, hessp=hessp, method="Newton-CG", options={"xtol": 1e-15, "maxiter": 20})
     if not np.all(np.isfinite(out.x)):
         return None
     W = out.x[: d * K].reshape(d, K)
