@@ -87,6 +87,23 @@ def _constraint_duals(r: Reader, problem: Problem) -> tuple[np.ndarray, ...] | N
     return tuple(out)
 
 
+def _no_minimizer_reason(r: Reader, problem: Problem | None, X: np.ndarray, y: np.ndarray, s: Any) -> str:
+    """Why the file's problem has no minimizer (it must have none: the file says so)."""
+    from cvxreg.existence import no_minimizer
+
+    if problem is None:
+        raise r.fail("expected.outcome", "'rejected' for a formulation that is not convex", "no_minimizer")
+    asked = [key for key in ("coef", "intercept", "objective", "dual", "path") if r.get(f"expected.{key}", None)]
+    if asked:
+        allowed = "absent: with outcome 'no_minimizer' there is no minimizer to state"
+        raise r.fail(f"expected.{asked[0]}", allowed, "a value")
+    reason = no_minimizer(problem, problem.check_data(X, y, s, owner=f"the problem file {r.path.name}"))
+    if reason is None:
+        allowed = "'solution': a minimizer exists (no direction lowers the objective for ever)"
+        raise r.fail("expected.outcome", allowed, "no_minimizer")
+    return reason
+
+
 # ------------------------------------------------------------------------------------- exercise
 @dataclass(frozen=True)
 class Expected:
@@ -118,6 +135,8 @@ class Expected:
     fit: np.ndarray | None = None
     #: Answers at several values of the form's parameter.
     path: tuple[PathPoint, ...] = ()
+    #: For outcome "no_minimizer": why no point attains the infimum (the direction that proves it).
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -323,7 +342,7 @@ def load(path: str | Path) -> Exercise:
     check_keys(r)
     ident = r.text("id")
     X, y, s = read_data(r)
-    outcome = r.choice("expected.outcome", ("solution", "rejected"), "solution")
+    outcome = r.choice("expected.outcome", ("solution", "rejected", "no_minimizer"), "solution")
     unique = r.get("expected.unique", True)
     if not isinstance(unique, bool):
         raise r.fail("expected.unique", "true or false", unique)
@@ -375,6 +394,8 @@ def load(path: str | Path) -> Exercise:
             objective=notation.to_cvxreg("objective", expected.objective),
             dual=notation.to_cvxreg("dual", expected.dual),
         )
+    if outcome == "no_minimizer":
+        expected = dataclasses.replace(expected, reason=_no_minimizer_reason(r, problem, X, y, s))
     if outcome == "solution" and expected.coef is None and expected.objective is None and not expected.path:
         raise ProblemFileError(f"{path}: [expected] needs 'coef', 'objective' or 'path' for outcome 'solution'.")
     if outcome == "rejected" and expected.error is None:

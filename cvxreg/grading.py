@@ -24,7 +24,7 @@ import numpy as np
 from cvxreg.errors import AnswerError
 from cvxreg.mistakes import diagnose, solution
 from cvxreg.quantities import active_set, sign_pattern
-from cvxreg.result import Result
+from cvxreg.result import Result, Status
 
 if TYPE_CHECKING:
     from cvxreg.exercises import Exercise
@@ -242,15 +242,30 @@ def _is_number(text: str) -> bool:
 
 
 # ------------------------------------------------------------------------------------- grading
-def _refusal(answer: Any) -> bool | None:
-    """True when the answer says "this problem is refused" (``{"rejected": true}``, as
-    ``cvxreg solve --json`` writes for a non-convex problem), False when it says otherwise,
-    None when it does not say."""
-    if not isinstance(answer, dict) or "rejected" not in answer:
+def _says(answer: Any, key: str) -> bool | None:
+    """True when the answer says ``{key: true}`` (``"rejected"``: this problem is refused as
+    not convex; ``"no_minimizer"``: no point attains its infimum — as ``cvxreg solve --json``
+    writes), False when it says otherwise, None when it does not say."""
+    if not isinstance(answer, dict) or key not in answer:
         return None
-    if not isinstance(answer["rejected"], bool):
-        raise AnswerError(f"The answer's 'rejected' must be true or false. Got {_short(answer['rejected'])}.")
-    return answer["rejected"]
+    if not isinstance(answer[key], bool):
+        raise AnswerError(f"The answer's '{key}' must be true or false. Got {_short(answer[key])}.")
+    return answer[key]
+
+
+def _refusal(answer: Any) -> bool | None:
+    return _says(answer, "rejected")
+
+
+def _grade_no_minimizer(ex: Exercise, answer: Any) -> Verdict:
+    """A problem with no minimizer: the answer must say so, not give an iterate."""
+    said = answer.status == Status.NO_MINIMIZER if isinstance(answer, Result) else _says(answer, "no_minimizer")
+    if said:
+        return Verdict(ex.id, True, [Check("no minimizer", True, None, None, "no point attains the infimum")])
+    detail = 'no point attains the infimum: the answer is {"no_minimizer": true}'
+    check = Check("no minimizer", False, None, None, detail)
+    why = f"{ex.expected.reason} Any coefficients given are a point on that road, not a minimizer."
+    return Verdict(ex.id, False, [check], [why])
 
 
 def _grade_refusal(ex: Exercise, refused: bool | None) -> Verdict:
@@ -273,6 +288,11 @@ def grade(ex: Exercise, answer: Any) -> Verdict:
     refused = _refusal(answer)
     if ex.problem is None:
         return _grade_refusal(ex, refused)
+    if ex.expected.outcome == "no_minimizer":
+        return _grade_no_minimizer(ex, answer)
+    if (answer.status == Status.NO_MINIMIZER) if isinstance(answer, Result) else _says(answer, "no_minimizer"):
+        check = Check("no minimizer", False, None, None, "this problem has a minimizer: the answer gives it")
+        return Verdict(ex.id, False, [check], ["a minimizer exists here (no direction lowers the objective for ever)"])
     if isinstance(answer, Result):  # cvxreg's own answer, with every quantity the file asks for
         from cvxreg.quantities import answer_document
 
@@ -282,7 +302,7 @@ def grade(ex: Exercise, answer: Any) -> Verdict:
         return Verdict(ex.id, False, [check], ["the formulation is convex (the DCP gate accepts it)"])
     scale = "cvxreg"
     if isinstance(answer, dict):  # the fields of `cvxreg solve --json` that are not the answer
-        answer = {k: v for k, v in answer.items() if k not in ("rejected", "exercise")}
+        answer = {k: v for k, v in answer.items() if k not in ("rejected", "no_minimizer", "exercise")}
         scale = answer.pop("scale", "cvxreg")
         if scale not in ("cvxreg", "book") or (scale == "book" and ex.notation is None):
             allowed = "'cvxreg', or 'book' for a problem file with a [notation] table"

@@ -91,6 +91,8 @@ def answer_document(ex: Any, res: Result, **solve_opts: Any) -> dict[str, Any]:
     coef, intercept, objective, multiplier, and every other quantity the file asks for,
     computed by cvxreg (a path is solved at each of its points with ``solve_opts``)."""
     problem, e = ex.problem, ex.expected
+    if res.status == "no_minimizer":  # no coefficients to give: say so, and why (Status is a str enum)
+        return {"no_minimizer": True, "reason": res.message}
     doc: dict[str, Any] = {
         "coef": [_finite(v) for v in np.atleast_1d(res.coef)],
         "intercept": _finite(res.intercept),

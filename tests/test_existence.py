@@ -124,3 +124,26 @@ def test_a_bound_stops_the_constant_direction_of_total_variation():
     res = cr.Problem(cr.LogisticLoss(), cr.TotalVariation(), cr.Penalized(1.0), bounds=(None, 0.0)).solve(X, y)
     assert res.status == "optimal"
     np.testing.assert_allclose(res.coef, 0.0, atol=1e-9)
+
+
+def test_a_problem_file_may_expect_no_minimizer(tmp_path):
+    from cvxreg.errors import ProblemFileError
+    from cvxreg.exercises import bundled_dir, load
+
+    ex = load(bundled_dir() / "albert-anderson-separation.toml")
+    assert ex.expected.outcome == "no_minimizer" and "separable" in ex.expected.reason
+    res = ex.solve()
+    assert res.status == "no_minimizer"
+    assert ex.check(res).passed and ex.check({"no_minimizer": True}).passed
+    wrong = ex.check({"coef": [40.0], "intercept": 0.0})  # a large iterate that only looks optimal
+    assert not wrong.passed and "separable" in wrong.diagnoses[0]
+    # A file that says "no minimizer" where one exists is refused when it is loaded, naming the field.
+    text = (bundled_dir() / "albert-anderson-separation.toml").read_text()
+    text = text.replace("y = [-1.0, -1.0, -1.0", "y = [1.0, -1.0, -1.0")  # x = -3 joins the other class
+    bad = tmp_path / "not-separated.toml"
+    bad.write_text(text)
+    with pytest.raises(ProblemFileError, match=r"expected\.outcome"):
+        load(bad)
+    # And an answer of "no minimizer" to a problem that has one is wrong.
+    other = load(bundled_dir() / "logistic-ridge-sklearn.toml")
+    assert not other.check({"no_minimizer": True}).passed
