@@ -633,3 +633,15 @@ def test_notation_and_formulation_cannot_both_give_lam(tmp_path):
     )
     with pytest.raises(cr.ProblemFileError, match=r"formulation\.lam"):
         load(path)
+
+
+@pytest.mark.parametrize("ex", SOLVABLE, ids=lambda ex: ex.id)
+def test_no_optimal_answer_fails_its_own_certificate(ex):
+    # Problem.solve at its defaults (no solver named): "optimal" only where the certificate passes
+    # at the requested tolerance, on every bundled problem.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = ex.problem.solve(ex.X, ex.y, sample_weight=ex.sample_weight)
+    if res.status == "optimal" and res.certificate is not None and not np.isnan(res.certificate.worst):
+        assert res.certificate.passed(1e-6), (res.solver, res.certificate)
+    assert res.status in ("optimal", "optimal_inaccurate", "no_minimizer"), (res.status, res.message)
