@@ -107,3 +107,30 @@ def test_ridge_multinomial_takes_the_smooth_route_and_equals_scikit_learn():
     conic = prob.solve(X, y, solver="CLARABEL")  # a named solver: the conic model
     assert conic.solver == "CLARABEL"
     np.testing.assert_allclose(conic.coef, res.coef, atol=1e-4)
+
+
+@pytest.mark.parametrize("penalty", [cr.L1(), cr.ElasticNet(0.5)], ids=repr)
+def test_l1_multinomial_is_polished_to_its_kkt_and_equals_saga(penalty):
+    from scipy.special import softmax
+    from sklearn.datasets import load_iris
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = load_iris(return_X_y=True)
+    X = (X - X.mean(0)) / X.std(0)
+    C = 0.5
+    res = cr.Problem(cr.MultinomialLogisticLoss(), penalty, cr.Penalized(1.0 / C), fit_intercept=True).solve(X, y)
+    assert res.status == "optimal" and res.polished and res.certificate.passed(1e-9)
+    W, b = res.coef, res.intercept
+    Y = np.eye(3)[y]
+    G = X.T @ (softmax(X @ W + b, axis=1) - Y)  # gradient of the summed cross-entropy
+    a = 1.0 if isinstance(penalty, cr.L1) else 0.5
+    lam = 1.0 / C
+    on = W != 0
+    # Hand KKT: G + lam (a sign(W) + (1 - a) W) = 0 on the support, |G| <= lam a off it.
+    scale = np.linalg.norm(X.T @ (1.0 / 3 - Y))  # the gradient's size at W = 0
+    np.testing.assert_allclose(G[on] + lam * (a * np.sign(W[on]) + (1 - a) * W[on]), 0.0, atol=1e-10 * scale)
+    assert np.all(np.abs(G[~on]) <= lam * a * (1 + 1e-9))
+    assert np.any(~on)
+    if isinstance(penalty, cr.L1):
+        sk = LogisticRegression(penalty="l1", C=C, solver="saga", tol=1e-12, max_iter=200_000).fit(X, y)
+        np.testing.assert_allclose(W, sk.coef_.T, atol=1e-7)
