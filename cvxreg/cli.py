@@ -303,7 +303,10 @@ def _plot(args: argparse.Namespace) -> int:
             sample_weight=ex.sample_weight,
         )
     out.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(out, dpi=args.dpi, bbox_inches="tight")
+    from cvxreg._atomic import write_atomic
+
+    kind = Path(out).suffix[1:] or None  # the temporary name has no suffix to tell the format by
+    write_atomic(out, lambda tmp: fig.savefig(tmp, dpi=args.dpi, bbox_inches="tight", format=kind))
     print(f"wrote {args.figure}: {out}")
     return 0
 
@@ -415,7 +418,9 @@ def _gradebook(args: argparse.Namespace, directory: Path) -> int:
     book = pd.DataFrame(rows, columns=["student", "exercise", "passed", "failed_checks", "diagnoses", "file"])
     if args.out:
         try:
-            book.map(_spreadsheet_safe).to_csv(args.out, index=False)
+            from cvxreg._atomic import write_atomic
+
+            write_atomic(args.out, lambda tmp: book.map(_spreadsheet_safe).to_csv(tmp, index=False))
         except OSError as exc:
             print(f"cvxreg: error: --out {args.out}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
             return 2

@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cvxreg._atomic import write_atomic, write_bytes_atomic, write_text_atomic
 from cvxreg._report_stats import RESIDUAL_SHIFT, TIME_SHIFT, findings, solved
 from cvxreg._report_stats import summary as _summary
 from cvxreg._validation import check_choice, invalid
@@ -81,7 +82,7 @@ def figures(
     if directory is not None:
         Path(directory).mkdir(parents=True, exist_ok=True)
         for name, data in out.items():
-            Path(directory, f"{name}.png").write_bytes(data)
+            write_bytes_atomic(Path(directory, f"{name}.png"), data)
     return out
 
 
@@ -374,13 +375,13 @@ def write(
     path = Path(path)
     suffix = check_choice(path.suffix.lower(), "path", "report.write (its suffix)", (".md", ".csv", ".html"))
     if suffix == ".csv":
-        frame.to_csv(path, index=False)
+        write_atomic(path, lambda tmp: frame.to_csv(tmp, index=False))
     elif suffix == ".md":
         pngs = _maybe_figures(frame, scale) or {}
-        path.write_text(_markdown(_sections(frame, scale, time_limit, observed or []), set(pngs)), encoding="utf-8")
+        write_text_atomic(path, _markdown(_sections(frame, scale, time_limit, observed or []), set(pngs)))
     else:
-        text = _html(_sections(frame, scale, time_limit, observed or []), _maybe_figures(frame, scale))
-        path.write_text(text, encoding="utf-8")
+        sections = _sections(frame, scale, time_limit, observed or [])
+        write_text_atomic(path, _html(sections, _maybe_figures(frame, scale)))
     return path
 
 
@@ -401,13 +402,13 @@ def write_report(
     (d / "figures").mkdir(parents=True, exist_ok=True)
     pngs = _maybe_figures(frame, scale, d / "figures")
     paths = {"csv": d / "results.csv", "md": d / "report.md", "html": d / "report.html"}
-    frame.to_csv(paths["csv"], index=False)
+    write_atomic(paths["csv"], lambda tmp: frame.to_csv(tmp, index=False))  # each file whole or not at all
     if scale is not None:
         paths["scaling_csv"] = d / "scaling.csv"
-        scale.to_csv(paths["scaling_csv"], index=False)
+        write_atomic(paths["scaling_csv"], lambda tmp: scale.to_csv(tmp, index=False))
     sections = _sections(frame, scale, time_limit, observed or [])  # findings, summaries: once for both
-    paths["md"].write_text(_markdown(sections, set(pngs or {})), encoding="utf-8")
-    paths["html"].write_text(_html(sections, pngs), encoding="utf-8")
+    write_text_atomic(paths["md"], _markdown(sections, set(pngs or {})))
+    write_text_atomic(paths["html"], _html(sections, pngs))
     for name in pngs or {}:
         paths[name] = d / "figures" / f"{name}.png"
     return paths

@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cvxreg._atomic import write_atomic
 from cvxreg._validation import invalid
 from cvxreg.errors import CvxregError
 
@@ -178,11 +179,7 @@ class ResultStore:
 
     def export_csv(self, path: str | os.PathLike[str], columns: list[str]) -> Path:
         """Write every stored row to a CSV file (atomically: a temporary file, then a rename)."""
-        path = Path(path)
-        tmp = path.with_name(path.name + ".tmp")
-        self.frame(columns).to_csv(tmp, index=False)
-        os.replace(tmp, path)
-        return path
+        return write_atomic(path, lambda tmp: self.frame(columns).to_csv(tmp, index=False))
 
     def close(self) -> None:
         self._db.close()

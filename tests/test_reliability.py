@@ -436,3 +436,45 @@ def test_ctrl_c_on_a_report_is_one_line_not_a_traceback(tmp_path):
     _, err = proc.communicate(timeout=120)
     assert proc.returncode == 130, err[-2000:]
     assert "Traceback" not in err and "interrupted" in err
+
+
+def test_output_files_are_whole_or_untouched(tmp_path, monkeypatch):
+    import errno
+    import pathlib
+
+    import pandas as pd
+
+    from cvxreg import report
+    from cvxreg._atomic import write_atomic
+
+    target = tmp_path / "report.html"
+    target.write_text("the previous report", encoding="utf-8")
+
+    def half_then_full_disk(tmp):
+        tmp.write_text("<html>half of a re", encoding="utf-8")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        write_atomic(target, half_then_full_disk)
+    assert target.read_text(encoding="utf-8") == "the previous report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.html"]  # no temporary left behind
+
+    # The report's own writer goes through it: a disk that fills during report.html leaves the old one.
+    frame = pd.DataFrame({
+        "problem": ["p"], "solver": ["CLARABEL"], "settings": ["default"], "status": ["optimal"], "success": [True],
+        "error": [1e-9], "solve_time": [1e-3],
+    })  # fmt: skip
+    real = pathlib.Path.write_text
+
+    def full(self, *args, **kwargs):
+        if self.name.startswith(".report.html."):
+            real(self, "<html>trunc", encoding="utf-8")
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(pathlib.Path, "write_text", full)
+    with pytest.raises(OSError):
+        report.write_report(frame, tmp_path)
+    monkeypatch.undo()
+    assert target.read_text(encoding="utf-8") == "the previous report"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]

@@ -1,0 +1,40 @@
+"""Output files written whole or not at all: a temporary name in the same folder, then a rename.
+
+A rename within one file system is atomic, so a reader (or the next run) sees the old file or
+the new one, never half of one: a full disk, a kill or Ctrl-C during the write leaves the
+previous file as it was and no temporary behind.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+__all__ = ["write_atomic", "write_bytes_atomic", "write_text_atomic"]
+
+
+def write_atomic(path: str | os.PathLike[str], write: Callable[[Path], object]) -> Path:
+    """``write(tmp)`` to a temporary file beside ``path``, then rename it to ``path``."""
+    path = Path(path)
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    return path
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
+    return write_atomic(path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+
+def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
+    return write_atomic(path, lambda tmp: tmp.write_bytes(data))
