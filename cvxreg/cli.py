@@ -525,7 +525,7 @@ def _parser() -> argparse.ArgumentParser:
     plo.add_argument("--n-lams", type=int, default=50, help="path: number of lam values")
     plo.add_argument("--against", choices=["lam", "t"], default="lam", help="path: the horizontal axis")
     plo.add_argument("--chosen", type=float, default=None, help="path: a lam to mark")
-    plo.add_argument("--dpi", type=int, default=110, help="resolution of a PNG")
+    plo.add_argument("--dpi", type=_dpi, default=110, help="resolution of a PNG (10 to 1200)")
     plo.set_defaults(run=_plot)
 
     chk = sub.add_parser(
@@ -538,6 +538,17 @@ def _parser() -> argparse.ArgumentParser:
     chk.add_argument("--json", action="store_true", help="print the verdict as JSON")
     chk.set_defaults(run=_check)
     return parser
+
+
+def _dpi(text: str) -> int:
+    """A figure resolution of 10 to 1200 dots per inch (100000 would ask for gigabytes)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 10 to 1200; got {text!r}") from None
+    if not 10 <= value <= 1200:
+        raise argparse.ArgumentTypeError(f"must be from 10 to 1200 dots per inch; got {value}")
+    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:

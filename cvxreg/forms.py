@@ -318,6 +318,11 @@ class LinearConstraint:
     def __init__(self, matrix: Any, rhs: Any) -> None:
         owner = type(self).__name__
         allowed = "a 2-D array of finite numbers (one row per constraint, one column per coefficient)"
+        for name, value in (("matrix", matrix), ("rhs", rhs)):  # no imaginary part dropped, no bool as 0/1
+            kind = getattr(np.asarray(value), "dtype", np.dtype(float)).kind if not isinstance(value, str) else "U"
+            if kind in "cbUS":
+                what = {"c": "complex", "b": "boolean", "U": "text", "S": "text"}[kind]
+                raise invalid(name, owner, allowed if name == "matrix" else "real numbers", f"{what} values", raw=True)
         try:
             M = np.atleast_2d(np.asarray(matrix, dtype=float))
         except (TypeError, ValueError):

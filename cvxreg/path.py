@@ -141,6 +141,23 @@ def _grid(values: Any, name: str) -> np.ndarray:
     return grid
 
 
+#: The most points a path may have (each holds d coefficients): checked before anything is allocated.
+_MAX_LAMS = 100_000
+
+
+def _no_misspelled_keywords(opts: dict[str, Any]) -> None:
+    """Keywords that are not Problem.path's own go to the solver; one that is a near miss of its
+    own (``n_lam=5``) is a typo, not a solver option, and would otherwise be ignored."""
+    import difflib
+
+    own = ("lams", "ts", "n_lams", "eps", "sample_weight", "screening", "solver")
+    for key in opts:
+        near = difflib.get_close_matches(key, own, n=1, cutoff=0.8)
+        if near:
+            allowed = f"a keyword of Problem.path (did you mean '{near[0]}'?) or a solver option"
+            raise invalid(key, "Problem.path", allowed, opts[key])
+
+
 def path(
     problem: Problem,
     X: Any,
@@ -186,8 +203,9 @@ def path(
             f"Solve each point with problem.with_form({type(problem.form).__name__}([...])), or fix the terms' "
             "ratios with WeightedSum and run the path over its one lam."
         )
-    if not isinstance(n_lams, int) or isinstance(n_lams, bool) or n_lams < 1:
-        raise invalid("n_lams", "Problem.path", "an integer >= 1", n_lams)
+    if not isinstance(n_lams, int) or isinstance(n_lams, bool) or not 1 <= n_lams <= _MAX_LAMS:
+        raise invalid("n_lams", "Problem.path", f"an integer from 1 to {_MAX_LAMS}", n_lams)
+    _no_misspelled_keywords(solver_opts)
     eps = check_real(eps, "eps", "Problem.path", lo=0.0, hi=1.0, lo_open=True, hi_open=True)
     if problem.form.param_name == "t":
         if lams is not None:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cvxreg import closed_forms
-from cvxreg._validation import Data
+from cvxreg._validation import Data, check_real
 from cvxreg.closed_forms import equality_least_squares, is_orthonormal
 from cvxreg.errors import NotSupportedError
 from cvxreg.penalties import Penalty
@@ -196,6 +196,7 @@ def most_accurate_solve(problem: Problem, X: Any, y: Any, *, sample_weight: Any 
         With its certificate.
     """
     data = problem.check_data(X, y, sample_weight, "most_accurate_solve")
+    tol = check_real(tol, "tol", "most_accurate_solve", lo=0.0, lo_open=True)
     best: tuple[float, Result] | None = None
     res = None
     for name in ACCURATE_ORDER:

@@ -62,6 +62,8 @@ class _CvxEstimator(BaseEstimator):
     def problem(self) -> Problem:
         """The cvxreg ``Problem`` these parameters state."""
         owner = type(self).__name__
+        if not isinstance(self.fit_intercept, bool | np.bool_):  # 'no' would read as True
+            raise invalid("fit_intercept", owner, "True or False", self.fit_intercept)
         form: Form = Penalized(self.lam) if self.t is None else Constrained(self.t)
         return Problem(self._loss(owner), self._penalty(owner), form, fit_intercept=bool(self.fit_intercept))
 
