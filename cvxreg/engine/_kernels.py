@@ -203,16 +203,7 @@ def enet_gram_path(G, q, lams, l1, l2, w0):  # pragma: no cover - compiled
                 biggest = 0.0
                 for j in range(d):
                     denom = G[j, j] + lam * l2[j]
-                    if denom <= 0.0:
-                        continue
-                    v = G[j, j] * w[j] - h[j]
-                    a = lam * l1[j]
-                    if v > a:
-                        u = (v - a) / denom
-                    elif v < -a:
-                        u = (v + a) / denom
-                    else:
-                        u = 0.0
+                    u = _step(w, j, h[j], G[j, j], lam * l1[j], lam * l2[j], -np.inf, np.inf)
                     delta = u - w[j]
                     if delta != 0.0:
                         for i in range(d):
