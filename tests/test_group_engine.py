@@ -71,3 +71,39 @@ def test_overlapping_or_named_solvers_keep_their_route():
     assert named.solver == "CLARABEL"
     mine = cr.Problem(cr.SquaredLoss(scale="mean"), cr.GroupLasso(sizes=[3] * 12), cr.Penalized(lam)).solve(X, y)
     np.testing.assert_allclose(mine.coef, named.coef, atol=1e-6)
+
+
+@pytest.mark.parametrize("loss", [cr.LogisticLoss(), cr.PoissonLoss(), cr.HuberLoss(1.0)], ids=repr)
+def test_smooth_losses_with_a_group_lasso_satisfy_their_kkt(loss):
+    rng = np.random.default_rng(4)
+    n, groups, size = 400, 10, 3
+    X = rng.standard_normal((n, groups * size))
+    w = np.zeros(groups * size)
+    w[:6] = rng.standard_normal(6)
+    eta = X @ w + 0.3
+    if isinstance(loss, cr.LogisticLoss):
+        y, psi = np.where(eta + 0.5 * rng.standard_normal(n) > 0, 1.0, -1.0), None
+    elif isinstance(loss, cr.PoissonLoss):
+        y = rng.poisson(np.exp(0.3 * eta)).astype(float)
+    else:
+        y = eta + rng.standard_t(2, n)
+    lam = 30.0 if isinstance(loss, cr.PoissonLoss) else 4.0  # large enough for some zero groups
+    res = cr.Problem(loss, cr.GroupLasso(sizes=[size] * groups), cr.Penalized(lam), fit_intercept=True).solve(X, y)
+    assert res.solver == "cvxreg-bcd" and res.status == "optimal", res.message
+    f = X @ res.coef + res.intercept
+    if isinstance(loss, cr.LogisticLoss):  # d/d eta of log(1 + exp(-y eta))
+        psi = -y / (1 + np.exp(y * f))
+    elif isinstance(loss, cr.PoissonLoss):  # of exp(eta) - y eta
+        psi = np.exp(f) - y
+    else:  # of the Huber function of y - eta with M = 1
+        psi = -np.clip(y - f, -1.0, 1.0)
+    z = -(X.T @ psi)
+    scale = np.linalg.norm(X.T @ y)
+    assert abs(float(psi.sum())) <= 1e-9 * scale  # the intercept
+    for g in range(groups):
+        wg, zg = res.coef[3 * g : 3 * g + 3], z[3 * g : 3 * g + 3]
+        if np.any(wg != 0):
+            np.testing.assert_allclose(zg, lam * np.sqrt(3) * wg / np.linalg.norm(wg), atol=1e-9 * scale)
+        else:
+            assert np.linalg.norm(zg) <= lam * np.sqrt(3) * (1 + 1e-9)
+    assert np.any(res.coef == 0) and np.any(res.coef != 0)
