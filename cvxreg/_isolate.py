@@ -18,7 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Outcome", "OutcomeKind", "die_with_parent", "run_in_process", "run_isolated"]
+__all__ = ["MAX_TIMEOUT", "Outcome", "OutcomeKind", "die_with_parent", "run_in_process", "run_isolated"]
+
+#: The longest time limit a solve may be given: a year (1e300 s overflowed the clock's arithmetic).
+MAX_TIMEOUT = 365 * 24 * 3600.0
 
 
 class OutcomeKind(enum.StrEnum):

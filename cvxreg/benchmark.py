@@ -24,8 +24,8 @@ import pandas as pd
 
 from cvxreg import losses as L
 from cvxreg import penalties as P
-from cvxreg._isolate import die_with_parent
-from cvxreg._validation import check_choice, frozen, invalid
+from cvxreg._isolate import MAX_TIMEOUT, die_with_parent
+from cvxreg._validation import check_choice, check_real, frozen, invalid
 from cvxreg.compare import COLUMNS, Facts, compare_solvers, default_solvers, problem_facts, settings_list
 from cvxreg.errors import NotSupportedError
 from cvxreg.forms import Constrained, Penalized
@@ -272,6 +272,7 @@ def benchmark(
     """
     cases = _as_cases(problems)
     setting_names = settings_list(settings, "benchmark")
+    timeout = check_real(timeout, "timeout", "benchmark", lo=0.0, hi=MAX_TIMEOUT, lo_open=True)
     if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs == 0 or n_jobs < -1:
         raise invalid("n_jobs", "benchmark", "a positive integer or -1 (all cores)", n_jobs)
     check_choice(backend, "backend", "benchmark", ("loky", "threading", "multiprocessing", "sequential", "dask"))

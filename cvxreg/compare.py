@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 from cvxpy.reductions.solvers.solver import Solver
 
-from cvxreg._isolate import Outcome, OutcomeKind, run_in_process, run_isolated
+from cvxreg._isolate import MAX_TIMEOUT, Outcome, OutcomeKind, run_in_process, run_isolated
 from cvxreg._validation import Data, check_choice, check_real, invalid
 from cvxreg.errors import CvxregError
 from cvxreg.forms import Constrained
@@ -294,7 +294,7 @@ def compare_solvers(
     data = problem.check_data(X, y, sample_weight, "compare_solvers")
     model = problem.built(data)[0].problem  # a non-convex custom penalty: raise now, once (kept for re-use)
     setting_names = settings_list(settings, "compare_solvers")
-    timeout = check_real(timeout, "timeout", "compare_solvers", lo=0.0, lo_open=True)
+    timeout = check_real(timeout, "timeout", "compare_solvers", lo=0.0, hi=MAX_TIMEOUT, lo_open=True)
     if isinstance(solvers, str):
         raise invalid("solvers", "compare_solvers", "None or a list of solver names", solvers)
     todo = list(default_solvers() if solvers is None else solvers)

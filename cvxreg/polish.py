@@ -373,7 +373,7 @@ def _polish_generalized_lasso(problem: Problem, data: Data, result: Result, *, m
         if flipped.size:  # a row that crossed zero joins the kinks
             active[flipped] = True
             continue
-        bar = 1e-9 * max(1.0, lam * float(np.max(cw)))
+        bar = 1e-9 * max(1.0, lam * float(np.max(cw, initial=0.0)))  # no rows at all: TV on one column
         if over.size and np.max(over) > bar and not _box_multipliers(DA, rhs - H @ u, lam * cw[active], bar):
             _leave_kink(active, signs, nu, over)
             continue

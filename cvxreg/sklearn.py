@@ -9,6 +9,7 @@ constrained form and the whole ``Result`` as ``result_``. They work in ``Pipelin
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
 import numpy as np
@@ -68,10 +69,23 @@ class _CvxEstimator(BaseEstimator):
         return Problem(self._loss(owner), self._penalty(owner), form, fit_intercept=bool(self.fit_intercept))
 
     def _loss(self, owner: str) -> Loss:
+        names = self._loss_names()
         if isinstance(self.loss, Loss):
+            if bool(self.loss.classification) != bool(names == _CLASSIFICATION_LOSSES):
+                kind = "a classification loss" if names == _CLASSIFICATION_LOSSES else "a regression loss"
+                raise invalid("loss", owner, f"{kind} (one of {list(names)}, or an object of that kind)", self.loss)
             return self.loss
-        name = check_choice(self.loss, "loss", owner, self._loss_names())
-        return LOSSES[name](**(self.loss_params or {}), scale=self.scale)
+        name = check_choice(self.loss, "loss", owner, names)
+        params = {} if self.loss_params is None else self.loss_params
+        if not isinstance(params, dict):
+            raise invalid("loss_params", owner, f"a dict of {name!r}'s own parameters", params)
+        if "scale" in params:
+            raise invalid("loss_params", owner, "without 'scale' (the estimator's 'scale' parameter sets it)", params)
+        accepted = [k for k in inspect.signature(LOSSES[name].__init__).parameters if k not in ("self", "scale")]
+        unknown = sorted(set(params) - set(accepted))
+        if unknown:
+            raise invalid("loss_params", owner, f"keys among {accepted} for loss {name!r}", f"keys {unknown}", raw=True)
+        return LOSSES[name](**params, scale=self.scale)
 
     def _loss_names(self) -> tuple[str, ...]:
         return tuple(LOSSES)
@@ -81,6 +95,9 @@ class _CvxEstimator(BaseEstimator):
             return self.penalty
         names = tuple(k for k in PENALTIES if k not in ("group_lasso", "l0"))  # these need objects
         name = check_choice(self.penalty, "penalty", owner, names)
+        if self.l1_ratio is not None and name != "elastic_net":
+            allowed = f"None unless penalty='elastic_net' (it is ignored by {name!r})"
+            raise invalid("l1_ratio", owner, allowed, self.l1_ratio)
         if name == "elastic_net":
             return PENALTIES[name](0.5 if self.l1_ratio is None else self.l1_ratio)
         if name in ("lp", "lp_power"):

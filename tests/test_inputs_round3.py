@@ -64,3 +64,61 @@ def test_plot_dpi_out_of_range_is_a_usage_error(dpi, tmp_path, capsys):
     assert main(["plot", "balls", "--out", str(tmp_path / "b.png"), "--dpi", dpi]) == 2
     assert "dpi" in capsys.readouterr().err
     assert not (tmp_path / "b.png").exists()
+
+
+@pytest.mark.parametrize("args", [{"sizes": [10**9]}, {"groups": [[0], [10**12]]}], ids=["sizes", "index"])
+def test_group_structures_beyond_any_data_are_refused_before_allocation(args):
+    with pytest.raises(InvalidParameterError, match="GroupLasso"):
+        cr.GroupLasso(**args)
+
+
+def test_group_lasso_duplicates_are_named():
+    with pytest.raises(InvalidParameterError, match=r"indices \[1\] in more than one group"):
+        cr.GroupLasso([[0, 1], [1, 2]])
+
+
+def test_total_variation_on_one_column_is_least_squares():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((20, 1))
+    y = 2.0 * X[:, 0] + 0.1 + 0.01 * rng.standard_normal(20)
+    res = cr.Problem(cr.SquaredLoss(), cr.TotalVariation(), cr.Penalized(1.0), fit_intercept=True).solve(X, y)
+    ols = np.linalg.lstsq(np.column_stack([X, np.ones(20)]), y, rcond=None)[0]  # TV of one coefficient is 0
+    assert res.status == "optimal"
+    np.testing.assert_allclose([res.coef[0], res.intercept], ols, rtol=1e-10)
+
+
+@pytest.mark.parametrize(
+    ("params", "match"),
+    [({"scale": "sum"}, "without 'scale'"), ({"Mx": 1.0}, r"keys \['Mx'\]"), ("M=1", "a dict")],
+    ids=["scale", "unknown key", "string"],
+)
+def test_estimator_loss_params_are_checked(params, match):
+    from cvxreg.sklearn import CvxRegressor
+
+    X, y = _data()
+    with pytest.raises(InvalidParameterError, match=match):
+        CvxRegressor(loss="huber", loss_params=params).fit(X, y)
+    assert CvxRegressor(loss="huber", loss_params={"M": 2.0}).fit(X, y).result_.status == "optimal"
+
+
+def test_estimators_refuse_what_they_would_ignore_or_misread():
+    from cvxreg.sklearn import CvxClassifier, CvxRegressor
+
+    X, y = _data()
+    with pytest.raises(InvalidParameterError, match="l1_ratio"):
+        CvxRegressor(penalty="l1", l1_ratio=0.3).fit(X, y)
+    with pytest.raises(InvalidParameterError, match="classification loss"):
+        CvxClassifier(loss=cr.SquaredLoss()).fit(X, np.where(y > 0, 1, 0))
+    with pytest.raises(InvalidParameterError, match="regression loss"):
+        CvxRegressor(loss=cr.LogisticLoss()).fit(X, y)
+
+
+@pytest.mark.parametrize("entry", ["compare_solvers", "benchmark"])
+def test_a_timeout_beyond_a_year_is_refused(entry):
+    X, y = _data()
+    prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(1.0))
+    with pytest.raises(InvalidParameterError, match="timeout"):
+        if entry == "compare_solvers":
+            cr.compare_solvers(prob, X, y, solvers=["CLARABEL"], timeout=1e300)
+        else:
+            cr.benchmark({"p": (prob, X, y)}, solvers=["CLARABEL"], timeout=1e300)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import math
 from collections.abc import Sequence
 from typing import Any
@@ -245,10 +246,17 @@ def _parse_groups(groups: Any) -> tuple[tuple[int, ...], ...]:
             )
         out = _label_groups(items)
     flat = [i for g in out for i in g]
-    if len(flat) != len(set(flat)):
-        dup = sorted({i for i in flat if flat.count(i) > 1})[:5]
+    if flat and max(flat) >= _MAX_COEFFICIENTS:
+        raise invalid("groups", "GroupLasso", f"indices below {_MAX_COEFFICIENTS:,}", f"index {max(flat):,}", raw=True)
+    if len(flat) != len(set(flat)):  # counted once (a count per index would be quadratic)
+        counts = collections.Counter(flat)
+        dup = sorted(i for i, k in counts.items() if k > 1)[:5]
         raise invalid("groups", "GroupLasso", allowed, f"indices {dup} in more than one group", raw=True)
     return tuple(out)
+
+
+#: The most coefficients a group structure may cover: checked before its index lists are made.
+_MAX_COEFFICIENTS = 10_000_000
 
 
 def _label_groups(labels: Sequence[Any]) -> list[tuple[int, ...]]:
@@ -268,6 +276,9 @@ def _groups_from(groups: Any, sizes: Any, labels: Any) -> Any:
         items = list(sizes) if isinstance(sizes, Sequence | np.ndarray) and not isinstance(sizes, str) else None
         if not items or not all(isinstance(k, int | np.integer) and not isinstance(k, bool) and k >= 1 for k in items):
             raise invalid("sizes", "GroupLasso", allowed, sizes)
+        if sum(int(k) for k in items) > _MAX_COEFFICIENTS:
+            allowed = f"block sizes adding up to at most {_MAX_COEFFICIENTS:,} coefficients"
+            raise invalid("sizes", "GroupLasso", allowed, f"{sum(int(k) for k in items):,} in all", raw=True)
         stops = np.cumsum(items)
         return [list(range(stop - k, stop)) for k, stop in zip(items, stops, strict=True)]
     if labels is not None:
