@@ -8,6 +8,7 @@ from cvxreg import conventions, exercises, losses, penalties, report
 from cvxreg.benchmark import Case, benchmark
 from cvxreg.certificates import certificate, lambda_max
 from cvxreg.compare import compare_solvers
+from cvxreg.cross_validation import CrossValidation, cross_validate
 from cvxreg.errors import (
     AnswerError,
     CvxregError,
@@ -22,7 +23,7 @@ from cvxreg.lagrange import convert_multiplier, round_trip
 from cvxreg.losses import *  # noqa: F403
 from cvxreg.multinomial import MultinomialLogisticLoss
 from cvxreg.norm_losses import MaxLoss, NormLoss
-from cvxreg.path import CrossValidation, Path, cross_validate
+from cvxreg.path import Path
 from cvxreg.penalties import *  # noqa: F403
 from cvxreg.problem import Problem
 from cvxreg.reference import most_accurate_solve

@@ -1,4 +1,4 @@
-"""Regularization paths and cross-validation.
+"""Regularization paths (cross-validation over them is ``cvxreg.cross_validation``).
 
 A path solves one problem over a grid: ``lam`` from ``lam_max`` down (``Penalized``), or ``t``
 (``Constrained``). Along a penalized path each answer starts from the previous one: the
@@ -12,10 +12,7 @@ solved by the solver (the model is compiled once and re-used: the problems are D
 
 from __future__ import annotations
 
-import dataclasses
-import itertools
 import math
-from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -26,18 +23,17 @@ import scipy.sparse as sp
 from cvxreg import engine
 from cvxreg import polish as polish_module
 from cvxreg import solve as solve_module
-from cvxreg._validation import Data, check_choice, check_real, invalid
+from cvxreg._validation import Data, check_real, invalid
 from cvxreg.certificates import certify_path
 from cvxreg.engine._gram import gram_path, gram_path_applies
-from cvxreg.errors import InvalidParameterError, NotSupportedError
+from cvxreg.errors import NotSupportedError
 from cvxreg.forms import Constrained, Penalized
-from cvxreg.penalties import ElasticNet
 from cvxreg.result import Certificate, Result, Status
 
 if TYPE_CHECKING:
     from cvxreg.problem import Problem
 
-__all__ = ["CrossValidation", "Path", "cross_validate", "lambda_grid", "path"]
+__all__ = ["Path", "checked_grid", "lambda_grid", "path"]
 
 
 @dataclass(frozen=True)
@@ -130,7 +126,8 @@ def lambda_grid(problem: Problem, data: Data, n_lams: int = 100, eps: float = 1e
     return np.geomspace(lam_max, eps * lam_max, n_lams)
 
 
-def _grid(values: Any, name: str) -> np.ndarray:
+def checked_grid(values: Any, name: str) -> np.ndarray:
+    """A grid of lam or t as given by a user: a non-empty 1-D array of finite numbers >= 0."""
     allowed = "None or a non-empty 1-D array of finite numbers >= 0"
     try:
         grid = np.asarray(values, dtype=float)
@@ -214,10 +211,10 @@ def path(
             penalized = problem.with_form(Penalized(0.0))
             grid = lambda_grid(penalized, data, n_lams, eps)
             ts = path(penalized, data.X, data.y, grid, sample_weight=data.sample_weight, solver=solver).penalty_values
-        return _constrained_path(problem, data, _grid(ts, "ts"), solver, solver_opts)
+        return _constrained_path(problem, data, checked_grid(ts, "ts"), solver, solver_opts)
     if ts is not None:
         raise invalid("ts", "Problem.path", "None for a Penalized problem (give lams)", ts)
-    grid = lambda_grid(problem, data, n_lams, eps) if lams is None else _grid(lams, "lams")
+    grid = lambda_grid(problem, data, n_lams, eps) if lams is None else checked_grid(lams, "lams")
     return _penalized_path(problem, data, grid, screening, solver, solver_opts)
 
 
@@ -371,210 +368,3 @@ def _assemble(
         screened=screened,
         feature_names=data.feature_names,
     )
-
-
-# --------------------------------------------------------------------------------------------
-# Cross-validation
-# --------------------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class CrossValidation:
-    """The outcome of ``cross_validate``.
-
-    Attributes
-    ----------
-    table : pandas.DataFrame
-        One row per (l1_ratio, lam): ``mean``, ``std`` and ``se`` (``std / sqrt(folds)``) of the
-        score over folds, then one column per fold.
-    best_lam, best_l1_ratio : float, float or None
-        The best mean score (lowest loss, or highest accuracy); ties go to the larger lam and
-        the first l1_ratio, as scikit-learn's ``LassoCV``/``ElasticNetCV`` break them.
-    one_se_lam : float
-        The largest lam (at the best l1_ratio) whose mean score is within one standard error
-        of the best.
-    result : Result
-        The problem at the best parameters, solved on all the data.
-    scoring : str
-    """
-
-    table: pd.DataFrame
-    best_lam: float
-    best_l1_ratio: float | None
-    one_se_lam: float
-    result: Result
-    scoring: str
-
-
-def _mse(y: np.ndarray, eta: np.ndarray, s: np.ndarray | None) -> float:
-    return float(np.average((y - eta) ** 2, weights=s))
-
-
-def _mae(y: np.ndarray, eta: np.ndarray, s: np.ndarray | None) -> float:
-    return float(np.average(np.abs(y - eta), weights=s))
-
-
-def _log_loss(y: np.ndarray, eta: np.ndarray, s: np.ndarray | None) -> float:
-    return float(np.average(np.logaddexp(0.0, -y * eta), weights=s))
-
-
-def _accuracy(y: np.ndarray, eta: np.ndarray, s: np.ndarray | None) -> float:
-    return float(np.average(np.where(eta >= 0, 1.0, -1.0) == y, weights=s))
-
-
-def _poisson_deviance(y: np.ndarray, eta: np.ndarray, s: np.ndarray | None) -> float:
-    mu = np.exp(eta)
-    term = np.where(y > 0, y * np.log(np.where(y > 0, y, 1.0) / mu), 0.0) - y + mu
-    return float(np.average(2 * term, weights=s))
-
-
-#: name -> (score of (y, eta, sample weights), True when higher is better).
-SCORINGS: dict[str, tuple[Callable[..., float], bool]] = {
-    "mse": (_mse, False),
-    "mae": (_mae, False),
-    "log_loss": (_log_loss, False),
-    "accuracy": (_accuracy, True),
-    "poisson_deviance": (_poisson_deviance, False),
-}
-
-
-def _splits(folds: Any, data: Data) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Contiguous folds for an integer (scikit-learn's ``KFold`` without shuffling), else the
-    splitter's ``split(X, y)``."""
-    if isinstance(folds, int) and not isinstance(folds, bool):
-        if not 2 <= folds <= data.n:
-            raise invalid("folds", "cross_validate", f"an integer in [2, {data.n}] or a splitter", folds)
-        sizes = np.full(folds, data.n // folds)
-        sizes[: data.n % folds] += 1
-        bounds = np.r_[0, np.cumsum(sizes)]
-        everything = np.arange(data.n)
-        return [(np.r_[everything[:lo], everything[hi:]], everything[lo:hi]) for lo, hi in itertools.pairwise(bounds)]
-    if hasattr(folds, "split"):
-        return [(np.asarray(tr), np.asarray(te)) for tr, te in folds.split(data.X, data.y)]
-    raise invalid("folds", "cross_validate", "an integer >= 2 or a splitter with split(X, y)", folds)
-
-
-def _subset(data: Data, rows: np.ndarray) -> Data:
-    s = None if data.sample_weight is None else data.sample_weight[rows]
-    return Data(data.X[rows], data.y[rows], s, data.feature_names)
-
-
-def _fold_scores(
-    problem: Problem, data: Data, train: np.ndarray, test: np.ndarray, grid: np.ndarray, score: Callable[..., float]
-) -> np.ndarray:
-    fit, held = _subset(data, train), _subset(data, test)
-    found = path(problem, fit.X, fit.y, grid, sample_weight=fit.sample_weight)
-    eta = np.asarray(held.X @ found.coefs.T) + found.intercepts  # (n_test, k)
-    return np.array([score(held.y, eta[:, k], held.sample_weight) for k in range(len(grid))])
-
-
-def cross_validate(
-    problem: Problem,
-    X: Any,
-    y: Any,
-    *,
-    lams: Any = None,
-    l1_ratios: Sequence[float] | None = None,
-    folds: Any = 5,
-    scoring: str | Callable[..., float] = "mse",
-    n_jobs: int = 1,
-    n_lams: int = 100,
-    eps: float = 1e-3,
-    sample_weight: Any = None,
-) -> CrossValidation:
-    """Choose lam (and the elastic net's l1_ratio) by K-fold cross-validation over paths.
-
-    Parameters
-    ----------
-    problem : Problem
-        A ``Penalized`` problem; its lam is what is chosen.
-    X, y, sample_weight : the data
-    lams : array-like, optional
-        The grid; default ``lambda_grid`` on all the data, for each l1_ratio.
-    l1_ratios : list of float, optional
-        Elastic-net mixing values to try (the penalty becomes ``ElasticNet(r)`` with its factors).
-    folds : int or splitter, default 5
-        An integer gives contiguous folds, as scikit-learn's ``KFold`` without shuffling, so
-        the same grid picks what ``LassoCV``/``ElasticNetCV`` pick; or an object with
-        ``split(X, y)``.
-    scoring : {"mse", "mae", "log_loss", "accuracy", "poisson_deviance"} or callable
-        A callable ``score(y_true, eta, sample_weight)`` is a loss (lower is better) of the
-        linear predictor ``eta = X w + b``.
-    n_jobs : int, default 1
-        Folds in parallel with joblib.
-
-    Returns
-    -------
-    CrossValidation
-    """
-    if problem.form.param_name != "lam":
-        raise NotSupportedError(f"cross_validate chooses lam: give a Penalized problem, not {problem!r}.")
-    data = problem.check_data(X, y, sample_weight, "cross_validate")
-    if callable(scoring):
-        score, higher = scoring, False
-        scoring_name = getattr(scoring, "__name__", "custom")
-    else:
-        scoring_name = check_choice(scoring, "scoring", "cross_validate", tuple(SCORINGS))
-        score, higher = SCORINGS[scoring_name]
-    splits = _splits(folds, data)
-    problems = _with_ratios(problem, l1_ratios)
-    # Decreasing lam, as scikit-learn orders its grids: argmin then breaks ties the same way.
-    given = None if lams is None else -np.sort(-_grid(lams, "lams"))
-    grids = [lambda_grid(p, data, n_lams, eps) if given is None else given for _, p in problems]
-    tasks = [(p, data, tr, te, g, score) for (_, p), g in zip(problems, grids, strict=True) for tr, te in splits]
-    scores = _run(tasks, n_jobs)
-    rows = []
-    for k, ((ratio, _), grid) in enumerate(zip(problems, grids, strict=True)):
-        per_fold = np.array(scores[k * len(splits) : (k + 1) * len(splits)])  # (folds, lams)
-        for j, lam in enumerate(grid):
-            vals = per_fold[:, j]
-            row = {"l1_ratio": ratio, "lam": lam, "mean": vals.mean(), "std": vals.std()}
-            row["se"] = row["std"] / math.sqrt(len(splits))
-            row.update({f"fold{f}": v for f, v in enumerate(vals)})
-            rows.append(row)
-    table = pd.DataFrame(rows)
-    sign = -1.0 if higher else 1.0
-    best_i = None
-    for ratio, _ in problems:  # first l1_ratio wins ties, and within it the larger lam
-        block = table.index[table["l1_ratio"].isna() if ratio is None else table["l1_ratio"] == ratio]
-        i = block[int(np.argmin(sign * table.loc[block, "mean"].to_numpy()))]
-        if best_i is None or sign * table.at[i, "mean"] < sign * table.at[best_i, "mean"]:
-            best_i = i
-    assert best_i is not None
-    best = table.loc[best_i]
-    best_ratio = None if pd.isna(best["l1_ratio"]) else float(best["l1_ratio"])
-    same = table[table["l1_ratio"].isna()] if best_ratio is None else table[table["l1_ratio"] == best_ratio]
-    within = same[sign * same["mean"] <= sign * best["mean"] + best["se"]]
-    chosen = dict(problems)[best_ratio].with_form(Penalized(float(best["lam"])))
-    result = chosen.solve(data.X, data.y, sample_weight=data.sample_weight)
-    result = dataclasses.replace(result, classes=data.classes, feature_names=data.feature_names)
-    if l1_ratios is None:
-        table = table.drop(columns="l1_ratio")
-    return CrossValidation(table, float(best["lam"]), best_ratio, float(within["lam"].max()), result, scoring_name)
-
-
-def _with_ratios(problem: Problem, l1_ratios: Sequence[float] | None) -> list[tuple[float | None, Problem]]:
-    if l1_ratios is None:
-        return [(None, problem)]
-    try:
-        factors = problem.penalty.as_elastic_net().factors
-    except NotSupportedError:
-        raise invalid(
-            "l1_ratios", "cross_validate", "None for a penalty that is not L1, SquaredL2 or ElasticNet", l1_ratios
-        ) from None
-    ratios = [check_real(r, "l1_ratios", "cross_validate", lo=0.0, hi=1.0) for r in l1_ratios]
-    if not ratios:
-        raise invalid("l1_ratios", "cross_validate", "None or a non-empty list of numbers in [0, 1]", l1_ratios)
-    return [(r, problem.with_penalty(ElasticNet(r, factors=factors))) for r in ratios]
-
-
-def _run(tasks: list[tuple[Any, ...]], n_jobs: int) -> list[np.ndarray]:
-    if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs == 0 or n_jobs < -1:
-        raise invalid("n_jobs", "cross_validate", "a positive integer or -1 (all cores)", n_jobs)
-    if n_jobs == 1:
-        return [_fold_scores(*task) for task in tasks]
-    try:
-        from joblib import Parallel, delayed
-    except ImportError:
-        raise InvalidParameterError(
-            "The 'n_jobs' parameter of cross_validate must be 1 without joblib (pip install 'cvxreg-lab[distributed]')."
-        ) from None
-    return list(Parallel(n_jobs=n_jobs)(delayed(_fold_scores)(*task) for task in tasks))

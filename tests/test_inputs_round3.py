@@ -122,3 +122,45 @@ def test_a_timeout_beyond_a_year_is_refused(entry):
             cr.compare_solvers(prob, X, y, solvers=["CLARABEL"], timeout=1e300)
         else:
             cr.benchmark({"p": (prob, X, y)}, solvers=["CLARABEL"], timeout=1e300)
+
+
+class _Splitter:
+    def __init__(self, pairs):
+        self.pairs = pairs
+
+    def split(self, X, y):
+        return iter(self.pairs)
+
+
+@pytest.mark.parametrize(
+    "pairs",
+    [
+        [(np.arange(20), np.arange(20, 40))],
+        [(np.arange(20.0), np.arange(20, 30))],
+        [(np.arange(25), np.array([], dtype=int))],
+    ],
+    ids=["out of range", "float indices", "empty test fold"],
+)
+def test_cross_validate_checks_a_splitters_folds(pairs):
+    X, y = _data()
+    prob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(1.0))
+    with pytest.raises(InvalidParameterError, match="'folds'"):
+        cr.cross_validate(prob, X, y, folds=_Splitter(pairs), n_lams=5)
+
+
+def test_cross_validate_refuses_a_fold_of_zero_weight_and_a_scoring_that_is_not_a_number():
+    X, y = _data()
+    prob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(1.0))
+    s = np.ones(30)
+    s[:10] = 0.0
+    with pytest.raises(InvalidParameterError, match="weight 0"):
+        cr.cross_validate(prob, X, y, sample_weight=s, folds=_Splitter([(np.arange(10, 30), np.arange(10))]), n_lams=5)
+    with pytest.raises(InvalidParameterError, match="'scoring'"):
+        cr.cross_validate(prob, X, y, folds=3, n_lams=5, scoring=lambda y, eta, s: "good")
+
+
+def test_cross_validate_refuses_to_choose_from_nan_scores():
+    X, y = _data()
+    prob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(1.0))
+    with pytest.raises(InvalidParameterError, match="NaN"):
+        cr.cross_validate(prob, X, y, folds=3, n_lams=5, scoring=lambda y, eta, s: float("nan"))
