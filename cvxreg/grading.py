@@ -74,6 +74,9 @@ class Verdict:
 
 # ------------------------------------------------------------------------------------- answers
 def _vector(value: Any, name: str, d: int | None) -> np.ndarray:
+    raw = np.asarray(value, dtype=object).ravel() if isinstance(value, list | tuple | np.ndarray) else None
+    if raw is not None and any(isinstance(v, bool | np.bool_ | str) for v in raw):  # [true] is not 1.0
+        raise AnswerError(f"The answer's {name!r} must be a list of numbers. Got {_short(value)}.")
     try:
         arr = np.asarray(value, dtype=float).ravel()
     except (TypeError, ValueError, OverflowError, RecursionError):

@@ -16,7 +16,7 @@ import numpy as np
 from cvxreg import certificates, lagrange, reference
 from cvxreg import path as path_module
 from cvxreg import solve as solve_module
-from cvxreg._validation import Data, check_bounds, check_data, invalid
+from cvxreg._validation import Data, check_bounds, check_data, check_real, invalid
 from cvxreg.errors import DCPError, InvalidParameterError, NotSupportedError
 from cvxreg.forms import Form, LinearConstraint, box_constraints
 from cvxreg.losses import Loss
@@ -442,6 +442,7 @@ class Problem:
             raise invalid("coef", "Problem.objective_value", allowed, coef) from None
         if w.shape != (data.d,) or not np.all(np.isfinite(w)):
             raise invalid("coef", "Problem.objective_value", allowed, coef)
+        intercept = check_real(intercept, "intercept", "Problem.objective_value")
         fit = self.loss.value(data.X, data.y, w, intercept, data.sample_weight)
         return self.form.objective_value(fit, self.penalty.value(w))
 

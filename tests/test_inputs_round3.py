@@ -164,3 +164,20 @@ def test_cross_validate_refuses_to_choose_from_nan_scores():
     prob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(1.0))
     with pytest.raises(InvalidParameterError, match="NaN"):
         cr.cross_validate(prob, X, y, folds=3, n_lams=5, scoring=lambda y, eta, s: float("nan"))
+
+
+def test_objective_value_takes_a_real_intercept_only():
+    X, y = _data()
+    prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(1.0))
+    with pytest.raises(InvalidParameterError, match="'intercept'"):
+        prob.objective_value(X, y, np.zeros(3), "1.0")
+    assert prob.objective_value(X, y, np.zeros(3), 0.0) == pytest.approx(0.5 * float(y @ y))
+
+
+def test_an_answer_of_booleans_is_not_read_as_numbers():
+    from cvxreg.errors import AnswerError
+    from cvxreg.exercises import bundled_dir, load
+
+    ex = load(bundled_dir() / "logistic-ridge-sklearn.toml")
+    with pytest.raises(AnswerError, match="'coef'"):
+        ex.check({"coef": [True, False, True, False], "intercept": 0.0})
