@@ -386,6 +386,8 @@ def _bound_side(r: Reader, v: Any) -> Any:
         if v.lower() in ("inf", "-inf"):
             return float(v)
         raise r.fail("formulation.bounds", "[lower, upper], each a number, a list, 'inf', '-inf' or 'none'", v)
+    if isinstance(v, bool) or (isinstance(v, list) and any(isinstance(x, bool) for x in v)):  # not 0 and 1
+        raise r.fail("formulation.bounds", "[lower, upper], each a number, a list, 'inf', '-inf' or 'none'", v)
     if isinstance(v, list):  # TOML has no infinity literal in arrays of mixed kinds: accept "inf" strings
         try:
             return [float(x) for x in v]
@@ -460,9 +462,11 @@ def read_notation(r: Reader, n_terms: int) -> Notation | None:
         if len(v) != n_terms or not all(is_number(x) and x >= 0 for x in v):
             raise r.fail(f"{key}.{name}", f"{n_terms} numbers >= 0 (the book's, one per penalty term)", v)
         found[name] = np.array(v, dtype=float)
+    if len(found) == 2:  # the book's problem has one form: a lam or a t, not both
+        raise r.fail(f"{key}.t", "absent when [notation] gives lam (one form per problem)", found["t"].tolist())
     names = r.get(f"{key}.names", [])
-    if not isinstance(names, list) or not all(isinstance(x, str) for x in names):
-        raise r.fail(f"{key}.names", "a list of strings (the book's names of its parameters)", names)
+    if not isinstance(names, list) or not all(isinstance(x, str) for x in names) or len(names) not in (0, n_terms):
+        raise r.fail(f"{key}.names", f"{n_terms} strings (the book's names of its parameters, one per term)", names)
     return Notation(objective, float(loss_factor), np.array(factors, dtype=float), names=tuple(names), **found)
 
 

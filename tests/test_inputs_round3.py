@@ -181,3 +181,38 @@ def test_an_answer_of_booleans_is_not_read_as_numbers():
     ex = load(bundled_dir() / "logistic-ridge-sklearn.toml")
     with pytest.raises(AnswerError, match="'coef'"):
         ex.check({"coef": [True, False, True, False], "intercept": 0.0})
+
+
+@pytest.mark.parametrize(
+    ("bounds", "match"),
+    [("[false, true]", "bounds"), ("[[0.0, 0.0, 0.0, 0.0, 0.0], \"inf\"]", "bounds|lower|suit")],
+    ids=["booleans", "wrong length"],
+)
+def test_problem_file_bounds_are_numbers_of_the_right_length(tmp_path, bounds, match):
+    from cvxreg.errors import ProblemFileError
+    from cvxreg.exercises import bundled_dir, load
+
+    text = (bundled_dir() / "lawson-hanson-nnls-multipliers.toml").read_text()
+    lines = [f"bounds = {bounds}" if line.startswith("bounds =") else line for line in text.splitlines()]
+    path = tmp_path / "bad-bounds.toml"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(ProblemFileError, match=match):
+        load(path)
+
+
+@pytest.mark.parametrize(
+    ("edit", "field"),
+    [(("lam = [1.0, 1.0]", "lam = [1.0, 1.0]\nt = [1.0, 1.0]"), "notation.t"),
+     (('names = ["lambda1", "lambda2"]', 'names = ["lambda1"]'), "notation.names")],
+    ids=["lam and t", "names of the wrong length"],
+)  # fmt: skip
+def test_problem_file_notation_is_consistent(tmp_path, edit, field):
+    from cvxreg.errors import ProblemFileError
+    from cvxreg.exercises import bundled_dir, load
+
+    text = (bundled_dir() / "zou-hastie-naive-enet-orthogonal.toml").read_text()
+    assert edit[0] in text
+    path = tmp_path / "bad-notation.toml"
+    path.write_text(text.replace(edit[0], edit[1], 1))
+    with pytest.raises(ProblemFileError, match=field.replace(".", r"\.")):
+        load(path)
