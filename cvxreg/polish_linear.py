@@ -135,12 +135,15 @@ def _polish(problem: Problem, data: Data, result: Result, f: _Smooth) -> Result 
         return None
     lower_dual = upper_dual = None
     if problem.bounds is not None:
-        lower_dual, upper_dual = np.zeros(d), np.zeros(d)
-        lower_dual[at_lo] = (g + lam * pen.one_sided_derivative(w, +1))[at_lo]
-        upper_dual[at_hi] = -(g + lam * pen.one_sided_derivative(w, -1))[at_hi]
-        if np.any(lower_dual < -bar) or np.any(upper_dual < -bar):
+        # Where a bound meets a kink (w_j = 0 = lower_j under L1) the multiplier is not unique: the
+        # KKT conditions hold when the largest one is >= 0, and the smallest is reported (as the
+        # engine does).
+        right, left = pen.one_sided_derivative(w, +1), pen.one_sided_derivative(w, -1)
+        if np.any((g + lam * right)[at_lo] < -bar) or np.any(-(g + lam * left)[at_hi] < -bar):
             return None
-        lower_dual, upper_dual = np.maximum(lower_dual, 0.0), np.maximum(upper_dual, 0.0)
+        lower_dual, upper_dual = np.zeros(d), np.zeros(d)
+        lower_dual[at_lo] = np.maximum(g + lam * left, 0.0)[at_lo]
+        upper_dual[at_hi] = np.maximum(-(g + lam * right), 0.0)[at_hi]
     return dataclasses.replace(
         result, coef=w, intercept=b, objective=problem.objective_on(data, w, b), polished=True, certificate=None,
         message="", lower_dual=lower_dual, upper_dual=upper_dual,

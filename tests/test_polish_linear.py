@@ -91,3 +91,21 @@ def test_huber_lasso_with_bounds_and_an_equality(data):
     inner = ~at_hi & ~at_lo & (w != 0)
     np.testing.assert_allclose(z[inner], -np.sign(w[inner]), atol=1e-10 * np.linalg.norm(X.T @ y))
     assert np.all(np.abs(z[w == 0]) <= 1 + 1e-10)
+
+
+def test_nonnegative_lasso_under_an_equality_reports_the_smallest_bound_multipliers(data):
+    X, y = data
+    lam = 10.0
+    total = cr.Equality(np.ones((1, 8)), [2.0])
+    prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(lam), bounds=(0.0, None), constraints=[total])
+    res = prob.solve(X, y)
+    assert res.status == "optimal" and res.polished, res.message
+    w, nu = res.coef, float(res.constraint_duals[0][0])
+    g = X.T @ (X @ w - y) + nu
+    at_zero = w == 0
+    assert np.any(at_zero)
+    # w_j = 0 = lower_j with L1: g_j + lam s_j - mu_j = 0 for some s_j in [-1, 1], mu_j >= 0. The
+    # conditions hold iff g_j + lam >= 0; the smallest multiplier is max(g_j - lam, 0).
+    assert np.all(g[at_zero] + lam >= -1e-9 * np.linalg.norm(X.T @ y))
+    np.testing.assert_allclose(res.lower_dual[at_zero], np.maximum(g[at_zero] - lam, 0.0), atol=1e-9)
+    np.testing.assert_allclose(g[~at_zero], -lam, atol=1e-9 * np.linalg.norm(X.T @ y))
