@@ -147,3 +147,10 @@ def test_a_problem_file_may_expect_no_minimizer(tmp_path):
     # And an answer of "no minimizer" to a problem that has one is wrong.
     other = load(bundled_dir() / "logistic-ridge-sklearn.toml")
     assert not other.check({"no_minimizer": True}).passed
+
+
+def test_the_report_leaves_out_a_problem_without_a_minimizer():
+    from cvxreg.cli import _cases
+
+    names = {case.name for case in _cases([])}
+    assert "albert-anderson-separation" not in names and "logistic-ridge-sklearn" in names
