@@ -42,7 +42,7 @@ def _free(problem: Problem, d: int) -> np.ndarray:
 
 
 #: Kernels of non-separable penalties are computed densely up to this many coefficients.
-_KERNEL_MAX_D = 2000
+_KERNEL_MAX_D = 500  # an SVD of a d x d matrix: about 50 ms at 500
 
 
 def _directions(problem: Problem, d: int) -> sp.csc_array:
