@@ -3,18 +3,20 @@
 Read top to bottom, ``solve`` runs these steps, each a function of what the one before returned:
 
 1. **validate** — ``Problem.check_data``: shapes, labels, weights, the penalty's size.
-2. **units** — ``cvxreg._units``: ``y`` and the weights far from one are brought near it
-   (powers of two, exact), the problem rewritten to have the same minimizers; the answer is
-   mapped back at the end.
+2. **units** — ``cvxreg._units``: ``y``, the weights and the columns of ``X`` far from one are
+   brought near it (powers of two, exact), the problem rewritten to have the same minimizers;
+   the answer is mapped back at the end.
 3. **existence** — ``cvxreg.existence``: a problem whose infimum no point attains (separable
    classes without a penalty, ...) is answered ``no_minimizer`` with the reason, unsolved.
 4. **route** — the solver's own answer (``raw=True``); cvxreg's compiled engine
-   (``cvxreg.engine``: smooth losses with elastic-net penalties and bounds, when neither a
+   (``cvxreg.engine``: smooth losses with elastic-net penalties and bounds; group penalties by
+   block descent; absolute and quantile losses with L1 as one LP for HiGHS — when neither a
    solver nor solver options are named); a working set (lasso-like problems:
    the solver on a few coefficients, grown until the full certificate passes); else the
    whole CVXPY model, built once per structure and data and re-used (``Problem.built``).
-5. **polish** — ``cvxreg.polish``: from the solver's answer to the exact minimizer on its
-   support, kept when its certificate is no worse.
+5. **polish** — ``cvxreg.polish`` (and ``cvxreg.polish_linear`` with bounds or linear
+   constraints, ``cvxreg.twin`` in constrained form): from the solver's answer to the exact
+   minimizer on its support, kept when its certificate is no worse.
 6. **certify and settle** — the certificate on the user's problem; tiny coefficients that
    the KKT conditions prove zero become exact zeros; an uncertified answer escalates (tight
    settings, then Clarabel); the status is ``optimal`` exactly when the certificate passes at
