@@ -12,8 +12,9 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-__all__ = ["write_atomic", "write_bytes_atomic", "write_text_atomic"]
+__all__ = ["spreadsheet_safe", "write_atomic", "write_bytes_atomic", "write_csv_atomic", "write_text_atomic"]
 
 
 def write_atomic(path: str | os.PathLike[str], write: Callable[[Path], object]) -> Path:
@@ -38,3 +39,22 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:
 
 def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> Path:
     return write_atomic(path, lambda tmp: tmp.write_bytes(data))
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """A cell a spreadsheet shows as text: a leading ``=``, ``+``, ``-``, ``@`` (a formula to
+    Excel or LibreOffice), tab or carriage return gets a quote in front."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def write_csv_atomic(frame: Any, path: str | os.PathLike[str]) -> Path:
+    """A pandas frame as CSV for people to open: text cells made formula-safe, written whole."""
+    from pandas.api.types import is_string_dtype
+
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or is_string_dtype(safe[column].dtype):
+            safe[column] = safe[column].map(spreadsheet_safe)
+    return write_atomic(path, lambda tmp: safe.to_csv(tmp, index=False))

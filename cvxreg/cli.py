@@ -346,13 +346,6 @@ def _check(args: argparse.Namespace) -> int:
 _ANSWER_SUFFIXES = (".json", ".toml", ".csv")
 
 
-def _spreadsheet_safe(value: Any) -> Any:
-    """A cell a spreadsheet shows as text: a leading =, +, -, @ (a formula) gets a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _grade_student(student: Path, exercises: dict[str, Any], read_answer: Any) -> list[dict[str, Any]]:
     """One student's rows: each answer file graded on its own (one that cannot be read fails
     alone, whatever it holds), a row for each problem not handed in. Links and anything that is
@@ -418,9 +411,9 @@ def _gradebook(args: argparse.Namespace, directory: Path) -> int:
     book = pd.DataFrame(rows, columns=["student", "exercise", "passed", "failed_checks", "diagnoses", "file"])
     if args.out:
         try:
-            from cvxreg._atomic import write_atomic
+            from cvxreg._atomic import write_csv_atomic
 
-            write_atomic(args.out, lambda tmp: book.map(_spreadsheet_safe).to_csv(tmp, index=False))
+            write_csv_atomic(book, args.out)
         except OSError as exc:
             print(f"cvxreg: error: --out {args.out}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
             return 2

@@ -139,6 +139,8 @@ def _path_points(value: Any, d: int) -> list[dict[str, Any]] | None:
         names = [n for n in ("lam", "t") if n in point]
         if len(names) != 1 or "coef" not in point or set(point) - {*names, "coef", "intercept", "objective", "dual"}:
             raise AnswerError(f"The answer's 'path[{k}]' must be a table with 'lam' (or 't') and 'coef'.")
+        if point[names[0]] is None:  # "lam": null gives no point of the path
+            raise AnswerError(f"The answer's 'path[{k}].{names[0]}' must be a number. Got None.")
         out.append(
             {
                 "param_name": names[0],

@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cvxreg._atomic import write_atomic, write_bytes_atomic, write_text_atomic
+from cvxreg._atomic import write_bytes_atomic, write_csv_atomic, write_text_atomic
 from cvxreg._report_stats import RESIDUAL_SHIFT, TIME_SHIFT, findings, solved
 from cvxreg._report_stats import summary as _summary
 from cvxreg._validation import check_choice, invalid
@@ -375,7 +375,7 @@ def write(
     path = Path(path)
     suffix = check_choice(path.suffix.lower(), "path", "report.write (its suffix)", (".md", ".csv", ".html"))
     if suffix == ".csv":
-        write_atomic(path, lambda tmp: frame.to_csv(tmp, index=False))
+        write_csv_atomic(frame, path)
     elif suffix == ".md":
         pngs = _maybe_figures(frame, scale) or {}
         write_text_atomic(path, _markdown(_sections(frame, scale, time_limit, observed or []), set(pngs)))
@@ -402,10 +402,10 @@ def write_report(
     (d / "figures").mkdir(parents=True, exist_ok=True)
     pngs = _maybe_figures(frame, scale, d / "figures")
     paths = {"csv": d / "results.csv", "md": d / "report.md", "html": d / "report.html"}
-    write_atomic(paths["csv"], lambda tmp: frame.to_csv(tmp, index=False))  # each file whole or not at all
+    write_csv_atomic(frame, paths["csv"])  # each file whole or not at all, names safe in a spreadsheet
     if scale is not None:
         paths["scaling_csv"] = d / "scaling.csv"
-        write_atomic(paths["scaling_csv"], lambda tmp: scale.to_csv(tmp, index=False))
+        write_csv_atomic(scale, paths["scaling_csv"])
     sections = _sections(frame, scale, time_limit, observed or [])  # findings, summaries: once for both
     write_text_atomic(paths["md"], _markdown(sections, set(pngs or {})))
     write_text_atomic(paths["html"], _html(sections, pngs))

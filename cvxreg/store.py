@@ -16,6 +16,7 @@ import os
 import socket
 import sqlite3
 import time
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from cvxreg._atomic import write_atomic
+from cvxreg._atomic import write_csv_atomic
 from cvxreg._validation import invalid
 from cvxreg.errors import CvxregError
 
@@ -83,18 +84,31 @@ class ResultStore:
 
     # -- reading --------------------------------------------------------------------------------
     def done(self) -> set[Key]:
-        """The keys of the rows already stored."""
+        """The keys of the rows already stored (a row that no longer reads as one is not: it is
+        computed again)."""
         try:
-            return {tuple(r) for r in self._db.execute("SELECT problem, solver, settings FROM rows")}  # type: ignore[misc]
+            found = self._db.execute("SELECT problem, solver, settings, row FROM rows").fetchall()
         except sqlite3.Error as exc:
             raise StoreError(f"{self.path}: cannot be read ({exc}).") from exc
+        return {(p, s, k) for p, s, k, text in found if _parsed(text) is not None}
 
     def rows(self) -> list[dict[str, Any]]:
-        """Every stored row, in the order written."""
-        out = []
-        for (text,) in self._db.execute("SELECT row FROM rows ORDER BY written, rowid"):
-            row = json.loads(text)
+        """Every stored row, in the order written; rows edited into something that is not a
+        JSON object are left out with a warning (a rerun computes them again)."""
+        out, broken = [], []
+        for key, text in self._db.execute("SELECT problem, row FROM rows ORDER BY written, rowid"):
+            row = _parsed(text)
+            if row is None:
+                broken.append(key)
+                continue
             out.append({k: (math.nan if v is None and k not in _KEEP_NONE else v) for k, v in row.items()})
+        if broken:
+            warnings.warn(
+                f"{self.path}: {len(broken)} stored row(s) of {sorted(set(map(str, broken)))[:5]} are not JSON "
+                "objects (edited or damaged): left out, and computed again by a rerun.",
+                RuntimeWarning,
+                stacklevel=2,
+            )
         return out
 
     def frame(self, columns: list[str]) -> pd.DataFrame:
@@ -179,7 +193,7 @@ class ResultStore:
 
     def export_csv(self, path: str | os.PathLike[str], columns: list[str]) -> Path:
         """Write every stored row to a CSV file (atomically: a temporary file, then a rename)."""
-        return write_atomic(path, lambda tmp: self.frame(columns).to_csv(tmp, index=False))
+        return write_csv_atomic(self.frame(columns), path)
 
     def close(self) -> None:
         self._db.close()
@@ -213,3 +227,12 @@ def _alive(owner: str) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def _parsed(text: Any) -> dict[str, Any] | None:
+    """A stored row as a dict, or None when it is not a JSON object (invalid JSON, ``null``)."""
+    try:
+        row = json.loads(text)
+    except (TypeError, ValueError):
+        return None
+    return row if isinstance(row, dict) else None

@@ -216,3 +216,42 @@ def test_problem_file_notation_is_consistent(tmp_path, edit, field):
     path.write_text(text.replace(edit[0], edit[1], 1))
     with pytest.raises(ProblemFileError, match=field.replace(".", r"\.")):
         load(path)
+
+
+def test_a_path_answer_with_a_missing_lam_is_an_answer_error():
+    from cvxreg.errors import AnswerError
+    from cvxreg.exercises import bundled_files, load
+
+    ex = next(e for e in map(load, bundled_files()) if e.expected.path)
+    with pytest.raises(AnswerError, match=r"path\[0\]\.(lam|t)"):
+        ex.check({"path": [{"lam": None, "coef": [0.0] * ex.X.shape[1]}]})
+
+
+@pytest.mark.parametrize("text", ["{not json", "null", "[1, 2]"], ids=["invalid JSON", "null", "a list"])
+def test_a_damaged_store_row_is_left_out_and_computed_again(tmp_path, text):
+    import sqlite3
+
+    from cvxreg.store import ResultStore
+
+    X, y = _data()
+    prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(1.0))
+    db = tmp_path / "store.sqlite"
+    first = cr.benchmark({"p": (prob, X, y)}, solvers=["CLARABEL"], out=db)
+    with sqlite3.connect(db) as con:
+        con.execute("UPDATE rows SET row = ?", (text,))
+    store = ResultStore(db)
+    with pytest.warns(RuntimeWarning, match="not JSON objects"):
+        assert store.rows() == []
+    assert store.done() == set()  # so a rerun computes it again
+    store.close()
+    again = cr.benchmark({"p": (prob, X, y)}, solvers=["CLARABEL"], out=db)
+    assert len(again) == len(first) and set(again["status"]) == {"optimal"}
+
+
+def test_formula_looking_names_are_text_in_the_csv_files(tmp_path):
+    X, y = _data()
+    prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(1.0))
+    out = tmp_path / "results.csv"
+    cr.benchmark({"=HYPERLINK(1)": (prob, X, y)}, solvers=["CLARABEL"], out=out)
+    text = out.read_text()
+    assert "'=HYPERLINK(1)" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
