@@ -180,7 +180,7 @@ def certify_path(
     c = 1.0 / loss.weight_total(data.n, data.sample_weight)
     scale = c * data.derived("certificate scale", lambda: _scale(data))
     eta = np.asarray(X @ coefs.T) + intercepts[None, :]  # n x K
-    G = eta - y[:, None]  # the squared loss's derivative at every point
+    G = loss.derivative(eta, y[:, None])[0]  # the loss derivative at every point (n x K)
     XtG = np.asarray(X.T @ (sw[:, None] * G))  # d x K
     grad = c * XtG.T  # K x d
     grad_b = c * (sw @ G) if problem.fit_intercept else np.zeros(K)
