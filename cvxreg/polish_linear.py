@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.linalg as la
+import scipy.sparse as sp
 
 from cvxreg._validation import Data
 from cvxreg.errors import NotSupportedError
@@ -36,6 +37,9 @@ if TYPE_CHECKING:
 __all__ = ["polish_linear"]
 
 _MAX_NEWTON = 30
+#: The most entries of the free columns read densely on sparse data (4e6, 32 MB), as the
+#: engine's polish allows.
+_DENSE_ENTRIES = 4_000_000
 
 
 def _sides(problem: Problem, d: int) -> tuple[np.ndarray, np.ndarray]:
@@ -72,6 +76,8 @@ def _polish(problem: Problem, data: Data, result: Result, f: _Smooth) -> Result 
     zeros = pen.zero_pattern(w, tol) & ~at_lo & ~at_hi
     w[zeros], w[at_lo], w[at_hi] = 0.0, lower[at_lo], upper[at_hi]
     free = ~(zeros | at_lo | at_hi)
+    if sp.issparse(data.X) and f.A is data.X and data.n * int(free.sum()) > _DENSE_ENTRIES:
+        return None  # the Hessian would read the free columns of a sparse X densely: n x |free|
     # The equalities, and the inequalities that bind (a positive multiplier or no slack).
     rows, rhs, owner = [], [], []
     duals = result.constraint_duals or (None,) * len(problem.constraints)

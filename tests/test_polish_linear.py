@@ -109,3 +109,19 @@ def test_nonnegative_lasso_under_an_equality_reports_the_smallest_bound_multipli
     assert np.all(g[at_zero] + lam >= -1e-9 * np.linalg.norm(X.T @ y))
     np.testing.assert_allclose(res.lower_dual[at_zero], np.maximum(g[at_zero] - lam, 0.0), atol=1e-9)
     np.testing.assert_allclose(g[~at_zero], -lam, atol=1e-9 * np.linalg.norm(X.T @ y))
+
+
+def test_sparse_data_is_polished_without_a_dense_copy_beyond_the_cap(data, monkeypatch):
+    import scipy.sparse as sp
+
+    import cvxreg.polish_linear as pl
+
+    X, y = data
+    con = [cr.Equality(np.ones((1, 8)), [1.0])]
+    prob = cr.Problem(cr.LogisticLoss(), cr.SquaredL2(), cr.Penalized(1.0), constraints=con)
+    labels = np.where(y > 0, 1.0, -1.0)
+    small = prob.solve(sp.csr_matrix(X), labels)
+    assert small.polished and small.status == "optimal"  # 60 x 8: under the cap, polished
+    monkeypatch.setattr(pl, "_DENSE_ENTRIES", 100)  # as if the free columns were huge
+    big = prob.solve(sp.csr_matrix(X), labels)
+    assert not big.polished and big.certificate.passed(1e-6)  # the solver's answer, honestly certified
