@@ -30,6 +30,7 @@ import scipy.sparse as sp
 
 from cvxreg._validation import Data
 from cvxreg.errors import InvalidParameterError, NotSupportedError
+from cvxreg.penalties._column_units import in_units
 from cvxreg.result import Result
 
 if TYPE_CHECKING:
@@ -167,28 +168,42 @@ def _column_sizes(X: Any) -> np.ndarray:
     return out
 
 
+def column_units(data: Data) -> np.ndarray | None:
+    """One power of two per column of ``X``: near its largest entry for a column far from the
+    others (a factor over 2^20) or from one (2^24), 1 for the others; None when none is far.
+    Prices in cents beside counts are far; columns of ordinary spread (tf-idf weights from 1e-3
+    to 1) are not: a copy of a large X costs more than it could give."""
+
+    def compute() -> np.ndarray | None:
+        sizes = data.derived("column sizes", lambda: _column_sizes(data.X))
+        used = (sizes > 0) & np.isfinite(sizes)
+        if not np.any(used):
+            return None
+        with np.errstate(divide="ignore"):
+            log_size = np.log2(np.where(used, sizes, 1.0))
+        typical = float(np.median(log_size[used]))
+        far = used & ((np.abs(log_size - typical) > _COLUMN_SPREAD) | (np.abs(log_size) > _COLUMN_SIZE))
+        return np.where(far, [_power_of_two(float(s)) for s in sizes], 1.0) if np.any(far) else None
+
+    return data.derived("column units", compute)
+
+
 def _columns(problem: Problem, data: Data) -> Units | None:
     """The rescaling that brings the columns of ``X`` near one (a column in cents beside one in
-    units), or None when they are, or when the penalty cannot follow (it must be separable and
-    homogeneous in each rescaled coefficient, or leave it unpenalized)."""
-    sizes = data.derived("column sizes", lambda: _column_sizes(data.X))
-    used = (sizes > 0) & np.isfinite(sizes)
-    if not np.any(used):
+    units), or None when they are."""
+    D = column_units(data)
+    if D is None:
         return None
-    with np.errstate(divide="ignore"):
-        log_size = np.log2(np.where(used, sizes, 1.0))
-    # A column far from the others (a factor over 2^20) or from one (2^24): prices in cents beside
-    # counts. Columns of ordinary spread (tf-idf weights from 1e-3 to 1) are left as they are: a
-    # copy of a large X costs more than it could give.
-    typical = float(np.median(log_size[used]))
-    far = used & ((np.abs(log_size - typical) > _COLUMN_SPREAD) | (np.abs(log_size) > _COLUMN_SIZE))
-    if not np.any(far):
-        return None
-    D = np.where(far, [_power_of_two(float(s)) for s in sizes], 1.0)
-    try:
+    try:  # a separable penalty rewrites its factors, for columns in large or tiny units
         penalty = problem.penalty.columns_rescaled(D)
     except NotSupportedError:
-        return None
+        # Any other is read as R(v / D): a column in large units then costs the solver a tiny
+        # coefficient in the penalty, exact in the limit. A tiny column would cost a huge one:
+        # it stays as it is (its coefficient barely moves the fit).
+        D = np.maximum(D, 1.0)
+        if np.all(D == 1.0):
+            return None
+        penalty = in_units(problem.penalty, D)
     bounds = problem.bounds
     if bounds is not None:
         with np.errstate(over="ignore", invalid="ignore"):

@@ -17,6 +17,7 @@ import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from scipy.optimize import lsq_linear
 
+from cvxreg import _units
 from cvxreg._validation import Data
 from cvxreg.errors import NotSupportedError
 from cvxreg.forms import box_constraints
@@ -74,6 +75,7 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
     sw, y, Xd = data.weights, data.y, data.X  # X stays sparse when it is
     c = 1.0 / loss.weight_total(n, data.sample_weight)
     w, b = np.asarray(result.coef, dtype=float), float(result.intercept)
+    units = _column_weights(data)  # a column in large units: its residual in those units
     scale = c * data.derived("certificate scale", lambda: _scale(data))
     rel = 1e-6 if tol is None else tol
     tol_w = rel * max(1.0, float(np.max(np.abs(w))))
@@ -97,7 +99,7 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
         G = G_expr
     kkt, G_opt = math.nan, g_lo
     v, pcons = None, []
-    if G is None:  # a smooth loss: the gradient is a point, and the distance may be closed form
+    if G is None and units is None:  # a smooth loss: the gradient is a point, the distance may be closed form
         kkt = _smooth_kkt(flat, result, smooth_grad + linear, grad_b, weight, tol_w)
     if math.isnan(kkt):
         try:
@@ -124,7 +126,7 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
         stat = XtG + weight * v + linear
         if result.lower_dual is not None:
             stat = stat - np.nan_to_num(result.lower_dual) + np.nan_to_num(result.upper_dual)
-        parts = [stat]
+        parts = [stat if units is None else cp.multiply(1.0 / units, stat)]
         if problem.fit_intercept:
             parts.append(cp.reshape(sumG, (1,), order="F"))
         proj = cp.Problem(cp.Minimize(cp.norm2(cp.hstack(parts))), cons + pcons)
@@ -194,9 +196,11 @@ def certify_path(
     lo, hi = factors * pen.derivative_1d(W, -1), factors * pen.derivative_1d(W, +1)
     with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
         U = -grad / lams[:, None]
-    dist = np.linalg.norm(U - np.clip(U, lo, hi), axis=1)
+    units = _column_weights(data)
+    per = np.ones(d) if units is None else units  # residuals in each column's units, as certificate_on
+    dist = np.linalg.norm((U - np.clip(U, lo, hi)) / per, axis=1)
     plain = ~(lams > 0) | ~np.all(np.abs(U) <= 1e150, axis=1)  # as certificate_on: ||grad|| alone
-    kkt = np.where(plain, np.hypot(np.linalg.norm(grad, axis=1), grad_b), np.hypot(lams * dist, grad_b)) / scale
+    kkt = np.where(plain, np.hypot(np.linalg.norm(grad / per, axis=1), grad_b), np.hypot(lams * dist, grad_b)) / scale
     gaps: list[float | None] = [None] * K
     if pen.is_norm:  # the Fenchel gap, as _duality_gap computes it, for all points
         theta = -c * sw[:, None] * G
@@ -235,10 +239,25 @@ def _linear_terms(problem: Problem, result: Result, d: int) -> np.ndarray:
     return out
 
 
+def _column_weights(data: Data) -> np.ndarray | None:
+    """One power of two >= 1 per column (None when all are 1): a column of X in units far above
+    the others' has its stationarity residual, and its part of the scale, divided by its size.
+    Without it the one scale ``||X^T s y||`` is that column's alone, and a residual of order one
+    on every other coefficient passes as 1e-100 of it. (Columns in tiny units need nothing: they
+    do not dominate the scale.)"""
+    D = _units.column_units(data)
+    if D is None or np.all(D <= 1.0):
+        return None
+    return np.maximum(D, 1.0)
+
+
 def _scale(data: Data) -> float:
-    """``||X^T (s * y)||``, or the norm of X when that vanishes: what stationarity is relative to."""
+    """``||X^T (s * y)||`` (each column in its units, ``_column_weights``), or the norm of X when
+    that vanishes: what stationarity is relative to."""
     X = data.X
-    base = float(np.linalg.norm(X.T @ (data.weights * data.y)))
+    units = _column_weights(data)
+    Xty = X.T @ (data.weights * data.y)
+    base = float(np.linalg.norm(Xty if units is None else Xty / units))
     if base > 0:
         return base
     return max(float(spla.norm(X) if sp.issparse(X) else np.linalg.norm(X)), 1.0)

@@ -231,3 +231,96 @@ def test_column_units_with_sparse_data_bounds_and_constraints(data):
     assert res.constraint_duals[0] == pytest.approx(ref.constraint_duals[0], rel=1e-6, abs=1e-9)
     assert float(np.sum(res.coef)) == pytest.approx(0.5, rel=1e-12)
     assert np.all(res.coef >= -1.0 - 1e-12)
+
+
+# -- non-separable penalties: the penalty read in the column's units ----------------------------
+def _norm_reference(name, loss, X, y, lam):
+    """The minimizer in unit coordinates ``v = D w`` for a first column in large units ``s``,
+    written directly in CVXPY: ``R(w)`` with ``w_0 = v_0 / s``, which for ``s >= 1e8`` moves
+    the penalty by less than 1e-8 of a unit ``v_0``: ``w_0 = 0`` and ``v_0`` unpenalized. (Written
+    with ``v_0 / s`` itself, Clarabel stops 1e-4 from stationarity at ``s = 1e20``.)"""
+    cp = pytest.importorskip("cvxpy")
+    d = X.shape[1]
+    v, b = cp.Variable(d), cp.Variable()
+    w = cp.hstack([cp.Constant(np.zeros(1)), v[1:]])
+    R = {
+        "l2": lambda: cp.norm2(w),
+        "linf": lambda: cp.norm_inf(w),
+        "group": lambda: np.sqrt(2) * (cp.norm2(w[0:2]) + cp.norm2(w[2:4])) + cp.abs(w[4]),
+        "tv": lambda: cp.norm1(cp.diff(w)),
+        "lp": lambda: cp.pnorm(w, 1.5),
+    }[name]()
+    eta = X @ v + b
+    L = 0.5 * cp.sum_squares(y - eta) if loss == "squared" else cp.sum(cp.logistic(-cp.multiply(y, eta)))
+    cp.Problem(cp.Minimize(L + lam * R)).solve(solver="CLARABEL", tol_gap_abs=1e-12, tol_gap_rel=1e-12, tol_feas=1e-12)
+    return v.value, float(b.value)
+
+
+NORMS = {
+    "l2": cr.L2,
+    "linf": cr.Linf,
+    "group": lambda: cr.GroupLasso([[0, 1], [2, 3], [4]]),
+    "tv": cr.TotalVariation,
+    "lp": lambda: cr.Lp(1.5),
+}
+
+
+@pytest.mark.parametrize("s", [1e8, 1e20, 1e100])
+@pytest.mark.parametrize("loss", ["squared", "logistic"])
+@pytest.mark.parametrize("name", list(NORMS))
+def test_norm_penalties_with_a_column_in_large_units(data, s, loss, name):
+    # Was: solver_error for L2, Linf, Lp and TV from 1e20 on, and the group lasso `optimal` and
+    # 3.5 off at 1e100 (the certificate's one scale was that column's).
+    X, y = data
+    if loss == "logistic":
+        y = np.where(y + np.random.default_rng(0).standard_normal(len(y)) > 0, 1.0, -1.0)
+    lam = 2.0
+    Xs, D = _one_column(X, s)
+    L = cr.SquaredLoss() if loss == "squared" else cr.LogisticLoss()
+    res = cr.Problem(L, NORMS[name](), cr.Penalized(lam=lam), fit_intercept=True).solve(Xs, y)
+    v, b = _norm_reference(name, loss, X, y, lam)
+    tight = 1e-6 if loss == "squared" else 2e-5  # the reference's own accuracy on exponential cones
+    if name == "linf":  # polyhedral, no prox in these units: the solver's accuracy, honestly stated
+        assert res.status in ("optimal", "optimal_inaccurate"), res.message
+    else:
+        assert res.status == "optimal", res.message
+    assert res.certificate.passed(1e-6) == (res.status == "optimal")
+    np.testing.assert_allclose(res.coef * D, v, atol=tight * max(1.0, np.max(np.abs(v))))
+    assert res.intercept == pytest.approx(b, abs=tight * max(1.0, abs(b)))
+
+
+def test_a_solver_that_calls_a_bounded_feasible_problem_unbounded_is_a_solver_error(data):
+    X, y = data
+    Xs, _ = _one_column(X, 1e100)
+    # lam near lam_max (about 1e100 here): in the column's units, terms 1e99 apart, too far for an
+    # interior-point solver. Clarabel answers "unbounded" for a problem bounded below by 0.
+    res = cr.Problem(cr.SquaredLoss(), cr.L2(), cr.Penalized(lam=1e99), fit_intercept=True).solve(Xs, y)
+    assert not str(res.status).startswith(("unbounded", "infeasible")), res.status
+    if res.status != "optimal":
+        assert res.status == "solver_error" and "bounded below" in res.message
+    # What can be true stays: a loss unbounded below, and contradictory constraints.
+    linear = cr.CustomLoss(lambda eta, y: -eta)
+    res = cr.Problem(linear, cr.L1(), cr.Penalized(lam=0.0)).solve(X, y, solver="CLARABEL")
+    assert str(res.status).startswith("unbounded") or res.status == "no_minimizer", res.status
+    cons = [cr.Equality(np.ones((1, 5)), [1.0]), cr.Equality(np.ones((1, 5)), [2.0])]
+    res = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(lam=1.0), constraints=cons).solve(X, y)
+    assert str(res.status).startswith("infeasible"), res.status
+
+
+@pytest.mark.parametrize("penalty", [cr.L1(), cr.L2(), cr.GroupLasso([[0, 1], [2, 3], [4]])], ids=repr)
+def test_certificate_sees_every_column_beside_one_in_large_units(data, penalty):
+    X, y = data
+    Xs, _ = _one_column(X, 1e100)
+    prob = cr.Problem(cr.SquaredLoss(), penalty, cr.Penalized(lam=2.0), fit_intercept=True)
+    good = prob.solve(Xs, y)
+    assert cr.certificate(prob, Xs, y, good).passed(1e-12)
+    # 0.01 off on w_1, with the large column (and the intercept) refitted so that its own
+    # residual does not move: the certificate's single scale ||X^T y|| (1e100, that column's)
+    # called this 1e-13.
+    coef = good.coef.copy()
+    coef[1] += 1e-2
+    x0, x1 = Xs[:, 0] - Xs[:, 0].mean(), Xs[:, 1] - Xs[:, 1].mean()
+    coef[0] -= 1e-2 * (x0 @ x1) / (x0 @ x0)
+    intercept = good.intercept - 1e-2 * Xs[:, 1].mean() - (coef[0] - good.coef[0]) * Xs[:, 0].mean()
+    wrong = cr.Result(**{**vars(good), "coef": coef, "intercept": intercept})
+    assert cr.certificate(prob, Xs, y, wrong).worst > 1e-3

@@ -174,8 +174,8 @@ class Penalty(SameByParameters):
     def columns_rescaled(self, scale: np.ndarray) -> Penalty:
         """``R'`` with ``R'(v) = R(v / scale)`` for every ``v``, exactly (``scale`` holds one power of
         two per coefficient): the penalty once ``X``'s columns are divided by ``scale``. Penalties
-        separable and homogeneous per coefficient rewrite their factors; others keep only a
-        scale of all ones."""
+        separable and homogeneous per coefficient rewrite their factors; others say
+        ``NotSupportedError`` and are read through ``R(v / scale)`` (``in_units``)."""
         if np.all(np.asarray(scale) == 1.0):
             return self
         raise NotSupportedError(f"{self!r} cannot take a different unit for each coefficient.")
@@ -204,6 +204,12 @@ class Penalty(SameByParameters):
     def strictly_convex(self) -> bool:
         """True when ``R`` is strictly convex on every coefficient."""
         return False
+
+    def bounded_below(self) -> bool:
+        """True when ``R >= 0`` everywhere (norms and seminorms, the built-in separable
+        penalties; a subclass that redefines the function is not assumed to be): ``loss + lam R``
+        then runs to -inf only if the loss does."""
+        return self.is_norm or (self.separable and self.file_name is not None)
 
     # -- building ------------------------------------------------------------------------------
     def cache_key(self) -> Any:

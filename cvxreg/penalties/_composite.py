@@ -18,6 +18,7 @@ import numpy as np
 from cvxreg._validation import invalid
 from cvxreg.errors import NotSupportedError
 from cvxreg.penalties._base import Penalty, snap_to_kinks
+from cvxreg.penalties._column_units import in_units
 
 __all__ = ["Composite", "WeightedSum"]
 
@@ -30,6 +31,17 @@ def _terms(penalties: Any, owner: str) -> tuple[Penalty, ...]:
     return items
 
 
+def _terms_in_units(terms: tuple[Penalty, ...], scale: np.ndarray) -> list[Penalty]:
+    """Each term with its coefficients in the units ``scale``: rewritten where every term can
+    be; else, for scales >= 1 only (large columns), the others read as ``R(v / scale)``."""
+    try:
+        return [p.columns_rescaled(scale) for p in terms]
+    except NotSupportedError:
+        if np.any(np.asarray(scale) < 1.0):
+            raise
+        return [in_units(p, scale) for p in terms]
+
+
 class _Terms(Penalty):
     """A penalty made of others (``terms``): what is true of it because it is true of each."""
 
@@ -37,6 +49,9 @@ class _Terms(Penalty):
 
     def nonconvex_reason(self) -> str | None:
         return next((r for p in self.terms if (r := p.nonconvex_reason()) is not None), None)
+
+    def bounded_below(self) -> bool:
+        return all(p.bounded_below() for p in self.terms)
 
     def placeholder_dim(self) -> int:
         return max(p.placeholder_dim() for p in self.terms)
@@ -85,7 +100,7 @@ class WeightedSum(_Terms):
         return WeightedSum([p for p, _ in pairs], self.weights * f / top), top
 
     def columns_rescaled(self, scale: np.ndarray) -> Penalty:
-        return WeightedSum([p.columns_rescaled(scale) for p in self.terms], self.weights)
+        return WeightedSum(_terms_in_units(self.terms, scale), self.weights)
 
     def _active(self) -> list[tuple[float, Penalty]]:
         return [(float(c), p) for c, p in zip(self.weights, self.terms, strict=True) if c > 0]
@@ -212,7 +227,7 @@ class Composite(_Terms):
         return Composite(*(p for p, _ in pairs)), np.array([f for _, f in pairs], dtype=float)
 
     def columns_rescaled(self, scale: np.ndarray) -> Penalty:
-        return Composite(*(p.columns_rescaled(scale) for p in self.terms))
+        return Composite(*_terms_in_units(self.terms, scale))
 
     def weighted(self, weights: Any) -> tuple[Penalty, float]:
         return WeightedSum(self.terms, np.nan_to_num(np.asarray(weights, dtype=float))), 1.0
