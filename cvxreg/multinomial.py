@@ -46,6 +46,8 @@ class MultinomialLogisticLoss(Loss):
     Penalized(1/C), fit_intercept=True)``.
     """
 
+    bounded_below = True
+
     #: Coefficients are a (d, K) matrix: ``Problem.solve`` hands the problem to ``solve_multinomial``.
     multi_output = True
     strictly_convex = False  # invariant to adding one vector to every column of W

@@ -32,6 +32,8 @@ __all__ = ["MaxLoss", "NormLoss"]
 class _WholeResidual(Loss):
     """A loss that is a function of the whole residual ``r = y - eta``."""
 
+    bounded_below = True
+
     def check_weights(self, sample_weight: np.ndarray | None) -> None:
         if sample_weight is not None:
             raise NotSupportedError(

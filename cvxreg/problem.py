@@ -21,7 +21,7 @@ from cvxreg.errors import DCPError, InvalidParameterError, NotSupportedError
 from cvxreg.forms import Form, LinearConstraint, box_constraints
 from cvxreg.losses import Loss
 from cvxreg.penalties import Penalty
-from cvxreg.result import Result
+from cvxreg.result import Result, Status
 from cvxreg.solvers import (
     default_solver,
     installed_solvers,
@@ -346,6 +346,9 @@ class Problem:
         failure, message, wall = run_solver(prob, solver, solver_opts)
         if failure:
             return self._failed(built, label, failure, message, wall)
+        impossible = self._impossible(prob.status, label)
+        if impossible is not None:
+            return self._failed(built, label, Status.SOLVER_ERROR, impossible, wall)
         stats = prob.solver_stats
         used = stats.solver_name if stats is not None else label
         setup = float(getattr(prob, "compilation_time", None) or math.nan)
@@ -400,6 +403,31 @@ class Problem:
             idx, con = item
             out[idx] = math.nan if con.dual_value is None else np.asarray(con.dual_value, dtype=float).ravel()
         return out
+
+    def _impossible(self, status: str, solver: str) -> str | None:
+        """Why a solver's "infeasible" or "unbounded" cannot be true of this problem (a
+        numerical failure, reported as one), or None when it could be."""
+        if status not in (Status.INFEASIBLE, Status.INFEASIBLE_INACCURATE, Status.UNBOUNDED,
+                          Status.UNBOUNDED_INACCURATE, Status.INFEASIBLE_OR_UNBOUNDED):  # fmt: skip
+            return None
+        # Feasible: nothing but the penalty's ball constrains w, and w = 0 is in every ball of a
+        # homogeneous penalty (R(0) = 0 <= t).
+        penalized = self.form.param_name == "lam"
+        ball = self.penalty.homogeneity() is not None and bool(np.all(np.asarray(self.form.param_value) >= 0))
+        feasible = self.bounds is None and not self.constraints and (penalized or ball)
+        # Bounded below: the loss is, and so is the penalty (or it is a constraint, not a term).
+        bounded = self.loss.bounded_below and (not penalized or self.penalty.bounded_below())
+        if status == Status.INFEASIBLE_OR_UNBOUNDED:
+            wrong = feasible and bounded
+        else:
+            wrong = feasible if status.startswith("infeasible") else bounded
+        if not wrong:
+            return None
+        facts = [f for f, on in (("feasible (w = 0 satisfies it)", feasible), ("bounded below", bounded)) if on]
+        return (
+            f"{solver} reported {str(status)!r}, but this problem is {' and '.join(facts)}: a numerical "
+            "failure (often data in very different units); try another solver, or rescale X's columns"
+        )
 
     def _failed(
         self,

@@ -99,7 +99,8 @@ def solve(
             return _settle(problem, data, found, tol)  # 5-6 done on the working set's answer
     built, _ = problem.built(data, reduce=reduce)
     result = finish(problem, problem.solve_built(built, name, solver_opts), data)  # 5. polish
-    if result.ok and not solver_opts and not _certified(result, tol):
+    failed = result.status == Status.SOLVER_ERROR  # a numerical failure: another try may succeed
+    if not solver_opts and (failed or (result.ok and not _certified(result, tol))):
         result = _escalate(problem, result, built, name, data, tol)
     return _checked(problem, _settle(problem, data, result, tol), check)  # 6. settle
 

@@ -27,6 +27,7 @@ class LogisticLoss(Loss):
     scikit-learn's ``LogisticRegression(C)`` minimizes ``C * L + R``: here ``lam = 1/C``.
     """
 
+    bounded_below = True
     classification = True
     strictly_convex = True
     file_name = "logistic"
@@ -102,6 +103,7 @@ class SquaredHingeLoss(Loss):
     ``1/2 ||w||^2 + C * L``: ``SquaredL2()`` at ``lam = 1/C`` (without its penalized intercept).
     """
 
+    bounded_below = True
     classification = True
     file_name = "squared_hinge"
 
@@ -133,6 +135,7 @@ class PoissonLoss(Loss):
     The Poisson negative log-likelihood with log link, without the ``log(y_i!)`` constant.
     """
 
+    bounded_below = True
     strictly_convex = True
     file_name = "poisson"
 

@@ -21,6 +21,7 @@ class SquaredLoss(Loss):
     ``1/(2n) * ||y - Xw - b||^2`` and glmnet's gaussian family.
     """
 
+    bounded_below = True
     least_squares = True
     strictly_convex = True
     y_degree = 2
@@ -65,6 +66,7 @@ class SquaredLoss(Loss):
 class _PiecewiseLinear(Loss):
     """A loss whose per-sample term is the maximum of affine pieces of ``eta``."""
 
+    bounded_below = True
     piecewise_linear = True
 
     def intercept_kinks(self, y: np.ndarray) -> np.ndarray:
@@ -110,6 +112,8 @@ class HuberLoss(Loss):
     ``HuberRegressor(epsilon, alpha)`` with fitted scale ``sigma`` is this loss with
     ``M = epsilon * sigma`` plus ``SquaredL2`` at ``lam = alpha * sigma``.
     """
+
+    bounded_below = True
 
     y_degree, y_units = 2, ("M",)
     file_name = "huber"
