@@ -232,6 +232,8 @@ def benchmark(
     timeout: float = 120.0,
     progress: bool | None = None,
     client: Any = None,
+    wait: float = 3600.0,
+    lease: float = 120.0,
 ) -> pd.DataFrame:
     """Run problems x solvers x settings, in parallel, appending each finished row to ``out``.
 
@@ -247,7 +249,11 @@ def benchmark(
     ``progress``: a tqdm bar on a terminal, plain progress lines on
     stderr otherwise (a CI log); ``False`` for silence. Every (problem, solver, settings) is a
     row, those a solver cannot take included (status "unsupported", with the solvers that can).
-    Returns all rows (those read back from ``out`` included).
+    Rows claimed by another live run sharing ``out`` are waited for (with a warning naming the
+    run) for at most ``wait`` seconds, then computed here; claims whose owner is gone, or whose
+    lease was not renewed for ``lease`` seconds, are taken over at once (``cvxreg.store``).
+    Returns the rows of these cases (those read back from ``out`` included), not the other
+    rows the store may hold.
 
     Parameters
     ----------
@@ -264,6 +270,10 @@ def benchmark(
         Seconds before one solve is killed.
     progress : bool, optional
     client : distributed.Client, optional
+    wait : float, default 3600
+        Seconds to wait for rows another live run is computing before computing them here.
+    lease : float, default 120
+        Seconds after which another run's claim that was not renewed is taken over.
 
     Returns
     -------
@@ -276,7 +286,9 @@ def benchmark(
     if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs == 0 or n_jobs < -1:
         raise invalid("n_jobs", "benchmark", "a positive integer or -1 (all cores)", n_jobs)
     check_choice(backend, "backend", "benchmark", ("loky", "threading", "multiprocessing", "sequential", "dask"))
-    store, csv_path = _open_store(out)
+    wait = check_real(wait, "wait", "benchmark", lo=0.0, hi=MAX_TIMEOUT)
+    lease = check_real(lease, "lease", "benchmark", lo=0.0, hi=86400.0, lo_open=True)
+    store, csv_path = _open_store(out, lease)
     store_error: str | None = None
     if store is not None:
         try:
@@ -322,11 +334,13 @@ def benchmark(
     refs: dict[str, tuple[Result, str, Any]] = {}
     try:
         pending = [k for k in tasks if store is None or k not in store.done()]
+        waiting_since: float | None = None
         while pending:
             mine = pending
             if store is not None and store_error is None:
                 try:
-                    mine = store.claim(pending)
+                    gave_up = waiting_since is not None and time.monotonic() - waiting_since > wait
+                    mine = store.take_over(pending) if gave_up else store.claim(pending)
                 except StoreError as exc:  # nothing can be written: compute everything in memory
                     store_error = str(exc)
                     warnings.warn(f"{exc} Rows are kept in memory and returned.", RuntimeWarning, stacklevel=2)
@@ -356,6 +370,15 @@ def benchmark(
             done = store.done()
             pending = [k for k in pending if k not in done]
             if pending and not mine:  # what is left is being computed by another live run
+                if waiting_since is None:
+                    waiting_since = time.monotonic()
+                    owners = sorted(set(store.claimed_elsewhere(pending).values()))
+                    warnings.warn(
+                        f"{store.path}: waiting for {len(pending)} row(s) that {', '.join(owners) or 'another run'} "
+                        f"is computing; after {wait:g} s they are computed here (benchmark's wait).",
+                        RuntimeWarning,
+                        stacklevel=2,
+                    )
                 time.sleep(0.5)
     finally:
         if own_cluster is not None:
@@ -371,6 +394,8 @@ def benchmark(
         frame = store.frame(COLUMNS)
     except (StoreError, sqlite3.Error):
         frame = pd.DataFrame(columns=COLUMNS)
+    asked = [k in tasks for k in zip(frame["problem"], frame["solver"], frame["settings"], strict=True)]
+    frame = frame[np.asarray(asked, dtype=bool)].reset_index(drop=True)  # the store may hold other cases too
     frame.attrs["computed"] = len(rows)  # rows this run solved (the others were stored already)
     if store_error is not None:  # the store holds what it could: add what only memory has
         have = set(zip(frame["problem"], frame["solver"], frame["settings"], strict=True))
@@ -387,7 +412,7 @@ def benchmark(
     return frame
 
 
-def _open_store(out: str | os.PathLike[str] | None) -> tuple[ResultStore | None, Path | None]:
+def _open_store(out: str | os.PathLike[str] | None, lease: float) -> tuple[ResultStore | None, Path | None]:
     """The store behind ``out``: ``x.csv`` is exported from ``x.sqlite``; any other name is the
     SQLite file itself."""
     if out is None:
@@ -396,14 +421,14 @@ def _open_store(out: str | os.PathLike[str] | None) -> tuple[ResultStore | None,
     if path.is_dir():
         raise invalid("out", "benchmark", "a file path (x.sqlite, or x.csv exported from x.sqlite)", str(out))
     if path.suffix.lower() != ".csv":
-        return ResultStore(path), None
+        return ResultStore(path, lease=lease), None
     if path.exists() and path.stat().st_size > 0:
         with open(path, encoding="utf-8", errors="replace") as fh:
             head = fh.readline(4096).strip().split(",")  # the header only, not the whole file
         if "problem" not in head or "solver" not in head:
             allowed = "a new CSV path, or a results CSV written by benchmark"
             raise invalid("out", "benchmark", allowed, f"{out} (an unrelated CSV)", raw=True)
-    return ResultStore(path.with_suffix(".sqlite")), path
+    return ResultStore(path.with_suffix(".sqlite"), lease=lease), path
 
 
 # --------------------------------------------------------------------------------------------

@@ -105,9 +105,8 @@ def _solvers(names: Sequence[str] | None, owner: str, option: str = "--solvers")
 
 
 def _report(args: argparse.Namespace) -> int:
-    from cvxreg import report
     from cvxreg._validation import check_real
-    from cvxreg.benchmark import benchmark
+    from cvxreg.store import StoreError, downgrade, lock_folder
 
     solvers = _solvers(args.solvers, "cvxreg report")
     if args.strict:
@@ -115,23 +114,45 @@ def _report(args: argparse.Namespace) -> int:
     cases = _cases(args.problems)
     out = Path(args.out)
     csv_path = out / "results.csv"
+    lock = None
     try:
         out.mkdir(parents=True, exist_ok=True)
+        lock = lock_folder(out, fresh=not args.resume)  # held until the report is written
         if not args.resume:  # a fresh run: forget the rows of the last one
             for old in (csv_path, out / "results.sqlite", out / "results.sqlite-wal", out / "results.sqlite-shm"):
                 old.unlink(missing_ok=True)
+            downgrade(lock)
         probe = out / ".cvxreg-write-test"
         probe.write_bytes(b"")
         probe.unlink()
+    except StoreError as exc:  # another report holds the folder
+        print(f"cvxreg: error: --out {exc}", file=sys.stderr)
+        return 2
     except OSError as exc:
+        if lock is not None:
+            lock.close()
         print(f"cvxreg: error: --out {out}: cannot write there ({exc.strerror or exc})", file=sys.stderr)
         return 2
+    try:
+        return _report_in(args, solvers, cases, out, csv_path)
+    finally:
+        if lock is not None:
+            lock.close()
+
+
+def _report_in(args: argparse.Namespace, solvers: Any, cases: Any, out: Path, csv_path: Path) -> int:
+    """``cvxreg report`` once its folder is held: the benchmark, the scaling, the files."""
+    from cvxreg import report
+    from cvxreg.benchmark import benchmark
+
     print(
         f"cvxreg report: {len(cases)} problems x {len(solvers or report_solvers())} solvers x settings "
         f"{', '.join(args.settings)}, {args.jobs} job(s); timeout {args.timeout:g} s per solve",
         flush=True,
     )
-    frame = benchmark(cases, solvers, settings=args.settings, n_jobs=args.jobs, out=csv_path, timeout=args.timeout)
+    frame = benchmark(
+        cases, solvers, settings=args.settings, n_jobs=args.jobs, out=csv_path, timeout=args.timeout, wait=args.wait
+    )
     scale = None
     if args.sizes:
         from cvxreg.scaling import scaling
@@ -478,7 +499,14 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument(
         "--timeout", type=float, default=10.0, help="seconds per solve before it is killed (a failure counts this)"
     )
-    rep.add_argument("--resume", action="store_true", help="keep the rows stored in OUT/results.sqlite and skip them")
+    rep.add_argument(
+        "--resume", action="store_true",
+        help="keep the rows stored in OUT/results.sqlite and skip them; join a report running there",
+    )  # fmt: skip
+    rep.add_argument(
+        "--wait", type=float, default=3600.0,
+        help="seconds to wait for rows another running report is computing, then compute them here",
+    )  # fmt: skip
     rep.add_argument(
         "--sizes", nargs="*", type=int, default=list(DEFAULT_SIZES), help="scaling sizes d (none: no scaling section)"
     )
