@@ -23,18 +23,15 @@ from cvxreg.forms import Constrained, Equality, Inequality, LinearConstraint, Pe
 from cvxreg.problem import Problem
 
 __all__ = [
-    "DESIGNS",
     "LIMITS",
     "LOSSES",
     "PENALTIES",
-    "RESPONSES",
     "Notation",
     "Reader",
     "check_keys",
     "fractions",
     "intercept_only",
     "is_number",
-    "read_data",
     "read_notation",
     "read_problem",
 ]  # fmt: skip
@@ -54,16 +51,6 @@ def _registry(module: Any) -> dict[str, Callable[..., Any]]:
 #: The names problem files use: each built-in class's own ``file_name``.
 LOSSES: dict[str, Callable[..., L.Loss]] = {**_registry(L), **_registry(NL)}
 PENALTIES: dict[str, Callable[..., P.Penalty]] = _registry(P)
-DESIGNS = ("gaussian", "orthonormal", "identity", "equal_columns", "correlated", "polynomial")
-RESPONSES = ("linear", "labels", "counts")
-#: Named functions of x for a polynomial design's response (``data.generate.function``).
-FUNCTIONS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
-    "sin_2pi": lambda x: np.sin(2 * np.pi * x),  # Bishop, PRML Section 1.1
-    "cos_2pi": lambda x: np.cos(2 * np.pi * x),
-    "exp": np.exp,
-    "abs": np.abs,
-}
-
 #: What a problem file may ask for, checked before anything is read or allocated: its size in
 #: bytes, and the entries of a generated design (n x d, times ``copies``). A trusted larger
 #: file: raise them (``cvxreg.exercises.LIMITS["entries"] = 10**8``).
@@ -125,6 +112,8 @@ class Reader:
         if v is None:
             return None
         allowed = "a list of numbers" if ndim == 1 else "a list of equal-length rows of numbers"
+        if _holds_bool(v, ndim):  # true/false would be read as 1/0
+            raise self.fail(key, allowed + " (not true/false)", v)
         try:
             arr = np.asarray(v, dtype=float)
         except (TypeError, ValueError, OverflowError, RecursionError):
@@ -144,6 +133,12 @@ class Reader:
         if not isinstance(v, dict):
             raise self.fail(key, "a table of parameters", v)
         return v
+
+
+def _holds_bool(v: Any, depth: int) -> bool:
+    if isinstance(v, bool):
+        return True
+    return depth > 0 and isinstance(v, list) and any(_holds_bool(item, depth - 1) for item in v)
 
 
 _TOP = {"id", "title", "source", "statement", "tags", "data", "formulation", "notation", "expected", "tolerance"}
@@ -225,157 +220,9 @@ def check_keys(r: Reader) -> None:
 
 
 # ------------------------------------------------------------------------------------- data
-def _generate(r: Reader) -> tuple[np.ndarray, np.ndarray]:
-    g = "data.generate"
-    design = r.choice(f"{g}.design", DESIGNS)
-    if design == "polynomial":
-        return _polynomial(r, np.random.default_rng(r.number(f"{g}.seed", 0, lo=0, integer=True)))
-    n = r.number(f"{g}.n", lo=1, integer=True)
-    d = r.number(f"{g}.d", n if design == "identity" else ..., lo=1, integer=True)
-    seed = r.number(f"{g}.seed", 0, lo=0, integer=True)
-    noise = r.number(f"{g}.noise", 0.0, lo=0.0)
-    rounding = r.number(f"{g}.rounding", None, lo=0, integer=True)
-    response = r.choice(f"{g}.response", RESPONSES, "linear")
-    copies = r.number(f"{g}.copies", 2, lo=2, integer=True) if design == "equal_columns" else 1
-    if n * d * copies > LIMITS["entries"]:
-        raise r.fail(
-            f"{g}.n",
-            f"a design of at most {LIMITS['entries']} entries (cvxreg.exercises.LIMITS['entries'])",
-            f"n = {n}, d = {d}" + (f", copies = {copies}" if copies > 1 else ""),
-        )
-    rng = np.random.default_rng(seed)
-    if design == "identity":
-        if n != d:
-            raise r.fail(f"{g}.d", f"equal to n = {n} for the identity design", d)
-        X = np.eye(n)
-    elif design == "orthonormal":
-        if n < d:
-            raise r.fail(f"{g}.n", f"at least d = {d} for an orthonormal design", n)
-        A = rng.standard_normal((n, d))
-        if r.get(f"{g}.center", False):
-            A = A - A.mean(axis=0)
-        X = np.linalg.qr(A)[0]
-    elif design == "equal_columns":
-        base = rng.standard_normal((n, d))
-        X = np.repeat(base, copies, axis=1)  # each column repeated `copies` times, side by side
-    elif design == "correlated":
-        rho = r.number(f"{g}.rho", 0.9)
-        if not -1 < rho < 1:
-            raise r.fail(f"{g}.rho", "a number in (-1, 1)", rho)
-        cov = rho ** np.abs(np.subtract.outer(np.arange(d), np.arange(d)))
-        X = rng.standard_normal((n, d)) @ np.linalg.cholesky(cov).T
-    else:
-        X = rng.standard_normal((n, d))
-    p = X.shape[1]
-    coef = r.matrix(f"{g}.coef", 1, None)
-    if coef is None:
-        coef = np.zeros(p)
-    if len(coef) != p:
-        raise r.fail(f"{g}.coef", f"a list of {p} numbers (one per column)", coef.tolist())
-    eta = X @ coef + r.number(f"{g}.intercept", 0.0)
-    if response == "labels":
-        y = np.where(eta + noise * rng.standard_normal(n) >= 0, 1.0, -1.0)
-    elif response == "counts":
-        y = rng.poisson(np.exp(eta)).astype(float)
-    else:
-        y = eta + noise * rng.standard_normal(n)
-    if rounding is not None:
-        X, y = np.round(X, rounding), np.round(y, rounding)
-    return X, y
-
-
-def _summary(r: Reader) -> tuple[np.ndarray, np.ndarray]:
-    """``(X, y)`` with exactly the given ``X^T X``, ``X^T y`` and ``y^T y``: ``X = L^T`` from
-    ``X^T X = L L^T`` (an eigen-factor, so a singular Gram matrix works), ``y`` solving
-    ``X^T y = X^T y`` on it, and one row of zeros carrying the rest of ``y^T y``. Every least-
-    squares objective ``1/2 ||y - Xw||^2 = 1/2 (y'y - 2 w'X'y + w'X'X w)`` is then the same."""
-    G = r.matrix("data.gram", 2)
-    assert G is not None
-    d = G.shape[0]
-    if G.shape != (d, d) or not np.allclose(G, G.T, rtol=0, atol=1e-12 * max(1.0, float(np.max(np.abs(G))))):
-        raise r.fail("data.gram", "a symmetric d x d matrix X^T X", G.tolist())
-    c = r.matrix("data.xty", 1)
-    assert c is not None
-    if len(c) != d:
-        raise r.fail("data.xty", f"{d} numbers (X^T y, one per column)", c.tolist())
-    yty = r.number("data.yty", lo=0.0)
-    vals, vecs = np.linalg.eigh(G)
-    scale = max(1.0, float(np.max(np.abs(vals))))
-    if np.min(vals) < -1e-10 * scale:
-        raise r.fail("data.gram", "positive semidefinite (a Gram matrix X^T X)", G.tolist())
-    root = np.sqrt(np.clip(vals, 0.0, None))
-    X = (vecs * root).T  # X^T X = V diag(vals) V^T = G
-    y0, *_ = np.linalg.lstsq(X.T, c, rcond=None)
-    if np.max(np.abs(X.T @ y0 - c)) > 1e-9 * max(1.0, float(np.max(np.abs(c)))):
-        raise r.fail("data.xty", "in the range of X^T X (as X^T y always is)", c.tolist())
-    rest = yty - float(y0 @ y0)
-    if rest < -1e-9 * max(1.0, yty):
-        raise r.fail("data.yty", f"at least {float(y0 @ y0):.10g} (Cauchy-Schwarz with X^T X and X^T y)", yty)
-    return np.vstack([X, np.zeros((1, d))]), np.r_[y0, np.sqrt(max(rest, 0.0))]
-
-
-def _polynomial(r: Reader, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """``X[i] = (1, x_i, ..., x_i^degree)`` and ``y = f(x) + noise`` with ``f`` a named function
-    (``FUNCTIONS``) or, without one, ``X coef``; ``x`` given, or ``n`` points evenly in [0, 1]."""
-    g = "data.generate"
-    x = r.matrix(f"{g}.x", 1, None)
-    if x is None:
-        n = r.number(f"{g}.n", lo=1, integer=True)
-        if n > LIMITS["entries"]:
-            raise r.fail(f"{g}.n", f"at most {LIMITS['entries']} points (cvxreg.exercises.LIMITS['entries'])", n)
-        x = np.linspace(0.0, 1.0, n)
-    degree = r.number(f"{g}.degree", lo=0, integer=True)
-    if degree > 30 or len(x) * (degree + 1) > LIMITS["entries"]:
-        raise r.fail(f"{g}.degree", f"an integer in 0..30 (and n x (degree + 1) <= {LIMITS['entries']})", degree)
-    X = np.vander(x, degree + 1, increasing=True)
-    name = None if r.get(f"{g}.function", None) is None else r.choice(f"{g}.function", tuple(FUNCTIONS))
-    if name is not None:
-        mean = FUNCTIONS[name](x)
-    else:
-        coef = r.matrix(f"{g}.coef", 1, None)
-        coef = np.zeros(degree + 1) if coef is None else coef
-        if len(coef) != degree + 1:
-            raise r.fail(f"{g}.coef", f"{degree + 1} numbers (one per power 0..{degree})", coef.tolist())
-        mean = X @ coef
-    return X, mean + r.number(f"{g}.noise", 0.0, lo=0.0) * rng.standard_normal(len(x))
-
-
 def intercept_only(r: Reader) -> bool:
     """A file that gives ``y`` and no design: an intercept-only model (no dummy column to state)."""
     return all(r.get(f"data.{k}", None) is None for k in ("X", "generate", "gram"))
-
-
-def read_data(r: Reader) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    given = [k for k in ("X", "generate", "gram") if r.get(f"data.{k}", None) is not None]
-    if len(given) > 1:
-        raise ProblemFileError(f"{r.path}: [data] gives {' and '.join(map(repr, given))}; use one.")
-    if r.get("data.gram", None) is not None:
-        if r.get("data.y", None) is not None or r.get("data.sample_weight", None) is not None:
-            raise ProblemFileError(f"{r.path}: [data] with 'gram' takes 'xty' and 'yty', not 'y' or 'sample_weight'.")
-        X, y = _summary(r)
-        return X, y, None
-    for key in ("xty", "yty"):
-        if r.get(f"data.{key}", None) is not None:
-            raise ProblemFileError(f"{r.path}: field 'data.{key}' goes with 'data.gram' (summary statistics).")
-    if r.get("data.generate", None) is not None:
-        if r.get("data.X", None) is not None:
-            raise ProblemFileError(f"{r.path}: [data] gives both 'X' and 'generate'; use one.")
-        X, y = _generate(r)
-        y_inline = r.matrix("data.y", 1, None)
-        if y_inline is not None:
-            y = y_inline
-    elif intercept_only(r):  # y alone: the model is b, and cvxreg holds one zero column at 0 for it
-        y = r.matrix("data.y", 1)
-        assert y is not None
-        X = np.zeros((len(y), 1))
-    else:
-        X = r.matrix("data.X", 2)
-        y = r.matrix("data.y", 1)
-    assert X is not None and y is not None
-    if len(y) != X.shape[0]:
-        raise r.fail("data.y", f"a list of {X.shape[0]} numbers (one per row of X)", y.tolist())
-    s = r.matrix("data.sample_weight", 1, None)
-    return X, y, s
 
 
 # ------------------------------------------------------------------------------------- formulation

@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from cvxreg._file_data import read_data
 from cvxreg._file_schema import (
     LIMITS,
     LOSSES,
@@ -28,13 +29,13 @@ from cvxreg._file_schema import (
     fractions,
     intercept_only,
     is_number,
-    read_data,
     read_notation,
     read_problem,
 )
 from cvxreg.errors import CvxregError, DCPError, InvalidParameterError, ProblemFileError
 from cvxreg.grading import Verdict, grade
 from cvxreg.problem import Problem
+from cvxreg.quantities import df_unavailable
 from cvxreg.result import Result, Status
 from cvxreg.solvers import default_solver, solver_options
 
@@ -374,6 +375,9 @@ def load(path: str | Path) -> Exercise:
         except InvalidParameterError as exc:
             raise ProblemFileError(f"{path}: field 'data' does not suit the formulation: {exc}") from exc
         expected = dataclasses.replace(expected, constraint_duals=_constraint_duals(r, problem))
+        why = None if expected.df is None else df_unavailable(problem)
+        if why is not None:
+            raise r.fail("expected.df", "asked only where degrees of freedom are defined", why)
     if r.get("data.gram", None) is not None and problem is not None:
         exact = problem.loss.least_squares and problem.loss.scale == "sum" and not problem.fit_intercept
         if not exact or expected.fit is not None:

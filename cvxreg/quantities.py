@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import scipy.linalg as la
 
 from cvxreg.errors import NotSupportedError
 
@@ -45,13 +46,18 @@ def degrees_of_freedom(problem: Problem, X: Any, y: Any, result: Result, *, samp
     ``tr(c X_A^T S X_A (c X_A^T S X_A + H_A)^+)``, the trace of the hat matrix on the active set
     (``S`` the sample weights; columns centred with those weights for an intercept).
 
+    A penalty without a curvature but with a generalized-lasso form ``sum_i c_i |(D w)_i| +
+    1/2 w'Qw`` (total variation, the fused lasso) has the fit's degrees of freedom on the space
+    ``w`` moves in: ``null(D_Z)``, ``Z`` the rows with ``(D w)_i = 0`` (Tibshirani & Taylor 2011,
+    "The solution path of the generalized lasso", Ann. Statist. 39(3), Thm 3): for total
+    variation with ``X = I``, the number of fused groups.
+
     Raises ``NotSupportedError`` for other losses, the constrained form, bounds, linear
-    constraints, or a penalty whose curvature is not known.
+    constraints, or a penalty with neither.
     """
-    if not problem.loss.least_squares or problem.form.param_name != "lam":
-        raise NotSupportedError(f"Degrees of freedom are defined here for penalized least squares, not {problem!r}.")
-    if problem.bounds is not None or problem.constraints:
-        raise NotSupportedError(f"Degrees of freedom with bounds or linear constraints are not available: {problem!r}.")
+    why = df_unavailable(problem)
+    if why is not None:
+        raise NotSupportedError(why)
     data = problem.check_data(X, y, sample_weight, "degrees_of_freedom")
     flat = problem.lagrangian(problem.form.param_value)
     X, sw = data.dense(), data.weights
@@ -66,10 +72,40 @@ def degrees_of_freedom(problem: Problem, X: Any, y: Any, result: Result, *, samp
         free &= ~zero | ~flat.penalty.penalized(len(w))
         curvature = flat.penalty.curvature(w, free) if np.any(free) else np.zeros((0, 0))
     except NotSupportedError:
-        raise NotSupportedError(f"The curvature of {problem.penalty!r} is not known: no degrees of freedom.") from None
+        return _generalized_lasso_df(problem, flat, X, sw, c, w)
     XA = X[:, free]
     G = c * (XA.T * sw) @ XA  # k x k: the trace is taken there, never on an n x n hat matrix
     df = float(np.trace(np.linalg.pinv(G + float(flat.form.param_value) * curvature) @ G)) if XA.shape[1] else 0.0
+    return df + (1.0 if problem.fit_intercept else 0.0)
+
+
+def df_unavailable(problem: Problem) -> str | None:
+    """Why ``degrees_of_freedom`` cannot be computed for ``problem`` (None when it can)."""
+    if not problem.loss.least_squares or problem.form.param_name != "lam":
+        return f"Degrees of freedom are defined here for penalized least squares, not {problem!r}."
+    if problem.bounds is not None or problem.constraints:
+        return f"Degrees of freedom with bounds or linear constraints are not available: {problem!r}."
+    return None
+
+
+def _generalized_lasso_df(
+    problem: Problem, flat: Problem, X: np.ndarray, sw: np.ndarray, c: float, w: np.ndarray
+) -> float:
+    """``tr(H)``, ``H = c X N (c N'X'SXN + lam N'QN)^+ N'X'S``, on a basis ``N`` of ``null(D_Z)``."""
+    try:
+        D, weights, Q = flat.penalty.as_generalized_lasso(len(w))
+    except NotSupportedError:
+        raise NotSupportedError(
+            f"The curvature of {problem.penalty!r} is not known, nor a generalized-lasso form: no degrees of freedom."
+        ) from None
+    D, weights = np.asarray(D, dtype=float), np.asarray(weights, dtype=float)
+    Dw = D @ w
+    fused = (weights > 0) & (np.abs(Dw) <= _threshold(Dw) if Dw.size else np.zeros(0, dtype=bool))
+    N = la.null_space(D[fused]) if np.any(fused) else np.eye(len(w))
+    XN = X @ N
+    G = c * (XN.T * sw) @ XN
+    ridge = float(flat.form.param_value) * N.T @ np.asarray(Q) @ N
+    df = float(np.trace(np.linalg.pinv(G + ridge) @ G)) if N.size else 0.0
     return df + (1.0 if problem.fit_intercept else 0.0)
 
 

@@ -645,3 +645,21 @@ def test_no_optimal_answer_fails_its_own_certificate(ex):
     if res.status == "optimal" and res.certificate is not None and not np.isnan(res.certificate.worst):
         assert res.certificate.passed(1e-6), (res.solver, res.certificate)
     assert res.status in ("optimal", "optimal_inaccurate", "no_minimizer"), (res.status, res.message)
+
+
+@pytest.mark.parametrize("design", ["identity", "tall"])
+def test_total_variation_degrees_of_freedom_count_the_fused_groups(design):
+    # Tibshirani & Taylor (2011), Thm 3: for the fused lasso (X of full column rank, no ridge)
+    # df = the number of fused groups, i.e. the nullity of D_Z (Z: the differences that are 0).
+    from cvxreg.quantities import degrees_of_freedom
+
+    rng = np.random.default_rng(0)
+    w0 = np.r_[np.zeros(8), 3 * np.ones(8), np.ones(8)]
+    X = np.eye(24) if design == "identity" else rng.standard_normal((60, 24))
+    y = X @ w0 + 0.3 * rng.standard_normal(X.shape[0])
+    prob = cr.Problem(cr.SquaredLoss(), cr.TotalVariation(), cr.Penalized(lam=2.0))
+    res = prob.solve(X, y)
+    assert res.status == "optimal"
+    groups = 1 + int(np.sum(np.abs(np.diff(res.coef)) > 1e-6))
+    assert 1 < groups < 24
+    assert degrees_of_freedom(prob, X, y, res) == pytest.approx(groups, abs=1e-8)

@@ -255,3 +255,58 @@ def test_formula_looking_names_are_text_in_the_csv_files(tmp_path):
     cr.benchmark({"=HYPERLINK(1)": (prob, X, y)}, solvers=["CLARABEL"], out=out)
     text = out.read_text()
     assert "'=HYPERLINK(1)" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
+
+
+_FILE = """id = "probe"
+title = "probe"
+source = "a test"
+statement = "probe"
+
+[formulation]
+loss = "{loss}"
+penalty = "l1"
+form = "penalized"
+lam = 1.0
+
+[expected]
+coef = [0.0, 0.0]
+origin = "a test"
+{expected}
+
+{data}
+"""
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [('[data]\nX = [[true, false], [false, true]]\ny = [1.0, 2.0]', "data.X"),
+     ('[data.generate]\ndesign = "polynomial"\nn = 10\ndegree = 1\nfunction = "exp"\ncopies = 3', "data.generate.copies"),
+     ('[data.generate]\ndesign = "polynomial"\nn = 10\ndegree = 1\nfunction = "exp"\nrho = 0.5', "data.generate.rho"),
+     ('[data.generate]\ndesign = "gaussian"\nn = 10\nd = 2\nrho = 0.5', "data.generate.rho"),
+     ('[data.generate]\ndesign = "gaussian"\nn = 10\nd = 2\nrounding = 4000000000000000000', "data.generate.rounding"),
+     ('[data.generate]\ndesign = "gaussian"\nn = 10\nd = 2\ncoef = [800.0, 800.0]\nresponse = "counts"',
+      "data.generate.coef"),
+     ('[data]\ngram = [[1e308, 1e308], [1e308, 1e308]]\nxty = [1.0, 1.0]\nyty = 1.0', "data.gram")],
+    ids=["booleans in X", "polynomial copies", "polynomial rho", "gaussian rho", "rounding 4e18", "counts overflow",
+         "gram near 1e308"],
+)  # fmt: skip
+def test_problem_file_data_is_refused_where_it_would_be_misread_or_overflow(tmp_path, data, field):
+    # Were: read as 1/0; ignored; ignored; ignored; OverflowError; ValueError; LinAlgError.
+    from cvxreg.errors import ProblemFileError
+    from cvxreg.exercises import load
+
+    path = tmp_path / "bad.toml"
+    path.write_text(_FILE.format(loss="squared", expected="", data=data))
+    with pytest.raises(ProblemFileError, match=field.replace(".", r"\.")):
+        load(path)
+
+
+def test_a_problem_file_asks_degrees_of_freedom_only_where_they_are_defined(tmp_path):
+    # Was: loaded, then `cvxreg solve` exited 2 on a Huber loss.
+    from cvxreg.errors import ProblemFileError
+    from cvxreg.exercises import load
+
+    path = tmp_path / "huber-df.toml"
+    path.write_text(_FILE.format(loss="huber", expected="df = 2", data="[data]\nX = [[1.0, 0.0], [0.0, 1.0]]\ny = [1.0, 2.0]"))
+    with pytest.raises(ProblemFileError, match=r"expected\.df"):
+        load(path)
