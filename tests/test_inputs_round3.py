@@ -277,11 +277,14 @@ origin = "a test"
 """
 
 
+_POLY = '[data.generate]\ndesign = "polynomial"\nn = 10\ndegree = 1\nfunction = "exp"\n'
+
+
 @pytest.mark.parametrize(
     ("data", "field"),
     [('[data]\nX = [[true, false], [false, true]]\ny = [1.0, 2.0]', "data.X"),
-     ('[data.generate]\ndesign = "polynomial"\nn = 10\ndegree = 1\nfunction = "exp"\ncopies = 3', "data.generate.copies"),
-     ('[data.generate]\ndesign = "polynomial"\nn = 10\ndegree = 1\nfunction = "exp"\nrho = 0.5', "data.generate.rho"),
+     (_POLY + "copies = 3", "data.generate.copies"),
+     (_POLY + "rho = 0.5", "data.generate.rho"),
      ('[data.generate]\ndesign = "gaussian"\nn = 10\nd = 2\nrho = 0.5', "data.generate.rho"),
      ('[data.generate]\ndesign = "gaussian"\nn = 10\nd = 2\nrounding = 4000000000000000000', "data.generate.rounding"),
      ('[data.generate]\ndesign = "gaussian"\nn = 10\nd = 2\ncoef = [800.0, 800.0]\nresponse = "counts"',
@@ -307,6 +310,7 @@ def test_a_problem_file_asks_degrees_of_freedom_only_where_they_are_defined(tmp_
     from cvxreg.exercises import load
 
     path = tmp_path / "huber-df.toml"
-    path.write_text(_FILE.format(loss="huber", expected="df = 2", data="[data]\nX = [[1.0, 0.0], [0.0, 1.0]]\ny = [1.0, 2.0]"))
+    data = "[data]\nX = [[1.0, 0.0], [0.0, 1.0]]\ny = [1.0, 2.0]"
+    path.write_text(_FILE.format(loss="huber", expected="df = 2", data=data))
     with pytest.raises(ProblemFileError, match=r"expected\.df"):
         load(path)
