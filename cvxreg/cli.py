@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import sys
 from collections.abc import Sequence
@@ -112,6 +113,10 @@ def _report(args: argparse.Namespace) -> int:
     if args.strict:
         check_real(args.bar, "--bar", "cvxreg report", lo=0.0, lo_open=True)
     cases = _cases(args.problems)
+    if args.sizes:  # checked now, not after the whole benchmark has run
+        from cvxreg.scaling import checked_args
+
+        checked_args(args.families, args.sizes, "cvxreg report")
     out = Path(args.out)
     csv_path = out / "results.csv"
     lock = None
@@ -310,8 +315,7 @@ def _plot(args: argparse.Namespace) -> int:
     if args.figure == "balls":
         fig = plot.balls(args.p or plot.DEFAULT_PS, surface_p=args.surface)
     elif args.figure == "contours":
-        pens = [float(x) if x not in ("L1", "L2", "Linf") else x for x in (args.penalties or ["L1", "L2", "4"])]
-        fig = plot.contours(penalties=pens, t=args.t, seed=args.seed)
+        fig = plot.contours(penalties=args.penalties or ["L1", "L2", 4.0], t=args.t, seed=args.seed)
     else:
         from cvxreg.exercises import load
 
@@ -323,11 +327,15 @@ def _plot(args: argparse.Namespace) -> int:
             ex.problem, ex.X, ex.y, n_lams=args.n_lams, against=args.against, chosen=args.chosen,
             sample_weight=ex.sample_weight,
         )
-    out.parent.mkdir(parents=True, exist_ok=True)
     from cvxreg._atomic import write_atomic
 
     kind = Path(out).suffix[1:] or None  # the temporary name has no suffix to tell the format by
-    write_atomic(out, lambda tmp: fig.savefig(tmp, dpi=args.dpi, bbox_inches="tight", format=kind))
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(out, lambda tmp: fig.savefig(tmp, dpi=args.dpi, bbox_inches="tight", format=kind))
+    except OSError as exc:  # a folder in the path is a file, a read-only folder, a full disk
+        print(f"cvxreg: error: --out {out}: cannot write there ({exc.strerror or exc})", file=sys.stderr)
+        return 2
     print(f"wrote {args.figure}: {out}")
     return 0
 
@@ -354,7 +362,9 @@ def _check(args: argparse.Namespace) -> int:
 
     target = Path(args.file)
     if target.is_dir():
-        return _gradebook(args, target)
+        from cvxreg._gradebook import gradebook
+
+        return gradebook(args, target)
     if args.answer is None:
         print("cvxreg: error: check FILE needs --answer ANSWER", file=sys.stderr)
         return 2
@@ -362,96 +372,6 @@ def _check(args: argparse.Namespace) -> int:
     verdict = ex.check(read_answer(args.answer))
     print(json.dumps(verdict.to_dict(), indent=2) if args.json else verdict)
     return 0 if verdict.passed else 1
-
-
-_ANSWER_SUFFIXES = (".json", ".toml", ".csv")
-
-
-def _grade_student(student: Path, exercises: dict[str, Any], read_answer: Any) -> list[dict[str, Any]]:
-    """One student's rows: each answer file graded on its own (one that cannot be read fails
-    alone, whatever it holds), a row for each problem not handed in. Links and anything that is
-    not a regular file are refused, never followed; what could not be parsed is never echoed."""
-    rows: list[dict[str, Any]] = []
-    files = sorted(p for p in student.iterdir() if p.suffix.lower() in _ANSWER_SUFFIXES)
-    handed = {p.stem for p in files}
-    for ident in sorted(set(exercises) - handed):  # an answer not handed in is a row too
-        if exercises[ident].problem is None:
-            continue  # a refused problem has no coefficients to hand in
-        rows.append(
-            {
-                "student": student.name,
-                "exercise": ident,
-                "file": "",
-                "passed": False,
-                "failed_checks": "missing",
-                "diagnoses": "no answer submitted",
-            }
-        )
-    for path in files:
-        row: dict[str, Any] = {"student": student.name, "exercise": path.stem, "file": str(path), "passed": False}
-        ex = exercises.get(path.stem)
-        if path.is_symlink() or not path.is_file():
-            row.update(failed_checks="unusable answer", diagnoses="not a regular file (links are not followed)")
-        elif ex is None:
-            row.update(failed_checks="", diagnoses=f"no problem file with id {path.stem!r}")
-        else:
-            try:
-                v = ex.check(read_answer(path))
-                row.update(
-                    passed=v.passed,
-                    failed_checks="; ".join(c.name for c in v.checks if not c.passed),
-                    diagnoses="; ".join(v.diagnoses),
-                )
-            except Exception as exc:  # one answer must never stop the class's grading
-                from cvxreg.errors import CvxregError
-
-                why = str(exc) if isinstance(exc, CvxregError) else f"{type(exc).__name__} while grading"
-                row.update(failed_checks="unusable answer", diagnoses=why[:300])
-        rows.append(row)
-    return rows
-
-
-def _gradebook(args: argparse.Namespace, directory: Path) -> int:
-    """Grade ANSWERS_DIR/<student>/<problem-id>.(json|toml|csv) against every problem file in DIR."""
-    import pandas as pd
-
-    from cvxreg.exercises import load_all
-    from cvxreg.grading import read_answer
-
-    if args.answers is None:
-        print("cvxreg: error: check DIR needs --answers ANSWERS_DIR", file=sys.stderr)
-        return 2
-    answers = Path(args.answers)
-    if not answers.is_dir():
-        print(f"cvxreg: error: --answers {answers} is not a folder", file=sys.stderr)
-        return 2
-    exercises = {ex.id: ex for ex in load_all(directory)}
-    rows = []
-    for student in sorted(p for p in answers.iterdir() if p.is_dir() and not p.is_symlink()):
-        rows += _grade_student(student, exercises, read_answer)
-    book = pd.DataFrame(rows, columns=["student", "exercise", "passed", "failed_checks", "diagnoses", "file"])
-    if args.out:
-        try:
-            from cvxreg._atomic import write_csv_atomic
-
-            write_csv_atomic(book, args.out)
-        except OSError as exc:
-            print(f"cvxreg: error: --out {args.out}: cannot be written ({exc.strerror or exc})", file=sys.stderr)
-            return 2
-        print(f"wrote gradebook: {args.out}")
-    if len(book):
-        print(
-            book.assign(
-                grade=[
-                    "missing" if why == "missing" else ("pass" if ok else "FAIL")
-                    for ok, why in zip(book["passed"], book["failed_checks"], strict=True)
-                ]
-            )
-            .pivot_table(index="student", columns="exercise", values="grade", aggfunc="first")
-            .fillna("")
-            .to_string()
-        )
-    return 0 if len(book) and bool(book["passed"].all()) else 1
 
 
 class _Help(argparse.ArgumentDefaultsHelpFormatter):
@@ -539,13 +459,15 @@ def _parser() -> argparse.ArgumentParser:
     plo.add_argument("--out", required=True, help="the image file (.png, .pdf or .svg)")
     plo.add_argument("--p", nargs="+", default=None, help="balls: the p to draw, numbers or inf (default 0.5 to inf)")
     plo.add_argument("--surface", default=None, help="balls: also the 3-D sphere of this p")
-    plo.add_argument("--penalties", nargs="+", default=None, help="contours: L1, L2, Linf or p (default L1 L2 4)")
-    plo.add_argument("--t", type=float, default=1.0, help="contours: the ball's radius")
+    plo.add_argument(
+        "--penalties", nargs="+", type=_ball, default=None, help="contours: L1, L2, Linf or p >= 1 (default L1 L2 4)"
+    )
+    plo.add_argument("--t", type=_positive, default=1.0, help="contours: the ball's radius")
     plo.add_argument("--seed", type=int, default=0, help="contours: seed of the 2-D example data")
     plo.add_argument("--problem", default="lasso-intercept-centred", help="path: a problem file or bundled id")
     plo.add_argument("--n-lams", type=int, default=50, help="path: number of lam values")
     plo.add_argument("--against", choices=["lam", "t"], default="lam", help="path: the horizontal axis")
-    plo.add_argument("--chosen", type=float, default=None, help="path: a lam to mark")
+    plo.add_argument("--chosen", type=_positive, default=None, help="path: a lam to mark")
     plo.add_argument("--dpi", type=_dpi, default=110, help="resolution of a PNG (10 to 1200)")
     plo.set_defaults(run=_plot)
 
@@ -559,6 +481,30 @@ def _parser() -> argparse.ArgumentParser:
     chk.add_argument("--json", action="store_true", help="print the verdict as JSON")
     chk.set_defaults(run=_check)
     return parser
+
+
+def _positive(text: str) -> float:
+    """A finite number > 0 (a lam, a radius)."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0; got {text!r}")
+    return value
+
+
+def _ball(text: str) -> str | float:
+    """A penalty for the contour figure: L1, L2, Linf, or an exponent p >= 1 of an Lp ball."""
+    if text in ("L1", "L2", "Linf"):
+        return text
+    try:
+        p = float(text)
+    except ValueError:
+        p = math.nan
+    if not (math.isfinite(p) and p >= 1):
+        raise argparse.ArgumentTypeError(f"must be L1, L2, Linf or a number p >= 1 (an Lp ball); got {text!r}")
+    return p
 
 
 def _dpi(text: str) -> int:

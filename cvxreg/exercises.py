@@ -450,6 +450,15 @@ def read_table(name: str, table: dict[str, Any]) -> tuple[np.ndarray, np.ndarray
 
 
 def load_all(directory: str | Path | None = None) -> list[Exercise]:
-    """Every ``*.toml`` in ``directory`` (default: the bundled problems), sorted by file name."""
+    """Every ``*.toml`` in ``directory`` (default: the bundled problems), sorted by file name;
+    two files with one id are a ``ProblemFileError`` (an answer could not say which it answers)."""
     files = sorted(Path(directory).glob("*.toml")) if directory is not None else bundled_files()
-    return [load(f) for f in files]
+    out: list[Exercise] = []
+    seen: dict[str, Path] = {}
+    for f in files:
+        ex = load(f)
+        if ex.id in seen:
+            raise ProblemFileError(f"{f}: has id {ex.id!r}, as {seen[ex.id].name} does; give each file its own id.")
+        seen[ex.id] = ex.path
+        out.append(ex)
+    return out

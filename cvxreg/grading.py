@@ -206,8 +206,16 @@ def normalize_answer(answer: Any, d: int) -> dict[str, Any]:
 def read_answer(path: str | Path) -> dict[str, Any]:
     """Read an answer file: JSON or TOML (``coef``, ``intercept``, ``objective``, ``dual``), or a
     CSV of coefficients (one number per line, or a header ``coef`` / ``name,coef``)."""
+    from cvxreg._file_schema import LIMITS
+
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > LIMITS["file_bytes"]:  # checked before reading: never a gigabyte into memory
+            raise AnswerError(
+                f"{path}: is {size} bytes, above the limit of {LIMITS['file_bytes']} "
+                f"(cvxreg.exercises.LIMITS['file_bytes'])."
+            )
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise AnswerError(f"{path}: cannot be read ({exc}).") from exc
@@ -292,6 +300,13 @@ def grade(ex: Exercise, answer: Any) -> Verdict:
     expected outcome is a refusal is answered ``{"rejected": true}``."""
     refused = _refusal(answer)
     if ex.problem is None:
+        if refused and isinstance(answer, dict):  # a refusal states nothing else: no stray coef passes
+            extra = sorted(set(answer) - {"rejected", "exercise"})
+            if extra:
+                raise AnswerError(
+                    f'A refusal is {{"rejected": true}} (with "exercise", as `cvxreg solve --json` writes it). '
+                    f"Got the field(s) {extra} besides: a refused problem has no solution to give."
+                )
         return _grade_refusal(ex, refused)
     if ex.expected.outcome == "no_minimizer":
         return _grade_no_minimizer(ex, answer)

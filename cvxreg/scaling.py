@@ -78,6 +78,24 @@ def family_case(family: str, d: int, seed: int = 0) -> Case:
     return Case(f"{family}-d{d}", problem, X, y, description=FAMILIES[family])
 
 
+#: The largest d a scaling family is built at: n = 2d rows, so 2 d^2 doubles (128 MB at 2000).
+MAX_SIZE = 2000
+
+
+def checked_args(families: Sequence[str], sizes: Sequence[Any], owner: str) -> tuple[list[str], list[int]]:
+    """The families and sizes of a scaling run, checked before anything runs or is allocated."""
+    fams = [check_choice(f, "families", owner, tuple(FAMILIES)) for f in families]
+    if not fams:
+        raise invalid("families", owner, "a non-empty list of " + ", ".join(FAMILIES), families)
+    allowed = f"an increasing list of integers from 2 to {MAX_SIZE}"
+    if not all(isinstance(s, int | np.integer) and not isinstance(s, bool) for s in sizes):
+        raise invalid("sizes", owner, allowed, sizes)
+    size_list = [int(s) for s in sizes]
+    if not size_list or any(not 2 <= s <= MAX_SIZE for s in size_list) or sorted(size_list) != size_list:
+        raise invalid("sizes", owner, allowed, sizes)
+    return fams, size_list
+
+
 def scaling(
     families: Sequence[str] = tuple(FAMILIES),
     sizes: Sequence[int] = DEFAULT_SIZES,
@@ -119,12 +137,7 @@ def scaling(
         Columns ``SCALING_COLUMNS``; times in seconds (``setup_time`` CVXPY's compile time,
         ``solve_time`` the solver's own).
     """
-    fams = [check_choice(f, "families", "scaling", tuple(FAMILIES)) for f in families]
-    if not fams:
-        raise invalid("families", "scaling", "a non-empty list of " + ", ".join(FAMILIES), families)
-    size_list = [int(s) for s in sizes]
-    if not size_list or any(s < 2 for s in size_list) or sorted(size_list) != size_list:
-        raise invalid("sizes", "scaling", "an increasing list of integers >= 2", sizes)
+    fams, size_list = checked_args(families, sizes, "scaling")
     budget = check_real(budget, "budget", "scaling", lo=0.0, lo_open=True)
     timeout = check_real(timeout, "timeout", "scaling", lo=0.0, lo_open=True)
     rows: list[dict[str, Any]] = []

@@ -314,3 +314,72 @@ def test_a_problem_file_asks_degrees_of_freedom_only_where_they_are_defined(tmp_
     path.write_text(_FILE.format(loss="huber", expected="df = 2", data=data))
     with pytest.raises(ProblemFileError, match=r"expected\.df"):
         load(path)
+
+
+@pytest.mark.parametrize(
+    ("argv", "what"),
+    [(["plot", "contours", "--penalties", "abc"], "--penalties"),
+     (["plot", "contours", "--penalties", "0.5"], "--penalties"),
+     (["plot", "path", "--chosen", "nan"], "--chosen"),
+     (["plot", "contours", "--t", "-1"], "--t"),
+     (["report", "sklearn-lasso-toy", "--sizes", "50", "10"], "sizes"),
+     (["report", "sklearn-lasso-toy", "--sizes", "3000000"], "sizes")],
+    ids=["penalty name", "p below 1", "chosen nan", "negative radius", "sizes decreasing", "sizes too large"],
+)  # fmt: skip
+def test_cli_flags_are_checked_before_any_work(argv, what, tmp_path, capsys):
+    # Were: a ValueError traceback; accepted; exit 0; ...; rejected after the whole benchmark ran.
+    from cvxreg.cli import main
+
+    out = tmp_path / ("fig.png" if argv[0] == "plot" else "rep")
+    assert main([*argv, "--out", str(out)]) == 2
+    assert what in capsys.readouterr().err
+    assert not out.exists()
+
+
+def test_plot_into_a_path_through_a_file_is_a_one_line_error(tmp_path, capsys):
+    from cvxreg.cli import main
+
+    (tmp_path / "afile").write_text("")
+    assert main(["plot", "balls", "--out", str(tmp_path / "afile" / "x.png")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("cvxreg: error: --out") and "Traceback" not in err
+
+
+def test_gradebook_goes_on_past_a_malformed_problem_file_and_refuses_two_files_with_one_id(tmp_path, capsys):
+    import json
+    import shutil
+
+    from cvxreg.cli import main
+    from cvxreg.exercises import bundled_dir, load
+
+    problems, answers = tmp_path / "problems", tmp_path / "answers" / "ann"
+    problems.mkdir()
+    answers.mkdir(parents=True)
+    shutil.copy(bundled_dir() / "islr-6.2.2-lasso-identity.toml", problems)
+    ex = load(problems / "islr-6.2.2-lasso-identity.toml")
+    (answers / f"{ex.id}.json").write_text(json.dumps({"coef": ex.expected.coef.tolist()}))
+    (problems / "broken.toml").write_text("id = [\n")  # not TOML
+    out = tmp_path / "book.csv"
+    assert main(["check", str(problems), "--answers", str(answers.parent), "--out", str(out)]) == 0
+    assert "broken.toml" in capsys.readouterr().err and out.exists()  # was: no CSV at all
+    (problems / "broken.toml").unlink()
+    text = (problems / f"{ex.id}.toml").read_text()
+    (problems / "copy.toml").write_text(text)  # a second file with the same id
+    assert main(["check", str(problems), "--answers", str(answers.parent), "--out", str(out)]) == 2
+    assert "both have id" in capsys.readouterr().err
+
+
+def test_a_refusal_answer_states_nothing_else_and_answer_files_are_capped(tmp_path):
+    from cvxreg.errors import AnswerError
+    from cvxreg.exercises import LIMITS, load_all
+    from cvxreg.grading import read_answer
+
+    refused = next(ex for ex in load_all() if ex.problem is None)
+    assert refused.check({"rejected": True}).passed
+    with pytest.raises(AnswerError, match="coef"):
+        refused.check({"rejected": True, "coef": [1.0], "whatever": 2})  # was: passed
+    big = tmp_path / "big.json"
+    with open(big, "wb") as fh:
+        fh.truncate(LIMITS["file_bytes"] + 1)  # sparse: nothing is written, nothing may be read
+    with pytest.raises(AnswerError, match="limit"):
+        read_answer(big)
