@@ -122,6 +122,23 @@ def _splits(folds: Any, data: Data) -> list[tuple[np.ndarray, np.ndarray]]:
     raise invalid("folds", "cross_validate", "an integer >= 2 or a splitter with split(X, y)", folds)
 
 
+def _both_classes(splits: list[tuple[np.ndarray, np.ndarray]], data: Data) -> None:
+    """A classifier is fit on two classes: a training fold of one class (its weighted rows)
+    has no classifier to give (with an intercept, no minimizer at all)."""
+    weights = data.weights
+    for k, (train, _) in enumerate(splits):
+        present = np.unique(data.y[train][weights[train] > 0])
+        if present.size < 2:
+            label = present.tolist() if data.classes is None else [data.classes[int(v > 0)] for v in present]
+            raise invalid(
+                "folds",
+                "cross_validate",
+                "folds whose training rows hold both classes (scikit-learn's StratifiedKFold keeps them in each)",
+                f"training fold {k} with only the label {label}",
+                raw=True,
+            )
+
+
 def _subset(data: Data, rows: np.ndarray) -> Data:
     s = None if data.sample_weight is None else data.sample_weight[rows]
     return Data(data.X[rows], data.y[rows], s, data.feature_names)
@@ -190,6 +207,8 @@ def cross_validate(
         scoring_name = check_choice(scoring, "scoring", "cross_validate", tuple(SCORINGS))
         score, higher = SCORINGS[scoring_name]
     splits = _splits(folds, data)
+    if problem.loss.classification:
+        _both_classes(splits, data)
     problems = _with_ratios(problem, l1_ratios)
     # Decreasing lam, as scikit-learn orders its grids: argmin then breaks ties the same way.
     given = None if lams is None else -np.sort(-checked_grid(lams, "lams"))

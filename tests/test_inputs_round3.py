@@ -383,3 +383,17 @@ def test_a_refusal_answer_states_nothing_else_and_answer_files_are_capped(tmp_pa
         fh.truncate(LIMITS["file_bytes"] + 1)  # sparse: nothing is written, nothing may be read
     with pytest.raises(AnswerError, match="limit"):
         read_answer(big)
+
+
+def test_cross_validate_refuses_a_training_fold_of_one_class():
+    # Was: each such fold fitted (no minimizer with an intercept) and a lam chosen from them.
+    pytest.importorskip("sklearn")
+    from sklearn.model_selection import KFold, StratifiedKFold
+
+    rng = np.random.default_rng(0)
+    X, y = rng.standard_normal((20, 3)), np.r_[np.ones(15), -np.ones(5)]
+    prob = cr.Problem(cr.LogisticLoss(), cr.L1(), cr.Penalized(1.0), fit_intercept=True)
+    with pytest.raises(InvalidParameterError, match="training fold 3 with only the label"):
+        cr.cross_validate(prob, X, y, folds=KFold(4), n_lams=5)
+    cv = cr.cross_validate(prob, X, y, folds=StratifiedKFold(4), n_lams=5)
+    assert np.isfinite(cv.best_lam)
