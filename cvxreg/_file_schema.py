@@ -314,7 +314,14 @@ def read_notation(r: Reader, n_terms: int) -> Notation | None:
     names = r.get(f"{key}.names", [])
     if not isinstance(names, list) or not all(isinstance(x, str) for x in names) or len(names) not in (0, n_terms):
         raise r.fail(f"{key}.names", f"{n_terms} strings (the book's names of its parameters, one per term)", names)
-    return Notation(objective, float(loss_factor), np.array(factors, dtype=float), names=tuple(names), **found)
+    notation = Notation(objective, float(loss_factor), np.array(factors, dtype=float), names=tuple(names), **found)
+    for name in found:  # the book's numbers in cvxreg's scale must be numbers too
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):
+            ours = np.asarray(notation.param(name), dtype=float)
+        if not np.all(np.isfinite(ours)):
+            how = "lam = lam * term_factor / loss_factor" if name == "lam" else "t = t / term_factor"
+            raise r.fail(f"{key}.{name}", f"values whose cvxreg {how} stays a finite number", found[name].tolist())
+    return notation
 
 
 def read_problem(r: Reader, d: int) -> Problem:

@@ -355,6 +355,8 @@ def load(path: str | Path) -> Exercise:
         problem = read_problem(r, X.shape[1])
     except DCPError as exc:
         rejection = exc
+    except InvalidParameterError as exc:  # a value the classes refuse: say which file
+        raise ProblemFileError(f"{path}: [formulation] (or [notation]) is refused: {exc}") from exc
     expected = Expected(
         outcome=outcome,
         coef=r.matrix("expected.coef", 1, None),

@@ -397,3 +397,19 @@ def test_cross_validate_refuses_a_training_fold_of_one_class():
         cr.cross_validate(prob, X, y, folds=KFold(4), n_lams=5)
     cv = cr.cross_validate(prob, X, y, folds=StratifiedKFold(4), n_lams=5)
     assert np.isfinite(cv.best_lam)
+
+
+@pytest.mark.parametrize(
+    "edit", [("lam = [1.0, 1.0]", "lam = [1e308, 1e308]"), ("loss_factor = 2", "loss_factor = 1e-308")]
+)
+def test_notation_that_overflows_in_cvxregs_scale_names_the_file_and_field(tmp_path, edit):
+    # Was: an InvalidParameterError about Penalized, without the file's name.
+    from cvxreg.errors import ProblemFileError
+    from cvxreg.exercises import bundled_dir, load
+
+    text = (bundled_dir() / "zou-hastie-naive-enet-orthogonal.toml").read_text()
+    assert edit[0] in text
+    path = tmp_path / "overflow.toml"
+    path.write_text(text.replace(edit[0], edit[1], 1))
+    with pytest.raises(ProblemFileError, match=r"overflow\.toml.*notation\.lam"):
+        load(path)
