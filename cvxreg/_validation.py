@@ -9,6 +9,7 @@ import functools
 import inspect
 import math
 import numbers
+import os
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -151,6 +152,20 @@ def _is_real_scalar(value: Any) -> bool:
     if isinstance(value, np.ndarray) and value.ndim == 0:
         value = value.item()
     return isinstance(value, numbers.Real)
+
+
+def check_jobs(n_jobs: Any, owner: str) -> int:
+    """``n_jobs``: a positive integer, or -1 for every core."""
+    if not isinstance(n_jobs, int | np.integer) or isinstance(n_jobs, bool) or n_jobs == 0 or n_jobs < -1:
+        raise invalid("n_jobs", owner, "a positive integer or -1 (all cores)", n_jobs)
+    return int(n_jobs)
+
+
+def workers(n_jobs: int, n_tasks: int) -> int:
+    """How many workers ``n_jobs`` starts for ``n_tasks`` tasks: no more than the tasks, nor
+    eight per core (``n_jobs = 10**6`` must not start a million processes)."""
+    cores = os.cpu_count() or 1
+    return max(1, min(cores if n_jobs == -1 else n_jobs, n_tasks, 8 * cores))
 
 
 def check_real(

@@ -25,7 +25,7 @@ import pandas as pd
 from cvxreg import losses as L
 from cvxreg import penalties as P
 from cvxreg._isolate import MAX_TIMEOUT, die_with_parent
-from cvxreg._validation import check_choice, check_real, frozen, invalid
+from cvxreg._validation import check_choice, check_jobs, check_real, frozen, invalid, workers
 from cvxreg.compare import COLUMNS, Facts, compare_solvers, default_solvers, problem_facts, settings_list
 from cvxreg.errors import NotSupportedError
 from cvxreg.forms import Constrained, Penalized
@@ -192,6 +192,7 @@ class _Progress:
 
 def _run_parallel(fn: Any, args: list[tuple], n_jobs: int, backend: str, client: Any = None) -> Iterable[Any]:
     """Yield ``fn(*a)`` for each ``a`` as tasks finish (unordered)."""
+    n_jobs = workers(n_jobs, len(args))
     if n_jobs == 1 and backend != "dask":
         for a in args:
             yield fn(*a)
@@ -283,8 +284,7 @@ def benchmark(
     cases = _as_cases(problems)
     setting_names = settings_list(settings, "benchmark")
     timeout = check_real(timeout, "timeout", "benchmark", lo=0.0, hi=MAX_TIMEOUT, lo_open=True)
-    if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs == 0 or n_jobs < -1:
-        raise invalid("n_jobs", "benchmark", "a positive integer or -1 (all cores)", n_jobs)
+    check_jobs(n_jobs, "benchmark")
     check_choice(backend, "backend", "benchmark", ("loky", "threading", "multiprocessing", "sequential", "dask"))
     wait = check_real(wait, "wait", "benchmark", lo=0.0, hi=MAX_TIMEOUT)
     lease = check_real(lease, "lease", "benchmark", lo=0.0, hi=86400.0, lo_open=True)
@@ -325,9 +325,12 @@ def benchmark(
 
             client = get_client()
         except ValueError:
-            workers = (os.cpu_count() or 1) if n_jobs == -1 else n_jobs
             own_cluster = LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+                n_workers=workers(n_jobs, len(tasks)),
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
             )
             client = Client(own_cluster)
     rows: list[dict[str, Any]] = []

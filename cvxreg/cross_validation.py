@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from cvxreg._validation import Data, check_choice, check_real, invalid
+from cvxreg._validation import Data, check_choice, check_jobs, check_real, invalid, workers
 from cvxreg.errors import InvalidParameterError, NotSupportedError
 from cvxreg.forms import Penalized
-from cvxreg.path import checked_grid, lambda_grid, path
+from cvxreg.path import checked_grid, checked_grid_size, lambda_grid, path
 from cvxreg.penalties import ElasticNet
 from cvxreg.result import Result
 
@@ -101,7 +101,7 @@ def _splits(folds: Any, data: Data) -> list[tuple[np.ndarray, np.ndarray]]:
         bounds = np.r_[0, np.cumsum(sizes)]
         everything = np.arange(data.n)
         return [(np.r_[everything[:lo], everything[hi:]], everything[lo:hi]) for lo, hi in itertools.pairwise(bounds)]
-    if hasattr(folds, "split"):
+    if hasattr(folds, "split") and not isinstance(folds, str | bytes):  # str.split is not a splitter
         out = []
         allowed = f"a splitter whose split(X, y) gives (train, test) pairs of non-empty row indices in [0, {data.n})"
         for train, test in folds.split(data.X, data.y):
@@ -206,6 +206,7 @@ def cross_validate(
     else:
         scoring_name = check_choice(scoring, "scoring", "cross_validate", tuple(SCORINGS))
         score, higher = SCORINGS[scoring_name]
+    n_lams, eps = checked_grid_size(n_lams, eps, "cross_validate")
     splits = _splits(folds, data)
     if problem.loss.classification:
         _both_classes(splits, data)
@@ -259,15 +260,16 @@ def _with_ratios(problem: Problem, l1_ratios: Sequence[float] | None) -> list[tu
         raise invalid(
             "l1_ratios", "cross_validate", "None for a penalty that is not L1, SquaredL2 or ElasticNet", l1_ratios
         ) from None
-    ratios = [check_real(r, "l1_ratios", "cross_validate", lo=0.0, hi=1.0) for r in l1_ratios]
+    if isinstance(l1_ratios, str | bytes) or not isinstance(l1_ratios, Sequence | np.ndarray):
+        raise invalid("l1_ratios", "cross_validate", "None or a non-empty list of numbers in [0, 1]", l1_ratios)
+    ratios = [check_real(r, "l1_ratios", "cross_validate", lo=0.0, hi=1.0) for r in list(l1_ratios)]
     if not ratios:
         raise invalid("l1_ratios", "cross_validate", "None or a non-empty list of numbers in [0, 1]", l1_ratios)
     return [(r, problem.with_penalty(ElasticNet(r, factors=factors))) for r in ratios]
 
 
 def _run(tasks: list[tuple[Any, ...]], n_jobs: int) -> list[np.ndarray]:
-    if not isinstance(n_jobs, int) or isinstance(n_jobs, bool) or n_jobs == 0 or n_jobs < -1:
-        raise invalid("n_jobs", "cross_validate", "a positive integer or -1 (all cores)", n_jobs)
+    n_jobs = workers(check_jobs(n_jobs, "cross_validate"), len(tasks))
     if n_jobs == 1:
         return [_fold_scores(*task) for task in tasks]
     try:

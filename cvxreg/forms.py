@@ -23,9 +23,13 @@ __all__ = ["Constrained", "Equality", "Form", "Inequality", "LinearConstraint", 
 
 def _param(value: Any, name: str, owner: str) -> Any:
     """A number >= 0 (a float), or several (a read-only array, one per term of a ``Composite``)."""
-    if np.ndim(value) == 0:
-        return check_real(value, name, owner, lo=0.0)
     allowed = "a finite number >= 0, or a list of them (one per term of a Composite penalty)"
+    try:
+        ndim = np.ndim(value)
+    except ValueError:  # ragged nesting
+        raise invalid(name, owner, allowed, value) from None
+    if ndim == 0:
+        return check_real(value, name, owner, lo=0.0)
     try:
         out = np.array([check_real(v, name, owner, lo=0.0) for v in value], dtype=float)
     except (TypeError, InvalidParameterError):
@@ -309,6 +313,22 @@ def box_constraints(bounds: tuple[Any, Any] | None, w: cp.Expression) -> list[tu
     return out
 
 
+def _real_array(value: Any, name: str, owner: str, allowed: str) -> np.ndarray:
+    """``value`` as floats, or a typed error: no imaginary part dropped, no bool read as 0/1, no
+    text, no ragged nesting."""
+    try:
+        arr = np.asarray(value) if not isinstance(value, str) else np.asarray([value])
+    except (TypeError, ValueError):  # ragged lists
+        raise invalid(name, owner, allowed, value) from None
+    if arr.dtype.kind in "cbUS":
+        what = {"c": "complex", "b": "boolean", "U": "text", "S": "text"}[arr.dtype.kind]
+        raise invalid(name, owner, allowed, f"{what} values", raw=True)
+    try:
+        return np.asarray(arr, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise invalid(name, owner, allowed, value) from None
+
+
 class LinearConstraint:
     """Base class of ``Equality`` and ``Inequality``: a matrix and a right-hand side on ``w``."""
 
@@ -318,21 +338,10 @@ class LinearConstraint:
     def __init__(self, matrix: Any, rhs: Any) -> None:
         owner = type(self).__name__
         allowed = "a 2-D array of finite numbers (one row per constraint, one column per coefficient)"
-        for name, value in (("matrix", matrix), ("rhs", rhs)):  # no imaginary part dropped, no bool as 0/1
-            kind = getattr(np.asarray(value), "dtype", np.dtype(float)).kind if not isinstance(value, str) else "U"
-            if kind in "cbUS":
-                what = {"c": "complex", "b": "boolean", "U": "text", "S": "text"}[kind]
-                raise invalid(name, owner, allowed if name == "matrix" else "real numbers", f"{what} values", raw=True)
-        try:
-            M = np.atleast_2d(np.asarray(matrix, dtype=float))
-        except (TypeError, ValueError):
-            raise invalid("matrix", owner, allowed, matrix) from None
+        M = np.atleast_2d(_real_array(matrix, "matrix", owner, allowed))
         if M.ndim != 2 or M.size == 0 or not np.all(np.isfinite(M)):
             raise invalid("matrix", owner, allowed, matrix)
-        try:
-            r = np.atleast_1d(np.asarray(rhs, dtype=float))
-        except (TypeError, ValueError):
-            raise invalid("rhs", owner, f"{M.shape[0]} finite numbers (one per row)", rhs) from None
+        r = np.atleast_1d(_real_array(rhs, "rhs", owner, f"{M.shape[0]} finite numbers (one per row)"))
         if r.shape != (M.shape[0],) or not np.all(np.isfinite(r)):
             raise invalid("rhs", owner, f"{M.shape[0]} finite numbers (one per row)", rhs)
         M.setflags(write=False)

@@ -142,6 +142,13 @@ def checked_grid(values: Any, name: str) -> np.ndarray:
 _MAX_LAMS = 100_000
 
 
+def checked_grid_size(n_lams: Any, eps: Any, owner: str) -> tuple[int, float]:
+    """``n_lams`` (an integer from 1 to 100,000) and ``eps`` (in (0, 1)) of a default lam grid."""
+    if not isinstance(n_lams, int | np.integer) or isinstance(n_lams, bool) or not 1 <= n_lams <= _MAX_LAMS:
+        raise invalid("n_lams", owner, f"an integer from 1 to {_MAX_LAMS}", n_lams)
+    return int(n_lams), check_real(eps, "eps", owner, lo=0.0, hi=1.0, lo_open=True, hi_open=True)
+
+
 def _no_misspelled_keywords(opts: dict[str, Any]) -> None:
     """Keywords that are not Problem.path's own go to the solver; one that is a near miss of its
     own (``n_lam=5``) is a typo, not a solver option, and would otherwise be ignored."""
@@ -200,10 +207,8 @@ def path(
             f"Solve each point with problem.with_form({type(problem.form).__name__}([...])), or fix the terms' "
             "ratios with WeightedSum and run the path over its one lam."
         )
-    if not isinstance(n_lams, int) or isinstance(n_lams, bool) or not 1 <= n_lams <= _MAX_LAMS:
-        raise invalid("n_lams", "Problem.path", f"an integer from 1 to {_MAX_LAMS}", n_lams)
+    n_lams, eps = checked_grid_size(n_lams, eps, "Problem.path")
     _no_misspelled_keywords(solver_opts)
-    eps = check_real(eps, "eps", "Problem.path", lo=0.0, hi=1.0, lo_open=True, hi_open=True)
     if problem.form.param_name == "t":
         if lams is not None:
             raise invalid("lams", "Problem.path", "None for a Constrained problem (give ts)", lams)

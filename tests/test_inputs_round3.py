@@ -413,3 +413,21 @@ def test_notation_that_overflows_in_cvxregs_scale_names_the_file_and_field(tmp_p
     path.write_text(text.replace(edit[0], edit[1], 1))
     with pytest.raises(ProblemFileError, match=r"overflow\.toml.*notation\.lam"):
         load(path)
+
+
+def test_n_jobs_starts_no_more_workers_than_tasks_or_eight_per_core():
+    # Was: cross_validate(n_jobs=10**6) asked joblib for a million processes (1033 were found
+    # running after a fuzz run); every one beyond the tasks is idle.
+    import os
+
+    from cvxreg._validation import workers
+
+    cores = os.cpu_count() or 1
+    assert workers(10**6, 5) == 5
+    assert workers(10**6, 10**6) == 8 * cores
+    assert workers(-1, 3) == min(cores, 3)
+    assert workers(1, 100) == 1
+    X, y = _data()
+    prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(1.0))
+    cv = cr.cross_validate(prob, X, y, folds=3, n_jobs=10**6, n_lams=3)
+    assert np.isfinite(cv.best_lam)

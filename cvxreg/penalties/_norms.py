@@ -259,9 +259,16 @@ def _parse_groups(groups: Any) -> tuple[tuple[int, ...], ...]:
 _MAX_COEFFICIENTS = 10_000_000
 
 
-def _label_groups(labels: Sequence[Any]) -> list[tuple[int, ...]]:
+def _label_groups(labels: Sequence[Any], name: str = "groups") -> list[tuple[int, ...]]:
     order: dict[Any, list[int]] = {}
+    allowed = "one group label per coefficient, each a number (not NaN) or a string"
     for j, lab in enumerate(labels):
+        try:
+            hash(lab)
+        except TypeError:
+            raise invalid(name, "GroupLasso", allowed, f"a label of type {type(lab).__name__}", raw=True) from None
+        if isinstance(lab, float | np.floating) and math.isnan(lab):  # NaN != NaN: each its own group
+            raise invalid(name, "GroupLasso", allowed, "a NaN label", raw=True)
         order.setdefault(lab, []).append(j)
     return [tuple(v) for v in order.values()]
 
@@ -284,7 +291,7 @@ def _groups_from(groups: Any, sizes: Any, labels: Any) -> Any:
     if labels is not None:
         if isinstance(labels, str | bytes) or not isinstance(labels, Sequence | np.ndarray) or len(labels) == 0:
             raise invalid("labels", "GroupLasso", "one group label per coefficient", labels)
-        return [list(g) for g in _label_groups(list(labels))]
+        return [list(g) for g in _label_groups(list(labels), "labels")]
     return groups
 
 
