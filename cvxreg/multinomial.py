@@ -23,9 +23,11 @@ from typing import TYPE_CHECKING, Any
 import cvxpy as cp
 import numpy as np
 from scipy.optimize import minimize
+from scipy.sparse.linalg import LinearOperator, cg
 from scipy.special import logsumexp, softmax
 
 from cvxreg._validation import check_sample_weight, check_X, invalid
+from cvxreg.engine._softmax import softmax_hessian_product, softmax_probabilities, softmax_residual
 from cvxreg.errors import NotSupportedError, SolveError
 from cvxreg.losses import Loss
 from cvxreg.result import Certificate, Result, Status
@@ -254,44 +256,69 @@ def _smooth_route(
     sw = np.ones(n) if s is None else s
     fit_b = problem.fit_intercept
     began = time.perf_counter()
+    # Y is one-hot: the kernels read it as one class code per row.
+    codes = np.ascontiguousarray(np.argmax(Y, axis=1))
+    sw_c = np.ascontiguousarray(sw, dtype=float)
+    lam_v = lam * v
 
     def f(z: np.ndarray) -> tuple[float, np.ndarray]:
         W = z[: d * K].reshape(d, K)
-        b = z[d * K :] if fit_b else 0.0
-        eta = np.asarray(X @ W) + b
-        P, lse = _softmax(eta)
-        value = c * float(sw @ (lse - np.sum(Y * eta, axis=1))) + 0.5 * lam * float(np.sum(v * W * W))
-        R = sw[:, None] * (P - Y)
-        gW = c * np.asarray(X.T @ R) + lam * v * W
-        grad = np.r_[gW.ravel(), c * R.sum(axis=0)] if fit_b else gW.ravel()
-        return value, grad
+        eta = np.ascontiguousarray(X @ W)
+        if fit_b:
+            eta += z[d * K :]
+        fit = softmax_residual(eta, codes, sw_c)  # eta is now sw (P - Y)
+        gW = np.asarray(X.T @ eta)
+        gW *= c
+        gW += lam_v * W
+        grad = np.r_[gW.ravel(), c * eta.sum(axis=0)] if fit_b else gW.ravel()
+        return c * fit + 0.5 * float(np.sum(lam_v * W * W)), grad
 
-    def hessp(z: np.ndarray, p: np.ndarray) -> np.ndarray:  # the Hessian times p, never formed
-        W = z[: d * K].reshape(d, K)
-        eta = np.asarray(X @ W) + (z[d * K :] if fit_b else 0.0)
-        P = _softmax(eta)[0]
-        V = p[: d * K].reshape(d, K)
-        D = np.asarray(X @ V) + (p[d * K :] if fit_b else 0.0)
-        T = c * sw[:, None] * P * (D - np.sum(P * D, axis=1, keepdims=True))
-        hW = np.asarray(X.T @ T) + lam * v * V
-        return np.r_[hW.ravel(), T.sum(axis=0)] if fit_b else hW.ravel()
+    def newton(z: np.ndarray, grad: np.ndarray, goal: float) -> tuple[np.ndarray, np.ndarray, int]:
+        """Newton steps from near the minimizer, each solved by conjugate gradients on exact
+        Hessian products, kept while the gradient's norm falls (the objective's own rounding,
+        which stopped L-BFGS and would stop a line search, is not consulted)."""
+        steps = 0
+        while steps < 4 and np.linalg.norm(grad) > goal:
+            P = np.ascontiguousarray(X @ z[: d * K].reshape(d, K))
+            if fit_b:
+                P += z[d * K :]
+            softmax_probabilities(P)
+
+            def hessp(p: np.ndarray, P: np.ndarray = P) -> np.ndarray:
+                V = p[: d * K].reshape(d, K)
+                D = np.ascontiguousarray(X @ V)
+                if fit_b:
+                    D += p[d * K :]
+                softmax_hessian_product(P, D, sw_c)
+                hW = c * np.asarray(X.T @ D) + lam_v * V
+                return np.r_[hW.ravel(), c * D.sum(axis=0)] if fit_b else hW.ravel()
+
+            m = grad.size
+            # Quadratic convergence: a residual of goal / |grad| leaves a gradient near goal.
+            rtol = min(0.1, max(goal / float(np.linalg.norm(grad)), 1e-12))
+            step, _ = cg(LinearOperator((m, m), matvec=hessp, dtype=float), -grad, rtol=rtol, maxiter=10 * m)
+            z_new = z + step
+            grad_new = f(z_new)[1]
+            if not np.linalg.norm(grad_new) < np.linalg.norm(grad):
+                break
+            z, grad, steps = z_new, grad_new, steps + 1
+        return z, grad, steps
 
     z0 = np.zeros(d * K + (K if fit_b else 0))
     scale = float(np.linalg.norm(f(z0)[1])) or 1.0
-    # L-BFGS gets near (it stops where the objective's rounding hides its progress); Newton-CG
-    # steps with exact Hessian-vector products finish to the gradient's own rounding.
+    # L-BFGS (SciPy's compiled Fortran) gets near, to a gradient of 1e-7 relative; Newton steps
+    # with exact Hessian products finish to the gradient's own rounding.
     out = minimize(f, z0, jac=True, method="L-BFGS-B",
-                   options={"maxiter": 20_000, "maxcor": 30, "ftol": 0.0, "gtol": 1e-12 * scale})  # fmt: skip
-    if np.linalg.norm(out.jac) > 1e-11 * scale:  # L-BFGS stalled at the objective's rounding
-        out = minimize(f, out.x, jac=True, hessp=hessp, method="Newton-CG", options={"xtol": 1e-15, "maxiter": 20})
+                   options={"maxiter": 20_000, "maxcor": 10, "ftol": 0.0, "gtol": 1e-7 * scale})  # fmt: skip
     if not np.all(np.isfinite(out.x)):
         return None
-    W = out.x[: d * K].reshape(d, K)
+    x, _, steps = newton(out.x, out.jac, 1e-13 * scale)
+    W = x[: d * K].reshape(d, K)
     if np.ptp(v, axis=1).max(initial=0.0) == 0:
         # Each feature's row of W can lose its mean over the classes: the softmax does not see
         # it and the ridge term only drops, so the minimizer's rows sum to 0 — made exact here.
         W = W - W.mean(axis=1, keepdims=True)
-    b = out.x[d * K :] - out.x[d * K :].mean() if fit_b else np.zeros(K)
+    b = x[d * K :] - x[d * K :].mean() if fit_b else np.zeros(K)
     return Result(
         coef=W,
         intercept=b,  # type: ignore[arg-type]  # K intercepts
@@ -300,7 +327,7 @@ def _smooth_route(
         solver="scipy-lbfgs+newton-cg",
         setup_time=0.0,
         solve_time=time.perf_counter() - began,
-        iterations=int(out.nit),
+        iterations=int(out.nit) + steps,
         feature_names=names,
         model="smooth",
         classes=classes,
@@ -337,13 +364,21 @@ def _with_certificate(problem: Problem, X: Any, Y: np.ndarray, s: Any, c: float,
     flat, weight = problem.penalty.weighted(problem.form.penalty_weight(result.dual))  # a Composite: its sum
     w = W.ravel(order="F")
     tol = 1e-6 * max(1.0, float(np.max(np.abs(w), initial=0.0)))
-    try:
-        v, cons = flat.subdifferential(w, tol)
-        dist = cp.Problem(cp.Minimize(cp.norm2(cp.hstack([grad.ravel(order="F") + weight * v, grad_b]))), cons)
-        solve_accurately(dist)
-        kkt = float(dist.value) / scale if dist.value is not None else math.nan
-    except NotSupportedError:
-        kkt = math.nan
+    g, kkt = grad.ravel(order="F"), math.nan
+    if weight > 0:
+        try:  # in NumPy where the penalty knows the distance (ridge, L1, the group lasso)
+            dist = flat.subdifferential_distance(w, -g / weight, tol)
+            kkt = math.hypot(weight * dist, float(np.linalg.norm(grad_b))) / scale
+        except NotSupportedError:
+            pass
+    if math.isnan(kkt):  # else a small projection problem over the penalty's subdifferential
+        try:
+            v, cons = flat.subdifferential(w, tol)
+            dist = cp.Problem(cp.Minimize(cp.norm2(cp.hstack([g + weight * v, grad_b]))), cons)
+            solve_accurately(dist)
+            kkt = float(dist.value) / scale if dist.value is not None else math.nan
+        except NotSupportedError:
+            pass
     value = problem.penalty.value(w)
     infeasible = problem.form.infeasibility(value)
     slack = problem.form.slackness(result.dual, value) / scale if result.dual is not None else 0.0

@@ -134,3 +134,18 @@ def test_l1_multinomial_is_polished_to_its_kkt_and_equals_saga(penalty):
     if isinstance(penalty, cr.L1):
         sk = LogisticRegression(penalty="l1", C=C, solver="saga", tol=1e-12, max_iter=200_000).fit(X, y)
         np.testing.assert_allclose(W, sk.coef_.T, atol=1e-7)
+
+
+@pytest.mark.parametrize("spread", [1.0, 50.0], ids=["unit", "logits of hundreds"])
+def test_weighted_ridge_multinomial_equals_scikit_learn_to_rounding(spread):
+    # The compiled softmax kernels (sample weights, logits far from 0) and the Newton finish.
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(1)
+    X, labels, s = rng.standard_normal((300, 6)) * spread, rng.integers(0, 4, 300), rng.uniform(0.1, 3.0, 300)
+    prob = cr.Problem(cr.MultinomialLogisticLoss(), cr.SquaredL2(), cr.Penalized(lam=0.5), fit_intercept=True)
+    res = prob.solve(X, labels, sample_weight=s)
+    sk = LogisticRegression(C=2.0, tol=1e-12, max_iter=100_000, solver="newton-cg").fit(X, labels, sample_weight=s)
+    assert res.status == "optimal" and res.certificate.passed(1e-12)
+    np.testing.assert_allclose(res.coef, sk.coef_.T, atol=1e-9)
+    np.testing.assert_allclose(res.intercept, sk.intercept_, atol=1e-9)
