@@ -450,8 +450,12 @@ class Data:
         if "fingerprint" not in self._memo:
             s = self.sample_weight
             rows, cols = _probe(self.n), _probe(self.d)
+            # A sparse X is re-wrapped on each call (sp.csr_matrix shares the user's arrays, through
+            # new views): the identity is the address of its values, so what was derived from it
+            # (the engine's CSC copy, norms) is found again.
+            ident = self.X.data.ctypes.data if sp.issparse(self.X) else id(self.X)
             self._memo["fingerprint"] = (
-                id(self.X), id(self.y), id(s), self.X.shape, float(rows @ np.asarray(self.X @ cols).ravel()),
+                ident, id(self.y), id(s), self.X.shape, float(rows @ np.asarray(self.X @ cols).ravel()),
                 float(rows @ self.y), None if s is None else float(rows @ s),
             )  # fmt: skip
         return self._memo["fingerprint"]

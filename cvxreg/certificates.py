@@ -100,7 +100,8 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
     kkt, G_opt = math.nan, g_lo
     v, pcons = None, []
     if G is None and units is None:  # a smooth loss: the gradient is a point, the distance may be closed form
-        kkt = _smooth_kkt(flat, result, smooth_grad + linear, grad_b, weight, tol_w)
+        grad = smooth_grad + linear if problem.constraints else smooth_grad
+        kkt = _smooth_kkt(flat, result, grad, grad_b, weight, tol_w)
     if math.isnan(kkt):
         try:
             v, pcons = flat_pen.subdifferential(w, tol_w)
@@ -154,7 +155,7 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
             infeas = max(infeas, float(np.max(np.maximum(-np.nan_to_num(dual), 0.0))))  # mu >= 0
     if problem.constraints and len(duals) != len(problem.constraints):
         infeas = math.inf  # an answer without its multipliers cannot be checked
-    for k, item in enumerate(_full_bounds(problem.bounds, d)):
+    for k, item in enumerate(_full_bounds(problem.bounds, d) if problem.bounds is not None else ()):
         dual = (result.lower_dual, result.upper_dual)[k]
         fin = np.isfinite(item)
         gap = (w - item) if k == 0 else (item - w)
@@ -231,8 +232,11 @@ def certify_path(
     return [Certificate(float(kkt[k]), 0.0, 0.0, gaps[k], scale) for k in range(K)]
 
 
-def _linear_terms(problem: Problem, result: Result, d: int) -> np.ndarray:
-    """``sum_k matrix_k^T dual_k``: the linear constraints' part of the stationarity condition."""
+def _linear_terms(problem: Problem, result: Result, d: int) -> Any:
+    """``sum_k matrix_k^T dual_k``: the linear constraints' part of the stationarity condition
+    (the number 0 without constraints: no vector of d zeros)."""
+    if not problem.constraints:
+        return 0.0
     out = np.zeros(d)
     for constraint, dual in zip(problem.constraints, result.constraint_duals or (), strict=False):
         out += constraint.matrix.T @ np.nan_to_num(np.asarray(dual, dtype=float))

@@ -12,6 +12,7 @@ solved by the solver (the model is compiled once and re-used: the problems are D
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -236,9 +237,12 @@ def _penalized_path(
             return _assemble(problem, data, "lam", grid, found, ["gram"] * len(grid), screened, duals=None)
     # The continuation starts from the answer at lam_max: every penalized coefficient at 0.
     previous = (float(np.max(grid)), _zero_answer(problem, data))
+    # Each point's coefficients go into the path's array as soon as it is solved (its Result
+    # keeps the rest): on wide data (20 x 50000) they would otherwise be held twice at the end.
+    coefs = np.empty((len(grid), data.d))
     with polish_module.one_blas_thread():
-        _continue(problem, data, grid, order, results, methods, screened, previous, screening, solver, opts)
-    return _assemble(problem, data, "lam", grid, results, methods, screened, duals=None)
+        _continue(problem, data, grid, order, results, methods, screened, previous, screening, solver, opts, coefs)
+    return _assemble(problem, data, "lam", grid, results, methods, screened, duals=None, coefs=coefs)
 
 
 def _continue(
@@ -253,8 +257,10 @@ def _continue(
     screening: bool,
     solver: Any,
     opts: dict[str, Any],
+    coefs: np.ndarray,
 ) -> None:
-    """Fill ``results`` along ``order``, each point from the previous one (see the module).
+    """Fill ``results`` (and their coefficients, ``coefs``) along ``order``, each point from the
+    previous one (see the module).
 
     Each point tries, in order: the active-set Newton continuation from the previous answer
     (dense data: it works on the support's columns, or on the least-squares factor of tall
@@ -279,7 +285,8 @@ def _continue(
         if found is None:
             method = "solver"
             found = here.solve(data.X, data.y, sample_weight=data.sample_weight, solver=solver, **opts)
-        methods[i], results[i] = method, found
+        coefs[i] = found.coef
+        methods[i], results[i] = method, dataclasses.replace(found, coef=np.empty(0))  # its coef is in coefs
         if found.ok:
             previous = (lam, found)
 
@@ -346,19 +353,23 @@ def _assemble(
     methods: list[str],
     screened: np.ndarray,
     duals: np.ndarray | None,
+    coefs: np.ndarray | None = None,
 ) -> Path:
+    """The ``Path`` of the points solved (``results``; their coefficients in ``coefs`` when the
+    caller kept them there)."""
     done = [r for r in results if r is not None]
     intercepts = np.array([r.intercept for r in done])
     objectives = np.array([r.objective for r in done])
     certificates = tuple(r.certificate for r in done)
     statuses = tuple(r.status for r in done)
-    # The coefficients are moved into one array a point at a time, each Result let go as it is
-    # copied: on wide data (20 x 50000) the path's answers would otherwise be held twice.
-    coefs = np.empty((len(done), data.d) if done else (0, data.d))
-    results.clear()
-    for k in range(len(done)):
-        coefs[k] = done[k].coef
-        done[k] = None  # type: ignore[call-overload]
+    if coefs is not None:
+        coefs = coefs[[k for k, r in enumerate(results) if r is not None]] if len(done) < len(results) else coefs
+    else:  # moved into one array a point at a time, each Result let go as it is copied
+        coefs = np.empty((len(done), data.d) if done else (0, data.d))
+        results.clear()
+        for k in range(len(done)):
+            coefs[k] = done[k].coef
+            done[k] = None  # type: ignore[call-overload]
     return Path(
         param_name=name,
         values=grid.copy(),

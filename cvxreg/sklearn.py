@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
@@ -259,14 +260,22 @@ class CvxClassifier(ClassifierMixin, _CvxEstimator):
         positive = self.decision_function(X) >= 0
         return self.classes_[positive.astype(int)]
 
+    def _has_probabilities(self) -> bool:
+        """Only the logistic loss models a probability: with any other, ``predict_proba`` does
+        not exist (``hasattr`` is False, as scikit-learn's ``available_if`` makes it), so tools
+        such as ``RocCurveDisplay`` fall back to ``decision_function``."""
+        try:
+            return self._loss(type(self).__name__).file_name == "logistic"
+        except InvalidParameterError:
+            return False
+
+    @available_if(_has_probabilities)
     def predict_proba(self, X: Any) -> np.ndarray:
         """``[1 - p, p]`` with ``p = 1 / (1 + exp(-f(x)))``: for the logistic loss only."""
-        loss = self._loss(type(self).__name__)
-        if loss.file_name != "logistic":
-            raise AttributeError(f"predict_proba is defined for the logistic loss, not {loss!r}.")
         p = expit(self.decision_function(X))
         return np.column_stack([1 - p, p])
 
+    @available_if(_has_probabilities)
     def predict_log_proba(self, X: Any) -> np.ndarray:
         """The logarithm of ``predict_proba``."""
         return np.log(self.predict_proba(X))

@@ -218,3 +218,25 @@ def test_the_engines_objective_is_objective_value_to_the_last_bit():
         res = prob.solve(X, yy)
         assert res.solver == "cvxreg-cd"
         assert res.objective == prob.objective_value(X, yy, res.coef, res.intercept)
+
+
+def test_the_column_copy_of_a_sparse_x_is_made_once_across_calls():
+    # Was: each call wrapped X anew (sp.csr_matrix shares the arrays through new views), the
+    # cache key changed, and every solve paid a CSC copy of X again (1x the data's bytes).
+    from cvxreg import _validation
+
+    def copies() -> set:
+        return {k for k in _validation._DERIVED if k[1] == "engine's X"}
+
+    X, y = _sparse(n=2000, d=5000, density=0.002, seed=9)
+    prob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(lam=1e-3), fit_intercept=True)
+    before = copies()
+    first = prob.solve(X, y)
+    made = copies() - before
+    again = prob.solve(X, y)
+    assert len(made) == 1 and copies() - before == made  # the second call found the first's copy
+    np.testing.assert_array_equal(first.coef, again.coef)
+    edited = X.copy()
+    edited.data[0] += 1.0  # other values, another key
+    prob.solve(edited, y)
+    assert len(copies() - before) == 2

@@ -21,8 +21,13 @@ from cvxreg.sklearn import CvxClassifier, CvxRegressor
 from tests.conftest import classification_data, regression_data
 
 
-@pytest.mark.parametrize("estimator", [CvxRegressor(), CvxClassifier()], ids=lambda e: type(e).__name__)
+@pytest.mark.parametrize(
+    "estimator",
+    [CvxRegressor(), CvxClassifier(), CvxClassifier(loss="hinge"), CvxRegressor(loss="huber", penalty="l2")],
+    ids=["CvxRegressor", "CvxClassifier", "CvxClassifier-hinge", "CvxRegressor-huber-l2"],
+)
 def test_scikit_learn_checks_pass(estimator):
+    # The hinge classifier failed 18 checks: predict_proba existed and raised AttributeError.
     failed = []
 
     def record(*, check_name, exception, status, **_):
@@ -116,3 +121,16 @@ def test_estimator_errors_name_the_argument():
         CvxClassifier(loss="squared").fit(X, np.sign(y))
     with pytest.raises(cr.DCPError):
         CvxRegressor(penalty="lp", p=0.5).fit(X, y)
+
+
+def test_predict_proba_exists_only_for_the_logistic_loss():
+    # hasattr was True for the hinge loss, so RocCurveDisplay.from_estimator called it and crashed.
+    pytest.importorskip("matplotlib")
+    from sklearn.metrics import RocCurveDisplay
+
+    X, y = classification_data(n=80, d=4, seed=3)
+    hinge = CvxClassifier(loss="hinge").fit(X, y)
+    assert not hasattr(hinge, "predict_proba") and not hasattr(hinge, "predict_log_proba")
+    assert hasattr(CvxClassifier().fit(X, y), "predict_proba")
+    display = RocCurveDisplay.from_estimator(hinge, X, y)  # falls back to decision_function
+    assert 0.5 < display.roc_auc <= 1.0

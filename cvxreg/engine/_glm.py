@@ -90,11 +90,15 @@ class _Model:
 def _model(problem: Problem, data: Data) -> _Model:
     enet = problem.penalty.as_elastic_net()
     d = data.d
-    v = enet.factor_vector(d)
     lam = float(problem.form.param_value)
     r = float(enet.l1_ratio)  # type: ignore[attr-defined]
-    lower, upper = np.full(d, -np.inf), np.full(d, np.inf)
+    # What is the same for every coefficient is one number seen d times (a read-only view, no
+    # memory): at d = 200000 each of these four arrays would be 0.07 times sparse X's bytes.
+    v: Any = np.broadcast_to(1.0, (d,)) if enet.factors is None else enet.factor_vector(d)
+    lower: Any = np.broadcast_to(-np.inf, (d,))
+    upper: Any = np.broadcast_to(np.inf, (d,))
     if problem.bounds is not None:
+        lower, upper = np.full(d, -np.inf), np.full(d, np.inf)
         for k, side in enumerate(problem.bounds):
             if side is not None:
                 (lower, upper)[k][:] = np.broadcast_to(np.asarray(side, dtype=float), (d,))
@@ -103,8 +107,13 @@ def _model(problem: Problem, data: Data) -> _Model:
     X = data.derived("engine's X", lambda: _column_major(data.X))
     return _Model(
         problem, X, data.y, data.weights, 1.0 / problem.loss.weight_total(data.n, data.sample_weight),
-        lam * r * v, lam * (1 - r) * v, lower, upper, problem.fit_intercept,
+        _scaled(lam * r, v), _scaled(lam * (1 - r), v), lower, upper, problem.fit_intercept,
     )  # fmt: skip
+
+
+def _scaled(c: float, v: np.ndarray) -> np.ndarray:
+    """``c * v``, still a view of one number when ``v`` is."""
+    return np.broadcast_to(c * float(v[0]), v.shape) if v.strides == (0,) else c * v
 
 
 def _column_major(X: Any) -> Any:
@@ -152,8 +161,9 @@ class _SparseColumns:
 def _columns(X: Any, cols: np.ndarray) -> Any:
     if sp.issparse(X):
         # A copy of the set's columns makes coordinate descent walk contiguous memory; it is made
-        # while it costs at most half of X's nonzeros, else the columns are read in place.
-        if np.sum(np.diff(X.indptr)[cols]) <= X.nnz // 2:
+        # while it costs at most an eighth of X's nonzeros (peak memory), else the columns are
+        # read in place.
+        if np.sum(np.diff(X.indptr)[cols]) <= X.nnz // 8:
             return X[:, cols].tocsc()
         return _SparseColumns(X, cols)
     if cols.size == X.shape[1]:  # every column, in order: X itself, no copy
@@ -177,28 +187,16 @@ def _cd(m: _Model, XW: Any, wW: np.ndarray, b: float, a: np.ndarray, h: np.ndarr
     K = _kernels()
     col_h = np.zeros(XW.shape[1])
     grad = a.copy()
-    args = (m.alpha[idx], m.beta[idx], m.lower[idx], m.upper[idx])
-    if isinstance(XW, _SparseColumns):
-        # The kernels index the full CSC arrays by column; the working set's arrays are per position.
-        X, full = XW.X, np.zeros(XW.X.shape[1])
-        cols = XW.cols
-        K.col_curvature_csc(X.data, X.indices, X.indptr, cols, h, full)
-        w_full = np.zeros(X.shape[1])
-        w_full[cols] = wW
-        lo, hi = np.full(X.shape[1], -np.inf), np.full(X.shape[1], np.inf)
-        alpha, beta = np.zeros(X.shape[1]), np.zeros(X.shape[1])
-        for dst, src in zip((alpha, beta, lo, hi), args, strict=True):
-            dst[cols] = src
-        b, done, _ = K.cd_csc(X.data, X.indices, X.indptr, X.shape[0], cols, w_full, b, grad, h, alpha, beta, lo, hi,
-                              full, m.fit_b, sweeps, tol)  # fmt: skip
-        wW[:] = w_full[cols]
-        return float(b), int(done), grad
-    cols = np.arange(XW.shape[1], dtype=np.int64)
-    if sp.issparse(XW):  # a CSC slice (not used by the engine's own sets, kept for callers)
-        K.col_curvature_csc(XW.data, XW.indices, XW.indptr, cols, h, col_h)
-        b, done, _ = K.cd_csc(XW.data, XW.indices, XW.indptr, XW.shape[0], cols, wW, b, grad, h, *args, col_h,
+    args = (m.alpha[idx], m.beta[idx], m.lower[idx], m.upper[idx])  # per position in the set
+    if isinstance(XW, _SparseColumns) or sp.issparse(XW):
+        # The set's columns of X read in place, or a CSC copy of them: the kernel reads columns
+        # cols[k] and keeps every other array per position k.
+        X, cols = (XW.X, XW.cols) if isinstance(XW, _SparseColumns) else (XW, np.arange(XW.shape[1], dtype=np.int64))
+        K.col_curvature_csc(X.data, X.indices, X.indptr, cols, h, col_h)
+        b, done, _ = K.cd_csc(X.data, X.indices, X.indptr, X.shape[0], cols, wW, b, grad, h, *args, col_h,
                               m.fit_b, sweeps, tol)  # fmt: skip
     else:
+        cols = np.arange(XW.shape[1], dtype=np.int64)
         K.col_curvature_dense(XW, cols, h, col_h)
         b, done, _ = K.cd_dense(XW, cols, wW, b, grad, h, *args, col_h, m.fit_b, sweeps, tol)
     return float(b), int(done), grad
@@ -338,7 +336,7 @@ _NEWTON_MAX = 2000
 def _fits(m: _Model, k: int) -> bool:
     """Whether a dense k x k Newton system may be formed: at most ``_NEWTON_MAX`` coefficients,
     and on sparse data no larger (with the sparse product making it) than X's own values."""
-    return k <= _NEWTON_MAX and not (sp.issparse(m.X) and 24 * k * k > m.X.data.nbytes)
+    return k <= _NEWTON_MAX and not (sp.issparse(m.X) and 48 * k * k > m.X.data.nbytes)
 
 
 def _newton_direction(m: _Model, XW: Any, W: np.ndarray, wW: np.ndarray, a: np.ndarray, gW: np.ndarray,
@@ -376,8 +374,8 @@ def _solve(
     d = data.d
     w = np.zeros(d)
     if start is not None and start.ok:
-        w = np.clip(np.asarray(start.coef, dtype=float), m.lower, m.upper)
-    w = np.clip(w, m.lower, m.upper)
+        w[:] = np.asarray(start.coef, dtype=float)
+    np.clip(w, m.lower, m.upper, out=w)  # in place: no second vector of d
     b = float(start.intercept) if start is not None and start.ok and m.fit_b else 0.0
     eta = np.asarray(m.X @ w).ravel() + b
     scale = m.c * data.derived(
@@ -387,6 +385,7 @@ def _solve(
     # Without kinks or bounds every coefficient is active: one working set, all of them.
     size = d if not np.any(m.alpha) and np.all(np.isinf(m.lower) & np.isinf(m.upper)) else 10
     budget = [0]
+    order: Any = None
     for _ in range(200):
         a = m.deriv(eta)
         g = np.asarray(m.X.T @ a).ravel()
@@ -404,6 +403,8 @@ def _solve(
             order = np.argsort(-viol)
             fresh = order[:size][viol[order[:size]] > 0]
         W = np.union1d(active, fresh).astype(np.int64)
+        del g, viol  # d-length each: not held through the set's solve (peak memory)
+        order = None
         # Each working set is solved only as far as the whole problem is from optimal (skglm's
         # rule): an early, small set needs no more accuracy than its successor will undo.
         # (The set of every coefficient has no successor: it is solved to the goal at once.)

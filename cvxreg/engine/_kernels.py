@@ -101,7 +101,10 @@ def cd_dense(X, cols, w, b, grad, h, alpha, beta, lower, upper, col_h, fit_b, ma
 def cd_csc(  # pragma: no cover
     data, indices, indptr, n, cols, w, b, grad, h, alpha, beta, lower, upper, col_h, fit_b, max_sweeps, tol
 ):
-    """``cd_dense`` on a CSC matrix given by its three arrays."""
+    """``cd_dense`` on the columns ``cols`` of a CSC matrix given by its three arrays, read in
+    place. Unlike ``cd_dense``, the coefficient arrays (``w``, ``alpha``, ``beta``, ``lower``,
+    ``upper``, ``col_h``) hold one entry per position in ``cols``, not per column of the matrix:
+    a working set of 40000 columns out of 200000 needs no array of 200000."""
     hsum = 0.0
     if fit_b:
         for i in range(n):
@@ -116,15 +119,15 @@ def cd_csc(  # pragma: no cover
             G = 0.0
             for p in range(indptr[j], indptr[j + 1]):
                 G += data[p] * grad[indices[p]]
-            H = col_h[j]
-            u = _step(w, j, G, H, alpha[j], beta[j], lower[j], upper[j])
-            delta = u - w[j]
+            H = col_h[k]
+            u = _step(w, k, G, H, alpha[k], beta[k], lower[k], upper[k])
+            delta = u - w[k]
             if delta != 0.0:
-                w[j] = u
+                w[k] = u
                 for p in range(indptr[j], indptr[j + 1]):
                     i = indices[p]
                     grad[i] += h[i] * data[p] * delta
-                c = delta * delta * (H + beta[j])
+                c = delta * delta * (H + beta[k])
                 if c > change:
                     change = c
         if fit_b and hsum > 0.0:
@@ -150,12 +153,13 @@ def col_curvature_dense(X, cols, h, out):  # pragma: no cover
 
 @njit(cache=True, nogil=True)
 def col_curvature_csc(data, indices, indptr, cols, h, out):  # pragma: no cover
+    """``out[k] = sum_i h_i X_ij^2`` for ``j = cols[k]`` (per position, as ``cd_csc``)."""
     for k in range(cols.shape[0]):
         j = cols[k]
         s = 0.0
         for p in range(indptr[j], indptr[j + 1]):
             s += h[indices[p]] * data[p] * data[p]
-        out[j] = s
+        out[k] = s
 
 
 @njit(cache=True, nogil=True)

@@ -59,7 +59,7 @@ class L1(Separable):
         return np.zeros_like(w)
 
     def dual_norm(self, z: np.ndarray) -> float:
-        return weighted_max(z, self.factor_vector(len(z)))
+        return weighted_max(z, None if self.factors is None else self.factor_vector(len(z)))
 
     def dual_norm_expr(self, z: cp.Expression) -> tuple[cp.Expression, list[cp.Constraint]]:
         return weighted_max_expr(z, self.factor_vector(z.shape[0]))
