@@ -274,3 +274,13 @@ def test_lambda_max_with_zero_factors_for_any_loss():
         below = prob.with_form(cr.Penalized(lam_max * 0.97)).solve(X, target, **TIGHT)
         assert np.max(np.abs(at.coef[1:])) < 1e-6, loss
         assert np.max(np.abs(below.coef[1:])) > 1e-5, loss
+
+
+def test_every_protocol_hook_is_in_the_docs():
+    # A penalty or loss written outside cvxreg finds every hook it may define in one table.
+    from pathlib import Path
+
+    text = (Path(__file__).resolve().parents[1] / "docs" / "formulas.md").read_text()
+    for cls in (cr.Penalty, cr.Loss):
+        missing = [n for n in vars(cls) if not n.startswith("_") and f"`{n}" not in text]
+        assert not missing, f"{cls.__name__}: {missing} not in docs/formulas.md"
