@@ -12,9 +12,10 @@ Newton's method on it converges in one step for a least-squares loss. The multip
 bounds and the optimality of the zeros are then read from the stationarity condition, and the
 answer is given only when every sign is right (a bound's multiplier >= 0, an inequality's
 >= 0, a zero within ``lam dR(0)``); the caller keeps it when its certificate is no worse than
-the solver's. Bounds are taken with separable penalties (their one-sided derivatives say what
-a coefficient pressed on a bound feels); linear constraints with any penalty that has a zero
-pattern, a gradient and a curvature.
+the solver's. Bounds and linear constraints are taken with any penalty that has a zero
+pattern, a gradient and a curvature: a separable one says by its one-sided derivatives what a
+coefficient pressed on a bound feels; for another (a group lasso, an Lp norm) a coefficient on a
+bound must lie where the penalty is differentiable (its block not 0).
 """
 
 from __future__ import annotations
@@ -53,9 +54,6 @@ def polish_linear(problem: Problem, data: Data, result: Result) -> Result | None
     """The exact minimizer of a penalized problem with bounds or linear constraints near
     ``result``, with the multipliers of both, or None when it cannot be had this way."""
     if not result.ok or problem.form.param_name != "lam" or (problem.bounds is None and not problem.constraints):
-        return None
-    pen = problem.penalty
-    if problem.bounds is not None and not pen.separable:
         return None
     try:
         f = _Smooth(problem, data)
@@ -144,7 +142,12 @@ def _polish(problem: Problem, data: Data, result: Result, f: _Smooth) -> Result 
         # Where a bound meets a kink (w_j = 0 = lower_j under L1) the multiplier is not unique: the
         # KKT conditions hold when the largest one is >= 0, and the smallest is reported (as the
         # engine does).
-        right, left = pen.one_sided_derivative(w, +1), pen.one_sided_derivative(w, -1)
+        if pen.separable:
+            right, left = pen.one_sided_derivative(w, +1), pen.one_sided_derivative(w, -1)
+        elif np.any(pen.zero_pattern(w, tol) & (at_lo | at_hi)):
+            return None  # a bound inside a zero block of a norm: its multipliers need a projection
+        else:  # the penalty is differentiable at every coefficient on a bound (its block is not 0)
+            right = left = pen.gradient(w)
         if np.any((g + lam * right)[at_lo] < -bar) or np.any(-(g + lam * left)[at_hi] < -bar):
             return None
         lower_dual, upper_dual = np.zeros(d), np.zeros(d)

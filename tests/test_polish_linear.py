@@ -125,3 +125,48 @@ def test_sparse_data_is_polished_without_a_dense_copy_beyond_the_cap(data, monke
     monkeypatch.setattr(pl, "_DENSE_ENTRIES", 100)  # as if the free columns were huge
     big = prob.solve(sp.csr_matrix(X), labels)
     assert not big.polished and big.certificate.passed(1e-6)  # the solver's answer, honestly certified
+
+
+@pytest.mark.parametrize("lam", [0.5, 3.0, 10.0])
+def test_nonnegative_group_lasso_is_polished_to_its_kkt_with_bound_multipliers(lam):
+    # Was: the solver's accuracy (certificate about 2e-7), no polish: bounds took separable
+    # penalties only. The KKT conditions, by hand: on a nonzero block, g_j + lam c ||w_g||^-1 w_j
+    # is 0 off the bound and the bound's multiplier (>= 0) on it.
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((80, 6))
+    y = X @ np.array([1.5, -0.3, 0.8, 0.0, -1.0, 0.4]) + 0.3 * rng.standard_normal(80)
+    groups = [[0, 1], [2, 3], [4, 5]]
+    prob = cr.Problem(cr.SquaredLoss(), cr.GroupLasso(groups), cr.Penalized(lam=lam), bounds=(0.0, None),
+                      fit_intercept=True)  # fmt: skip
+    res = prob.solve(X, y)
+    assert res.status == "optimal" and res.polished and res.certificate.passed(1e-12)
+    w, r = res.coef, y - X @ res.coef - res.intercept
+    g = -X.T @ r
+    assert abs(r.sum()) < 1e-9 * np.abs(y).sum()
+    stationarity = g.copy()
+    for block in groups:
+        norm = np.linalg.norm(w[block])
+        assert norm > 0  # these lams leave every block on (no bound inside a zero block)
+        stationarity[block] += lam * np.sqrt(2) * w[block] / norm
+    on_bound = w == 0
+    assert np.all(w >= 0) and np.any(on_bound)
+    np.testing.assert_allclose(stationarity[~on_bound], 0.0, atol=1e-9 * np.abs(g).max())
+    np.testing.assert_allclose(res.lower_dual[on_bound], stationarity[on_bound], rtol=1e-9)
+    assert np.all(res.lower_dual >= 0) and np.all(res.lower_dual[~on_bound] == 0)
+
+
+def test_lp_norm_with_bounds_is_polished():
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((60, 5))
+    y = X @ np.array([1.0, -2.0, 0.5, 0.0, 0.7]) + 0.2 * rng.standard_normal(60)
+    prob = cr.Problem(cr.SquaredLoss(), cr.Lp(1.5), cr.Penalized(lam=2.0), bounds=(-1.0, 1.0))
+    res = prob.solve(X, y)
+    assert res.status == "optimal" and res.polished and res.certificate.passed(1e-12)
+    w = res.coef
+    grad = -X.T @ (y - X @ w) + 2.0 * np.sign(w) * (np.abs(w) / np.linalg.norm(w, 1.5)) ** 0.5
+    at_hi, at_lo = np.isclose(w, 1.0), np.isclose(w, -1.0)
+    free = ~(at_hi | at_lo)
+    assert np.any(at_lo | at_hi)
+    np.testing.assert_allclose(grad[free], 0.0, atol=1e-9 * np.abs(X.T @ y).max())
+    np.testing.assert_allclose(res.upper_dual[at_hi], -grad[at_hi], rtol=1e-9)
+    np.testing.assert_allclose(res.lower_dual[at_lo], grad[at_lo], rtol=1e-9)
