@@ -18,6 +18,7 @@ import dataclasses
 import math
 import time
 import warnings
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import cvxpy as cp
@@ -213,18 +214,20 @@ def _polish(problem: Problem, X: Any, Y: np.ndarray, s: Any, c: float, result: R
         return np.r_[out, T.sum(axis=0)] if fit_b else out
 
     z0 = np.r_[w_start[free], b0] if fit_b else w_start[free]
+    scale = max(c * float(np.linalg.norm(X.T @ (sw[:, None] * (1.0 / K - Y)))), 1e-12)
     with np.errstate(all="ignore"):
         out = minimize(f, z0, jac=True, hessp=hessp, method="Newton-CG", options={"xtol": 1e-15, "maxiter": 50})
-    if not np.all(np.isfinite(out.x)):
-        return None
-    w, b = unpack(out.x)
+        if not np.all(np.isfinite(out.x)):
+            return None
+        # SciPy's line search stops at the objective's rounding: finish by the gradient's norm.
+        x = _newton_steps(f, lambda z: lambda p: hessp(z, p), out.x, f(out.x)[1], 1e-14 * scale)[0]
+    w, b = unpack(x)
     kinked = pen.zero_pattern(np.zeros(d * K), 0.0)
     if np.any((np.sign(w) != np.sign(w_start))[free & kinked]):
         return None  # a coefficient crossed its kink: not the solver's pattern
     W = w.reshape(d, K, order="F")
     R = sw[:, None] * (_softmax(np.asarray(X @ W) + b)[0] - Y)
     grad = (c * np.asarray(X.T @ R)).ravel(order="F")
-    scale = max(c * float(np.linalg.norm(X.T @ (sw[:, None] * (1.0 / K - Y)))), 1e-12)
     if np.any(zeros) and float(np.max(pen.zero_violation(-grad, lam)[zeros])) > 1e-9 * scale:
         return None
     b = b - b.mean() if fit_b else b
@@ -273,36 +276,22 @@ def _smooth_route(
         grad = np.r_[gW.ravel(), c * eta.sum(axis=0)] if fit_b else gW.ravel()
         return c * fit + 0.5 * float(np.sum(lam_v * W * W)), grad
 
-    def newton(z: np.ndarray, grad: np.ndarray, goal: float) -> tuple[np.ndarray, np.ndarray, int]:
-        """Newton steps from near the minimizer, each solved by conjugate gradients on exact
-        Hessian products, kept while the gradient's norm falls (the objective's own rounding,
-        which stopped L-BFGS and would stop a line search, is not consulted)."""
-        steps = 0
-        while steps < 4 and np.linalg.norm(grad) > goal:
-            P = np.ascontiguousarray(X @ z[: d * K].reshape(d, K))
+    def hess_at(z: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+        P = np.ascontiguousarray(X @ z[: d * K].reshape(d, K))  # the probabilities, once per step
+        if fit_b:
+            P += z[d * K :]
+        softmax_probabilities(P)
+
+        def hessp(p: np.ndarray) -> np.ndarray:
+            V = p[: d * K].reshape(d, K)
+            D = np.ascontiguousarray(X @ V)
             if fit_b:
-                P += z[d * K :]
-            softmax_probabilities(P)
+                D += p[d * K :]
+            softmax_hessian_product(P, D, sw_c)
+            hW = c * np.asarray(X.T @ D) + lam_v * V
+            return np.r_[hW.ravel(), c * D.sum(axis=0)] if fit_b else hW.ravel()
 
-            def hessp(p: np.ndarray, P: np.ndarray = P) -> np.ndarray:
-                V = p[: d * K].reshape(d, K)
-                D = np.ascontiguousarray(X @ V)
-                if fit_b:
-                    D += p[d * K :]
-                softmax_hessian_product(P, D, sw_c)
-                hW = c * np.asarray(X.T @ D) + lam_v * V
-                return np.r_[hW.ravel(), c * D.sum(axis=0)] if fit_b else hW.ravel()
-
-            m = grad.size
-            # Quadratic convergence: a residual of goal / |grad| leaves a gradient near goal.
-            rtol = min(0.1, max(goal / float(np.linalg.norm(grad)), 1e-12))
-            step, _ = cg(LinearOperator((m, m), matvec=hessp, dtype=float), -grad, rtol=rtol, maxiter=10 * m)
-            z_new = z + step
-            grad_new = f(z_new)[1]
-            if not np.linalg.norm(grad_new) < np.linalg.norm(grad):
-                break
-            z, grad, steps = z_new, grad_new, steps + 1
-        return z, grad, steps
+        return hessp
 
     z0 = np.zeros(d * K + (K if fit_b else 0))
     scale = float(np.linalg.norm(f(z0)[1])) or 1.0
@@ -312,7 +301,7 @@ def _smooth_route(
                    options={"maxiter": 20_000, "maxcor": 10, "ftol": 0.0, "gtol": 1e-7 * scale})  # fmt: skip
     if not np.all(np.isfinite(out.x)):
         return None
-    x, _, steps = newton(out.x, out.jac, 1e-13 * scale)
+    x, _, steps = _newton_steps(f, hess_at, out.x, out.jac, 1e-13 * scale)
     W = x[: d * K].reshape(d, K)
     if np.ptp(v, axis=1).max(initial=0.0) == 0:
         # Each feature's row of W can lose its mean over the classes: the softmax does not see
@@ -332,6 +321,33 @@ def _smooth_route(
         model="smooth",
         classes=classes,
     )
+
+
+def _newton_steps(
+    f: Callable[[np.ndarray], tuple[float, np.ndarray]],
+    hess_at: Callable[[np.ndarray], Callable[[np.ndarray], np.ndarray]],
+    z: np.ndarray,
+    grad: np.ndarray,
+    goal: float,
+) -> tuple[np.ndarray, np.ndarray, int]:
+    """Newton steps from near the minimizer, each solved by conjugate gradients on exact Hessian
+    products (``hess_at(z)`` gives ``p -> H(z) p``), kept while the gradient's norm falls: the
+    objective's own rounding, which stops L-BFGS and a line search near the minimizer, is not
+    consulted. (A singular direction — the softmax does not see a shift shared by all classes —
+    is harmless: the gradient is orthogonal to it, and conjugate gradients stay off it.)"""
+    steps = 0
+    while steps < 6 and np.linalg.norm(grad) > goal:
+        m = grad.size
+        # Quadratic convergence: a residual of goal / |grad| leaves a gradient near goal.
+        rtol = min(0.1, max(goal / float(np.linalg.norm(grad)), 1e-12))
+        operator = LinearOperator((m, m), matvec=hess_at(z), dtype=float)
+        step, _ = cg(operator, -grad, rtol=rtol, maxiter=10 * m)
+        z_new = z + step
+        grad_new = f(z_new)[1]
+        if not np.linalg.norm(grad_new) < np.linalg.norm(grad):
+            break
+        z, grad, steps = z_new, grad_new, steps + 1
+    return z, grad, steps
 
 
 def _softmax(eta: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

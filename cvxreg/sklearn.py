@@ -13,7 +13,7 @@ import inspect
 from typing import Any
 
 import numpy as np
-from scipy.special import expit
+from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
@@ -24,6 +24,7 @@ from cvxreg.errors import InvalidParameterError, SolveError
 from cvxreg.exercises import LOSSES, PENALTIES
 from cvxreg.forms import Constrained, Form, Penalized
 from cvxreg.losses import Loss
+from cvxreg.multinomial import MultinomialLogisticLoss
 from cvxreg.penalties import Penalty
 from cvxreg.problem import Problem
 from cvxreg.result import Result
@@ -191,7 +192,9 @@ class CvxRegressor(RegressorMixin, _CvxEstimator):
 
 
 class CvxClassifier(ClassifierMixin, _CvxEstimator):
-    """A regularized linear classifier solved by cvxreg, for two classes with any labels.
+    """A regularized linear classifier solved by cvxreg, for any labels: two classes with any
+    loss, more with the logistic loss (then the multinomial loss, one coefficient vector per
+    class).
 
     The same parameters as ``CvxRegressor``, with ``loss`` one of ``"logistic"`` (default),
     ``"hinge"``, ``"squared_hinge"`` (or such a ``Loss``), and ``penalty`` default ``"squared_l2"``,
@@ -201,8 +204,10 @@ class CvxClassifier(ClassifierMixin, _CvxEstimator):
 
     Attributes
     ----------
-    classes_ : ndarray of shape (2,)
-    coef_, intercept_, dual_, result_, n_features_in_, feature_names_in_
+    classes_ : ndarray of shape (n_classes,)
+    coef_ : ndarray of shape (n_features,), or (n_classes, n_features) for more than two classes
+    intercept_ : float, or ndarray of shape (n_classes,)
+    dual_, result_, n_features_in_, feature_names_in_
         As for ``CvxRegressor``.
     """
 
@@ -233,46 +238,88 @@ class CvxClassifier(ClassifierMixin, _CvxEstimator):
         X, y = validate_data(self, X, y, accept_sparse="csr", dtype=np.float64)
         check_classification_targets(y)
         classes = np.unique(y)
-        if classes.size != 2:
+        owner = type(self).__name__
+        if classes.size < 2:
             raise InvalidParameterError(
-                f"Only binary classification is supported. The 'y' parameter of {type(self).__name__} must hold "
-                f"labels of exactly two classes. Got {classes.size} "
-                f"class{'' if classes.size == 1 else 'es'}: {classes[:6].tolist()}."
+                f"The 'y' parameter of {owner} must hold labels of at least two classes. "
+                f"Got one class: {classes.tolist()}."
+            )
+        if classes.size > 2 and not self._is_logistic():
+            raise InvalidParameterError(
+                f"Only binary classification is supported with this loss. The 'loss' parameter of {owner} must be "
+                f"'logistic' for {classes.size} classes (the multinomial loss; hinge losses separate two classes). "
+                f"Got {self.loss!r}."
             )
         self.classes_ = classes
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X)
-            weighted = np.unique(y[sample_weight > 0])
-            if weighted.size == 1:  # one class left: its fit has no minimizer with a free intercept
+            left_out = sorted(set(classes.tolist()) - set(np.unique(y[sample_weight > 0]).tolist()))
+            if left_out:  # a class of weight 0: its intercept has no minimizer (it runs to -inf)
                 raise InvalidParameterError(
-                    f"The 'sample_weight' parameter of {type(self).__name__} must leave samples of both classes "
-                    f"with a positive weight. Got positive weights for class {weighted[0]!r} only."
+                    f"The 'sample_weight' parameter of {owner} must leave samples of every class with a positive "
+                    f"weight. Got none for class {left_out[0]!r}."
                 )
-        self._fit(X, np.where(y == self.classes_[1], 1.0, -1.0), sample_weight)
+        if classes.size > 2:
+            self._fit_multinomial(X, y, sample_weight)
+        else:
+            self._fit(X, np.where(y == self.classes_[1], 1.0, -1.0), sample_weight)
         return self
 
+    def _fit_multinomial(self, X: Any, y: np.ndarray, sample_weight: Any) -> None:
+        """The multinomial logistic loss over the K classes (scikit-learn's multinomial
+        ``LogisticRegression``): one coefficient vector and intercept per class, the penalty on
+        all of them (``vec(W)``, d x K, by columns)."""
+        single = self.problem()
+        problem = Problem(
+            MultinomialLogisticLoss(scale=self.scale), single.penalty, single.form, fit_intercept=single.fit_intercept
+        )
+        result = problem.solve(X, y, sample_weight=sample_weight, solver=self.solver)
+        if not result.ok:
+            raise SolveError(f"{type(self).__name__} could not be fitted: status {result.status!r}. {result.message}")
+        self.result_ = result
+        self.coef_ = np.asarray(result.coef, dtype=float).T.copy()  # (K, d), as scikit-learn's
+        self.intercept_ = np.asarray(result.intercept, dtype=float).copy()
+        self.dual_ = result.dual
+
     def decision_function(self, X: Any) -> np.ndarray:
-        """``X @ coef_ + intercept_``: positive for ``classes_[1]``."""
+        """``X @ coef_ + intercept_``: positive for ``classes_[1]``; with more classes, one
+        column per class (``X @ coef_.T + intercept_``)."""
+        if np.ndim(getattr(self, "coef_", None)) == 2:
+            check_is_fitted(self)
+            X = validate_data(self, X, accept_sparse="csr", dtype=np.float64, reset=False)
+            return np.asarray(X @ self.coef_.T) + self.intercept_
         return self._linear(X)
 
     def predict(self, X: Any) -> np.ndarray:
-        """The class on the side of the decision function's sign (``classes_[1]`` where >= 0)."""
-        positive = self.decision_function(X) >= 0
-        return self.classes_[positive.astype(int)]
+        """The class on the side of the decision function's sign (``classes_[1]`` where >= 0);
+        with more classes, the one of the largest decision value."""
+        scores = self.decision_function(X)
+        if scores.ndim == 2:
+            return self.classes_[np.argmax(scores, axis=1)]
+        return self.classes_[(scores >= 0).astype(int)]
 
-    def _has_probabilities(self) -> bool:
-        """Only the logistic loss models a probability: with any other, ``predict_proba`` does
-        not exist (``hasattr`` is False, as scikit-learn's ``available_if`` makes it), so tools
-        such as ``RocCurveDisplay`` fall back to ``decision_function``."""
+    def _is_logistic(self) -> bool:
         try:
             return self._loss(type(self).__name__).file_name == "logistic"
         except InvalidParameterError:
             return False
 
+    def _has_probabilities(self) -> bool:
+        """Only the logistic loss models a probability: with any other, ``predict_proba`` does
+        not exist (``hasattr`` is False, as scikit-learn's ``available_if`` makes it), so tools
+        such as ``RocCurveDisplay`` fall back to ``decision_function``."""
+        if not self._is_logistic():
+            raise AttributeError(f"predict_proba is defined for the logistic loss, not loss={self.loss!r}.")
+        return True
+
     @available_if(_has_probabilities)
     def predict_proba(self, X: Any) -> np.ndarray:
-        """``[1 - p, p]`` with ``p = 1 / (1 + exp(-f(x)))``: for the logistic loss only."""
-        p = expit(self.decision_function(X))
+        """``[1 - p, p]`` with ``p = 1 / (1 + exp(-f(x)))``: for the logistic loss only; with more
+        classes, the softmax of the decision values."""
+        scores = self.decision_function(X)
+        if scores.ndim == 2:
+            return softmax(scores, axis=1)
+        p = expit(scores)
         return np.column_stack([1 - p, p])
 
     @available_if(_has_probabilities)
@@ -282,5 +329,5 @@ class CvxClassifier(ClassifierMixin, _CvxEstimator):
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False
+        tags.classifier_tags.multi_class = self._is_logistic()  # the multinomial loss
         return tags
