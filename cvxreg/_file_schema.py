@@ -357,11 +357,11 @@ def read_problem(r: Reader, d: int) -> Problem:
         loss = LOSSES[loss_name](**r.mapping(f"{f}.loss_params"), scale=scale)
     except (InvalidParameterError, TypeError) as exc:
         raise ProblemFileError(f"{r.path}: field '{f}.loss_params' is invalid for {loss_name!r}: {exc}") from exc
-    try:  # "none": the squared L2 penalty at lam = 0, which adds nothing
+    try:  # "none": the L1 penalty at lam = 0, which adds nothing (and keeps an LP an LP for the solvers)
         if pen_name == "composite":
             penalty = _composite(r)
         else:
-            penalty = PENALTIES["squared_l2" if pen_name == "none" else pen_name](**r.mapping(f"{f}.penalty_params"))
+            penalty = PENALTIES["l1" if pen_name == "none" else pen_name](**r.mapping(f"{f}.penalty_params"))
     except (InvalidParameterError, TypeError) as exc:
         raise ProblemFileError(f"{r.path}: field '{f}.penalty_params' is invalid for {pen_name!r}: {exc}") from exc
     try:  # indices and factors against the data, before anything of their size is built

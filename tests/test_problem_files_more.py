@@ -222,3 +222,19 @@ def test_intercept_only_files_must_fit_the_intercept_alone(tmp_path, formulation
     text = f'[data]\ny = [1.0, 2.0]\n[formulation]\n{formulation}\n[expected]\nintercept = 1.5\norigin = "o"\n'
     with pytest.raises(cr.ProblemFileError, match="fit_intercept"):
         load(write(tmp_path, text))
+
+
+@pytest.mark.parametrize(
+    "ident", ["bv-6.1-chebyshev-line", "bv-6.1-midrange-intercept-only", "koenker-median-intercept-only"]
+)
+def test_a_file_without_a_penalty_is_an_lp_when_its_loss_is(ident):
+    # Was: "none" was a zero-weight SquaredL2, so CVXPY saw these LPs as QPs, the report counted
+    # them as QPs, and SCIPY (an LP solver) was "unsupported" on them.
+    from cvxreg.exercises import load
+    from cvxreg.solvers import model_class
+
+    ex = load(ident)
+    built = ex.problem.build(ex.problem.check_data(ex.X, ex.y, ex.sample_weight))
+    assert model_class(built.problem) == "LP"
+    frame = cr.compare_solvers(ex.problem, ex.X, ex.y, solvers=["SCIPY"])
+    assert list(frame["status"]) == ["optimal"]
