@@ -618,8 +618,9 @@ SPECS: list[dict[str, Any]] = [
         expected=dict(
             outcome="rejected",
             error="DCPError",
-            message_contains=["concave", "not a convex set", "p = 1"],
-            origin="for p < 1 the Lp quasi-norm is concave and its ball is not convex",
+            message_contains=["not convex", "not a convex set", "p = 1"],
+            origin="for p < 1 the Lp quasi-norm is not convex (concave on each orthant only) "
+            "and its ball is not convex",
         ),
     ),
     dict(

@@ -26,10 +26,12 @@ from cvxreg.errors import NotSupportedError
 __all__ = ["Penalty", "Separable"]
 
 NONCONVEX_P = (
-    "For p < 1 the function {what} is concave, not convex: its ball is not a convex set, so "
-    "the problem has local minima that no convex solver can rule out. Use p = 1 (L1()) for "
-    "sparsity; if non-convexity is really wanted, a reweighted-L1 heuristic (a sequence of "
-    "weighted L1 problems, L1(factors=1/(|w|+eps))) approximates it."
+    "For p < 1 the function {what} is not convex (nor concave on all of R^n: it is concave on "
+    "each orthant only, and CVXPY calls its curvature unknown): its ball is not a convex set, "
+    "so the problem can have local minima that no convex solver can rule out. Use p = 1 (L1()) "
+    "for sparsity; for the non-convex penalty itself, cvxreg.nonconvex.reweighted(loss, p, lam, "
+    "X, y) runs the reweighted-L1 heuristic (a sequence of weighted L1 problems, Candes, Wakin "
+    "& Boyd 2008) to a local minimizer."
 )
 
 
