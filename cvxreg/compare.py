@@ -233,7 +233,7 @@ def compare_solvers(
     reference_label: str = "given",
     timeout: float = 120.0,
     sample_weight: Any = None,
-    name: str = "problem",
+    name: str | None = None,
     isolate: bool = True,
     skip: Iterable[tuple[str, str]] = (),
     round_trip: bool = True,
@@ -258,8 +258,9 @@ def compare_solvers(
         else the most accurate tight solve. The ``reference`` column says which.
     timeout : float, default 120
         Seconds before an isolated solve is killed.
-    name : str
-        The ``problem`` column.
+    name : str, optional
+        The ``problem`` column; by default the problem itself, as ``repr`` writes it
+        (``Problem(SquaredLoss(), L1(), Penalized(lam=0.5))``).
     isolate : bool, default True
         ``False`` solves in-process (no crash or time protection). An isolated solve runs in
         a forked process, where Clarabel is given one thread (``FORK_OPTIONS``: its thread
@@ -293,6 +294,7 @@ def compare_solvers(
     """
     data = problem.check_data(X, y, sample_weight, "compare_solvers")
     model = problem.built(data)[0].problem  # a non-convex custom penalty: raise now, once (kept for re-use)
+    name = repr(problem) if name is None else name
     setting_names = settings_list(settings, "compare_solvers")
     timeout = check_real(timeout, "timeout", "compare_solvers", lo=0.0, hi=MAX_TIMEOUT, lo_open=True)
     if isinstance(solvers, str):

@@ -223,3 +223,14 @@ def test_penalized_dual_error_is_the_round_trip_multiplier_against_lam():
     assert frame.iloc[0]["dual_error"] == pytest.approx(abs(twin.dual - 0.3), abs=1e-9)
     plain = compare_solvers(prob, Q, y, solvers=["CLARABEL"], round_trip=False)
     assert np.isnan(plain.iloc[0]["dual_error"])
+
+
+def test_the_problem_column_names_the_problem_by_default():
+    # Was the word "problem" in every row.
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((20, 3))
+    prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(0.5))
+    frame = cr.compare_solvers(prob, X, X.sum(axis=1), solvers=["CLARABEL"], isolate=False)
+    assert list(frame["problem"]) == [repr(prob)]
+    named = cr.compare_solvers(prob, X, X.sum(axis=1), solvers=["CLARABEL"], isolate=False, name="toy")
+    assert list(named["problem"]) == ["toy"]
