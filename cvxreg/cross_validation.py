@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from cvxreg._html import facts_html, few
 from cvxreg._validation import Data, check_choice, check_jobs, check_real, invalid, workers
 from cvxreg.errors import InvalidParameterError, NotSupportedError
 from cvxreg.forms import Penalized
@@ -56,6 +57,24 @@ class CrossValidation:
     one_se_lam: float
     result: Result
     scoring: str
+
+    def __repr__(self) -> str:
+        ratio = "" if self.best_l1_ratio is None else f", best_l1_ratio={self.best_l1_ratio:.4g}"
+        return (
+            f"CrossValidation(scoring={self.scoring!r}, best_lam={self.best_lam:.6g}{ratio}, "
+            f"one_se_lam={self.one_se_lam:.6g}, {len(self.table)} candidates, refit {str(self.result.status)!r})"
+        )
+
+    def _repr_html_(self) -> str:
+        """In a notebook: the choice, then the scores of the candidates around it."""
+        facts = [("scoring", self.scoring), ("best lam", f"{self.best_lam:.6g}")]
+        facts.append(("one-SE lam", f"{self.one_se_lam:.6g}"))
+        if self.best_l1_ratio is not None:
+            facts.append(("best l1_ratio", f"{self.best_l1_ratio:.4g}"))
+        facts.append(("refit on all the data", f"{self.result.status}, objective {self.result.objective:.8g}"))
+        columns = [c for c in ("l1_ratio", "lam", "mean", "std", "se") if c in self.table.columns]
+        note = "CrossValidation.table has every candidate and fold" if len(self.table) > 10 else ""
+        return facts_html("CrossValidation", facts, few(self.table[columns]), note)
 
 
 def _mse(y: np.ndarray, eta: np.ndarray, s: np.ndarray | None) -> float:

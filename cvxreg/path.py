@@ -24,6 +24,7 @@ import scipy.sparse as sp
 from cvxreg import engine
 from cvxreg import polish as polish_module
 from cvxreg import solve as solve_module
+from cvxreg._html import facts_html, few
 from cvxreg._validation import Data, check_real, invalid
 from cvxreg.certificates import certify_path
 from cvxreg.engine._gram import gram_path, gram_path_applies
@@ -90,6 +91,23 @@ class Path:
     def supports(self) -> list[np.ndarray]:
         """The indices of the nonzero coefficients at each point."""
         return [np.flatnonzero(row) for row in self.coefs]
+
+    def __repr__(self) -> str:
+        k, d = self.coefs.shape
+        nonzero = np.count_nonzero(self.coefs, axis=1)
+        grid = f"{k} points from {self.values[0]:.4g} to {self.values[-1]:.4g}" if k else "no points"
+        counts = pd.Series([str(s) for s in self.statuses]).value_counts()
+        statuses = ", ".join(f"{n} {s}" for s, n in counts.items())
+        support = f"; nonzeros {nonzero.min()} to {nonzero.max()} of {d}" if k else ""
+        return f"Path({self.param_name}: {grid}{support}; {statuses or 'no status'})"
+
+    def _repr_html_(self) -> str:
+        """In a notebook: what the path is, then its points (lam, t, objective, nonzeros, KKT
+        residual, status, method), the first and last five of a long path."""
+        columns = ["lam", "t", "objective", "n_nonzero", "kkt_residual", "status", "method"]
+        frame = self.to_frame()[columns]
+        note = f"{len(frame) - 10} points not shown; Path.to_frame() has them all" if len(frame) > 10 else ""
+        return facts_html(repr(self), [], few(frame), note)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per point: lam, t, objective, intercept, number of nonzeros, KKT residual,
@@ -303,6 +321,14 @@ def _on_the_gram(problem: Problem, data: Data, grid: np.ndarray) -> list[Result 
     certificates = certify_path(problem, data, grid, coefs, intercepts)
     if not all(cert.passed(1e-9) for cert in certificates):
         return None
+    # Exact zeros where the KKT conditions prove them (at lam_max the Gram route can leave 2e-13).
+    tiny = (coefs != 0) & (np.abs(coefs) <= 1e-9 * np.maximum(1.0, np.max(np.abs(coefs), axis=1, keepdims=True)))
+    if np.any(tiny):
+        zeroed = np.where(tiny, 0.0, coefs)
+        again = certify_path(problem, data, grid, zeroed, intercepts)
+        for k in np.flatnonzero(tiny.any(axis=1)):
+            if again[k].passed(1e-9) and again[k].worst <= max(certificates[k].worst, 1e-12):
+                coefs[k], certificates[k] = zeroed[k], again[k]
     out: list[Result | None] = []
     for k, lam in enumerate(grid):
         w, b = coefs[k], float(intercepts[k])

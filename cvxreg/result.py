@@ -221,6 +221,26 @@ class Result:
         coefs = {f"coef[{k}]": v for k, v in self.coef_series.items()}
         return pd.Series({**head, **coefs}, dtype=object)
 
+    def _repr_html_(self) -> str:
+        """In a notebook: status, solver, objective, the certificate and the multipliers, then
+        the coefficients (the nonzero ones of a long vector)."""
+        from cvxreg._html import facts_html, few
+
+        facts: list[tuple[str, Any]] = [("status", self.status), ("solver", self.solver)]
+        facts += [("objective", f"{self.objective:.10g}"), ("intercept", self.intercept)]
+        if self.dual is not None:
+            facts.append(("dual (multiplier)", self.dual))
+        if self.certificate is not None:
+            facts.append(("certificate (worst measure)", f"{self.certificate.worst:.2e}"))
+        if self.message:
+            facts.append(("message", self.message))
+        coefs = self.coef_series.to_frame() if np.ndim(self.coef) == 1 else pd.DataFrame(self.coef)
+        note = ""
+        if np.ndim(self.coef) == 1 and len(coefs) > 20:
+            coefs = coefs[coefs["coef"] != 0]
+            note = f"{len(self.coef) - len(coefs)} zero coefficients not shown"
+        return facts_html("Result", facts, few(coefs, 20), note)
+
     def __repr__(self) -> str:
         if self.dual is None:
             dual = ""

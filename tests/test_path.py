@@ -192,3 +192,31 @@ def test_cross_validate_on_a_constant_y_predicts_its_mean_as_lasso_cv_does():
     est = LassoCV(cv=3).fit(X, y)
     assert cv.best_lam == pytest.approx(est.alpha_)
     assert np.all(cv.result.coef == 0) and cv.result.intercept == pytest.approx(3.0, rel=1e-14)
+
+
+def test_the_path_at_lam_max_is_exactly_zero():
+    # Was 1.96e-13 on one coefficient from the Gram route (its certificate passed either way).
+    from sklearn.datasets import load_diabetes
+
+    X, y = load_diabetes(return_X_y=True)
+    prob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(1.0), fit_intercept=True)
+    path = prob.path(X, y, n_lams=30)
+    assert path.values[0] == pytest.approx(prob.lambda_max(X, y), rel=1e-12)
+    assert np.all(path.coefs[0] == 0.0) and path.certificates[0].passed(1e-9)
+
+
+def test_path_result_and_cross_validation_show_themselves_briefly():
+    # Was: repr(Path) printed every array (30 lines); no notebook display.
+    from sklearn.datasets import load_diabetes
+
+    X, y = load_diabetes(return_X_y=True)
+    prob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(1.0), fit_intercept=True)
+    path = prob.path(X, y, n_lams=30)
+    assert repr(path) == "Path(lam: 30 points from 2.148 to 0.002148; nonzeros 0 to 10 of 10; 30 optimal)"
+    page = path._repr_html_()
+    assert page.count("<tr>") <= 12 and "20 points not shown" in page
+    cv = cr.cross_validate(prob, X, y, n_lams=20)
+    assert repr(cv).startswith("CrossValidation(scoring='mse', best_lam=") and "\n" not in repr(cv)
+    assert "one-SE lam" in cv._repr_html_()
+    res = prob.solve(X, y)
+    assert "certificate" in res._repr_html_() and "&lt;" not in res._repr_html_().split("<table")[0]
