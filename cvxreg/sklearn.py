@@ -47,6 +47,7 @@ class _CvxEstimator(BaseEstimator):
         l1_ratio: float | None = None,
         p: float | None = None,
         loss_params: dict[str, Any] | None = None,
+        penalty_params: dict[str, Any] | None = None,
         scale: str = "mean",
         fit_intercept: bool = True,
         solver: Any = None,
@@ -58,6 +59,7 @@ class _CvxEstimator(BaseEstimator):
         self.l1_ratio = l1_ratio
         self.p = p
         self.loss_params = loss_params
+        self.penalty_params = penalty_params
         self.scale = scale
         self.fit_intercept = fit_intercept
         self.solver = solver
@@ -93,20 +95,31 @@ class _CvxEstimator(BaseEstimator):
         return tuple(LOSSES)
 
     def _penalty(self, owner: str) -> Penalty:
+        params = {} if self.penalty_params is None else self.penalty_params
         if isinstance(self.penalty, Penalty):
+            if params:
+                raise invalid("penalty_params", owner, "None when 'penalty' is an object (it holds its own)", params)
             return self.penalty
-        names = tuple(k for k in PENALTIES if k not in ("group_lasso", "l0"))  # these need objects
-        name = check_choice(self.penalty, "penalty", owner, names)
+        name = check_choice(self.penalty, "penalty", owner, tuple(PENALTIES))
         if self.l1_ratio is not None and name != "elastic_net":
             allowed = f"None unless penalty='elastic_net' (it is ignored by {name!r})"
             raise invalid("l1_ratio", owner, allowed, self.l1_ratio)
+        if not isinstance(params, dict):
+            raise invalid("penalty_params", owner, f"a dict of {name!r}'s own parameters", params)
+        first = {"elastic_net": "l1_ratio", "lp": "p", "lp_power": "p"}.get(name)  # the estimator's own
+        accepted = [k for k in inspect.signature(PENALTIES[name].__init__).parameters if k not in ("self", first)]
+        unknown = sorted(set(params) - set(accepted))
+        if unknown:
+            allowed = f"keys among {accepted} for penalty {name!r}"
+            allowed += f" ({first!r} is the estimator's own parameter)" if first else ""
+            raise invalid("penalty_params", owner, allowed, f"keys {unknown}", raw=True)
         if name == "elastic_net":
-            return PENALTIES[name](0.5 if self.l1_ratio is None else self.l1_ratio)
+            return PENALTIES[name](0.5 if self.l1_ratio is None else self.l1_ratio, **params)
         if name in ("lp", "lp_power"):
             if self.p is None:
                 raise invalid("p", owner, f"a number >= 1 for penalty={name!r}", self.p)
-            return PENALTIES[name](self.p)
-        return PENALTIES[name]()
+            return PENALTIES[name](self.p, **params)
+        return PENALTIES[name](**params)
 
     def _fit(self, X: Any, y: np.ndarray, sample_weight: Any) -> Result:
         result = self.problem().solve(X, y, sample_weight=sample_weight, solver=self.solver)
@@ -156,6 +169,10 @@ class CvxRegressor(RegressorMixin, _CvxEstimator):
         For ``penalty="lp"`` or ``"lp_power"``.
     loss_params : dict, optional
         The loss's other arguments (``{"M": 1.35}`` for Huber, ``{"tau": 0.9}``, ``{"epsilon": 0.1}``).
+    penalty_params : dict, optional
+        The penalty's own arguments, for a penalty given by name: ``{"factors": [...]}`` (glmnet's
+        ``penalty.factor``), ``{"groups": [[0, 1], [2]]}`` or ``{"sizes": [2, 1]}`` with
+        ``penalty="group_lasso"``. By name they can be searched over by ``GridSearchCV``.
     scale : {"mean", "sum"}, default "mean"
         The loss is a mean over samples (scikit-learn's Lasso) or a sum (its Ridge).
     fit_intercept : bool, default True
@@ -221,12 +238,14 @@ class CvxClassifier(ClassifierMixin, _CvxEstimator):
         l1_ratio: float | None = None,
         p: float | None = None,
         loss_params: dict[str, Any] | None = None,
+        penalty_params: dict[str, Any] | None = None,
         scale: str = "sum",
         fit_intercept: bool = True,
         solver: Any = None,
     ) -> None:
         super().__init__(
-            loss, penalty, lam, t=t, l1_ratio=l1_ratio, p=p, loss_params=loss_params, scale=scale,
+            loss, penalty, lam, t=t, l1_ratio=l1_ratio, p=p, loss_params=loss_params, penalty_params=penalty_params,
+            scale=scale,
             fit_intercept=fit_intercept, solver=solver,
         )  # fmt: skip
 

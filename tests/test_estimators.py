@@ -170,3 +170,41 @@ def test_weighted_l1_multinomial_equals_repeated_rows_to_rounding():
     weighted = est.fit(X, y, sample_weight=s).predict_proba(X)
     repeated = est.fit(np.repeat(X, s.astype(int), axis=0), np.repeat(y, s.astype(int))).predict_proba(X)
     np.testing.assert_allclose(weighted, repeated, rtol=1e-9, atol=1e-12)
+
+
+def test_penalty_params_by_name_for_group_lasso_and_factors_and_in_a_grid_search():
+    # Was: a group lasso or penalty factors needed an object, which GridSearchCV cannot search.
+    from sklearn.model_selection import GridSearchCV
+
+    import cvxreg as cr
+
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((100, 6))
+    y = X @ np.array([1.0, 1.0, 0.0, 0.0, -2.0, 2.0]) + 0.3 * rng.standard_normal(100)
+    est = CvxRegressor(penalty="group_lasso", penalty_params={"sizes": [2, 2, 2]}, lam=0.2).fit(X, y)
+    ref = cr.Problem(cr.SquaredLoss(scale="mean"), cr.GroupLasso(sizes=[2, 2, 2]), cr.Penalized(0.2),
+                     fit_intercept=True).solve(X, y)  # fmt: skip
+    np.testing.assert_array_equal(est.coef_, ref.coef)
+    free_first = CvxRegressor(penalty_params={"factors": [0, 1, 1, 1, 1, 1]}, lam=0.5).fit(X, y)
+    assert free_first.coef_[0] != 0
+    grid = {"penalty_params": [{"sizes": [2, 2, 2]}, {"sizes": [3, 3]}]}
+    search = GridSearchCV(CvxRegressor(penalty="group_lasso", lam=0.1), grid, cv=3).fit(X, y)
+    assert search.best_params_["penalty_params"] in ({"sizes": [2, 2, 2]}, {"sizes": [3, 3]})
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [({"penalty_params": {"sizes": [2, 2, 2]}}, "keys among"),
+     ({"penalty": "elastic_net", "penalty_params": {"l1_ratio": 0.3}}, "estimator's own"),
+     ({"penalty": "l1", "penalty_params": "x"}, "a dict"),
+     ({"penalty": "L1-object", "penalty_params": {"factors": [1.0] * 6}}, "an object")],
+    ids=["unknown key", "the estimator's own parameter", "not a dict", "with an object"],
+)  # fmt: skip
+def test_penalty_params_are_checked(kwargs, match):
+    import cvxreg as cr
+
+    if kwargs.get("penalty") == "L1-object":
+        kwargs = {**kwargs, "penalty": cr.L1()}
+    X, y = _data()
+    with pytest.raises(cr.InvalidParameterError, match=match):
+        CvxRegressor(**kwargs).fit(X, y)

@@ -104,7 +104,8 @@ def test_path_and_cross_validate_take_any_argument_or_say_which(name, value):
 @FAST
 @given(
     st.sampled_from(
-        ["loss", "penalty", "lam", "t", "l1_ratio", "p", "loss_params", "scale", "fit_intercept", "solver"]
+        ["loss", "penalty", "lam", "t", "l1_ratio", "p", "loss_params", "penalty_params", "scale", "fit_intercept",
+         "solver"]
     ),
     anything,
 )
