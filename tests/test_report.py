@@ -81,6 +81,23 @@ def test_summary_by_hand(hand):
     assert s.loc["B", "time_sgm_ms"] == pytest.approx(1e3 * b)
     assert s.loc["A", "time_vs_best"] == pytest.approx(1.0)
     assert s.loc["B", "time_vs_best"] == pytest.approx(b / a)
+    # C supports p2 only, where it was fast but wrong (no success): over the shared set both of
+    # its problems count the limit; over its supported one, the limit too.
+    c = 10.0
+    assert s.loc["C", "time_sgm_ms"] == pytest.approx(1e3 * c)
+    assert s.loc["C", "time_sgm_supported_ms"] == pytest.approx(1e3 * c)
+
+
+def test_time_is_compared_on_one_shared_set_of_problems(hand):
+    # Was: each solver's mean over its own supported problems, so a solver that takes only the
+    # easy problems looked fastest. D supports p1 only and solves it fastest of all.
+    extra = pd.DataFrame([row("p1", "D", time=5e-4), row("p2", "D", status="unsupported", error=math.nan,
+                                                          time=math.nan)], columns=COLUMNS)  # fmt: skip
+    s = report.summary(pd.concat([hand, extra], ignore_index=True), time_limit=10.0).set_index("solver")
+    shift = 1e-4
+    assert s.loc["D", "time_sgm_supported_ms"] == pytest.approx(1e3 * 5e-4)
+    assert s.loc["D", "time_sgm_ms"] == pytest.approx(1e3 * (math.sqrt((5e-4 + shift) * (10.0 + shift)) - shift))
+    assert s.loc["A", "time_vs_best"] == pytest.approx(1.0)  # A solved both: it is the fastest on the set
 
 
 def test_performance_profile_by_hand(hand):
