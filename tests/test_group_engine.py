@@ -107,3 +107,27 @@ def test_smooth_losses_with_a_group_lasso_satisfy_their_kkt(loss):
         else:
             assert np.linalg.norm(zg) <= lam * np.sqrt(3) * (1 + 1e-9)
     assert np.any(res.coef == 0) and np.any(res.coef != 0)
+
+
+def test_a_group_lasso_of_sixty_thousand_groups_builds_in_a_few_atoms():
+    # Was one CVXPY norm per group: a problem file of 120,000 indices took 27-49 s to load (the DCP
+    # gate builds the expression). Now one column-norm atom per group size, the same function.
+    import cvxpy as cp
+
+    groups = [[i, i + 1] for i in range(0, 120_000, 2)]
+    pen = cr.GroupLasso(groups)
+    cr.Problem(cr.SquaredLoss(), pen, cr.Penalized(1.0))  # the DCP gate builds the expression
+    w = np.random.default_rng(0).standard_normal(120_000)
+    v = cp.Variable(120_000)
+    v.value = w
+    expression = pen.expr(v)
+
+    def nodes(e) -> int:
+        return 1 + sum(nodes(a) for a in e.args)
+
+    assert nodes(expression) < 20  # a few atoms, not 60000 norms
+    assert expression.value == pytest.approx(pen.value(w), rel=1e-12)
+    mixed = cr.GroupLasso([[3, 0], [1, 4, 2], [5]], [0.0, 2.0, 1.5])
+    u = cp.Variable(6)
+    u.value = w[:6]
+    assert mixed.expr(u).value == pytest.approx(mixed.value(w[:6]), rel=1e-12)

@@ -354,7 +354,21 @@ class GroupLasso(Penalty):
             raise invalid("groups", "GroupLasso", f"a partition of the {d} coefficients 0..{d - 1}", got, raw=True)
 
     def expr(self, w: cp.Expression) -> cp.Expression:
-        return cp.sum([c * cp.norm2(w[g]) for g, c in self._pairs()])
+        # One column-norm atom per group size, not one norm per group: 60000 groups were 60000
+        # CVXPY atoms, 40 s to build and check before any solve.
+        by_size: dict[int, list[tuple[list[int], float]]] = {}
+        for g, c in self._pairs():
+            by_size.setdefault(len(g), []).append((g, c))
+        terms = []
+        for size, items in by_size.items():
+            if len(items) == 1:
+                (g, c), = items
+                terms.append(c * cp.norm2(w[g]))
+                continue
+            idx = np.concatenate([np.asarray(g, dtype=np.int64) for g, _ in items])  # group by group
+            block = cp.reshape(w[idx], (size, len(items)), order="F")  # column k = the k-th group
+            terms.append(np.array([c for _, c in items]) @ cp.norm(block, 2, axis=0))
+        return cp.sum(cp.hstack([cp.reshape(t, (1,), order="F") for t in terms])) if len(terms) > 1 else terms[0]
 
     def value(self, w: np.ndarray) -> float:
         w = np.asarray(w, dtype=float)
