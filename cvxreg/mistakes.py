@@ -269,6 +269,24 @@ def _dual_mistakes(ex: Exercise, mu: float, dual: float, tol: float) -> list[str
 
 
 
+def _bound_multiplier_signs(ex: Exercise, a: dict[str, Any]) -> list[str]:
+    """A vector of bound multipliers given with the opposite sign (a convention read backwards:
+    Lawson & Hanson's dual vector ``w = A^T(b - Ax)`` is minus the multiplier of ``x >= 0``)."""
+    found = []
+    for side, word in (("lower_dual", "lower"), ("upper_dual", "upper")):
+        expected, given = getattr(ex.expected, side), a.get(side)
+        if expected is None or given is None or np.shape(expected) != np.shape(given) or not np.any(expected):
+            continue
+        size = max(1.0, float(np.max(np.abs(expected))))
+        if np.max(np.abs(np.asarray(given) + np.asarray(expected))) <= max(1e-4, 10 * ex.tolerance["dual"]) * size:
+            found.append(
+                f"the {word} bounds' multipliers have the wrong sign: in the Lagrangian L - lower_dual^T (w - lower) "
+                "+ upper_dual^T (w - upper) both are >= 0 (Lawson & Hanson's dual vector w = A^T (b - Ax) is minus "
+                "the multiplier of x >= 0)"
+            )
+    return found
+
+
 def diagnose(
     ex: Exercise, a: dict[str, Any], w: np.ndarray, b: float, infeasible: bool, minimizer: Any
 ) -> list[str]:
@@ -312,6 +330,7 @@ def diagnose(
             found.append("the multipliers are in the wrong order: one per term, in the order the terms are listed")
     if e.dual is not None and a["dual"] is not None and np.ndim(e.dual) == 0 and np.ndim(a["dual"]) == 0:
         found += _dual_mistakes(ex, e.dual, a["dual"], max(1e-4, 10 * ex.tolerance["dual"]))
+    found += _bound_multiplier_signs(ex, a)
     if e.lambda_max is not None and a["lambda_max"] is not None:
         lm, given, n = e.lambda_max, a["lambda_max"], ex.X.shape[0]
         near = lambda v: abs(given - v) <= 1e-6 * max(1.0, abs(v))  # noqa: E731

@@ -663,3 +663,13 @@ def test_total_variation_degrees_of_freedom_count_the_fused_groups(design):
     groups = 1 + int(np.sum(np.abs(np.diff(res.coef)) > 1e-6))
     assert 1 < groups < 24
     assert degrees_of_freedom(prob, X, y, res) == pytest.approx(groups, abs=1e-8)
+
+
+def test_bound_multipliers_with_the_wrong_sign_are_named():
+    # Lawson & Hanson's dual vector w = A^T(b - Ax) read as the multiplier of x >= 0: was graded
+    # wrong with no name (the sign hypothesis covered a scalar multiplier only).
+    ex = load("lawson-hanson-nnls-multipliers")
+    verdict = ex.check({"coef": [1.5, 0.0], "lower_dual": [0.0, -1.5], "upper_dual": [0.0, 0.0]})
+    assert not verdict.passed
+    assert any("lower bounds' multipliers have the wrong sign" in d for d in verdict.diagnoses)
+    assert ex.check({"coef": [1.5, 0.0], "lower_dual": [0.0, 1.5], "upper_dual": [0.0, 0.0]}).passed
