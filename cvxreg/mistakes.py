@@ -232,13 +232,17 @@ def _book_scale_mistakes(ex: Exercise, a: dict[str, Any], w: np.ndarray, b: floa
 def _dual_mistakes(ex: Exercise, mu: float, dual: float, tol: float) -> list[str]:
     p = ex.problem
     assert p is not None
-    found = []
+    found: list[str] = []
+    values: list[float] = []  # the mistaken multiplier behind each entry of found
 
     def close(a: float) -> bool:
         # the answer's multiplier matches the mistake's, and the mistake's differs from the
         # right one: a hypothesis that reproduces the correct answer explains nothing
         near = abs(dual - a) <= tol * max(1.0, abs(a))
-        return near and abs(a - mu) > tol * max(1.0, abs(mu))
+        hit = near and abs(a - mu) > tol * max(1.0, abs(mu))
+        if hit:
+            values.append(a)
+        return hit
 
     if mu != 0 and close(-mu):
         found.append("the multiplier has the wrong sign: for R(w) <= t it is >= 0")
@@ -265,6 +269,11 @@ def _dual_mistakes(ex: Exercise, mu: float, dual: float, tol: float) -> list[str
             "the multiplier is off by a factor 2: a book that states RSS (ESL, Bishop) has twice the "
             "multiplier of cvxreg's 1/2 RSS"
         )
+    if len(found) > 1 and np.ptp(values) <= tol * max(1.0, float(np.max(np.abs(values)))):
+        # Several mistakes give this same number here (a radius of 2 makes the norm-vs-squared-norm
+        # factor r equal the factor 2): the answer cannot say which was made; say so, not both as facts.
+        return ["these mistakes give the same multiplier here, so the answer cannot tell which was made: "
+                + "; or ".join(found)]  # fmt: skip
     return found
 
 

@@ -673,3 +673,24 @@ def test_bound_multipliers_with_the_wrong_sign_are_named():
     assert not verdict.passed
     assert any("lower bounds' multipliers have the wrong sign" in d for d in verdict.diagnoses)
     assert ex.check({"coef": [1.5, 0.0], "lower_dual": [0.0, 1.5], "upper_dual": [0.0, 0.0]}).passed
+
+
+def test_two_mistakes_that_give_the_same_multiplier_are_said_to_coincide(tmp_path):
+    # A ball of radius 2: the squared-norm multiplier (mu / r) and "off by a factor 2" (mu / 2) are
+    # one number. Was: both stated as facts. With X = I and y = (3, 4, 0): ||y|| = 5, so
+    # w = y * 2 / 5 = (1.2, 1.6, 0) and mu = ||y|| - t = 3 (the projection onto the ball).
+    path = tmp_path / "ball.toml"
+    path.write_text(
+        'id = "ball-radius-two"\ntitle = "t"\nsource = "projection onto the L2 ball"\nstatement = "s"\n\n'
+        "[data]\nX = [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]]\ny = [3.0, 4.0, 0.0]\n\n"
+        '[formulation]\nloss = "squared"\npenalty = "l2"\nform = "constrained"\nt = 2.0\n\n'
+        '[expected]\ncoef = [1.2, 1.6, 0.0]\ndual = 3.0\norigin = "w = y t / ||y||, mu = ||y|| - t"\n'
+    )
+    ex = load(path)
+    verdict = ex.check({"coef": [1.2, 1.6, 0.0], "dual": 1.5})
+    assert not verdict.passed
+    coincide = [d for d in verdict.diagnoses if "cannot tell which" in d]
+    assert len(coincide) == 1 and "squared norm" in coincide[0] and "factor 2" in coincide[0]
+    assert not any(d.startswith("the multiplier is off by a factor 2") for d in verdict.diagnoses)
+    single = ex.check({"coef": [1.2, 1.6, 0.0], "dual": -3.0}).diagnoses  # one mistake: stated as it is
+    assert any(d.startswith("the multiplier has the wrong sign") for d in single)
