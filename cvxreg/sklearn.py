@@ -20,6 +20,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from cvxreg._validation import check_choice, invalid
+from cvxreg.cross_validation import cross_validate
 from cvxreg.errors import InvalidParameterError, SolveError
 from cvxreg.exercises import LOSSES, PENALTIES
 from cvxreg.forms import Constrained, Form, Penalized
@@ -29,7 +30,7 @@ from cvxreg.penalties import Penalty
 from cvxreg.problem import Problem
 from cvxreg.result import Result
 
-__all__ = ["CvxClassifier", "CvxRegressor"]
+__all__ = ["CvxClassifier", "CvxRegressor", "CvxRegressorCV"]
 
 _CLASSIFICATION_LOSSES = ("logistic", "hinge", "squared_hinge")
 
@@ -350,3 +351,96 @@ class CvxClassifier(ClassifierMixin, _CvxEstimator):
         tags = super().__sklearn_tags__()
         tags.classifier_tags.multi_class = self._is_logistic()  # the multinomial loss
         return tags
+
+
+class CvxRegressorCV(CvxRegressor):
+    """``CvxRegressor`` with ``lam`` (and the elastic net's ``l1_ratio``) chosen by K-fold
+    cross-validation over paths (``cvxreg.cross_validate``), then refit on all the data: with its
+    defaults scikit-learn's ``LassoCV`` (the same contiguous folds and grid, so the same lam),
+    with ``l1_ratios`` its ``ElasticNetCV``; glmnet's ``cv.glmnet``.
+
+    Parameters
+    ----------
+    loss, penalty, p, loss_params, penalty_params, scale, fit_intercept
+        As for ``CvxRegressor`` (the penalty must be L1, squared L2 or elastic net when
+        ``l1_ratios`` is given).
+    lams : array-like, optional
+        The grid; default ``n_lams`` values from lam_max down to ``eps * lam_max``.
+    n_lams : int, default 100
+    eps : float, default 1e-3
+    l1_ratios : list of float, optional
+        Elastic-net mixing values to try as well.
+    folds : int or splitter, default 5
+    scoring : str or callable, default "mse"
+    n_jobs : int, default 1
+
+    Attributes
+    ----------
+    lam_, l1_ratio_ : float, float or None
+        The chosen parameters.
+    cv_ : CrossValidation
+        The whole table of scores by lam (and l1_ratio) and fold.
+    coef_, intercept_, result_, n_features_in_, feature_names_in_
+        Of the refit at the chosen parameters.
+    """
+
+    #: Not parameters here: the penalized form with the chosen lam (set by ``fit``).
+    lam = 1.0
+    t = None
+    l1_ratio = None
+    solver = None
+
+    def __init__(
+        self,
+        loss: str | Loss = "squared",
+        penalty: str | Penalty = "l1",
+        *,
+        lams: Any = None,
+        n_lams: int = 100,
+        eps: float = 1e-3,
+        l1_ratios: Any = None,
+        folds: Any = 5,
+        scoring: Any = "mse",
+        n_jobs: int = 1,
+        p: float | None = None,
+        loss_params: dict[str, Any] | None = None,
+        penalty_params: dict[str, Any] | None = None,
+        scale: str = "mean",
+        fit_intercept: bool = True,
+    ) -> None:
+        self.loss = loss
+        self.penalty = penalty
+        self.lams = lams
+        self.n_lams = n_lams
+        self.eps = eps
+        self.l1_ratios = l1_ratios
+        self.folds = folds
+        self.scoring = scoring
+        self.n_jobs = n_jobs
+        self.p = p
+        self.loss_params = loss_params
+        self.penalty_params = penalty_params
+        self.scale = scale
+        self.fit_intercept = fit_intercept
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> CvxRegressorCV:
+        """Cross-validate, then refit on ``(X, y)`` at the chosen parameters; returns ``self``."""
+        X, y = validate_data(self, X, y, accept_sparse="csr", dtype=np.float64, y_numeric=True)
+        if X.shape[0] < 2:
+            raise InvalidParameterError(
+                f"The 'X' parameter of {type(self).__name__} must have at least 2 samples to cross-validate. "
+                f"Got 1 sample."
+            )
+        cv = cross_validate(
+            self.problem(), X, y, lams=self.lams, l1_ratios=self.l1_ratios, folds=self.folds, scoring=self.scoring,
+            n_jobs=self.n_jobs, n_lams=self.n_lams, eps=self.eps, sample_weight=sample_weight,
+        )  # fmt: skip
+        result = cv.result
+        if not result.ok:
+            raise SolveError(f"{type(self).__name__} could not be refitted: status {result.status!r}. {result.message}")
+        self.cv_, self.lam_, self.l1_ratio_ = cv, cv.best_lam, cv.best_l1_ratio
+        self.result_ = result
+        self.coef_ = np.array(result.coef)
+        self.intercept_ = float(result.intercept)
+        self.dual_ = None
+        return self

@@ -208,3 +208,36 @@ def test_penalty_params_are_checked(kwargs, match):
     X, y = _data()
     with pytest.raises(cr.InvalidParameterError, match=match):
         CvxRegressor(**kwargs).fit(X, y)
+
+
+def test_cv_regressor_picks_lasso_cv_s_and_elastic_net_cv_s_parameters():
+    # Was: cross_validate was a free function only; no LassoCV-like estimator.
+    from sklearn.datasets import load_diabetes
+
+    from cvxreg.sklearn import CvxRegressorCV
+
+    X, y = load_diabetes(return_X_y=True)
+    ours = CvxRegressorCV().fit(X, y)
+    theirs = lm.LassoCV(cv=5).fit(X, y)
+    assert ours.lam_ == pytest.approx(theirs.alpha_, rel=1e-12)
+    tight = lm.Lasso(alpha=theirs.alpha_, tol=1e-14, max_iter=1_000_000).fit(X, y)
+    np.testing.assert_allclose(ours.coef_, tight.coef_, atol=1e-6 * np.abs(tight.coef_).max())
+    assert ours.result_.certificate.passed(1e-9) and ours.cv_.best_lam == ours.lam_
+    enet = CvxRegressorCV(l1_ratios=[0.2, 0.5, 0.9]).fit(X, y)
+    ref = lm.ElasticNetCV(l1_ratio=[0.2, 0.5, 0.9], cv=5).fit(X, y)
+    assert enet.l1_ratio_ == ref.l1_ratio_ and enet.lam_ == pytest.approx(ref.alpha_, rel=1e-12)
+
+
+def test_cv_regressor_passes_scikit_learns_checks():
+    from cvxreg.sklearn import CvxRegressorCV
+
+    failed = []
+
+    def record(*, check_name, exception, status, **_):
+        if status == "failed":
+            failed.append(f"{check_name}: {exception}")
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        check_estimator(CvxRegressorCV(n_lams=10), on_fail=None, callback=record)
+    assert not failed, failed
