@@ -411,10 +411,11 @@ class Problem:
                           Status.UNBOUNDED_INACCURATE, Status.INFEASIBLE_OR_UNBOUNDED):  # fmt: skip
             return None
         # Feasible: nothing but the penalty's ball constrains w, and w = 0 is in every ball of a
-        # homogeneous penalty (R(0) = 0 <= t).
+        # homogeneous penalty (R(0) = 0 <= t); and the loss is defined for every eta (a built-in
+        # loss: a user's loss may have a domain, -log(eta) say, that no w reaches).
         penalized = self.form.param_name == "lam"
         ball = self.penalty.homogeneity() is not None and bool(np.all(np.asarray(self.form.param_value) >= 0))
-        feasible = self.bounds is None and not self.constraints and (penalized or ball)
+        feasible = self.loss.bounded_below and self.bounds is None and not self.constraints and (penalized or ball)
         # Bounded below: the loss is, and so is the penalty (or it is a constraint, not a term).
         bounded = self.loss.bounded_below and (not penalized or self.penalty.bounded_below())
         if status == Status.INFEASIBLE_OR_UNBOUNDED:

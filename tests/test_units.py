@@ -324,3 +324,17 @@ def test_certificate_sees_every_column_beside_one_in_large_units(data, penalty):
     intercept = good.intercept - 1e-2 * Xs[:, 1].mean() - (coef[0] - good.coef[0]) * Xs[:, 0].mean()
     wrong = cr.Result(**{**vars(good), "coef": coef, "intercept": intercept})
     assert cr.certificate(prob, Xs, y, wrong).worst > 1e-3
+
+
+def test_a_users_loss_with_a_domain_keeps_the_solvers_infeasible():
+    # -log(eta) is defined for eta > 0 only: a solver's "infeasible" may be true there, and is
+    # kept; a built-in loss is defined for every eta, so without constraints it cannot be.
+    import cvxpy as cp
+
+    user = cr.Problem(cr.CustomLoss(lambda eta, y: -cp.log(eta)), cr.L1(), cr.Penalized(1.0))
+    assert user._impossible("infeasible", "CLARABEL") is None
+    assert user._impossible("unbounded", "CLARABEL") is None
+    builtin = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(1.0))
+    assert "feasible (w = 0 satisfies it)" in builtin._impossible("infeasible", "CLARABEL")
+    bounded = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(1.0), bounds=(1.0, 2.0))
+    assert bounded._impossible("infeasible", "CLARABEL") is None  # bounds can be infeasible

@@ -41,8 +41,9 @@ class Loss(SameByParameters):
     #: ``y_units`` divided by ``a`` (None: ``y`` is not a measurement, e.g. labels or counts).
     y_degree: ClassVar[int | None] = None
     y_units: ClassVar[tuple[str, ...]] = ()
-    #: Every per-sample term is bounded below (in ``eta``, for every label): the loss never runs
-    #: to -inf, so a solver's "unbounded" on it is a numerical failure. Built-in losses say so.
+    #: Every per-sample term is bounded below (in ``eta``, for every label) and defined for every
+    #: ``eta``: the loss never runs to -inf and has no domain to leave, so a solver's "unbounded"
+    #: (or "infeasible", without constraints) is a numerical failure. Built-in losses say so.
     bounded_below: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
