@@ -290,6 +290,14 @@ class CvxClassifier(ClassifierMixin, _CvxEstimator):
         ``LogisticRegression``): one coefficient vector and intercept per class, the penalty on
         all of them (``vec(W)``, d x K, by columns)."""
         single = self.problem()
+        d, K = X.shape[1], self.classes_.size
+        try:
+            single.penalty.check_dim(d * K)
+        except InvalidParameterError as exc:
+            raise InvalidParameterError(
+                f"The 'penalty' of {type(self).__name__} acts on all {d} x {K} coefficients with {K} classes "
+                f"(vec(W), one column of W per class): its factors or groups must cover {d * K} of them. {exc}"
+            ) from exc
         problem = Problem(
             MultinomialLogisticLoss(scale=self.scale), single.penalty, single.form, fit_intercept=single.fit_intercept
         )

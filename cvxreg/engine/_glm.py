@@ -335,7 +335,8 @@ _NEWTON_MAX = 2000
 
 def _fits(m: _Model, k: int) -> bool:
     """Whether a dense k x k Newton system may be formed: at most ``_NEWTON_MAX`` coefficients,
-    and on sparse data no larger (with the sparse product making it) than X's own values."""
+    and on sparse data at most a sixth of X's values' bytes (the sparse product that makes it,
+    and the solve's copy, are alive at once: peak memory)."""
     return k <= _NEWTON_MAX and not (sp.issparse(m.X) and 48 * k * k > m.X.data.nbytes)
 
 
@@ -385,7 +386,6 @@ def _solve(
     # Without kinks or bounds every coefficient is active: one working set, all of them.
     size = d if not np.any(m.alpha) and np.all(np.isinf(m.lower) & np.isinf(m.upper)) else 10
     budget = [0]
-    order: Any = None
     for _ in range(200):
         a = m.deriv(eta)
         g = np.asarray(m.X.T @ a).ravel()
@@ -400,11 +400,10 @@ def _solve(
         if candidates is not None:  # the first set: every screened-in coefficient that fails
             fresh, candidates = np.flatnonzero(candidates & (viol > 0)), None
         else:
-            order = np.argsort(-viol)
-            fresh = order[:size][viol[order[:size]] > 0]
+            top = np.argsort(-viol)[:size].copy()  # the copy lets the d-length order go at once
+            fresh = top[viol[top] > 0]
         W = np.union1d(active, fresh).astype(np.int64)
         del g, viol  # d-length each: not held through the set's solve (peak memory)
-        order = None
         # Each working set is solved only as far as the whole problem is from optimal (skglm's
         # rule): an early, small set needs no more accuracy than its successor will undo.
         # (The set of every coefficient has no successor: it is solved to the goal at once.)
