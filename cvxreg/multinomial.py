@@ -204,14 +204,17 @@ def _polish(problem: Problem, X: Any, Y: np.ndarray, s: Any, c: float, result: R
         value = c * float(sw @ (lse - np.sum(Y * eta, axis=1))) + lam * pen.value(w)
         return value, (np.r_[grad, c * R.sum(axis=0)] if fit_b else grad)
 
-    def hessp(z: np.ndarray, p: np.ndarray) -> np.ndarray:
+    sw_c = np.ascontiguousarray(sw, dtype=float)
+
+    def hessp(z: np.ndarray, p: np.ndarray) -> np.ndarray:  # the softmax kernels of the smooth route
         w, b = unpack(z)
         pw, pb = unpack(p)
-        P = _softmax(np.asarray(X @ w.reshape(d, K, order="F")) + b)[0]
-        D = np.asarray(X @ pw.reshape(d, K, order="F")) + (pb if fit_b else 0.0)
-        T = c * sw[:, None] * P * (D - np.sum(P * D, axis=1, keepdims=True))
-        out = np.asarray(X.T @ T).ravel(order="F")[free] + lam * (pen.curvature(w, free) @ p[:k])
-        return np.r_[out, T.sum(axis=0)] if fit_b else out
+        P = np.ascontiguousarray(np.asarray(X @ w.reshape(d, K, order="F")) + b)
+        softmax_probabilities(P)
+        D = np.ascontiguousarray(np.asarray(X @ pw.reshape(d, K, order="F")) + (pb if fit_b else 0.0))
+        softmax_hessian_product(P, D, sw_c)
+        out = c * np.asarray(X.T @ D).ravel(order="F")[free] + lam * (pen.curvature(w, free) @ p[:k])
+        return np.r_[out, c * D.sum(axis=0)] if fit_b else out
 
     z0 = np.r_[w_start[free], b0] if fit_b else w_start[free]
     scale = max(c * float(np.linalg.norm(X.T @ (sw[:, None] * (1.0 / K - Y)))), 1e-12)
