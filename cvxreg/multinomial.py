@@ -33,6 +33,7 @@ from cvxreg.errors import NotSupportedError, SolveError
 from cvxreg.losses import Loss
 from cvxreg.result import Certificate, Result, Status
 from cvxreg.solvers import resolve_solver, run_solver, solve_accurately, solver_label
+from cvxreg.twin import secant_root
 
 if TYPE_CHECKING:
     from cvxreg.problem import Problem
@@ -155,7 +156,11 @@ def solve_multinomial(
         raise SolveError(f"{problem!r} has no solution from {result.solver}: status {result.status!r}. {message}")
     if certify and result.ok:
         result = _with_certificate(problem, Xv, Y, s, c, result)
-        polished = _polish(problem, Xv, Y, s, c, result)
+        polished = (
+            _polish_constrained(problem, Xv, Y, s, c, result)
+            if problem.form.param_name == "t"
+            else _polish(problem, Xv, Y, s, c, result)
+        )
         if polished is not None:
             polished = _with_certificate(problem, Xv, Y, s, c, polished)
             assert polished.certificate is not None and result.certificate is not None
@@ -163,6 +168,23 @@ def solve_multinomial(
                 status = Status.OPTIMAL if polished.certificate.passed(1e-6) else result.status
                 result = dataclasses.replace(polished, status=status)
     return result
+
+
+def _polish_constrained(problem: Problem, X: Any, Y: np.ndarray, s: Any, c: float, result: Result) -> Result | None:
+    """The constrained form ``R(W) <= t`` through its penalized twins: the multiplier is the
+    root of ``R(W(lam)) = t`` (``cvxreg.twin.secant_root``), each twin polished by ``_polish``."""
+    if problem.form.size > 1:
+        return None
+
+    def twin(lam: float, start: Result) -> tuple[Result | None, bool]:
+        return _polish(problem.lagrangian(lam), X, Y, s, c, start), True
+
+    found = secant_root(problem, result, twin)
+    if found is None:
+        return None
+    point, lam = found
+    W, b = point.coef, np.asarray(point.intercept)
+    return dataclasses.replace(point, dual=lam, objective=_objective(problem, X, Y, s, c, W, b))
 
 
 def _polish(problem: Problem, X: Any, Y: np.ndarray, s: Any, c: float, result: Result) -> Result | None:

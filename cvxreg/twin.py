@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -29,7 +30,7 @@ from cvxreg.result import Result
 if TYPE_CHECKING:
     from cvxreg.problem import Problem
 
-__all__ = ["polish_constrained", "polish_constrained_multi"]
+__all__ = ["polish_constrained", "polish_constrained_multi", "secant_root"]
 
 
 def _twin(problem: Problem, data: Data, mu: object, start: Result) -> tuple[Result | None, bool]:
@@ -57,27 +58,42 @@ def polish_constrained(problem: Problem, data: Data, result: Result, *, max_iter
     the answer is the polished unconstrained minimizer, kept if it is feasible."""
     if not _applies(problem, result):
         return None
+    found = secant_root(problem, result, lambda mu, start: _twin(problem, data, mu, start), max_iter=max_iter)
+    return None if found is None else _answer(problem, data, *found)
+
+
+def secant_root(
+    problem: Problem,
+    result: Result,
+    twin: Callable[[float, Result], tuple[Result | None, bool]],
+    *,
+    max_iter: int = 60,
+) -> tuple[Result, float] | None:
+    """The root of ``R(w(lam)) = t`` for one constraint ``R(w) <= t``: ``(w(lam), lam)`` with
+    ``twin(lam, start)`` the penalized twin's minimizer near ``start`` and whether it is exact
+    to rounding. A safeguarded secant in log lam from the solver's multiplier ``result.dual``;
+    ``lam = 0`` when the unconstrained minimizer is feasible. None when it cannot be found."""
     t = float(problem.form.param_value)
     pen = problem.penalty
     mu0 = result.dual
     if mu0 is None or not np.isfinite(mu0) or t <= 0:
         return None
     if mu0 <= 1e-9 * max(1.0, abs(float(np.max(np.abs(result.coef), initial=0.0)))):
-        free, exact = _twin(problem, data, 0.0, result)
+        free, exact = twin(0.0, result)
         if free is None:
             return None
-        if pen.value(free.coef) <= t + (1e-13 if exact else 1e-10) * max(1.0, t):
-            return _answer(problem, data, free, 0.0)
+        if pen.value(np.ravel(free.coef, order="F")) <= t + (1e-13 if exact else 1e-10) * max(1.0, t):
+            return free, 0.0
     lo = hi = None  # log lam with R(w(lam)) > t (lam too small) and < t (too large)
     current, best = result, None
     log_lam = np.log(max(mu0, 1e-300))
     prev: tuple[float, float] | None = None
     for _ in range(max_iter):
-        found, exact = _twin(problem, data, float(np.exp(log_lam)), current)
+        found, exact = twin(float(np.exp(log_lam)), current)
         if found is None:
             return None
         current = found
-        gap = pen.value(found.coef) - t
+        gap = pen.value(np.ravel(found.coef, order="F")) - t  # a multi-output W by columns
         if best is None or abs(gap) < best[0]:
             best = (abs(gap), found, float(np.exp(log_lam)))
         if abs(gap) <= (1e-13 if exact else 1e-11) * max(1.0, t):
@@ -100,7 +116,7 @@ def polish_constrained(problem: Problem, data: Data, result: Result, *, max_iter
         if best is None or not best[1].polished or best[0] > 1e-9 * max(1.0, t):
             return None
     assert best is not None
-    return _answer(problem, data, best[1], best[2])
+    return best[1], best[2]
 
 
 def polish_constrained_multi(problem: Problem, data: Data, result: Result, *, max_iter: int = 40) -> Result | None:

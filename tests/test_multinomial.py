@@ -149,3 +149,41 @@ def test_weighted_ridge_multinomial_equals_scikit_learn_to_rounding(spread):
     assert res.status == "optimal" and res.certificate.passed(1e-12)
     np.testing.assert_allclose(res.coef, sk.coef_.T, atol=1e-9)
     np.testing.assert_allclose(res.intercept, sk.intercept_, atol=1e-9)
+
+
+def test_ridge_ball_is_polished_and_equals_scikit_learn_at_its_multiplier():
+    # min sum_i CE_i s.t. ||W||^2 / 2 <= t: the multiplier mu makes it scikit-learn's C = 1 / mu.
+    X, codes = data(n=150, d=4, K=3, seed=5)
+    t = 1.5
+    res = cr.Problem(MultinomialLogisticLoss(), cr.SquaredL2(), cr.Constrained(t=t), fit_intercept=True).solve(
+        X, codes
+    )
+    assert res.status == "optimal" and res.polished and res.certificate.passed(1e-12)
+    assert np.sum(res.coef**2) / 2 == pytest.approx(t, rel=1e-12)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        sk = lm.LogisticRegression(C=1 / res.dual, tol=1e-14, max_iter=100_000, solver="newton-cg").fit(X, codes)
+    assert np.abs(res.coef - sk.coef_.T).max() < 1e-7
+    assert np.abs(res.intercept - sk.intercept_).max() < 1e-7
+
+
+def test_l1_ball_is_polished_to_its_hand_kkt():
+    # min (1/n) sum_i CE_i s.t. ||vec W||_1 <= t: c X^T (P - Y) + mu sign(W) = 0 on the support,
+    # |c X^T (P - Y)| <= mu off it, 1^T (P - Y) = 0 and ||W||_1 = t.
+    X, codes = data(n=120, d=6, K=3, seed=6)
+    t, n = 1.0, 120
+    res = cr.Problem(MultinomialLogisticLoss(scale="mean"), cr.L1(), cr.Constrained(t=t), fit_intercept=True).solve(
+        X, codes
+    )
+    assert res.status == "optimal" and res.polished
+    W, mu = res.coef, res.dual
+    eta = X @ W + res.intercept
+    P = np.exp(eta - eta.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    G = X.T @ (P - np.eye(3)[codes]) / n
+    on = W != 0
+    assert 0 < on.sum() < W.size and mu > 0
+    assert np.abs(G[on] + mu * np.sign(W[on])).max() < 1e-12
+    assert np.abs(G[~on]).max() <= mu * (1 + 1e-12)
+    assert np.abs((P - np.eye(3)[codes]).sum(axis=0)).max() < 1e-12
+    assert np.abs(W).sum() == pytest.approx(t, rel=1e-13)
