@@ -225,7 +225,7 @@ def certify_path(
             primal = form.objective_value(float(fit[k]), pen.value(coefs[k]))
             gap = max(primal - dual, 0.0) / max(1.0, abs(primal))
             if gap > 1e-9 and not _gap_resolvable(
-                problem.with_form(form), data, theta[:, k], dn, max(1.0, abs(primal))
+                problem.with_form(form), data, theta[:, k], c, eta[:, k], gap, max(1.0, abs(primal))
             ):
                 continue
             gaps[k] = gap
@@ -384,23 +384,33 @@ def _duality_gap(
         return None
     primal = problem.form.objective_value(c * float(sw @ loss.terms_value(eta, y)), pen.value(w))
     gap = max(primal - dual, 0.0) / max(1.0, abs(primal))
-    if gap > 1e-9 and not _gap_resolvable(problem, data, theta, dn, max(1.0, abs(primal))):
+    if gap > 1e-9 and not _gap_resolvable(problem, data, theta, c, eta, gap, max(1.0, abs(primal))):
         return None  # float64 cannot tell this gap from 0: the KKT residual decides alone
     return gap
 
 
-def _gap_resolvable(problem: Problem, data: Data, theta: np.ndarray, dn: float, size: float) -> bool:
-    """Whether the dual norm ``R*(X^T theta)`` is known well enough for the gap to mean
-    something: its rounding error (``eps sqrt(n) R*(|X|^T |theta|)``) must be small against lam
-    (penalized: the dual point is rescaled by ``R* / lam``), or, times ``t``, against the
-    objective (constrained). At lam = 1e-300 or t = 1e300 it is not, and a right answer would
-    otherwise show a gap of order one."""
-    noise_vec = np.finfo(float).eps * math.sqrt(data.n) * _abs_rmatvec(data.X, np.abs(theta))
+def _gap_resolvable(
+    problem: Problem, data: Data, theta: np.ndarray, c: float, eta: np.ndarray, gap: float, size: float
+) -> bool:
+    """Whether ``gap`` is larger than its own rounding error, so that it means something. The
+    dual norm ``R*(X^T theta)`` is known to ``eps sqrt(n) R*(|X|^T (|theta| + |d theta|))``,
+    ``d theta`` the rounding of theta itself (``c s |l''| (|eta| + |y|) eps``); the dual point is
+    rescaled by ``R* / lam`` (penalized), or ``R*`` is multiplied by ``t`` (constrained), so the
+    gap carries that error relative to lam, or times ``t`` against the objective. At lam = 1e-300,
+    t = 1e300, or a column in large units under a weak penalty, a right answer would otherwise
+    show a gap of order one."""
+    weight = np.abs(theta)
+    try:
+        curvature = np.abs(problem.loss.second_derivative(eta, data.y))
+        weight = weight + np.finfo(float).eps * c * data.weights * curvature * (np.abs(eta) + np.abs(data.y))
+    except NotSupportedError:  # a loss with kinks: its derivative is exact where it is defined
+        pass
+    noise_vec = np.finfo(float).eps * math.sqrt(data.n) * _abs_rmatvec(data.X, weight)
     noise = problem.penalty.dual_norm(noise_vec)
     value = np.asarray(problem.form.param_value, dtype=float)
-    if problem.form.param_name == "lam":
-        return bool(np.all(noise <= 1e-3 * value))
-    return bool(np.all(value * noise <= 1e-9 * size))
+    with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+        error = np.max(noise / value) if problem.form.param_name == "lam" else np.max(value * noise / size)
+    return bool(gap > 100 * error)
 
 
 def _abs_rmatvec(X: Any, v: np.ndarray) -> np.ndarray:

@@ -149,6 +149,72 @@ def polish_prox(problem: Problem, data: Data, result: Result, *, max_iter: int =
                                message="")  # fmt: skip
 
 
+def polish_piece(problem: Problem, data: Data, result: Result, *, max_iter: int = 50) -> Result | None:
+    """The exact minimizer on the face of a polyhedral penalty that holds ``result`` (a penalty
+    with ``linear_piece`` but neither a zero pattern nor a prox in these units: Linf read in
+    column units). On the face ``w = P z`` and ``R(P z) = c'z``, so ``L(X P z + b) + lam c'z`` is
+    smooth and Newton's method (backtracking on the objective) solves it to rounding. None when
+    this does not apply, or the point leaves the face (``R(P z) > c'z``): the solver's answer
+    is then kept, and the caller compares certificates either way."""
+    if not result.ok or problem.form.param_name != "lam" or problem.bounds is not None or problem.constraints:
+        return None
+    pen, loss, lam = problem.penalty, problem.loss, float(problem.form.param_value)
+    w0 = np.array(result.coef, dtype=float)
+    try:
+        P, cz = pen.linear_piece(w0, 1e-6 * max(1.0, pen.value(w0)))
+        loss.second_derivative(np.zeros(1), data.y[:1])  # a smooth loss
+    except NotSupportedError:
+        return None
+    if data.n * P.shape[1] > 4_000_000:
+        return None
+    A = np.asarray(data.X @ P)
+    size = np.linalg.norm(A, axis=0)
+    size[~(size > 0) | ~np.isfinite(size)] = 1.0
+    A, P, cz = A / size, P / size, cz / size  # z in units where X P has unit columns (P may hold units D)
+    if problem.fit_intercept:
+        A = np.column_stack([A, np.ones(data.n)])
+        cz = np.r_[cz, 0.0]
+    y, sw = data.y, data.weights
+    c = 1.0 / loss.weight_total(data.n, data.sample_weight)
+    z = la.lstsq(A[:, : P.shape[1]] if problem.fit_intercept else A, data.X @ w0, check_finite=False)[0]
+    if problem.fit_intercept:
+        z = np.r_[z, float(result.intercept)]
+
+    def value(z: np.ndarray) -> float:
+        return c * float(sw @ loss.terms_value(A @ z, y)) + lam * float(cz @ z)
+
+    def gradient(z: np.ndarray) -> np.ndarray:
+        return A.T @ (c * sw * loss.derivative(A @ z, y)[0]) + lam * cz
+
+    scale = max(c * float(np.linalg.norm(A.T @ (sw * y))), 1e-300)
+    current, grad = value(z), gradient(z)
+    norm = float(np.linalg.norm(grad))
+    for _ in range(max_iter):
+        if norm <= 1e-15 * scale:
+            break
+        H = A.T @ ((c * sw * loss.second_derivative(A @ z, y))[:, None] * A)
+        step = _solve_psd(H, -grad)
+        for _ in range(60):  # backtracking; near the minimizer the objective is flat to rounding,
+            trial = value(z + step)  # and the gradient's norm judges the step instead
+            if trial < current - 1e-12 * abs(current):
+                break
+            if trial <= current + 1e-12 * abs(current) and np.linalg.norm(gradient(z + step)) < norm:
+                break
+            step = step / 2
+        else:
+            break
+        z, current = z + step, trial
+        grad = gradient(z)
+        norm = float(np.linalg.norm(grad))
+    k = P.shape[1]
+    w = P @ z[:k]
+    b = float(z[k]) if problem.fit_intercept else 0.0
+    if not np.all(np.isfinite(w)) or pen.value(w) > float(cz[:k] @ z[:k]) + 1e-12 * max(1.0, pen.value(w)):
+        return None  # off the face: a piece thought inactive took over
+    return dataclasses.replace(result, coef=w, intercept=b, objective=problem.objective_on(data, w, b), polished=True,
+                               certificate=None, message="")  # fmt: skip
+
+
 class _Smooth:
     """``f(w, b) = c sum_i s_i l(eta_i, y_i) + lam R(w)``, ``eta = A w + b e``, with its
     derivatives on a free set of coefficients. ``A, y, s, e`` are the data and ones, or for a

@@ -135,7 +135,16 @@ def _polish(problem: Problem, data: Data, result: Result, f: _Smooth) -> Result 
                 return None
             np.maximum(dual, 0.0, out=dual)
     g = f.loss_gradient(w, b)[0] + C.T @ nu  # stationarity without the penalty and the bounds
-    if np.any(zeros) and np.max(pen.zero_violation(-g, lam)[zeros], initial=0.0) > bar:
+    # A bound inside a zero block of a norm (a group at 0 with a coefficient at the bound 0):
+    # -g + nu_lo - nu_hi must lie in lam dR(0) on the block, and for an absolute norm (each
+    # group's, Lp's) the bound multipliers that make it smallest are taken coordinate-wise,
+    # nu_lo = max(g, 0) and nu_hi = max(-g, 0). They are not unique; these are reported.
+    pinned = pen.zero_pattern(w, tol) & (at_lo | at_hi) if not pen.separable else np.zeros(d, dtype=bool)
+    z = -g
+    z[pinned & at_lo] = np.maximum(-g, 0.0)[pinned & at_lo]
+    z[pinned & at_hi] = np.minimum(-g, 0.0)[pinned & at_hi]
+    tested = zeros | pinned
+    if np.any(tested) and np.max(pen.zero_violation(z, lam)[tested], initial=0.0) > bar:
         return None
     lower_dual = upper_dual = None
     if problem.bounds is not None:
@@ -144,15 +153,16 @@ def _polish(problem: Problem, data: Data, result: Result, f: _Smooth) -> Result 
         # engine does).
         if pen.separable:
             right, left = pen.one_sided_derivative(w, +1), pen.one_sided_derivative(w, -1)
-        elif np.any(pen.zero_pattern(w, tol) & (at_lo | at_hi)):
-            return None  # a bound inside a zero block of a norm: its multipliers need a projection
-        else:  # the penalty is differentiable at every coefficient on a bound (its block is not 0)
+        else:  # differentiable at every other coefficient on a bound (its block is not 0)
             right = left = pen.gradient(w)
-        if np.any((g + lam * right)[at_lo] < -bar) or np.any(-(g + lam * left)[at_hi] < -bar):
+        lo_only, hi_only = at_lo & ~pinned, at_hi & ~pinned
+        if np.any((g + lam * right)[lo_only] < -bar) or np.any(-(g + lam * left)[hi_only] < -bar):
             return None
         lower_dual, upper_dual = np.zeros(d), np.zeros(d)
-        lower_dual[at_lo] = np.maximum(g + lam * left, 0.0)[at_lo]
-        upper_dual[at_hi] = np.maximum(-(g + lam * right), 0.0)[at_hi]
+        lower_dual[lo_only] = np.maximum(g + lam * left, 0.0)[lo_only]
+        upper_dual[hi_only] = np.maximum(-(g + lam * right), 0.0)[hi_only]
+        lower_dual[pinned & at_lo] = np.maximum(g, 0.0)[pinned & at_lo]
+        upper_dual[pinned & at_hi] = np.maximum(-g, 0.0)[pinned & at_hi]
     return dataclasses.replace(
         result, coef=w, intercept=b, objective=problem.objective_on(data, w, b), polished=True, certificate=None,
         message="", lower_dual=lower_dual, upper_dual=upper_dual,

@@ -191,7 +191,9 @@ _POLISH_ENTRIES = 4_000_000
 def finish(problem: Problem, result: Result, data: Data) -> Result:
     """The solver's answer certified, and polished when that is no worse."""
     certified = problem.certify(result, data)
-    return polished(problem, certified, data) if result.ok else certified
+    # Below 1e-10 both certificates are at the floor of what a projection by a conic solver
+    # resolves, and the exact solve is kept.
+    return polished(problem, certified, data, slack=1e-10) if result.ok else certified
 
 
 def polished(problem: Problem, raw: Result, data: Data, *, slack: float = 0.0) -> Result:
@@ -212,7 +214,9 @@ def polished(problem: Problem, raw: Result, data: Data, *, slack: float = 0.0) -
         else:
             flat = problem.lagrangian(problem.form.param_value)
             candidate = polish_module.polish(flat, data, raw)
-            if candidate is None:  # no zero pattern: proximal-gradient steps where the penalty has a prox
+            if candidate is None:  # no zero pattern: Newton on a polyhedral penalty's face
+                candidate = polish_module.polish_piece(flat, data, raw)
+            if candidate is None:  # else proximal-gradient steps where the penalty has a prox
                 candidate = polish_module.polish_prox(flat, data, raw)
     if candidate is None:
         return raw

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from cvxreg._validation import Data
-from cvxreg.polish import polish, polish_prox
+from cvxreg.polish import polish, polish_piece, polish_prox
 from cvxreg.result import Result
 
 if TYPE_CHECKING:
@@ -38,6 +38,8 @@ def _twin(problem: Problem, data: Data, mu: object, start: Result) -> tuple[Resu
     (an active-set solve) or to the certificate's floor (proximal-gradient steps)."""
     flat = problem.lagrangian(mu)
     found = polish(flat, data, start)
+    if found is None:
+        found = polish_piece(flat, data, start)  # a polyhedral penalty's face: exact as well
     if found is not None:
         return found, True
     return polish_prox(flat, data, start, max_iter=400), False
@@ -111,6 +113,8 @@ def secant_root(
         prev = (log_lam, gap)
         if guess == log_lam:
             break
+        if not abs(guess) < 700:  # no multiplier in float64 range moves R(w(lam)) to t
+            return None
         log_lam = guess
     else:
         if best is None or not best[1].polished or best[0] > 1e-9 * max(1.0, t):

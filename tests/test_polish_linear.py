@@ -170,3 +170,29 @@ def test_lp_norm_with_bounds_is_polished():
     np.testing.assert_allclose(grad[free], 0.0, atol=1e-9 * np.abs(X.T @ y).max())
     np.testing.assert_allclose(res.upper_dual[at_hi], -grad[at_hi], rtol=1e-9)
     np.testing.assert_allclose(res.lower_dual[at_lo], grad[at_lo], rtol=1e-9)
+
+
+@pytest.mark.parametrize("lam", [10.0, 30.0])
+def test_a_bound_inside_a_zero_block_is_polished_with_its_multipliers(lam):
+    # Was: the solver's accuracy (certificate 6e-7 at lam = 10), the polish refused a bound inside
+    # a zero block. By hand: block (2, 3) is 0 with both coefficients on the bound 0, and the KKT
+    # conditions ask for nu >= 0 on it with ||-g_G + nu_G|| <= lam sqrt(2); the other blocks are
+    # stationary. The smallest such nu is max(g, 0), coordinate-wise.
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((80, 6))
+    y = X @ np.array([1.5, 0.5, -2.0, 0.1, 1.0, 0.4]) + 0.3 * rng.standard_normal(80)
+    groups = [[0, 1], [2, 3], [4, 5]]
+    prob = cr.Problem(cr.SquaredLoss(), cr.GroupLasso(groups), cr.Penalized(lam=lam), bounds=(0.0, None),
+                      fit_intercept=True)  # fmt: skip
+    res = prob.solve(X, y)
+    assert res.status == "optimal" and res.polished and res.certificate.passed(1e-12)
+    w = res.coef
+    g = -X.T @ (y - X @ w - res.intercept)
+    assert np.all(w[[2, 3]] == 0) and np.all(w[[0, 1, 4, 5]] > 0)
+    for block in ([0, 1], [4, 5]):
+        stationary = g[block] + lam * np.sqrt(2) * w[block] / np.linalg.norm(w[block])
+        np.testing.assert_allclose(stationary, 0.0, atol=1e-10 * np.abs(g).max())
+    nu = res.lower_dual
+    np.testing.assert_allclose(nu[[2, 3]], np.maximum(g[[2, 3]], 0.0), rtol=1e-12, atol=1e-12 * np.abs(g).max())
+    assert nu[2] > 0 and np.all(nu[[0, 1, 4, 5]] == 0)
+    assert np.linalg.norm(-g[[2, 3]] + nu[[2, 3]]) <= lam * np.sqrt(2)

@@ -111,6 +111,12 @@ class Penalty(SameByParameters):
         ``z = -grad L``. Working sets start from the largest."""
         raise NotSupportedError(f"No coordinate-wise optimality test at zero is known for {self!r}.")
 
+    def linear_piece(self, w: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+        """For a polyhedral ``R``: the face holding ``w`` (pieces within ``tol`` of the largest
+        counted as tied) as ``(P, c)``, ``w = P z`` on it and ``R(P z) = c'z`` there. A smooth loss
+        plus ``lam c'z`` is then smooth in ``z``: ``cvxreg.polish.polish_piece`` solves it exactly."""
+        raise NotSupportedError(f"No linear pieces are known for {self!r}.")
+
     def zero_pattern(self, w: np.ndarray, tol: float) -> np.ndarray:
         """Boolean mask of the coefficients ``R`` pins at exactly 0 near ``w`` (those within ``tol``
         of a kink at zero); off this mask ``R`` is differentiable (used to polish answers)."""

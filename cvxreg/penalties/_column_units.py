@@ -8,7 +8,8 @@ and every fact it knows carries over through the chain rule:
 
 - ``dR'(v) = D^{-1} dR(v / D)`` (subdifferential, gradient) and ``D^{-1} H D^{-1}`` (curvature);
 - the dual norm ``R'^*(z) = R^*(D z)``: ``sup {z'v : R(v / D) <= 1} = sup {(D z)'u : R(u) <= 1}``;
-- a generalized-lasso form ``(M, c, Q)`` becomes ``(M D^{-1}, c, D^{-1} Q D^{-1})``.
+- a generalized-lasso form ``(M, c, Q)`` becomes ``(M D^{-1}, c, D^{-1} Q D^{-1})``;
+- a linear piece ``u = P z`` becomes ``v = D P z``.
 
 A prox or a ball projection does not carry over (a diagonal change of variables is not an
 isometry), so the wrapped penalty has none: the solve falls back to CVXPY and the polishes
@@ -67,6 +68,10 @@ class ColumnUnits(Penalty):
     def subdifferential(self, w: np.ndarray, tol: float) -> tuple[cp.Expression, list[cp.Constraint]]:
         u, cons = self.inner.subdifferential(np.asarray(w, dtype=float) / self.scale, tol)
         return cp.multiply(1.0 / self.scale, u), cons
+
+    def linear_piece(self, w: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+        P, c = self.inner.linear_piece(np.asarray(w, dtype=float) / self.scale, tol)
+        return self.scale[:, None] * P, c  # u = P z is v = D P z
 
     def zero_pattern(self, w: np.ndarray, tol: float) -> np.ndarray:
         return self.inner.zero_pattern(np.asarray(w, dtype=float) / self.scale, tol)

@@ -175,6 +175,21 @@ class Lp(Penalty):
         g = self.gradient(w)[free]
         return (p - 1) / nw * (np.diag((np.abs(w[free]) / nw) ** (p - 2)) - np.outer(g, g))
 
+    def linear_piece(self, w: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+        if not math.isinf(self.p_eff):
+            return super().linear_piece(w, tol)
+        # ||w||_inf on the face {w_j = sign_j m on the tied set T}: z = (w off T, m), R = m.
+        w = np.asarray(w, dtype=float)
+        m = float(np.max(np.abs(w), initial=0.0))
+        tied = np.abs(w) >= m - tol
+        d, off = len(w), np.flatnonzero(~tied)
+        P = np.zeros((d, len(off) + 1))
+        P[off, np.arange(len(off))] = 1.0
+        P[tied, -1] = np.where(w[tied] < 0, -1.0, 1.0)
+        c = np.zeros(len(off) + 1)
+        c[-1] = 1.0
+        return P, c
+
     def least_squares(self, X: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
         if self.p_eff != 2:
             return super().least_squares(X, y, lam)
