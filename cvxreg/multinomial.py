@@ -32,7 +32,7 @@ from cvxreg.engine._softmax import softmax_hessian_product, softmax_probabilitie
 from cvxreg.errors import NotSupportedError, SolveError
 from cvxreg.losses import Loss
 from cvxreg.result import Certificate, Result, Status
-from cvxreg.solvers import resolve_solver, run_solver, solve_accurately, solver_label
+from cvxreg.solvers import resolve_solver, run_solver, solve_accurately, solver_label, solver_options
 from cvxreg.twin import secant_root
 
 if TYPE_CHECKING:
@@ -87,9 +87,41 @@ def solve_multinomial(
     solver: Any = None,
     check: bool = False,
     certify: bool = True,
+    tol: float = 1e-6,
     **solver_opts: Any,
 ) -> Result:
     """Solve a problem whose loss is ``MultinomialLogisticLoss`` (see the module docstring)."""
+    result = _solve(problem, X, y, sample_weight=sample_weight, solver=solver, check=check, certify=certify,
+                    **solver_opts)  # fmt: skip
+    if not certify or not result.ok or result.certificate is None or math.isnan(result.certificate.worst):
+        return result
+    if not result.certificate.passed(tol) and solver is None and not solver_opts:
+        again = _solve(problem, X, y, sample_weight=sample_weight, solver="CLARABEL", check=check, certify=True,
+                       **solver_options("CLARABEL", "tight"))  # fmt: skip
+        if again.ok and again.certificate is not None and again.certificate.worst < result.certificate.worst:
+            result = dataclasses.replace(again, message="escalated to CLARABEL at tight settings")
+    # One rule for the status, as for every other loss: optimal when the certificate passes.
+    cert = result.certificate
+    assert cert is not None
+    if cert.passed(tol):
+        return dataclasses.replace(result, status=Status.OPTIMAL)
+    why = f"its certificate's worst measure is {cert.worst:.1e}, above tol = {tol:g}"
+    return dataclasses.replace(
+        result, status=Status.OPTIMAL_INACCURATE, message=f"{result.message}; {why}" if result.message else why
+    )
+
+
+def _solve(
+    problem: Problem,
+    X: Any,
+    y: Any,
+    *,
+    sample_weight: Any = None,
+    solver: Any = None,
+    check: bool = False,
+    certify: bool = True,
+    **solver_opts: Any,
+) -> Result:
     owner = "Problem.solve"
     if problem.bounds is not None or problem.constraints:
         raise NotSupportedError(f"{problem!r}: bounds and linear constraints are for single-output losses.")
@@ -165,8 +197,7 @@ def solve_multinomial(
             polished = _with_certificate(problem, Xv, Y, s, c, polished)
             assert polished.certificate is not None and result.certificate is not None
             if polished.certificate.worst <= result.certificate.worst:
-                status = Status.OPTIMAL if polished.certificate.passed(1e-6) else result.status
-                result = dataclasses.replace(polished, status=status)
+                result = polished
     return result
 
 

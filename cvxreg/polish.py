@@ -489,8 +489,11 @@ def _box_multipliers(DA: np.ndarray, r: np.ndarray, bound: np.ndarray, tol: floa
     minimum-norm one need not be in the box when another is."""
     from scipy.optimize import lsq_linear
 
-    found = lsq_linear(DA.T, r, bounds=(-bound, bound), method="bvls", tol=1e-14)
-    return bool(np.max(np.abs(DA.T @ found.x - r), initial=0.0) <= tol * 10)
+    keep = bound > 0  # a kink at lam = 0 (the unpenalized twin) has nu_i = 0
+    if not np.any(keep):
+        return bool(np.max(np.abs(r), initial=0.0) <= tol * 10)
+    found = lsq_linear(DA[keep].T, r, bounds=(-bound[keep], bound[keep]), method="bvls", tol=1e-14)
+    return bool(np.max(np.abs(DA[keep].T @ found.x - r), initial=0.0) <= tol * 10)
 
 
 def polish_constrained_terms(problem: Problem, data: Data, result: Result, *, max_rounds: int = 50) -> Result | None:

@@ -315,8 +315,9 @@ class Problem:
             from cvxreg.multinomial import solve_multinomial
 
             return solve_multinomial(
-                self, X, y, sample_weight=sample_weight, solver=solver, check=check, certify=certify, **solver_opts
-            )
+                self, X, y, sample_weight=sample_weight, solver=solver, check=check, certify=certify, tol=tol,
+                **solver_opts,
+            )  # fmt: skip
         return solve_module.solve(
             self, X, y, sample_weight=sample_weight, solver=solver, check=check, certify=certify, raw=raw,
             reduce=reduce, tol=tol, solver_opts=solver_opts,

@@ -4,9 +4,10 @@ At a solution ``w*`` of ``min L(w) s.t. R_k(w) <= t_k`` with multipliers ``mu_k`
 minimizes the Lagrangian ``L + sum_k mu_k R_k``: the penalized problem at ``lam = mu`` (its
 twin). Each ``t_k(mu) = R_k(w(mu))`` is nonincreasing in its own ``mu_k``, so the exact
 multipliers are the root of ``R_k(w(mu)) = t_k`` over the binding terms, and every twin on the
-way is solved exactly by ``cvxreg.polish`` (a Newton solve on the zero pattern or on the
-generalized lasso's kinks) or, for a penalty with a prox and nothing else (Lp, Linf, a user's
-norm), by proximal-gradient steps to the certificate's floor.
+way is solved exactly by ``cvxreg.polish`` (a Newton solve on the zero pattern, on the
+generalized lasso's kinks or on a polyhedral penalty's face), with bounds and linear
+constraints by ``cvxreg.polish_linear`` (their multipliers too), or, for a penalty with a prox
+and nothing else (Lp, a user's norm), by proximal-gradient steps to the certificate's floor.
 
 One term: a safeguarded secant iteration in log lam, from the solver's multiplier. Several
 (a ``Composite`` with a quadratic or prox-only term, which ``polish_constrained_terms`` does not
@@ -25,6 +26,7 @@ import numpy as np
 
 from cvxreg._validation import Data
 from cvxreg.polish import polish, polish_piece, polish_prox
+from cvxreg.polish_linear import polish_linear
 from cvxreg.result import Result
 
 if TYPE_CHECKING:
@@ -37,6 +39,8 @@ def _twin(problem: Problem, data: Data, mu: object, start: Result) -> tuple[Resu
     """The penalized twin's exact minimizer near ``start``, and whether it is exact to rounding
     (an active-set solve) or to the certificate's floor (proximal-gradient steps)."""
     flat = problem.lagrangian(mu)
+    if problem.bounds is not None or problem.constraints:  # an active-set KKT solve with their multipliers
+        return polish_linear(flat, data, start), True
     found = polish(flat, data, start)
     if found is None:
         found = polish_piece(flat, data, start)  # a polyhedral penalty's face: exact as well
@@ -51,7 +55,7 @@ def _answer(problem: Problem, data: Data, found: Result, mu: object) -> Result:
 
 
 def _applies(problem: Problem, result: Result) -> bool:
-    return result.ok and problem.form.param_name == "t" and problem.bounds is None and not problem.constraints
+    return result.ok and problem.form.param_name == "t"
 
 
 def polish_constrained(problem: Problem, data: Data, result: Result, *, max_iter: int = 60) -> Result | None:
@@ -80,12 +84,23 @@ def secant_root(
     mu0 = result.dual
     if mu0 is None or not np.isfinite(mu0) or t <= 0:
         return None
-    if mu0 <= 1e-9 * max(1.0, abs(float(np.max(np.abs(result.coef), initial=0.0)))):
-        free, exact = twin(0.0, result)
-        if free is None:
-            return None
-        if pen.value(np.ravel(free.coef, order="F")) <= t + (1e-13 if exact else 1e-10) * max(1.0, t):
+    tried_zero = False
+
+    def inactive(start: Result) -> tuple[Result, float] | None:
+        """The unconstrained minimizer (lam = 0) when it is feasible: the constraint is slack."""
+        nonlocal tried_zero
+        tried_zero = True
+        free, exact = twin(0.0, start)
+        if free is not None and pen.value(np.ravel(free.coef, order="F")) <= t + (1e-13 if exact else 1e-10) * max(
+            1.0, t
+        ):
             return free, 0.0
+        return None
+
+    if mu0 <= 1e-9 * max(1.0, abs(float(np.max(np.abs(result.coef), initial=0.0)))):
+        found = inactive(result)
+        if found is not None:
+            return found
     lo = hi = None  # log lam with R(w(lam)) > t (lam too small) and < t (too large)
     current, best = result, None
     log_lam = np.log(max(mu0, 1e-300))
@@ -94,10 +109,14 @@ def secant_root(
         found, exact = twin(float(np.exp(log_lam)), current)
         if found is None:
             return None
-        current = found
         gap = pen.value(np.ravel(found.coef, order="F")) - t  # a multi-output W by columns
+        if gap < 0 and not tried_zero:  # slack at the solver's multiplier: perhaps slack at 0 too
+            slack = inactive(found)
+            if slack is not None:
+                return slack
         if best is None or abs(gap) < best[0]:
             best = (abs(gap), found, float(np.exp(log_lam)))
+            current = found  # the next twin starts from the closest point (its active set)
         if abs(gap) <= (1e-13 if exact else 1e-11) * max(1.0, t):
             break
         if gap > 0:
@@ -107,7 +126,9 @@ def secant_root(
         if prev is not None and gap != prev[1]:
             guess = log_lam - gap * (log_lam - prev[0]) / (gap - prev[1])  # secant in log lam
         else:
-            guess = log_lam + (0.01 if gap > 0 else -0.01)
+            # The first probe: a step in log lam of the gap's relative size (a block about to
+            # leave the support makes R(w(lam)) steep, and a fixed step would jump past it).
+            guess = log_lam + math.copysign(min(0.01, max(abs(gap) / max(t, 1e-300), 1e-9)), gap)
         if lo is not None and hi is not None and not (min(lo, hi) < guess < max(lo, hi)):
             guess = (lo + hi) / 2  # keep the bracket: bisection
         prev = (log_lam, gap)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import scipy.sparse as sp
 import pytest
 
 import cvxreg as cr
@@ -187,3 +188,33 @@ def test_l1_ball_is_polished_to_its_hand_kkt():
     assert np.abs(G[~on]).max() <= mu * (1 + 1e-12)
     assert np.abs((P - np.eye(3)[codes]).sum(axis=0)).max() < 1e-12
     assert np.abs(W).sum() == pytest.approx(t, rel=1e-13)
+
+
+def test_a_slack_ball_is_the_unpenalized_fit_with_multiplier_zero():
+    # Was: `optimal` with a certificate of 3.2e-6 (above tol): the solver's multiplier 1.5e-8 for a
+    # constraint that does not bind, and the secant in lam could not move from there.
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((80, 6))
+    X = sp.csr_matrix(np.where(np.abs(X) > 0.5, X, 0.0))
+    codes = rng.integers(0, 3, 80)
+    res = cr.Problem(MultinomialLogisticLoss(), cr.SquaredL2(), cr.Constrained(t=1.0), fit_intercept=True).solve(
+        X, codes
+    )
+    assert res.status == "optimal" and res.polished and res.dual == 0.0
+    eta = X @ res.coef + res.intercept
+    P = np.exp(eta - eta.max(axis=1, keepdims=True))
+    P /= P.sum(axis=1, keepdims=True)
+    R = P - np.eye(3)[codes]
+    assert np.abs(X.T @ R).max() < 1e-10 and np.abs(R.sum(axis=0)).max() < 1e-10  # the unpenalized fit
+    assert np.sum(res.coef**2) / 2 <= 1.0
+
+
+def test_the_status_follows_the_certificate():
+    # One rule, as for every single-output loss: a loose solver answer that the certificate fails
+    # (no polish for Linf here) is optimal_inaccurate with the reason, never `optimal`.
+    X, codes = data(n=120, d=5, K=3, seed=3)
+    prob = cr.Problem(MultinomialLogisticLoss(), cr.Linf(), cr.Penalized(lam=2.0), fit_intercept=True)
+    res = prob.solve(X, codes, solver="SCS", eps_abs=1e-3, eps_rel=1e-3)
+    assert res.certificate is not None and not res.certificate.passed(1e-6)
+    assert res.status == "optimal_inaccurate" and "above tol" in res.message
+    assert prob.solve(X, codes).status == "optimal"  # at the defaults, escalation certifies it

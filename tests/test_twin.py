@@ -5,6 +5,7 @@ included. Every answer is checked against a closed form or KKT conditions derive
 from __future__ import annotations
 
 import numpy as np
+import scipy.sparse as sp
 import pytest
 
 import cvxreg as cr
@@ -84,3 +85,38 @@ def test_a_penalty_with_only_a_prox_is_polished_in_the_constrained_form_for_logi
     grad = -(X.T @ (y / (1 + np.exp(m))))
     stationarity = grad + res.dual * np.sign(w) * np.abs(w) ** 2 / norm**2
     assert np.linalg.norm(stationarity) <= 1e-7 * np.linalg.norm(X.T @ y)
+
+
+@pytest.mark.parametrize("loss", ["squared", "huber"])
+def test_a_ball_with_bounds_is_polished_with_both_multipliers(loss):
+    # Was: the solver's accuracy (certificates 1e-7 to 4e-6, one `optimal_inaccurate`): the twin
+    # took no bounds. By hand, for min L(w) s.t. sum_g sqrt(2) ||w_g|| <= t, w >= 0: on a nonzero
+    # block g_j + mu sqrt(2) w_j / ||w_g|| is 0 off the bound and the bound's multiplier on it.
+    rng = np.random.default_rng(1)
+    X = rng.standard_normal((80, 6))
+    y = X @ np.array([1.5, -0.5, 0.8, -1.0, 1.2, 0.3]) + 0.3 * rng.standard_normal(80)
+    s = rng.uniform(0.1, 3.0, 80)
+    groups = [[0, 1], [2, 3], [4, 5]]
+    L = cr.SquaredLoss() if loss == "squared" else cr.HuberLoss(1.0)
+    t = 1.0
+    res = cr.Problem(L, cr.GroupLasso(groups), cr.Constrained(t=t), bounds=(0.0, None), fit_intercept=True).solve(
+        sp.csr_matrix(X), y, sample_weight=s
+    )
+    assert res.status == "optimal" and res.polished and res.certificate.passed(1e-12)
+    w, mu = res.coef, res.dual
+    r = y - X @ w - res.intercept
+    deriv = -r if loss == "squared" else -np.clip(r, -1.0, 1.0)  # d loss / d eta
+    g = X.T @ (s * deriv)
+    assert abs(s @ deriv) < 1e-10 * np.abs(g).max()
+    stationarity = g.copy()
+    for block in groups:
+        norm = np.linalg.norm(w[block])
+        if norm > 0:
+            stationarity[block] += mu * np.sqrt(2) * w[block] / norm
+    on = np.array([np.linalg.norm(w[b]) > 0 for b in groups]).repeat(2)
+    free = on & (w > 0)
+    assert np.any(free) and mu > 0
+    np.testing.assert_allclose(stationarity[free], 0.0, atol=1e-10 * np.abs(g).max())
+    np.testing.assert_allclose(res.lower_dual[on & ~free], stationarity[on & ~free], atol=1e-10 * np.abs(g).max())
+    assert np.all(res.lower_dual >= 0)
+    assert sum(np.sqrt(2) * np.linalg.norm(w[b]) for b in groups) == pytest.approx(t, rel=1e-12)
