@@ -5,8 +5,8 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-import scipy.sparse as sp
 import pytest
+import scipy.sparse as sp
 
 import cvxreg as cr
 from cvxreg.multinomial import MultinomialLogisticLoss

@@ -5,8 +5,8 @@ included. Every answer is checked against a closed form or KKT conditions derive
 from __future__ import annotations
 
 import numpy as np
-import scipy.sparse as sp
 import pytest
+import scipy.sparse as sp
 
 import cvxreg as cr
 
