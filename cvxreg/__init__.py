@@ -4,7 +4,7 @@
 >>> prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(lam=0.5))
 """
 
-from cvxreg import conventions, exercises, losses, penalties, report
+from cvxreg import blocks, conventions, exercises, losses, penalties, report
 from cvxreg.benchmark import Case, benchmark
 from cvxreg.certificates import certificate, lambda_max
 from cvxreg.compare import compare_solvers
@@ -62,6 +62,7 @@ __all__ = [
     "benchmark",
     "certificate",
     "compare_solvers",
+    "blocks",
     "conventions",
     "convert_multiplier",
     "cross_validate",

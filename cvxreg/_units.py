@@ -174,18 +174,19 @@ def column_units(data: Data) -> np.ndarray | None:
     Prices in cents beside counts are far; columns of ordinary spread (tf-idf weights from 1e-3
     to 1) are not: a copy of a large X costs more than it could give."""
 
-    def compute() -> np.ndarray | None:
-        sizes = data.derived("column sizes", lambda: _column_sizes(data.X))
-        used = (sizes > 0) & np.isfinite(sizes)
-        if not np.any(used):
-            return None
-        with np.errstate(divide="ignore"):
-            log_size = np.log2(np.where(used, sizes, 1.0))
-        typical = float(np.median(log_size[used]))
-        far = used & ((np.abs(log_size - typical) > _COLUMN_SPREAD) | (np.abs(log_size) > _COLUMN_SIZE))
-        return np.where(far, [_power_of_two(float(s)) for s in sizes], 1.0) if np.any(far) else None
+    return data.derived("column units", lambda: units_of(data.derived("column sizes", lambda: _column_sizes(data.X))))
 
-    return data.derived("column units", compute)
+
+def units_of(sizes: np.ndarray) -> np.ndarray | None:
+    """``column_units`` from each column's largest absolute entry."""
+    used = (sizes > 0) & np.isfinite(sizes)
+    if not np.any(used):
+        return None
+    with np.errstate(divide="ignore"):
+        log_size = np.log2(np.where(used, sizes, 1.0))
+    typical = float(np.median(log_size[used]))
+    far = used & ((np.abs(log_size - typical) > _COLUMN_SPREAD) | (np.abs(log_size) > _COLUMN_SIZE))
+    return np.where(far, [_power_of_two(float(s)) for s in sizes], 1.0) if np.any(far) else None
 
 
 def _columns(problem: Problem, data: Data) -> Units | None:

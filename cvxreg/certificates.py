@@ -91,6 +91,10 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
     linear = _linear_terms(problem, result, d)  # sum of matrix^T dual over the linear constraints
 
     kink = g_hi > g_lo
+    if whole is None and not np.any(kink):  # a smooth loss: its gradient is a point
+        kkt, infeas, slack = from_gradient(problem, result, smooth_grad, grad_b, scale, units, tol_w)
+        gap = _duality_gap(problem, data, c, w, eta, g_lo, smooth_grad / c)
+        return Certificate(kkt, infeas, slack, gap, scale)
     G = cp.Variable(n) if np.any(kink) else None
     G_expr: Any = g_lo if G is None else G
     cons: list[cp.Constraint] = [] if G is None else [G >= g_lo, G <= g_hi]
@@ -99,17 +103,11 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
         G = G_expr
     kkt, G_opt = math.nan, g_lo
     v, pcons = None, []
-    if G is None and units is None:  # a smooth loss: the gradient is a point, the distance may be closed form
-        grad = smooth_grad + linear if problem.constraints else smooth_grad
-        kkt = _smooth_kkt(flat, result, grad, grad_b, weight, tol_w)
-    if math.isnan(kkt):
-        try:
-            v, pcons = flat_pen.subdifferential(w, tol_w)
-        except NotSupportedError:
-            pass
-    if not math.isnan(kkt):
-        kkt /= scale
-    elif v is not None:
+    try:
+        v, pcons = flat_pen.subdifferential(w, tol_w)
+    except NotSupportedError:
+        pass
+    if v is not None:
         Gk, kidx, fixed = None, None, None
         if G is not None and whole is None:
             # Only the kinked samples' derivatives are free (the others are points): the
@@ -138,13 +136,55 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
         elif Gk is not None and Gk.value is not None:
             G_opt = fixed.copy()
             G_opt[kidx] = np.clip(Gk.value, g_lo[kidx], g_hi[kidx])
-    elif G is None:  # smooth loss, no known subdifferential: the prox-gradient residual
-        residual = _prox_gradient_residual(flat, w, smooth_grad, weight)
-        kkt = math.hypot(residual, grad_b) / scale
-    else:  # piecewise-linear loss at a kink: the same residual on the loss's epigraph
+    else:  # piecewise-linear loss at a kink, no known subdifferential: the prox-gradient residual on its epigraph
         kkt = _epigraph_prox_residual(flat, data, c, w, b, weight) / scale
+    infeas, slack = _feasibility(problem, result, scale)
+    XtG = smooth_grad / c if G_opt is g_lo else None
+    gap = _duality_gap(problem, data, c, w, eta, G_opt, XtG)
+    return Certificate(kkt, infeas, slack, gap, scale)
 
-    R = pen.value(w)
+
+def from_gradient(
+    problem: Problem, result: Result, grad: np.ndarray, grad_b: float, scale: float, units: np.ndarray | None,
+    tol: float,
+) -> tuple[float, float, float]:  # fmt: skip
+    """``(kkt, infeasibility, slackness)`` of an answer of a smooth loss from the loss's
+    gradient ``grad = c X^T (s l'(eta))`` and the intercept's ``grad_b``, however they were
+    computed (here on the data in memory, or by ``cvxreg.blocks`` a block of rows at a time).
+    ``units``: each column's power of two (``_column_weights``) or None; ``tol``: how close to
+    a kink counts as at it."""
+    raw_weight = problem.form.penalty_weight(result.dual)
+    flat_pen, weight = problem.penalty.weighted(raw_weight)
+    flat = problem if flat_pen is problem.penalty else problem.lagrangian(raw_weight)
+    w = np.asarray(result.coef, dtype=float)
+    linear = _linear_terms(problem, result, len(w))
+    kkt = math.nan
+    if units is None:  # the distance may be closed form
+        kkt = _smooth_kkt(flat, result, grad + linear if problem.constraints else grad, grad_b, weight, tol)
+    if math.isnan(kkt):
+        try:
+            v, cons = flat_pen.subdifferential(w, tol)
+        except NotSupportedError:  # no known subdifferential: the prox-gradient residual
+            kkt = math.hypot(_prox_gradient_residual(flat, w, grad, weight), grad_b)
+        else:
+            stat = grad + weight * v + linear
+            if result.lower_dual is not None:
+                stat = stat - np.nan_to_num(result.lower_dual) + np.nan_to_num(result.upper_dual)
+            parts = [stat if units is None else cp.multiply(1.0 / units, stat)]
+            if problem.fit_intercept:
+                parts.append(cp.Constant(np.array([grad_b])))
+            proj = cp.Problem(cp.Minimize(cp.norm2(cp.hstack(parts))), cons)
+            solve_accurately(proj)
+            kkt = float(proj.value) if proj.value is not None else math.nan
+    return kkt / scale, *_feasibility(problem, result, scale)
+
+
+def _feasibility(problem: Problem, result: Result, scale: float) -> tuple[float, float]:
+    """Primal infeasibility and complementary slackness of the form, the linear constraints and
+    the bounds (with the sign of every multiplier)."""
+    w = np.asarray(result.coef, dtype=float)
+    d, form, raw_weight = len(w), problem.form, problem.form.penalty_weight(result.dual)
+    R = problem.penalty.value(w)
     infeas = form.infeasibility(R)
     slack = form.slackness(raw_weight, R) / scale
     duals = result.constraint_duals or ()
@@ -162,9 +202,7 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
         infeas = max(infeas, float(np.max(np.maximum(-gap[fin], 0.0), initial=0.0)))
         if dual is not None:
             slack += float(np.sum(np.abs(np.nan_to_num(dual)[fin] * gap[fin]))) / scale
-    XtG = smooth_grad / c if G_opt is g_lo else None
-    gap = _duality_gap(problem, data, c, w, eta, G_opt, XtG)
-    return Certificate(kkt, infeas, slack, gap, scale)
+    return infeas, slack
 
 
 def certify_path(

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from cvxreg import blocks
 from cvxreg._html import facts_html, few
 from cvxreg._validation import Data, check_choice, check_jobs, check_real, invalid, workers
 from cvxreg.errors import InvalidParameterError, NotSupportedError
@@ -205,7 +206,8 @@ def cross_validate(
     folds : int or splitter, default 5
         An integer gives contiguous folds, as scikit-learn's ``KFold`` without shuffling, so
         the same grid picks what ``LassoCV``/``ElasticNetCV`` pick; or an object with
-        ``split(X, y)``.
+        ``split(X, y)``. With a Dask ``X`` (``cvxreg.blocks``): an integer, folds of whole
+        blocks of rows, scored by ``"mse"``.
     scoring : {"mse", "mae", "log_loss", "accuracy", "poisson_deviance"} or callable
         A callable ``score(y_true, eta, sample_weight)`` is a loss (lower is better) of the
         linear predictor ``eta = X w + b``.
@@ -218,7 +220,6 @@ def cross_validate(
     """
     if problem.form.param_name != "lam":
         raise NotSupportedError(f"cross_validate chooses lam: give a Penalized problem, not {problem!r}.")
-    data = problem.check_data(X, y, sample_weight, "cross_validate")
     if callable(scoring):
         score, higher = scoring, False
         scoring_name = getattr(scoring, "__name__", "custom")
@@ -226,22 +227,31 @@ def cross_validate(
         scoring_name = check_choice(scoring, "scoring", "cross_validate", tuple(SCORINGS))
         score, higher = SCORINGS[scoring_name]
     n_lams, eps = checked_grid_size(n_lams, eps, "cross_validate")
-    splits = _splits(folds, data)
-    if problem.loss.classification:
-        _both_classes(splits, data)
     problems = _with_ratios(problem, l1_ratios)
     # Decreasing lam, as scikit-learn orders its grids: argmin then breaks ties the same way.
     given = None if lams is None else -np.sort(-checked_grid(lams, "lams"))
-    grids = [lambda_grid(p, data, n_lams, eps) if given is None else given for _, p in problems]
-    tasks = [(p, data, tr, te, g, score) for (_, p), g in zip(problems, grids, strict=True) for tr, te in splits]
-    scores = _run(tasks, n_jobs)
+    if blocks.is_blocked(X):  # a Dask X: folds of whole blocks, scored from their moments
+        if scoring_name != "mse":
+            raise NotSupportedError(f"cross_validate on data by blocks scores 'mse' only, not {scoring_name!r}.")
+        grids, scores = blocks.fold_scores(problems, X, y, sample_weight, folds, given, n_lams, eps)
+        n_folds, everything = len(scores) // len(problems), (X, y, sample_weight, None, None)
+    else:
+        data = problem.check_data(X, y, sample_weight, "cross_validate")
+        splits = _splits(folds, data)
+        if problem.loss.classification:
+            _both_classes(splits, data)
+        grids = [lambda_grid(p, data, n_lams, eps) if given is None else given for _, p in problems]
+        tasks = [(p, data, tr, te, g, score) for (_, p), g in zip(problems, grids, strict=True) for tr, te in splits]
+        scores = _run(tasks, n_jobs)
+        n_folds = len(splits)
+        everything = (data.X, data.y, data.sample_weight, data.classes, data.feature_names)
     rows = []
     for k, ((ratio, _), grid) in enumerate(zip(problems, grids, strict=True)):
-        per_fold = np.array(scores[k * len(splits) : (k + 1) * len(splits)])  # (folds, lams)
+        per_fold = np.array(scores[k * n_folds : (k + 1) * n_folds])  # (folds, lams)
         for j, lam in enumerate(grid):
             vals = per_fold[:, j]
             row = {"l1_ratio": ratio, "lam": lam, "mean": vals.mean(), "std": vals.std()}
-            row["se"] = row["std"] / math.sqrt(len(splits))
+            row["se"] = row["std"] / math.sqrt(n_folds)
             row.update({f"fold{f}": v for f, v in enumerate(vals)})
             rows.append(row)
     table = pd.DataFrame(rows)
@@ -263,8 +273,9 @@ def cross_validate(
     same = table[table["l1_ratio"].isna()] if best_ratio is None else table[table["l1_ratio"] == best_ratio]
     within = same[sign * same["mean"] <= sign * best["mean"] + best["se"]]
     chosen = dict(problems)[best_ratio].with_form(Penalized(float(best["lam"])))
-    result = chosen.solve(data.X, data.y, sample_weight=data.sample_weight)
-    result = dataclasses.replace(result, classes=data.classes, feature_names=data.feature_names)
+    X_all, y_all, weights, classes, names = everything
+    result = chosen.solve(X_all, y_all, sample_weight=weights)
+    result = dataclasses.replace(result, classes=classes, feature_names=names)
     if l1_ratios is None:
         table = table.drop(columns="l1_ratio")
     return CrossValidation(table, float(best["lam"]), best_ratio, float(within["lam"].max()), result, scoring_name)

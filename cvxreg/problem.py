@@ -13,7 +13,7 @@ from typing import Any
 import cvxpy as cp
 import numpy as np
 
-from cvxreg import certificates, lagrange, reference
+from cvxreg import blocks, certificates, lagrange, reference
 from cvxreg import path as path_module
 from cvxreg import solve as solve_module
 from cvxreg._validation import Data, check_bounds, check_data, check_real, invalid
@@ -311,6 +311,11 @@ class Problem:
             For ``MultinomialLogisticLoss``: ``coef`` of shape (d, K), K intercepts and the
             classes (``cvxreg.multinomial``; neither polished nor reduced).
         """
+        if blocks.is_blocked(X):  # a Dask array: the reduced solve, judged on the data by blocks
+            return blocks.solve(
+                self, X, y, sample_weight=sample_weight, solver=solver, check=check, certify=certify, raw=raw,
+                reduce=reduce, tol=tol, **solver_opts,
+            )  # fmt: skip
         if getattr(self.loss, "multi_output", False):
             from cvxreg.multinomial import solve_multinomial
 
@@ -528,7 +533,10 @@ class Problem:
         )
 
     def path(self, X: Any, y: Any, lams: Any = None, **options: Any) -> Any:
-        """The solutions over a grid of lam (or of t for ``Constrained``); see ``cvxreg.path.path``."""
+        """The solutions over a grid of lam (or of t for ``Constrained``); see ``cvxreg.path.path``
+        (and ``cvxreg.blocks`` for a Dask ``X``)."""
+        if blocks.is_blocked(X):
+            return blocks.path(self, X, y, lams, **options)
         return path_module.path(self, X, y, lams, **options)
 
     def __repr__(self) -> str:

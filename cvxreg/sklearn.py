@@ -19,6 +19,7 @@ from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
+from cvxreg import blocks
 from cvxreg._validation import check_choice, invalid
 from cvxreg.cross_validation import cross_validate
 from cvxreg.errors import InvalidParameterError, SolveError
@@ -134,6 +135,9 @@ class _CvxEstimator(BaseEstimator):
 
     def _linear(self, X: Any) -> np.ndarray:
         check_is_fitted(self)
+        if blocks.is_blocked(X):  # a Dask array: a lazy Dask array of predictions, block by block
+            _blocked_input(self, X, reset=False)
+            return X @ self.coef_ + self.intercept_
         X = validate_data(self, X, accept_sparse="csr", dtype=np.float64, reset=False)
         return np.asarray(X @ self.coef_).ravel() + self.intercept_
 
@@ -141,6 +145,18 @@ class _CvxEstimator(BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
+
+
+def _blocked_input(estimator: Any, X: Any, *, reset: bool) -> None:
+    """What ``validate_data`` checks of a Dask ``X`` without reading it (``cvxreg.blocks``
+    checks its values as it reduces them): two dimensions, and the fitted number of columns."""
+    if X.ndim != 2:
+        raise invalid("X", type(estimator).__name__, "a 2-D array", f"{X.ndim} dimensions", raw=True)
+    if reset:
+        estimator.n_features_in_ = int(X.shape[1])
+    elif X.shape[1] != estimator.n_features_in_:
+        got = f"{X.shape[1]} features, but it was fitted with {estimator.n_features_in_}"
+        raise invalid("X", type(estimator).__name__, f"an array of {estimator.n_features_in_} features", got, raw=True)
 
 
 class CvxRegressor(RegressorMixin, _CvxEstimator):
@@ -192,8 +208,12 @@ class CvxRegressor(RegressorMixin, _CvxEstimator):
     """
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> CvxRegressor:
-        """Fit on ``(X, y)``; returns ``self``."""
-        X, y = validate_data(self, X, y, accept_sparse="csr", dtype=np.float64, y_numeric=True)
+        """Fit on ``(X, y)``; returns ``self``. A Dask ``X`` (least-squares loss) is reduced by
+        blocks of rows (``cvxreg.blocks``)."""
+        if blocks.is_blocked(X):
+            _blocked_input(self, X, reset=True)
+        else:
+            X, y = validate_data(self, X, y, accept_sparse="csr", dtype=np.float64, y_numeric=True)
         self._fit(X, y, sample_weight)
         return self
 
@@ -432,8 +452,12 @@ class CvxRegressorCV(CvxRegressor):
         self.fit_intercept = fit_intercept
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> CvxRegressorCV:
-        """Cross-validate, then refit on ``(X, y)`` at the chosen parameters; returns ``self``."""
-        X, y = validate_data(self, X, y, accept_sparse="csr", dtype=np.float64, y_numeric=True)
+        """Cross-validate, then refit on ``(X, y)`` at the chosen parameters; returns ``self``.
+        A Dask ``X`` (least-squares loss) is cross-validated on folds of whole blocks."""
+        if blocks.is_blocked(X):
+            _blocked_input(self, X, reset=True)
+        else:
+            X, y = validate_data(self, X, y, accept_sparse="csr", dtype=np.float64, y_numeric=True)
         if X.shape[0] < 2:
             raise InvalidParameterError(
                 f"The 'X' parameter of {type(self).__name__} must have at least 2 samples to cross-validate. "

@@ -1,0 +1,193 @@
+"""Data by row blocks (Dask arrays): answers equal the in-memory solve, certified on the data,
+in the stated number of passes; a LocalCluster whose workers hold less than the data."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import cvxreg as cr
+from cvxreg import blocks
+
+da = pytest.importorskip("dask.array")
+dask = pytest.importorskip("dask")
+
+
+def _data(n=6000, d=8, seed=0, chunk=1000):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d)) * rng.uniform(0.5, 3.0, d) + 3.0  # far from 0: centring matters
+    y = X @ rng.standard_normal(d) + rng.standard_normal(n) + 10.0
+    s = rng.uniform(0.2, 3.0, n)
+    lazy = (da.from_array(X, chunks=(chunk, d)), da.from_array(y, chunks=chunk), da.from_array(s, chunks=chunk))
+    return (X, y, s), lazy
+
+
+CASES = [
+    (cr.L1(), cr.Penalized(0.05), None, True),
+    (cr.ElasticNet(0.5), cr.Constrained(t=2.0), None, True),
+    (cr.GroupLasso([[0, 1], [2, 3, 4], [5, 6, 7]]), cr.Penalized(0.1), (0.0, None), True),
+    (cr.SquaredL2(), cr.Penalized(1.0), None, False),
+    (cr.Linf(), cr.Penalized(0.5), None, True),
+    (cr.L1(), cr.Penalized(0.02), (-0.5, 0.5), False),
+]
+
+
+@pytest.mark.parametrize("weighted", [False, True])
+@pytest.mark.parametrize("scale", ["sum", "mean"])
+@pytest.mark.parametrize(("penalty", "form", "bounds", "intercept"), CASES, ids=lambda v: repr(v))
+def test_solve_by_blocks_equals_the_solve_in_memory(penalty, form, bounds, intercept, scale, weighted):
+    (X, y, s), (Xd, yd, sd) = _data()
+    prob = cr.Problem(cr.SquaredLoss(scale=scale), penalty, form, fit_intercept=intercept, bounds=bounds)
+    got = prob.solve(Xd, yd, sample_weight=sd if weighted else None)
+    ref = prob.solve(X, y, sample_weight=s if weighted else None)
+    assert got.status == "optimal" and got.certificate.passed(1e-9), (got.certificate, got.message)
+    np.testing.assert_allclose(got.coef, ref.coef, atol=1e-8 * max(1.0, np.abs(ref.coef).max()))
+    assert got.intercept == pytest.approx(ref.intercept, abs=1e-8 * max(1.0, abs(ref.intercept)))
+    assert got.objective == pytest.approx(ref.objective, rel=1e-10)
+    if ref.dual is not None and form.param_name == "t":
+        assert got.dual == pytest.approx(ref.dual, rel=1e-6)
+    if bounds is not None:
+        np.testing.assert_allclose(got.lower_dual, ref.lower_dual, atol=1e-6 * max(1.0, np.abs(ref.lower_dual).max()))
+
+
+def test_pooled_moments_are_the_moments_of_all_the_rows():
+    # Chan, Golub & LeVeque's pooling, against the weighted moments of the stacked rows in NumPy.
+    rng = np.random.default_rng(3)
+    X, y, s = rng.standard_normal((50, 4)) * 1e3 + 1e6, rng.standard_normal(50), rng.uniform(0, 2, 50)
+    parts = [blocks.Moments.of(X[a:b], y[a:b], s[a:b]) for a, b in [(0, 7), (7, 30), (30, 31), (31, 50)]]
+    whole = blocks.pooled(parts)
+    mean = s @ X / s.sum()
+    Xc, yc = X - mean, y - s @ y / s.sum()
+    np.testing.assert_allclose(whole.x_mean, mean, rtol=1e-15)
+    np.testing.assert_allclose(whole.xx, Xc.T @ (s[:, None] * Xc), rtol=1e-10)
+    np.testing.assert_allclose(whole.xy, Xc.T @ (s * yc), rtol=1e-10, atol=1e-9)
+    assert whole.yy == pytest.approx(s @ yc**2, rel=1e-12) and whole.n == 50
+    w, b = rng.standard_normal(4), 0.3
+    assert whole.squared_error(w, b) == pytest.approx(s @ (y - X @ w - b) ** 2, rel=1e-9)
+
+
+def test_path_and_cross_validation_in_two_passes_each():
+    (X, y, _), _ = _data(seed=1)
+    Xd, yd = da.from_array(X, chunks=(1200, 8)), da.from_array(y, chunks=1200)  # 5 blocks: KFold's folds
+    prob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(1.0), fit_intercept=True)
+    before = blocks.passes()
+    cv = cr.cross_validate(prob, Xd, yd, n_lams=30)
+    assert blocks.passes() - before == 2  # the moments, then the refit's certificate
+    ref = cr.cross_validate(prob, X, y, n_lams=30)
+    assert cv.best_lam == pytest.approx(ref.best_lam, rel=1e-12)
+    np.testing.assert_allclose(cv.table["mean"], ref.table["mean"], rtol=1e-9)
+    np.testing.assert_allclose(cv.result.coef, ref.result.coef, atol=1e-8)
+    assert cv.result.status == "optimal"
+    before = blocks.passes()
+    found = prob.path(Xd, yd, n_lams=25)
+    assert blocks.passes() - before == 1  # moments remembered for these arrays: the certificates' pass
+    mem = prob.path(X, y, n_lams=25)
+    np.testing.assert_allclose(found.coefs, mem.coefs, atol=1e-8)
+    np.testing.assert_allclose(found.intercepts, mem.intercepts, atol=1e-8)
+    assert all(str(s) == "optimal" for s in found.statuses)
+    assert max(c.worst for c in found.certificates) < 1e-9
+    # Constrained paths too.
+    ts = [0.5, 1.0, 2.0]
+    con = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Constrained(t=1.0), fit_intercept=True)
+    np.testing.assert_allclose(con.path(Xd, yd, ts=ts).coefs, con.path(X, y, ts=ts).coefs, atol=1e-8)
+
+
+def test_the_certificate_judges_the_data_not_the_reduction():
+    # A wrong answer given for certification fails on the data; the right one passes.
+    (X, y, _), (Xd, yd, _) = _data(seed=2)
+    prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(5.0), fit_intercept=True)
+    ref = prob.solve(X, y)
+    good = blocks.certificate(prob, Xd, yd, ref.coef, ref.intercept)
+    assert good.passed(1e-9)
+    assert good.kkt_residual == pytest.approx(cr.certificate(prob, X, y, ref).kkt_residual, abs=1e-12)
+    bad = blocks.certificate(prob, Xd, yd, ref.coef + 1e-3, ref.intercept)
+    assert not bad.passed(1e-5)
+
+
+def test_errors_name_the_argument():
+    (X, y, _), (Xd, yd, sd) = _data(n=200, chunk=50)
+    prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(0.1))
+    with pytest.raises(cr.errors.NotSupportedError, match="least-squares family"):
+        cr.Problem(cr.LogisticLoss(), cr.L1(), cr.Penalized(0.1)).solve(Xd, np.sign(yd))
+    bad = X.copy()
+    bad[17, 2] = np.nan
+    with pytest.raises(cr.errors.InvalidParameterError, match=r"'X'.*finite"):
+        prob.solve(da.from_array(bad, chunks=(50, 8)), yd)
+    with pytest.raises(cr.errors.InvalidParameterError, match=r"'sample_weight'.*nonnegative"):
+        prob.solve(Xd, yd, sample_weight=-sd)
+    with pytest.raises(cr.errors.InvalidParameterError, match=r"'y'.*200 values"):
+        prob.solve(Xd, y[:150])
+    with pytest.raises(cr.errors.InvalidParameterError, match=r"'folds'.*X has 4"):
+        cr.cross_validate(prob, Xd, yd, folds=5)
+    with pytest.raises(cr.errors.NotSupportedError, match="'mse' only"):
+        cr.cross_validate(prob, Xd, yd, folds=2, scoring="mae")
+    with pytest.raises(cr.errors.InvalidParameterError, match="'max_bytes'"):
+        blocks.by_rows(X, max_bytes=-1)
+
+
+def test_y_in_memory_and_x_chunked_by_columns_are_taken():
+    (X, y, _), _ = _data(n=900)
+    Xd = da.from_array(X, chunks=(300, 3))  # columns in several chunks: rechunked to whole rows
+    prob = cr.Problem(cr.SquaredLoss(), cr.ElasticNet(0.5), cr.Penalized(0.3), fit_intercept=True)
+    np.testing.assert_allclose(prob.solve(Xd, y).coef, prob.solve(X, y).coef, atol=1e-9)
+
+
+def test_estimators_fit_and_predict_by_blocks():
+    from cvxreg.sklearn import CvxRegressor, CvxRegressorCV
+
+    (X, y, s), (Xd, yd, sd) = _data(n=3000, chunk=600, seed=4)
+    est = CvxRegressor(penalty="l1", lam=0.01).fit(Xd, yd, sample_weight=sd)
+    ref = CvxRegressor(penalty="l1", lam=0.01).fit(X, y, sample_weight=s)
+    np.testing.assert_allclose(est.coef_, ref.coef_, atol=1e-8)
+    pred = est.predict(Xd)
+    assert blocks.is_blocked(pred)  # lazy, block by block
+    np.testing.assert_allclose(pred.compute(), ref.predict(X), rtol=1e-9)
+    cv = CvxRegressorCV(penalty="l1", n_lams=20).fit(Xd, yd)
+    assert cv.lam_ == pytest.approx(CvxRegressorCV(penalty="l1", n_lams=20).fit(X, y).lam_, rel=1e-10)
+    with pytest.raises(cr.errors.InvalidParameterError, match="8 features"):
+        est.predict(Xd[:, :5])
+
+
+def test_an_array_on_disk_is_read_by_blocks_of_bounded_size(tmp_path):
+    (X, y, _), _ = _data(n=5000, seed=5)
+    mm = np.lib.format.open_memmap(tmp_path / "X.npy", mode="w+", dtype=float, shape=X.shape)
+    mm[:] = X
+    mm.flush()
+    Xd = blocks.by_rows(np.load(tmp_path / "X.npy", mmap_mode="r"), max_bytes=16_000)
+    assert max(Xd.chunks[0]) * 8 * 8 <= 16_000 and len(Xd.chunks[0]) == 20  # 250 rows of 64 bytes each
+    prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(1.0), fit_intercept=True)
+    np.testing.assert_allclose(prob.solve(Xd, y).coef, prob.solve(X, y).coef, atol=1e-8)
+
+
+def _rss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def test_a_local_cluster_whose_workers_hold_less_than_the_data():
+    distributed = pytest.importorskip("distributed")
+    n, d, chunk = 4_000_000, 16, 32_000  # 512 MB of X, made on the workers, never whole on one
+    limit = 500e6  # a worker's baseline is about 230 MB of it (Python, NumPy, Dask)
+    assert n * d * 8 > limit
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, memory_limit=int(limit), processes=True,
+                                 dashboard_address=None, host="127.0.0.1") as cluster,
+        distributed.Client(cluster) as client,
+    ):  # fmt: skip
+        rs = da.random.RandomState(0)
+        X = rs.standard_normal((n, d), chunks=(chunk, d)) + 1.0
+        y = X @ np.r_[np.linspace(1.0, -1.0, 8), np.zeros(8)] + rs.standard_normal(n, chunks=chunk)
+        prob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(0.01), fit_intercept=True)
+        before = blocks.passes()
+        cv = cr.cross_validate(prob, X, y, n_lams=10)
+        assert blocks.passes() - before == 2
+        peaks = client.run(_rss_mb)
+        assert len(peaks) == 2 and max(peaks.values()) < limit / 1e6, peaks  # none restarted, none at its limit
+        Xm, ym = dask.compute(X, y, scheduler="sync")  # the same data, in this process
+    # The refit against the solve in memory (the folds' scores are checked against the in-memory
+    # cross-validation in test_path_and_cross_validation_in_two_passes_each).
+    ref = prob.with_form(cr.Penalized(cv.best_lam)).solve(Xm, ym)
+    assert cv.result.status == "optimal" and cv.result.certificate.passed(1e-9)
+    np.testing.assert_allclose(cv.result.coef, ref.coef, atol=1e-8)
+    assert cv.result.intercept == pytest.approx(ref.intercept, abs=1e-8)
