@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["moments", "read_rows", "residual_sums"]
+__all__ = ["moments", "newton_sums", "read_rows", "residual_sums"]
 
 _EPS = float(np.finfo(float).eps)
 
@@ -56,3 +56,31 @@ def residual_sums(x: Any, y: Any, s: Any, W: np.ndarray, b: np.ndarray) -> dict[
 def read_rows(path: str, start: int, stop: int) -> np.ndarray:
     """Rows ``start:stop`` of a ``.npy`` file, read from disk by whoever runs the task."""
     return np.array(np.load(path, mmap_mode="r")[start:stop])
+
+
+def newton_sums(
+    x: Any, y: Any, s: Any, loss: Any, w: np.ndarray, b: float, W_trial: np.ndarray, b_trial: np.ndarray
+) -> dict[str, Any]:
+    """A smooth loss's model at ``(w, b)`` on the block: ``sum s l``, the gradient ``X^T (s l')``
+    and ``sum s l'``, the Hessian ``X^T (s l'') X``, ``X^T (s l'')`` and ``sum s l''``; the data's
+    ``X^T (s y)``, column sizes and counts; and ``sum s l`` at each trial point (rows of
+    ``W_trial``, ``b_trial``). ``loss`` is a cvxreg loss (its class is imported where this runs)."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float).ravel()
+    sw = np.ones(len(y)) if s is None else np.asarray(s, dtype=float).ravel()
+    try:  # the loss's domain (labels -1 and +1, counts >= 0): its own message, sent back
+        loss.check_y(y)
+    except Exception as error:
+        return {"refused": str(error)}
+    eta = x @ w + b
+    g = sw * loss.derivative(eta, y)[0]
+    h = sw * loss.second_derivative(eta, y)
+    trial = x @ W_trial.T + b_trial if len(b_trial) else np.zeros((len(y), 0))
+    return {
+        "n": len(y), "total": float(sw.sum()), "finite": bool(np.all(np.isfinite(x)) and np.all(np.isfinite(y))),
+        "negative": bool(np.any(sw < 0)), "Xsy": x.T @ (sw * y),
+        "col_max": np.maximum(x.max(axis=0, initial=0.0), -x.min(axis=0, initial=0.0)),
+        "col_sq": np.einsum("ij,ij->j", x, x), "value": float(sw @ loss.terms_value(eta, y)),
+        "grad": x.T @ g, "grad_b": float(g.sum()), "H": x.T @ (h[:, None] * x), "h_b": x.T @ h,
+        "h_bb": float(h.sum()),
+        "trial": np.array([float(sw @ loss.terms_value(trial[:, k], y)) for k in range(trial.shape[1])]),
+    }  # fmt: skip

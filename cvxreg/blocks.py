@@ -129,11 +129,25 @@ class Blocks:
     X: Any
     y: Any
     sample_weight: Any
+    owner: str = "Problem.solve"
     passes: int = 0
 
     @property
     def d(self) -> int:
         return int(self.X.shape[1])
+
+    def each(self, fn: Any, *args: Any) -> list[Any]:
+        """``fn(x, y, s, *args)`` on every block of rows, in order: one pass over the data."""
+        import dask
+
+        xs, ys = self.X.to_delayed().ravel(), self.y.to_delayed().ravel()
+        ss = [None] * len(xs) if self.sample_weight is None else self.sample_weight.to_delayed().ravel()
+        _by_value()
+        task = dask.delayed(fn, pure=True)
+        found = dask.compute(*[task(x, y, s, *args) for x, y, s in zip(xs, ys, ss, strict=True)])
+        self.passes += 1
+        _PASSES[0] += 1
+        return list(found)
 
     def moments(self) -> list[Moments]:
         """Every block's moments, in the order of the rows: one pass, remembered for these arrays."""
@@ -141,23 +155,14 @@ class Blocks:
         if key in _MOMENTS:
             _MOMENTS.move_to_end(key)
             return _MOMENTS[key]
-        import dask
-
-        xs, ys = self.X.to_delayed().ravel(), self.y.to_delayed().ravel()
-        ss = [None] * len(xs) if self.sample_weight is None else self.sample_weight.to_delayed().ravel()
-        _by_value()
-        of = dask.delayed(_blockwise.moments, pure=True)
-        found = dask.compute(*[of(x, y, s) for x, y, s in zip(xs, ys, ss, strict=True)])
-        parts = [Moments(**part) for part in found]
-        self.passes += 1
-        _PASSES[0] += 1
+        parts = [Moments(**part) for part in self.each(_blockwise.moments)]
         whole = pooled(list(parts))
         if not whole.finite:
-            raise invalid("X", "Problem.solve", "finite numbers in X, y and sample_weight", "NaN or inf", raw=True)
+            raise invalid("X", self.owner, "finite numbers in X, y and sample_weight", "NaN or inf", raw=True)
         if whole.negative:
-            raise invalid("sample_weight", "Problem.solve", "nonnegative numbers", "a negative weight", raw=True)
+            raise invalid("sample_weight", self.owner, "nonnegative numbers", "a negative weight", raw=True)
         if whole.total <= 0:
-            raise invalid("sample_weight", "Problem.solve", "weights with a positive sum", "weights summing to 0",
+            raise invalid("sample_weight", self.owner, "weights with a positive sum", "weights summing to 0",
                           raw=True)  # fmt: skip
         _MOMENTS[key] = parts
         while len(_MOMENTS) > 8:
@@ -166,15 +171,7 @@ class Blocks:
 
     def residual_sums(self, W: np.ndarray, b: np.ndarray) -> dict[str, np.ndarray]:
         """One pass: for K points (rows of ``W``, ``b``) the sums of the certificate."""
-        import dask
-
-        xs, ys = self.X.to_delayed().ravel(), self.y.to_delayed().ravel()
-        ss = [None] * len(xs) if self.sample_weight is None else self.sample_weight.to_delayed().ravel()
-        _by_value()
-        part = dask.delayed(_blockwise.residual_sums, pure=True)
-        pieces = dask.compute(*[part(x, y, s, W, b) for x, y, s in zip(xs, ys, ss, strict=True)])
-        self.passes += 1
-        _PASSES[0] += 1
+        pieces = self.each(_blockwise.residual_sums, W, b)
         return {key: sum(p[key] for p in pieces) for key in pieces[0]}
 
 
@@ -207,7 +204,22 @@ def checked(X: Any, y: Any, sample_weight: Any, owner: str) -> Blocks:
         v = v if is_blocked(v) else da.from_array(np.asarray(v, dtype=float), chunks=(rows,))
         return v if v.chunks[0] == rows else v.rechunk((rows,))
 
-    return Blocks(X, along(y, "y"), None if sample_weight is None else along(sample_weight, "sample_weight"))
+    return Blocks(X, along(y, "y"), None if sample_weight is None else along(sample_weight, "sample_weight"), owner)
+
+
+def rows_for(G: np.ndarray, q: np.ndarray, const: float) -> tuple[np.ndarray, np.ndarray]:
+    """At most ``d + 1`` rows ``(Z, u)`` with ``Z^T Z = G``, ``Z^T u = q`` (on the range of ``G``)
+    and ``||u||^2 = const``: a least-squares objective with these moments, as data. The columns
+    are equilibrated before the eigendecomposition, so columns in any units keep their digits."""
+    size = np.sqrt(np.maximum(np.diag(G), 0.0))
+    size[size == 0] = 1.0
+    lam, V = np.linalg.eigh(G / np.outer(size, size))
+    keep = lam > lam.max(initial=0.0) * len(lam) * _EPS
+    root = np.sqrt(lam[keep])
+    Z = (root[:, None] * V[:, keep].T) * size
+    u = (V[:, keep].T @ (q / size)) / root
+    Z = np.vstack([Z, np.zeros(len(size))])
+    return Z, np.append(u, math.sqrt(max(const - float(u @ u), 0.0)))
 
 
 # -------------------------------------------------------------------------------------------
@@ -233,15 +245,7 @@ class Reduced:
             G = whole.xx + whole.total * np.outer(whole.x_mean, whole.x_mean)
             q = whole.xy + whole.total * whole.x_mean * whole.y_mean
             const = whole.yy + whole.total * whole.y_mean**2
-        size = np.sqrt(np.maximum(np.diag(G), 0.0))
-        size[size == 0] = 1.0
-        lam, V = np.linalg.eigh(G / np.outer(size, size))  # equilibrated first: columns in any units
-        keep = lam > lam.max(initial=0.0) * len(lam) * _EPS
-        root = np.sqrt(lam[keep])
-        Z = (root[:, None] * V[:, keep].T) * size  # Z^T Z = G
-        u = (V[:, keep].T @ (q / size)) / root  # Z^T u = q on the range of G
-        Z = np.vstack([Z, np.zeros(len(size))])
-        u = np.append(u, math.sqrt(max(const - float(u @ u), 0.0)))  # ||u||^2 = y_c^T S y_c
+        Z, u = rows_for(G, q, const)
         m = len(u)  # weights summing to the data's: a mean-scale loss divides by the same total
         Z, u = Z * math.sqrt(m / whole.total), u * math.sqrt(m / whole.total)
         inner = type(problem)(problem.loss, problem.penalty, problem.form, fit_intercept=False, bounds=problem.bounds,
@@ -327,15 +331,18 @@ class Reduced:
 def reduce(problem: Problem, X: Any, y: Any, sample_weight: Any, owner: str) -> tuple[Blocks, Reduced]:
     """The data checked by rows and ``problem`` on their moments (one pass, or none when these
     arrays were reduced before)."""
-    if not problem.loss.least_squares:
-        raise NotSupportedError(
-            f"{problem!r}: data by blocks (a Dask array) are taken for the least-squares family; "
-            f"{type(problem.loss).__name__} needs the data in memory (call X.compute())."
-        )
-    if getattr(problem.loss, "multi_output", False):
-        raise NotSupportedError(f"{problem!r}: a multi-output loss needs the data in memory.")
+    _least_squares_only(problem)
     blocks = checked(X, y, sample_weight, owner)
     return blocks, Reduced.of(problem, pooled(list(blocks.moments())))
+
+
+def _least_squares_only(problem: Problem) -> None:
+    if not problem.loss.least_squares:
+        raise NotSupportedError(
+            f"{problem!r}: paths and cross-validation on data by blocks (a Dask array) are for the "
+            f"least-squares family; with {type(problem.loss).__name__}, Problem.solve takes them (proximal "
+            "Newton by blocks), a path needs the data in memory (call X.compute())."
+        )
 
 
 def solve(
@@ -383,6 +390,8 @@ def fold_scores(
     mean squared error at each lam. Folds are contiguous runs of whole blocks (as ``KFold``
     without shuffling, on blocks); each fold's training moments are the other blocks' pooled, and
     its error a quadratic in its own moments, so no pass is made beyond the moments'."""
+    for _, problem in problems:
+        _least_squares_only(problem)
     parts = checked(X, y, sample_weight, "cross_validate").moments()
     nb = len(parts)
     if isinstance(folds, bool) or not isinstance(folds, int | np.integer) or not 2 <= folds <= nb:

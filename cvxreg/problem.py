@@ -13,7 +13,7 @@ from typing import Any
 import cvxpy as cp
 import numpy as np
 
-from cvxreg import blocks, certificates, lagrange, reference
+from cvxreg import blocks, blocks_newton, certificates, lagrange, reference
 from cvxreg import path as path_module
 from cvxreg import solve as solve_module
 from cvxreg._validation import Data, check_bounds, check_data, check_real, invalid
@@ -311,7 +311,9 @@ class Problem:
             For ``MultinomialLogisticLoss``: ``coef`` of shape (d, K), K intercepts and the
             classes (``cvxreg.multinomial``; neither polished nor reduced).
         """
-        if blocks.is_blocked(X):  # a Dask array: the reduced solve, judged on the data by blocks
+        if blocks.is_blocked(X):  # a Dask array: the reduced solve (least squares) or proximal Newton, by blocks
+            if not self.loss.least_squares:
+                return blocks_newton.solve(self, X, y, sample_weight=sample_weight, tol=tol)
             return blocks.solve(
                 self, X, y, sample_weight=sample_weight, solver=solver, check=check, certify=certify, raw=raw,
                 reduce=reduce, tol=tol, **solver_opts,

@@ -22,7 +22,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 from cvxreg import blocks
 from cvxreg._validation import check_choice, invalid
 from cvxreg.cross_validation import cross_validate
-from cvxreg.errors import InvalidParameterError, SolveError
+from cvxreg.errors import InvalidParameterError, NotSupportedError, SolveError
 from cvxreg.exercises import LOSSES, PENALTIES
 from cvxreg.forms import Constrained, Form, Penalized
 from cvxreg.losses import Loss
@@ -275,6 +275,11 @@ class CvxClassifier(ClassifierMixin, _CvxEstimator):
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> CvxClassifier:
         """Fit on ``(X, y)`` with two classes; returns ``self``."""
+        if blocks.is_blocked(X):
+            raise NotSupportedError(
+                f"{type(self).__name__} reads its labels to find the classes, which a Dask X by blocks does not: "
+                "solve the Problem on it with labels -1 and +1 (Problem.solve takes Dask arrays), or compute X."
+            )
         X, y = validate_data(self, X, y, accept_sparse="csr", dtype=np.float64)
         check_classification_targets(y)
         classes = np.unique(y)

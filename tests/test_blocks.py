@@ -108,7 +108,7 @@ def test_errors_name_the_argument():
     (X, y, _), (Xd, yd, sd) = _data(n=200, chunk=50)
     prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(0.1))
     with pytest.raises(cr.errors.NotSupportedError, match="least-squares family"):
-        cr.Problem(cr.LogisticLoss(), cr.L1(), cr.Penalized(0.1)).solve(Xd, np.sign(yd))
+        cr.cross_validate(cr.Problem(cr.LogisticLoss(), cr.L1(), cr.Penalized(0.1)), Xd, np.sign(yd), folds=2)
     bad = X.copy()
     bad[17, 2] = np.nan
     with pytest.raises(cr.errors.InvalidParameterError, match=r"'X'.*finite"):
@@ -191,3 +191,81 @@ def test_a_local_cluster_whose_workers_hold_less_than_the_data():
     assert cv.result.status == "optimal" and cv.result.certificate.passed(1e-9)
     np.testing.assert_allclose(cv.result.coef, ref.coef, atol=1e-8)
     assert cv.result.intercept == pytest.approx(ref.intercept, abs=1e-8)
+
+
+def _classes(n=12000, d=6, seed=7, chunk=2000):
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d))
+    eta = X @ rng.standard_normal(d) * 0.7 + 0.2
+    labels = np.where(rng.random(n) < 1 / (1 + np.exp(-eta)), 1.0, -1.0)
+    counts = rng.poisson(np.exp(0.3 * eta)).astype(float)
+    heavy = X @ rng.standard_normal(d) + rng.standard_t(2, n)
+    return X, {"labels": labels, "counts": counts, "heavy": heavy}, chunk
+
+
+SMOOTH = [
+    (cr.LogisticLoss(scale="mean"), "labels", cr.L1(), cr.Penalized(0.01), None),
+    (cr.PoissonLoss(), "counts", cr.SquaredL2(), cr.Penalized(1.0), None),
+    (cr.HuberLoss(1.0), "heavy", cr.ElasticNet(0.5), cr.Penalized(0.01), (0.0, None)),
+    (cr.SquaredHingeLoss(), "labels", cr.L1(), cr.Constrained(t=1.0), None),
+    (cr.LogisticLoss(), "labels", cr.GroupLasso([[0, 1], [2, 3], [4, 5]]), cr.Penalized(2.0), None),
+]
+
+
+@pytest.mark.parametrize(("loss", "target", "penalty", "form", "bounds"), SMOOTH, ids=lambda v: repr(v))
+def test_smooth_losses_by_proximal_newton_equal_the_solve_in_memory(loss, target, penalty, form, bounds):
+    X, ys, chunk = _classes()
+    y = ys[target]
+    s = np.random.default_rng(8).uniform(0.5, 2.0, len(y))
+    prob = cr.Problem(loss, penalty, form, fit_intercept=True, bounds=bounds)
+    before = blocks.passes()
+    got = prob.solve(da.from_array(X, chunks=(chunk, 6)), da.from_array(y, chunks=chunk),
+                     sample_weight=da.from_array(s, chunks=chunk))  # fmt: skip
+    passes = blocks.passes() - before
+    ref = prob.solve(X, y, sample_weight=s)
+    assert got.status == "optimal" and got.certificate.passed(1e-9), (got.certificate, got.message)
+    np.testing.assert_allclose(got.coef, ref.coef, atol=1e-8 * max(1.0, np.abs(ref.coef).max()))
+    assert got.intercept == pytest.approx(ref.intercept, abs=1e-8)
+    assert got.objective == pytest.approx(ref.objective, rel=1e-10)
+    if form.param_name == "t":
+        assert got.dual == pytest.approx(ref.dual, rel=1e-7)
+    assert passes <= 12 and f"{passes} pass(es)" in got.message  # about one pass per Newton iteration
+
+
+def test_smooth_losses_by_blocks_refuse_what_they_cannot_take():
+    X, ys, chunk = _classes(n=2000)
+    Xd = da.from_array(X, chunks=(chunk // 4, 6))
+    logistic = cr.Problem(cr.LogisticLoss(), cr.L1(), cr.Penalized(0.1))
+    with pytest.raises(cr.errors.InvalidParameterError, match="'y'"):
+        logistic.solve(Xd, (ys["labels"] > 0).astype(float))  # 0/1 labels: by blocks they must be -1/+1
+    with pytest.raises(cr.errors.NotSupportedError, match="path needs the data in memory"):
+        logistic.path(Xd, ys["labels"], n_lams=3)
+    with pytest.raises(cr.errors.NotSupportedError, match="second derivative"):
+        cr.Problem(cr.HingeLoss(), cr.L1(), cr.Penalized(0.1)).solve(Xd, ys["labels"])
+
+
+def test_smooth_loss_on_a_local_cluster():
+    distributed = pytest.importorskip("distributed")
+    X, ys, chunk = _classes(n=6000)
+    prob = cr.Problem(cr.LogisticLoss(scale="mean"), cr.L1(), cr.Penalized(0.01), fit_intercept=True)
+    with (
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                 host="127.0.0.1") as cluster,
+        distributed.Client(cluster),
+    ):  # fmt: skip
+        got = prob.solve(da.from_array(X, chunks=(chunk, 6)), da.from_array(ys["labels"], chunks=chunk))
+    ref = prob.solve(X, ys["labels"])
+    assert got.status == "optimal"
+    np.testing.assert_allclose(got.coef, ref.coef, atol=1e-8)
+
+
+def test_a_regressor_with_a_smooth_loss_fits_by_blocks_and_a_classifier_says_what_to_do():
+    from cvxreg.sklearn import CvxClassifier, CvxRegressor
+
+    X, ys, chunk = _classes(n=4000)
+    Xd = da.from_array(X, chunks=(chunk // 2, 6))
+    est = CvxRegressor(loss="huber", penalty="l2", lam=0.1).fit(Xd, ys["heavy"])
+    ref = CvxRegressor(loss="huber", penalty="l2", lam=0.1).fit(X, ys["heavy"])
+    np.testing.assert_allclose(est.coef_, ref.coef_, atol=1e-8)
+    with pytest.raises(cr.errors.NotSupportedError, match="labels -1 and \\+1"):
+        CvxClassifier().fit(Xd, ys["labels"])
