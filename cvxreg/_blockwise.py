@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["moments", "newton_sums", "read_rows", "residual_sums"]
+__all__ = ["moments", "newton_sums", "read_rows", "residual_sums", "scores"]
 
 _EPS = float(np.finfo(float).eps)
 
@@ -84,3 +84,15 @@ def newton_sums(
         "h_bb": float(h.sum()),
         "trial": np.array([float(sw @ loss.terms_value(trial[:, k], y)) for k in range(trial.shape[1])]),
     }  # fmt: skip
+
+
+def scores(x: Any, y: Any, s: Any, score: Any, W: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, float]:
+    """``score`` (a weighted average of per-row terms) of K points on the block, as the sums
+    ``(average x total weight per point, total weight)`` that pool into the average over blocks."""
+    x, y = np.asarray(x, dtype=float), np.asarray(y, dtype=float).ravel()
+    sw = None if s is None else np.asarray(s, dtype=float).ravel()
+    total = float(len(y) if sw is None else sw.sum())
+    if total <= 0:
+        return np.zeros(len(b)), 0.0
+    eta = x @ W.T + b
+    return np.array([score(y, eta[:, k], sw) * total for k in range(len(b))]), total

@@ -339,9 +339,8 @@ def reduce(problem: Problem, X: Any, y: Any, sample_weight: Any, owner: str) -> 
 def _least_squares_only(problem: Problem) -> None:
     if not problem.loss.least_squares:
         raise NotSupportedError(
-            f"{problem!r}: paths and cross-validation on data by blocks (a Dask array) are for the "
-            f"least-squares family; with {type(problem.loss).__name__}, Problem.solve takes them (proximal "
-            "Newton by blocks), a path needs the data in memory (call X.compute())."
+            f"{problem!r}: cvxreg.blocks reduces the least-squares family to its moments; a smooth loss on data by "
+            "blocks goes through cvxreg.blocks_newton (Problem.solve, Problem.path and cross_validate take it)."
         )
 
 

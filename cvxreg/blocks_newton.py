@@ -13,8 +13,9 @@ one pass per iteration. The answer stops when its certificate, computed from the
 the data, passes; its multipliers are the last model's, which at the solution are the
 problem's. A solve costs about ``iterations + 1`` passes, stated in ``Result.message``.
 
-Paths and cross-validation of these losses by blocks are not built (one solve is several
-passes; a path would be several per point).
+A path runs proximal Newton at each lam, warm-started at the previous answer (a few passes per
+point); cross-validation runs each fold's path on the other blocks and scores it on the fold's
+own blocks in one pass (``fold_scores``).
 """
 
 from __future__ import annotations
@@ -35,9 +36,10 @@ from cvxreg.losses import SquaredLoss
 from cvxreg.result import Certificate, Result, Status
 
 if TYPE_CHECKING:
+    from cvxreg.path import Path
     from cvxreg.problem import Problem
 
-__all__ = ["certificate", "is_blocked", "solve"]
+__all__ = ["certificate", "is_blocked", "path", "solve"]
 
 #: Step sizes tried along each proximal Newton direction, in the same pass.
 _STEPS = 0.5 ** np.arange(1, 11)
@@ -92,6 +94,11 @@ def _certificate(problem: Problem, S: dict, c: float, point: Result) -> Certific
 def solve(problem: Problem, X: Any, y: Any, *, sample_weight: Any, tol: float, max_iter: int = 50,
           **options: Any) -> Result:  # fmt: skip
     """``Problem.solve`` of a smooth loss on a Dask ``X`` (see the module docstring)."""
+    _smooth_only(problem)
+    return _newton(problem, checked(X, y, sample_weight, "Problem.solve"), tol, max_iter=max_iter)
+
+
+def _smooth_only(problem: Problem) -> None:
     loss = problem.loss
     if getattr(loss, "multi_output", False):
         raise NotSupportedError(f"{problem!r}: a multi-output loss needs its data in memory (call X.compute()).")
@@ -102,13 +109,18 @@ def solve(problem: Problem, X: Any, y: Any, *, sample_weight: Any, tol: float, m
             f"{problem!r}: on data by blocks a loss needs a second derivative (proximal Newton); "
             f"{type(loss).__name__} has none: call X.compute() to solve in memory."
         ) from None
-    blocks = checked(X, y, sample_weight, "Problem.solve")
+
+
+def _newton(problem: Problem, blocks: Blocks, tol: float, *, max_iter: int = 50,
+            start: tuple[np.ndarray, float] | None = None) -> Result:  # fmt: skip
+    """Proximal Newton from ``start`` (default 0) on checked blocks."""
+    loss = problem.loss
     d = blocks.d
-    w, b = np.zeros(d), 0.0
+    w, b = (np.zeros(d), 0.0) if start is None else (np.array(start[0], dtype=float), float(start[1]))
     none = np.zeros((0, d)), np.zeros(0)
     S = _sums(blocks, loss, w, b, *none)
     if S["total"] <= 0:
-        raise invalid("sample_weight", "Problem.solve", "weights with a positive sum", "weights summing to 0", raw=True)
+        raise invalid("sample_weight", blocks.owner, "weights with a positive sum", "weights summing to 0", raw=True)
     c = 1.0 / loss.weight_total(S["n"], np.array([S["total"]]))
     lam = float(problem.form.param_value) if problem.form.param_name == "lam" else 0.0
 
@@ -165,3 +177,112 @@ def certificate(
     c = 1.0 / problem.loss.weight_total(S["n"], np.array([S["total"]]))
     answer = Result(coef=w, intercept=float(intercept), objective=math.nan, status=Status.OPTIMAL, solver="given")
     return _certificate(problem, S, c, answer)
+
+
+def path(problem: Problem, X: Any, y: Any, lams: Any = None, *, sample_weight: Any = None, n_lams: int = 100,
+         eps: float = 1e-3, **options: Any) -> Path:  # fmt: skip
+    """``Problem.path`` of a smooth loss on a Dask ``X``: proximal Newton at each lam, from the
+    largest down, each warm-started at the previous answer (a few passes per point); the default
+    grid from ``lam_max`` at the intercept-only fit, found by Newton's method on the intercept."""
+    from cvxreg.forms import Penalized
+    from cvxreg.path import Path, checked_grid, checked_grid_size
+
+    _smooth_only(problem)
+    if problem.form.param_name != "lam" or problem.form.size > 1:
+        raise NotSupportedError(f"{problem!r}: a path of a smooth loss by blocks runs over one lam (Penalized).")
+    blocks = checked(X, y, sample_weight, "Problem.path")
+    if lams is None:
+        n_lams, eps = checked_grid_size(n_lams, eps, "Problem.path")
+        top = _lam_max(problem, blocks)
+        grid = np.geomspace(top, eps * top, n_lams) if top > 0 else np.full(n_lams, np.finfo(float).resolution)
+    else:
+        grid = checked_grid(lams, "lams")
+    found: list[Result] = [None] * len(grid)  # type: ignore[list-item]
+    start = None
+    for k in np.argsort(-grid, kind="stable"):
+        found[k] = _newton(problem.with_form(Penalized(float(grid[k]))), blocks, 1e-6, start=start)
+        if found[k].ok:
+            start = (np.asarray(found[k].coef), float(found[k].intercept))
+    coefs = np.array([r.coef for r in found])
+    return Path(
+        param_name="lam", values=grid, coefs=coefs, intercepts=np.array([float(r.intercept) for r in found]),
+        objectives=np.array([r.objective for r in found]),
+        penalty_values=np.array([problem.penalty.value(w) for w in coefs]), duals=None,
+        certificates=tuple(r.certificate for r in found), statuses=tuple(r.status for r in found),
+        methods=("proximal newton by blocks",) * len(grid), screened=np.zeros(len(grid), dtype=int),
+    )  # fmt: skip
+
+
+def _lam_max(problem: Problem, blocks: Blocks) -> float:
+    """The smallest lam whose answer is 0: the penalty's dual norm of the gradient at ``w = 0``
+    and the intercept that fits alone (Newton's method on it, one pass per step)."""
+    d, b = blocks.d, 0.0
+    none = np.zeros((0, d)), np.zeros(0)
+    S = _sums(blocks, problem.loss, np.zeros(d), b, *none)
+    for _ in range(50 if problem.fit_intercept else 0):
+        if S["h_bb"] <= 0 or abs(S["grad_b"]) <= 1e-14 * max(1.0, S["total"]):
+            break
+        step = -S["grad_b"] / S["h_bb"]
+        for _ in range(30):  # backtracking on the loss
+            trial = _sums(blocks, problem.loss, np.zeros(d), b + step, *none)
+            if trial["value"] <= S["value"]:
+                break
+            step /= 2
+        b, S = b + step, trial
+    c = 1.0 / problem.loss.weight_total(S["n"], np.array([S["total"]]))
+    return float(problem.penalty.dual_norm(-c * S["grad"]))
+
+
+def fold_scores(
+    problems: list[tuple[float | None, Problem]], X: Any, y: Any, sample_weight: Any, folds: Any, given: Any,
+    n_lams: int, eps: float, score: Any,
+) -> tuple[list[np.ndarray], list[np.ndarray]]:  # fmt: skip
+    """``cross_validate`` on a Dask ``X`` for a smooth loss, or any scoring: each fold's path on
+    the other blocks (``Problem.path`` by blocks), then scored on the fold's own blocks in one
+    pass. Folds are contiguous runs of whole blocks, as ``cvxreg.blocks.fold_scores`` makes them."""
+    import itertools
+
+    import dask.array as da
+
+    from cvxreg.blocks import reduce
+    from cvxreg.path import lambda_grid
+
+    whole = checked(X, y, sample_weight, "cross_validate")
+    nb = len(whole.X.chunks[0])
+    if isinstance(folds, bool) or not isinstance(folds, int | np.integer) or not 2 <= folds <= nb:
+        allowed = f"an integer in [2, {nb}] with X in blocks (folds are whole blocks of rows; X has {nb})"
+        raise invalid("folds", "cross_validate", allowed, folds)
+    sizes = np.full(int(folds), nb // folds)
+    sizes[: nb % folds] += 1
+    edges = np.r_[0, np.cumsum(sizes)]
+
+    def outside(A: Any, lo: int, hi: int) -> Any:
+        if A is None:
+            return None
+        parts = [p for p in (A.blocks[:lo] if lo else None, A.blocks[hi:] if hi < nb else None) if p is not None]
+        return parts[0] if len(parts) == 1 else da.concatenate(parts)
+
+    grids, out = [], []
+    for _, problem in problems:
+        if given is not None:
+            grid = given
+        elif problem.loss.least_squares:
+            red = reduce(problem, whole.X, whole.y, whole.sample_weight, "cross_validate")[1]
+            grid = lambda_grid(red.inner, red.inner.check_data(red.Z, red.u, red.s), n_lams, eps)
+        else:
+            _smooth_only(problem)
+            top = _lam_max(problem, whole)
+            grid = np.geomspace(top, eps * top, n_lams) if top > 0 else np.full(n_lams, np.finfo(float).resolution)
+        grids.append(grid)
+        for lo, hi in itertools.pairwise(edges):
+            found = problem.path(outside(whole.X, lo, hi), outside(whole.y, lo, hi), grid,
+                                 sample_weight=outside(whole.sample_weight, lo, hi))  # fmt: skip
+            held = Blocks(whole.X.blocks[lo:hi], whole.y.blocks[lo:hi],
+                          None if whole.sample_weight is None else whole.sample_weight.blocks[lo:hi], "cross_validate")
+            pieces = held.each(_blockwise.scores, score, found.coefs, np.asarray(found.intercepts, dtype=float))
+            total = sum(p[1] for p in pieces)
+            if total <= 0:
+                raise invalid("folds", "cross_validate", "folds whose rows do not all have weight 0", "such a fold",
+                              raw=True)  # fmt: skip
+            out.append(sum(p[0] for p in pieces) / total)
+    return grids, out

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from cvxreg import blocks
+from cvxreg import blocks, blocks_newton
 from cvxreg._html import facts_html, few
 from cvxreg._validation import Data, check_choice, check_jobs, check_real, invalid, workers
 from cvxreg.errors import InvalidParameterError, NotSupportedError
@@ -207,7 +207,7 @@ def cross_validate(
         An integer gives contiguous folds, as scikit-learn's ``KFold`` without shuffling, so
         the same grid picks what ``LassoCV``/``ElasticNetCV`` pick; or an object with
         ``split(X, y)``. With a Dask ``X`` (``cvxreg.blocks``): an integer, folds of whole
-        blocks of rows, scored by ``"mse"``.
+        blocks of rows, and a scoring by name.
     scoring : {"mse", "mae", "log_loss", "accuracy", "poisson_deviance"} or callable
         A callable ``score(y_true, eta, sample_weight)`` is a loss (lower is better) of the
         linear predictor ``eta = X w + b``.
@@ -230,10 +230,13 @@ def cross_validate(
     problems = _with_ratios(problem, l1_ratios)
     # Decreasing lam, as scikit-learn orders its grids: argmin then breaks ties the same way.
     given = None if lams is None else -np.sort(-checked_grid(lams, "lams"))
-    if blocks.is_blocked(X):  # a Dask X: folds of whole blocks, scored from their moments
-        if scoring_name != "mse":
-            raise NotSupportedError(f"cross_validate on data by blocks scores 'mse' only, not {scoring_name!r}.")
-        grids, scores = blocks.fold_scores(problems, X, y, sample_weight, folds, given, n_lams, eps)
+    if blocks.is_blocked(X):  # a Dask X: folds of whole blocks
+        if problem.loss.least_squares and scoring_name == "mse":  # scored from their moments: no pass
+            grids, scores = blocks.fold_scores(problems, X, y, sample_weight, folds, given, n_lams, eps)
+        else:  # each fold's path by blocks, then scored on its blocks
+            if callable(scoring):
+                raise NotSupportedError("cross_validate on data by blocks takes a scoring by name, not a function.")
+            grids, scores = blocks_newton.fold_scores(problems, X, y, sample_weight, folds, given, n_lams, eps, score)
         n_folds, everything = len(scores) // len(problems), (X, y, sample_weight, None, None)
     else:
         data = problem.check_data(X, y, sample_weight, "cross_validate")

@@ -538,6 +538,8 @@ class Problem:
         """The solutions over a grid of lam (or of t for ``Constrained``); see ``cvxreg.path.path``
         (and ``cvxreg.blocks`` for a Dask ``X``)."""
         if blocks.is_blocked(X):
+            if not self.loss.least_squares:
+                return blocks_newton.path(self, X, y, lams, **options)
             return blocks.path(self, X, y, lams, **options)
         return path_module.path(self, X, y, lams, **options)
 

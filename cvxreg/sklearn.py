@@ -276,10 +276,7 @@ class CvxClassifier(ClassifierMixin, _CvxEstimator):
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> CvxClassifier:
         """Fit on ``(X, y)`` with two classes; returns ``self``."""
         if blocks.is_blocked(X):
-            raise NotSupportedError(
-                f"{type(self).__name__} reads its labels to find the classes, which a Dask X by blocks does not: "
-                "solve the Problem on it with labels -1 and +1 (Problem.solve takes Dask arrays), or compute X."
-            )
+            return self._fit_blocked(X, y, sample_weight)
         X, y = validate_data(self, X, y, accept_sparse="csr", dtype=np.float64)
         check_classification_targets(y)
         classes = np.unique(y)
@@ -308,6 +305,24 @@ class CvxClassifier(ClassifierMixin, _CvxEstimator):
             self._fit_multinomial(X, y, sample_weight)
         else:
             self._fit(X, np.where(y == self.classes_[1], 1.0, -1.0), sample_weight)
+        return self
+
+    def _fit_blocked(self, X: Any, y: Any, sample_weight: Any) -> CvxClassifier:
+        """Two classes on a Dask ``X``: the classes from one pass over ``y``, the labels mapped to
+        -1 and +1 block by block, then ``Problem.solve`` by blocks (proximal Newton)."""
+        import dask
+        import dask.array as da
+
+        _blocked_input(self, X, reset=True)
+        labels = y if blocks.is_blocked(y) else da.from_array(np.asarray(y), chunks=(X.chunks[0],))
+        classes = np.unique(dask.compute(da.unique(labels))[0])
+        if classes.size != 2:
+            raise NotSupportedError(
+                f"{type(self).__name__} on a Dask X takes two classes (the multinomial loss needs its data in "
+                f"memory). Got {classes.size}: {classes[:6].tolist()}."
+            )
+        self.classes_ = classes
+        self._fit(X, da.where(labels == classes[1], 1.0, -1.0), sample_weight)
         return self
 
     def _fit_multinomial(self, X: Any, y: np.ndarray, sample_weight: Any) -> None:
@@ -349,6 +364,8 @@ class CvxClassifier(ClassifierMixin, _CvxEstimator):
         scores = self.decision_function(X)
         if scores.ndim == 2:
             return self.classes_[np.argmax(scores, axis=1)]
+        if blocks.is_blocked(scores):  # a Dask X: lazy labels, block by block
+            return scores.map_blocks(lambda f: self.classes_[(f >= 0).astype(int)], dtype=self.classes_.dtype)
         return self.classes_[(scores >= 0).astype(int)]
 
     def _is_logistic(self) -> bool:
@@ -372,6 +389,9 @@ class CvxClassifier(ClassifierMixin, _CvxEstimator):
         scores = self.decision_function(X)
         if scores.ndim == 2:
             return softmax(scores, axis=1)
+        if blocks.is_blocked(scores):  # a Dask X: lazy probabilities, block by block
+            return scores.map_blocks(lambda f: np.column_stack([1 - expit(f), expit(f)]), new_axis=1,
+                                     chunks=(scores.chunks[0], (2,)), dtype=float)  # fmt: skip
         p = expit(scores)
         return np.column_stack([1 - p, p])
 
