@@ -45,8 +45,8 @@ if TYPE_CHECKING:
     from cvxreg.problem import Problem
 
 __all__ = [
-    "Moments", "Reduced", "by_rows", "certificate", "fold_scores", "from_npy", "is_blocked", "passes", "path",
-    "reduce", "solve",
+    "Moments", "Reduced", "by_rows", "certificate", "fold_edges", "fold_scores", "from_npy", "is_blocked", "passes",
+    "path", "reduce", "solve",
 ]  # fmt: skip
 
 _EPS = float(np.finfo(float).eps)
@@ -381,6 +381,17 @@ def path(problem: Problem, X: Any, y: Any, lams: Any = None, *, sample_weight: A
     )  # fmt: skip
 
 
+def fold_edges(folds: Any, nb: int) -> np.ndarray:
+    """Where K contiguous folds of ``nb`` blocks start and end (``KFold`` without shuffling, on
+    blocks: the first ``nb % K`` folds one block larger)."""
+    if isinstance(folds, bool) or not isinstance(folds, int | np.integer) or not 2 <= folds <= nb:
+        allowed = f"an integer in [2, {nb}] with X in blocks (folds are whole blocks of rows; X has {nb})"
+        raise invalid("folds", "cross_validate", allowed, folds)
+    sizes = np.full(int(folds), nb // folds)
+    sizes[: nb % folds] += 1
+    return np.r_[0, np.cumsum(sizes)]
+
+
 def fold_scores(
     problems: list[tuple[float | None, Problem]], X: Any, y: Any, sample_weight: Any, folds: Any, given: Any,
     n_lams: int, eps: float,
@@ -392,13 +403,7 @@ def fold_scores(
     for _, problem in problems:
         _least_squares_only(problem)
     parts = checked(X, y, sample_weight, "cross_validate").moments()
-    nb = len(parts)
-    if isinstance(folds, bool) or not isinstance(folds, int | np.integer) or not 2 <= folds <= nb:
-        allowed = f"an integer in [2, {nb}] with X in blocks (folds are whole blocks of rows; X has {nb})"
-        raise invalid("folds", "cross_validate", allowed, folds)
-    sizes = np.full(int(folds), nb // folds)
-    sizes[: nb % folds] += 1
-    edges = np.r_[0, np.cumsum(sizes)]
+    edges = fold_edges(folds, len(parts))
     whole = pooled(list(parts))
     grids, scores = [], []
     for _, problem in problems:

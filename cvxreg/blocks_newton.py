@@ -29,7 +29,7 @@ import numpy as np
 from cvxreg import _blockwise
 from cvxreg._units import units_of
 from cvxreg._validation import invalid
-from cvxreg.blocks import Blocks, checked, is_blocked, rows_for
+from cvxreg.blocks import Blocks, checked, fold_edges, is_blocked, rows_for
 from cvxreg.certificates import from_gradient
 from cvxreg.errors import NotSupportedError
 from cvxreg.losses import SquaredLoss
@@ -193,8 +193,7 @@ def path(problem: Problem, X: Any, y: Any, lams: Any = None, *, sample_weight: A
     blocks = checked(X, y, sample_weight, "Problem.path")
     if lams is None:
         n_lams, eps = checked_grid_size(n_lams, eps, "Problem.path")
-        top = _lam_max(problem, blocks)
-        grid = np.geomspace(top, eps * top, n_lams) if top > 0 else np.full(n_lams, np.finfo(float).resolution)
+        grid = _default_grid(problem, blocks, n_lams, eps)
     else:
         grid = checked_grid(lams, "lams")
     found: list[Result] = [None] * len(grid)  # type: ignore[list-item]
@@ -211,6 +210,12 @@ def path(problem: Problem, X: Any, y: Any, lams: Any = None, *, sample_weight: A
         certificates=tuple(r.certificate for r in found), statuses=tuple(r.status for r in found),
         methods=("proximal newton by blocks",) * len(grid), screened=np.zeros(len(grid), dtype=int),
     )  # fmt: skip
+
+
+def _default_grid(problem: Problem, blocks: Blocks, n_lams: int, eps: float) -> np.ndarray:
+    """``lambda_grid``'s grid, with ``lam_max`` found by blocks."""
+    top = _lam_max(problem, blocks)
+    return np.geomspace(top, eps * top, n_lams) if top > 0 else np.full(n_lams, np.finfo(float).resolution)
 
 
 def _lam_max(problem: Problem, blocks: Blocks) -> float:
@@ -249,12 +254,7 @@ def fold_scores(
 
     whole = checked(X, y, sample_weight, "cross_validate")
     nb = len(whole.X.chunks[0])
-    if isinstance(folds, bool) or not isinstance(folds, int | np.integer) or not 2 <= folds <= nb:
-        allowed = f"an integer in [2, {nb}] with X in blocks (folds are whole blocks of rows; X has {nb})"
-        raise invalid("folds", "cross_validate", allowed, folds)
-    sizes = np.full(int(folds), nb // folds)
-    sizes[: nb % folds] += 1
-    edges = np.r_[0, np.cumsum(sizes)]
+    edges = fold_edges(folds, nb)
 
     def outside(A: Any, lo: int, hi: int) -> Any:
         if A is None:
@@ -271,8 +271,7 @@ def fold_scores(
             grid = lambda_grid(red.inner, red.inner.check_data(red.Z, red.u, red.s), n_lams, eps)
         else:
             _smooth_only(problem)
-            top = _lam_max(problem, whole)
-            grid = np.geomspace(top, eps * top, n_lams) if top > 0 else np.full(n_lams, np.finfo(float).resolution)
+            grid = _default_grid(problem, whole, n_lams, eps)
         grids.append(grid)
         for lo, hi in itertools.pairwise(edges):
             found = problem.path(outside(whole.X, lo, hi), outside(whole.y, lo, hi), grid,

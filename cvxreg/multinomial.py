@@ -91,13 +91,11 @@ def solve_multinomial(
     **solver_opts: Any,
 ) -> Result:
     """Solve a problem whose loss is ``MultinomialLogisticLoss`` (see the module docstring)."""
-    result = _solve(problem, X, y, sample_weight=sample_weight, solver=solver, check=check, certify=certify,
-                    **solver_opts)  # fmt: skip
+    result = _solve(problem, X, y, sample_weight, solver, check, certify, solver_opts)
     if not certify or not result.ok or result.certificate is None or math.isnan(result.certificate.worst):
         return result
     if not result.certificate.passed(tol) and solver is None and not solver_opts:
-        again = _solve(problem, X, y, sample_weight=sample_weight, solver="CLARABEL", check=check, certify=True,
-                       **solver_options("CLARABEL", "tight"))  # fmt: skip
+        again = _solve(problem, X, y, sample_weight, "CLARABEL", check, True, solver_options("CLARABEL", "tight"))
         if again.ok and again.certificate is not None and again.certificate.worst < result.certificate.worst:
             result = dataclasses.replace(again, message="escalated to CLARABEL at tight settings")
     # One rule for the status, as for every other loss: optimal when the certificate passes.
@@ -112,16 +110,10 @@ def solve_multinomial(
 
 
 def _solve(
-    problem: Problem,
-    X: Any,
-    y: Any,
-    *,
-    sample_weight: Any = None,
-    solver: Any = None,
-    check: bool = False,
-    certify: bool = True,
-    **solver_opts: Any,
-) -> Result:
+    problem: Problem, X: Any, y: Any, sample_weight: Any, solver: Any, check: bool, certify: bool,
+    solver_opts: dict[str, Any],
+) -> Result:  # fmt: skip
+    """One solve: the smooth route or CVXPY, then the certificate and the polish."""
     owner = "Problem.solve"
     if problem.bounds is not None or problem.constraints:
         raise NotSupportedError(f"{problem!r}: bounds and linear constraints are for single-output losses.")
