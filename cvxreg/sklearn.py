@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
+from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.metaestimators import available_if
 from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
@@ -31,7 +32,7 @@ from cvxreg.penalties import Penalty
 from cvxreg.problem import Problem
 from cvxreg.result import Result
 
-__all__ = ["CvxClassifier", "CvxRegressor", "CvxRegressorCV"]
+__all__ = ["CvxClassifier", "CvxClassifierCV", "CvxRegressor", "CvxRegressorCV"]
 
 _CLASSIFICATION_LOSSES = ("logistic", "hinge", "squared_hinge")
 
@@ -310,6 +311,12 @@ class CvxClassifier(ClassifierMixin, _CvxEstimator):
     def _fit_blocked(self, X: Any, y: Any, sample_weight: Any) -> CvxClassifier:
         """Two classes on a Dask ``X``: the classes from one pass over ``y``, the labels mapped to
         -1 and +1 block by block, then ``Problem.solve`` by blocks (proximal Newton)."""
+        self._fit(X, self._blocked_labels(X, y), sample_weight)
+        return self
+
+    def _blocked_labels(self, X: Any, y: Any) -> Any:
+        """Two classes of a Dask ``y`` found in one pass over it (``classes_``), and the labels as
+        -1 and +1, lazily, block by block."""
         import dask
         import dask.array as da
 
@@ -322,8 +329,7 @@ class CvxClassifier(ClassifierMixin, _CvxEstimator):
                 f"memory). Got {classes.size}: {classes[:6].tolist()}."
             )
         self.classes_ = classes
-        self._fit(X, da.where(labels == classes[1], 1.0, -1.0), sample_weight)
-        return self
+        return da.where(labels == classes[1], 1.0, -1.0)
 
     def _fit_multinomial(self, X: Any, y: np.ndarray, sample_weight: Any) -> None:
         """The multinomial logistic loss over the K classes (scikit-learn's multinomial
@@ -478,7 +484,7 @@ class CvxRegressorCV(CvxRegressor):
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> CvxRegressorCV:
         """Cross-validate, then refit on ``(X, y)`` at the chosen parameters; returns ``self``.
-        A Dask ``X`` (least-squares loss) is cross-validated on folds of whole blocks."""
+        A Dask ``X`` is cross-validated on folds of whole blocks (``cvxreg.blocks``)."""
         if blocks.is_blocked(X):
             _blocked_input(self, X, reset=True)
         else:
@@ -501,3 +507,82 @@ class CvxRegressorCV(CvxRegressor):
         self.intercept_ = float(result.intercept)
         self.dual_ = None
         return self
+
+
+class CvxClassifierCV(CvxClassifier):
+    """``CvxClassifier`` for two classes with ``lam`` (and the elastic net's ``l1_ratio``) chosen
+    by K-fold cross-validation over paths (``cvxreg.cross_validate``), then refit on all the data:
+    glmnet's ``cv.glmnet(family="binomial")``; scikit-learn's ``LogisticRegressionCV`` on
+    cvxreg's lam grid. An integer ``folds`` gives stratified folds (``StratifiedKFold``, as
+    ``LogisticRegressionCV``), or, on a Dask ``X``, folds of whole blocks.
+
+    Parameters and attributes are ``CvxRegressorCV``'s, with ``loss="logistic"`` and
+    ``scoring="log_loss"`` by default, and ``classes_``.
+    """
+
+    lam = 1.0
+    t = None
+    l1_ratio = None
+    solver = None
+
+    def __init__(
+        self,
+        loss: str | Loss = "logistic",
+        penalty: str | Penalty = "l1",
+        *,
+        lams: Any = None,
+        n_lams: int = 100,
+        eps: float = 1e-3,
+        l1_ratios: Any = None,
+        folds: Any = 5,
+        scoring: Any = "log_loss",
+        n_jobs: int = 1,
+        p: float | None = None,
+        loss_params: dict[str, Any] | None = None,
+        penalty_params: dict[str, Any] | None = None,
+        scale: str = "mean",
+        fit_intercept: bool = True,
+    ) -> None:
+        self.loss, self.penalty, self.lams, self.n_lams, self.eps = loss, penalty, lams, n_lams, eps
+        self.l1_ratios, self.folds, self.scoring, self.n_jobs, self.p = l1_ratios, folds, scoring, n_jobs, p
+        self.loss_params, self.penalty_params, self.scale = loss_params, penalty_params, scale
+        self.fit_intercept = fit_intercept
+
+    def fit(self, X: Any, y: Any, sample_weight: Any = None) -> CvxClassifierCV:
+        """Cross-validate, then refit on ``(X, y)`` at the chosen parameters; returns ``self``."""
+        folds = self.folds
+        if blocks.is_blocked(X):
+            labels = self._blocked_labels(X, y)
+        else:
+            X, y = validate_data(self, X, y, accept_sparse="csr", dtype=np.float64)
+            check_classification_targets(y)
+            self.classes_ = np.unique(y)
+            if self.classes_.size < 2:
+                raise InvalidParameterError(
+                    f"The 'y' parameter of {type(self).__name__} must hold labels of two classes. "
+                    f"Got one class: {self.classes_.tolist()}."
+                )
+            if self.classes_.size > 2:
+                raise InvalidParameterError(
+                    f"Only binary classification is supported by {type(self).__name__} (lam is chosen for a binary "
+                    f"loss; CvxClassifier fits more classes). Got {self.classes_.size} classes in 'y'."
+                )
+            labels = np.where(y == self.classes_[1], 1.0, -1.0)
+            if isinstance(folds, int | np.integer) and not isinstance(folds, bool):
+                folds = StratifiedKFold(int(folds))
+        cv = cross_validate(
+            self.problem(), X, labels, lams=self.lams, l1_ratios=self.l1_ratios, folds=folds, scoring=self.scoring,
+            n_jobs=self.n_jobs, n_lams=self.n_lams, eps=self.eps, sample_weight=sample_weight,
+        )  # fmt: skip
+        result = cv.result
+        if not result.ok:
+            raise SolveError(f"{type(self).__name__} could not be refitted: status {result.status!r}. {result.message}")
+        self.cv_, self.lam_, self.l1_ratio_ = cv, cv.best_lam, cv.best_l1_ratio
+        self.result_, self.coef_, self.intercept_ = result, np.array(result.coef), float(result.intercept)
+        self.dual_ = None
+        return self
+
+    def __sklearn_tags__(self) -> Any:
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False  # lam is chosen for a binary loss
+        return tags

@@ -312,3 +312,15 @@ def test_cross_validation_of_any_loss_and_scoring_by_blocks_equals_it_in_memory(
     np.testing.assert_allclose(got.table["mean"], ref.table["mean"], rtol=1e-8, atol=1e-12)
     assert got.best_lam == pytest.approx(ref.best_lam, rel=1e-10) and got.result.status == "optimal"
     np.testing.assert_allclose(got.result.coef, ref.result.coef, atol=1e-8)
+
+
+def test_classifier_cv_by_blocks_equals_the_cross_validation_in_memory():
+    from cvxreg.sklearn import CvxClassifierCV
+
+    X, ys, _ = _classes(n=5000, seed=11)
+    names = np.where(ys["labels"] > 0, "b", "a")
+    est = CvxClassifierCV(n_lams=6, eps=1e-2).fit(da.from_array(X, chunks=(1000, 6)), da.from_array(names, chunks=1000))
+    prob = cr.Problem(cr.LogisticLoss(scale="mean"), cr.L1(), cr.Penalized(1.0), fit_intercept=True)
+    ref = cr.cross_validate(prob, X, ys["labels"], n_lams=6, eps=1e-2, scoring="log_loss")  # the same 5 folds
+    assert list(est.classes_) == ["a", "b"] and est.lam_ == pytest.approx(ref.best_lam, rel=1e-10)
+    np.testing.assert_allclose(est.coef_, ref.result.coef, atol=1e-8)
