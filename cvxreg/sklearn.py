@@ -148,6 +148,23 @@ class _CvxEstimator(BaseEstimator):
         return tags
 
 
+def _cross_validated(estimator: Any, X: Any, y: Any, folds: Any, sample_weight: Any) -> Any:
+    """A CV estimator fitted: ``cross_validate`` with its parameters, then its refit's attributes."""
+    cv = cross_validate(
+        estimator.problem(), X, y, lams=estimator.lams, l1_ratios=estimator.l1_ratios, folds=folds,
+        scoring=estimator.scoring, n_jobs=estimator.n_jobs, n_lams=estimator.n_lams, eps=estimator.eps,
+        sample_weight=sample_weight,
+    )  # fmt: skip
+    result = cv.result
+    if not result.ok:
+        name = type(estimator).__name__
+        raise SolveError(f"{name} could not be refitted: status {result.status!r}. {result.message}")
+    estimator.cv_, estimator.lam_, estimator.l1_ratio_ = cv, cv.best_lam, cv.best_l1_ratio
+    estimator.result_, estimator.coef_, estimator.intercept_ = result, np.array(result.coef), float(result.intercept)
+    estimator.dual_ = None
+    return estimator
+
+
 def _blocked_input(estimator: Any, X: Any, *, reset: bool) -> None:
     """What ``validate_data`` checks of a Dask ``X`` without reading it (``cvxreg.blocks``
     checks its values as it reduces them): two dimensions, and the fitted number of columns."""
@@ -494,19 +511,7 @@ class CvxRegressorCV(CvxRegressor):
                 f"The 'X' parameter of {type(self).__name__} must have at least 2 samples to cross-validate. "
                 f"Got 1 sample."
             )
-        cv = cross_validate(
-            self.problem(), X, y, lams=self.lams, l1_ratios=self.l1_ratios, folds=self.folds, scoring=self.scoring,
-            n_jobs=self.n_jobs, n_lams=self.n_lams, eps=self.eps, sample_weight=sample_weight,
-        )  # fmt: skip
-        result = cv.result
-        if not result.ok:
-            raise SolveError(f"{type(self).__name__} could not be refitted: status {result.status!r}. {result.message}")
-        self.cv_, self.lam_, self.l1_ratio_ = cv, cv.best_lam, cv.best_l1_ratio
-        self.result_ = result
-        self.coef_ = np.array(result.coef)
-        self.intercept_ = float(result.intercept)
-        self.dual_ = None
-        return self
+        return _cross_validated(self, X, y, self.folds, sample_weight)
 
 
 class CvxClassifierCV(CvxClassifier):
@@ -570,17 +575,7 @@ class CvxClassifierCV(CvxClassifier):
             labels = np.where(y == self.classes_[1], 1.0, -1.0)
             if isinstance(folds, int | np.integer) and not isinstance(folds, bool):
                 folds = StratifiedKFold(int(folds))
-        cv = cross_validate(
-            self.problem(), X, labels, lams=self.lams, l1_ratios=self.l1_ratios, folds=folds, scoring=self.scoring,
-            n_jobs=self.n_jobs, n_lams=self.n_lams, eps=self.eps, sample_weight=sample_weight,
-        )  # fmt: skip
-        result = cv.result
-        if not result.ok:
-            raise SolveError(f"{type(self).__name__} could not be refitted: status {result.status!r}. {result.message}")
-        self.cv_, self.lam_, self.l1_ratio_ = cv, cv.best_lam, cv.best_l1_ratio
-        self.result_, self.coef_, self.intercept_ = result, np.array(result.coef), float(result.intercept)
-        self.dual_ = None
-        return self
+        return _cross_validated(self, X, labels, folds, sample_weight)
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
