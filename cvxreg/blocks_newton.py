@@ -122,7 +122,6 @@ def _newton(problem: Problem, blocks: Blocks, tol: float, *, max_iter: int = 50,
     if S["total"] <= 0:
         raise invalid("sample_weight", blocks.owner, "weights with a positive sum", "weights summing to 0", raw=True)
     c = 1.0 / loss.weight_total(S["n"], np.array([S["total"]]))
-    lam = float(problem.form.param_value) if problem.form.param_name == "lam" else 0.0
 
     def objective(fit: float, v: np.ndarray) -> float:
         return problem.form.objective_value(c * fit, problem.penalty.value(v))
@@ -141,9 +140,10 @@ def _newton(problem: Problem, blocks: Blocks, tol: float, *, max_iter: int = 50,
         trials = w + _STEPS[:, None] * step_w
         full = _sums(blocks, loss, model.coef, float(model.intercept), trials, b + _STEPS * step_b)
         before = objective(S["value"], w)
+        # The model's predicted decrease: the loss's linear part and the change of the penalty
+        # terms the form adds to the objective (each lam_k R_k; none in constrained form).
         decrease = c * (float(S["grad"] @ step_w) + S["grad_b"] * step_b)
-        if problem.form.param_name == "lam":
-            decrease += lam * (problem.penalty.value(model.coef) - problem.penalty.value(w))
+        decrease += objective(0.0, model.coef) - objective(0.0, w)
         if objective(full["value"], model.coef) <= before + 1e-4 * min(decrease, 0.0) + 1e-13 * abs(before):
             w, b, S = model.coef, float(model.intercept), full  # the full step: its sums are already here
             continue

@@ -214,7 +214,11 @@ SMOOTH = [
     (cr.HuberLoss(1.0), "heavy", cr.ElasticNet(0.5), cr.Penalized(0.01), (0.0, None)),
     (cr.SquaredHingeLoss(), "labels", cr.L1(), cr.Constrained(t=1.0), None),
     (cr.LogisticLoss(), "labels", cr.GroupLasso([[0, 1], [2, 3], [4, 5]]), cr.Penalized(2.0), None),
-]
+    # one lam per term (was a TypeError from the line search's float(lam))
+    (cr.LogisticLoss(scale="mean"), "labels", cr.Composite(cr.L1(), cr.SquaredL2()), cr.Penalized([0.01, 0.02]),
+     None),
+    (cr.PoissonLoss(), "counts", cr.Composite(cr.L1(), cr.SquaredL2()), cr.Constrained([1.0, 2.0]), None),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("loss", "target", "penalty", "form", "bounds"), SMOOTH, ids=lambda v: repr(v))
