@@ -35,7 +35,7 @@ import numpy as np
 from cvxreg import _blockwise
 from cvxreg._units import units_of
 from cvxreg._validation import invalid
-from cvxreg.certificates import from_gradient
+from cvxreg.certificates import from_gradient, resolved_gap, scale_from_sums
 from cvxreg.errors import NotSupportedError
 from cvxreg.path import lambda_grid
 from cvxreg.result import Certificate, Result, Status
@@ -207,6 +207,12 @@ def checked(X: Any, y: Any, sample_weight: Any, owner: str) -> Blocks:
     return Blocks(X, along(y, "y"), None if sample_weight is None else along(sample_weight, "sample_weight"), owner)
 
 
+def column_weights(col_max: np.ndarray) -> np.ndarray | None:
+    """``certificates._column_weights`` from each column's largest absolute entry."""
+    units = units_of(col_max)
+    return None if units is None or np.all(units <= 1.0) else np.maximum(units, 1.0)
+
+
 def rows_for(G: np.ndarray, q: np.ndarray, const: float) -> tuple[np.ndarray, np.ndarray]:
     """At most ``d + 1`` rows ``(Z, u)`` with ``Z^T Z = G``, ``Z^T u = q`` (on the range of ``G``)
     and ``||u||^2 = const``: a least-squares objective with these moments, as data. The columns
@@ -253,9 +259,9 @@ class Reduced:
         return cls(problem, whole, inner, Z, u, np.full(m, whole.total / m))
 
     def intercept(self, w: np.ndarray) -> np.ndarray:
-        return self.whole.y_mean - np.atleast_2d(w) @ self.whole.x_mean if self.problem.fit_intercept else np.zeros(
-            np.atleast_2d(w).shape[0]
-        )
+        """The intercepts ``y_mean - x_mean^T w`` of the rows of ``w`` (0 without one)."""
+        W = np.atleast_2d(w)
+        return self.whole.y_mean - W @ self.whole.x_mean if self.problem.fit_intercept else np.zeros(len(W))
 
     def judged(
         self, blocks: Blocks, results: list[Result], tol: float, problems: list[Problem] | None = None
@@ -283,11 +289,9 @@ class Reduced:
         whole = self.whole
         c = 1.0 / problem.loss.weight_total(whole.n, np.array([whole.total]))  # the weights' sum, n without
         w = np.asarray(result.coef, dtype=float)
-        units = units_of(whole.col_max)
-        units = None if units is None or np.all(units <= 1.0) else np.maximum(units, 1.0)
+        units = column_weights(whole.col_max)
         Xty = whole.xy + whole.total * whole.x_mean * whole.y_mean
-        base = float(np.linalg.norm(Xty if units is None else Xty / units))
-        scale = c * (base if base > 0 else max(math.sqrt(float(whole.col_sq.sum())), 1.0))
+        scale = scale_from_sums(c, Xty, float(whole.col_sq.sum()), units)
         grad, grad_b = -c * sums["XtSr"], (-c * float(sums["sr"]) if problem.fit_intercept else 0.0)
         tol_w = 1e-6 * max(1.0, float(np.max(np.abs(w), initial=0.0)))
         kkt, infeas, slack = from_gradient(problem, result, grad, grad_b, scale, units, tol_w)
@@ -321,11 +325,8 @@ class Reduced:
             return None
         primal = problem.form.objective_value(fit, pen.value(np.asarray(result.coef, dtype=float)))
         gap = max(primal - dual, 0.0) / max(1.0, abs(primal))
-        noise = pen.dual_norm(_EPS * math.sqrt(whole.n) * c * sums["noise"])  # as certificates._gap_resolvable
-        value = float(problem.form.param_value)
-        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-            error = noise / value if problem.form.param_name == "lam" else value * noise / max(1.0, abs(primal))
-        return gap if gap <= 1e-9 or gap > 100 * error else None
+        noise = pen.dual_norm(_EPS * math.sqrt(whole.n) * c * sums["noise"])
+        return resolved_gap(problem, gap, noise, max(1.0, abs(primal)))
 
 
 def reduce(problem: Problem, X: Any, y: Any, sample_weight: Any, owner: str) -> tuple[Blocks, Reduced]:
@@ -473,7 +474,11 @@ def from_npy(path: Any, *, max_bytes: float = 64 * 2**20) -> Any:
     import dask
     import dask.array as da
 
-    head = np.load(path, mmap_mode="r")
+    try:
+        head = np.load(path, mmap_mode="r")
+    except (OSError, ValueError) as error:
+        raise invalid("path", "from_npy", "the path of a .npy file every worker can read", f"{path!r} ({error})",
+                      raw=True) from None  # fmt: skip
     shape, dtype = tuple(head.shape), head.dtype
     rows = _rows_per_block(shape, dtype, max_bytes, "from_npy")
     _by_value()

@@ -27,11 +27,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cvxreg import _blockwise
-from cvxreg._units import units_of
 from cvxreg._validation import invalid
-from cvxreg.blocks import Blocks, checked, fold_edges, is_blocked, rows_for
-from cvxreg.certificates import from_gradient
-from cvxreg.errors import NotSupportedError
+from cvxreg.blocks import Blocks, checked, column_weights, fold_edges, is_blocked, rows_for
+from cvxreg.certificates import from_gradient, scale_from_sums
+from cvxreg.errors import NotSupportedError, SolveError
 from cvxreg.losses import SquaredLoss
 from cvxreg.result import Certificate, Result, Status
 
@@ -61,7 +60,7 @@ def _sums(blocks: Blocks, loss: Any, w: np.ndarray, b: float, trials: np.ndarray
     return out
 
 
-def _model(problem: Problem, S: dict, c: float, w: np.ndarray, b: float) -> Result:
+def _model(problem: Problem, S: dict, c: float, w: np.ndarray, b: float, options: dict[str, Any]) -> Result:
     """The proximal Newton subproblem at ``(w, b)``, solved exactly: its answer holds the new
     ``w`` (``coef``), the intercept (``intercept``) and the multipliers."""
     H, g = c * S["H"], c * S["grad"]
@@ -71,7 +70,7 @@ def _model(problem: Problem, S: dict, c: float, w: np.ndarray, b: float) -> Resu
     Z, u = rows_for(H, H @ w - g, 0.0)
     sub = type(problem)(SquaredLoss(), problem.penalty, problem.form, bounds=problem.bounds,
                         constraints=problem.constraints)  # fmt: skip
-    found = sub.solve(Z, u)
+    found = sub.solve(Z, u, **options)
     if found.ok and problem.fit_intercept:
         step_b = -(S["grad_b"] + float(S["h_b"] @ (found.coef - w))) / S["h_bb"] if S["h_bb"] > 0 else 0.0
         found = dataclasses.replace(found, intercept=b + step_b)
@@ -80,10 +79,8 @@ def _model(problem: Problem, S: dict, c: float, w: np.ndarray, b: float) -> Resu
 
 def _certificate(problem: Problem, S: dict, c: float, point: Result) -> Certificate:
     """The certificate at the point where ``S`` was summed, with the model's multipliers."""
-    units = units_of(S["col_max"])
-    units = None if units is None or np.all(units <= 1.0) else np.maximum(units, 1.0)
-    base = float(np.linalg.norm(S["Xsy"] if units is None else S["Xsy"] / units))
-    scale = c * (base if base > 0 else max(math.sqrt(float(S["col_sq"].sum())), 1.0))
+    units = column_weights(S["col_max"])
+    scale = scale_from_sums(c, S["Xsy"], float(S["col_sq"].sum()), units)
     w = np.asarray(point.coef, dtype=float)
     tol_w = 1e-6 * max(1.0, float(np.max(np.abs(w), initial=0.0)))
     grad_b = c * S["grad_b"] if problem.fit_intercept else 0.0
@@ -91,11 +88,17 @@ def _certificate(problem: Problem, S: dict, c: float, point: Result) -> Certific
     return Certificate(kkt, infeas, slack, None, scale)
 
 
-def solve(problem: Problem, X: Any, y: Any, *, sample_weight: Any, tol: float, max_iter: int = 50,
-          **options: Any) -> Result:  # fmt: skip
-    """``Problem.solve`` of a smooth loss on a Dask ``X`` (see the module docstring)."""
+def solve(problem: Problem, X: Any, y: Any, *, sample_weight: Any, tol: float, check: bool = False,
+          max_iter: int = 50, **model_options: Any) -> Result:  # fmt: skip
+    """``Problem.solve`` of a smooth loss on a Dask ``X`` (see the module docstring); ``check``
+    raises ``SolveError`` when no solution comes back, as in memory; ``model_options`` (a solver
+    and its options) go to each step's model."""
     _smooth_only(problem)
-    return _newton(problem, checked(X, y, sample_weight, "Problem.solve"), tol, max_iter=max_iter)
+    blocks = checked(X, y, sample_weight, "Problem.solve")
+    result = _newton(problem, blocks, tol, max_iter=max_iter, model_options=model_options)
+    if check and not result.ok:
+        raise SolveError(f"{problem!r} has no solution by blocks: status {result.status!r}. {result.message}")
+    return result
 
 
 def _smooth_only(problem: Problem) -> None:
@@ -112,7 +115,8 @@ def _smooth_only(problem: Problem) -> None:
 
 
 def _newton(problem: Problem, blocks: Blocks, tol: float, *, max_iter: int = 50,
-            start: tuple[np.ndarray, float] | None = None) -> Result:  # fmt: skip
+            start: tuple[np.ndarray, float] | None = None, model_options: dict[str, Any] | None = None
+            ) -> Result:  # fmt: skip
     """Proximal Newton from ``start`` (default 0) on checked blocks."""
     loss = problem.loss
     d = blocks.d
@@ -128,7 +132,7 @@ def _newton(problem: Problem, blocks: Blocks, tol: float, *, max_iter: int = 50,
 
     point, cert, iterations = None, None, 0
     for iterations in range(1, max_iter + 1):  # noqa: B007
-        model = _model(problem, S, c, w, b)
+        model = _model(problem, S, c, w, b, model_options or {})
         if not model.ok:
             return dataclasses.replace(model, message=f"the proximal Newton model failed: {model.message}",
                                        solver="blocks")  # fmt: skip

@@ -297,12 +297,8 @@ def _scale(data: Data) -> float:
     """``||X^T (s * y)||`` (each column in its units, ``_column_weights``), or the norm of X when
     that vanishes: what stationarity is relative to."""
     X = data.X
-    units = _column_weights(data)
-    Xty = X.T @ (data.weights * data.y)
-    base = float(np.linalg.norm(Xty if units is None else Xty / units))
-    if base > 0:
-        return base
-    return max(float(spla.norm(X) if sp.issparse(X) else np.linalg.norm(X)), 1.0)
+    frobenius = float(spla.norm(X) if sp.issparse(X) else np.linalg.norm(X))
+    return scale_from_sums(1.0, X.T @ (data.weights * data.y), frobenius**2, _column_weights(data))
 
 
 def _smooth_kkt(problem: Problem, result: Result, grad: np.ndarray, grad_b: float, weight: float, tol: float) -> float:
@@ -430,25 +426,34 @@ def _duality_gap(
 def _gap_resolvable(
     problem: Problem, data: Data, theta: np.ndarray, c: float, eta: np.ndarray, gap: float, size: float
 ) -> bool:
-    """Whether ``gap`` is larger than its own rounding error, so that it means something. The
-    dual norm ``R*(X^T theta)`` is known to ``eps sqrt(n) R*(|X|^T (|theta| + |d theta|))``,
-    ``d theta`` the rounding of theta itself (``c s |l''| (|eta| + |y|) eps``); the dual point is
-    rescaled by ``R* / lam`` (penalized), or ``R*`` is multiplied by ``t`` (constrained), so the
-    gap carries that error relative to lam, or times ``t`` against the objective. At lam = 1e-300,
-    t = 1e300, or a column in large units under a weak penalty, a right answer would otherwise
-    show a gap of order one."""
+    """Whether ``gap`` is above its own rounding (``resolved_gap``): ``R*(X^T theta)`` is known to
+    ``eps sqrt(n) R*(|X|^T (|theta| + |d theta|))``, ``d theta = c s |l''| (|eta| + |y|) eps``. At
+    lam = 1e-300, t = 1e300, or a column in large units under a weak penalty, a right answer
+    would otherwise show a gap of order one."""
     weight = np.abs(theta)
     try:
         curvature = np.abs(problem.loss.second_derivative(eta, data.y))
         weight = weight + np.finfo(float).eps * c * data.weights * curvature * (np.abs(eta) + np.abs(data.y))
     except NotSupportedError:  # a loss with kinks: its derivative is exact where it is defined
         pass
-    noise_vec = np.finfo(float).eps * math.sqrt(data.n) * _abs_rmatvec(data.X, weight)
-    noise = problem.penalty.dual_norm(noise_vec)
+    noise = problem.penalty.dual_norm(np.finfo(float).eps * math.sqrt(data.n) * _abs_rmatvec(data.X, weight))
+    return resolved_gap(problem, gap, noise, size) is not None
+
+
+def resolved_gap(problem: Problem, gap: float, noise: float, size: float) -> float | None:
+    """``gap`` when it is at most 1e-9 or above 100 times the error ``noise`` (the rounding of
+    ``R*(X^T theta)``) puts in it (relative to lam; times t against ``size``), else None: the one
+    rule in memory (``_gap_resolvable``) and by blocks (``cvxreg.blocks``)."""
     value = np.asarray(problem.form.param_value, dtype=float)
     with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
         error = np.max(noise / value) if problem.form.param_name == "lam" else np.max(value * noise / size)
-    return bool(gap > 100 * error)
+    return gap if gap <= 1e-9 or gap > 100 * error else None
+
+
+def scale_from_sums(c: float, Xsy: np.ndarray, col_sq_total: float, units: np.ndarray | None) -> float:
+    """``c ||X^T (s y)||`` (columns in their units), or ``c max(||X||_F, 1)`` when that vanishes."""
+    base = float(np.linalg.norm(Xsy if units is None else Xsy / units))
+    return c * (base if base > 0 else max(math.sqrt(col_sq_total), 1.0))
 
 
 def _abs_rmatvec(X: Any, v: np.ndarray) -> np.ndarray:

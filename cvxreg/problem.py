@@ -313,7 +313,13 @@ class Problem:
         """
         if blocks.is_blocked(X):  # a Dask array: the reduced solve (least squares) or proximal Newton, by blocks
             if not self.loss.least_squares:
-                return blocks_newton.solve(self, X, y, sample_weight=sample_weight, tol=tol)
+                if raw:
+                    raise NotSupportedError(
+                        f"{self!r}: a smooth loss on data by blocks is solved by proximal Newton, whose certificate "
+                        "is its stopping rule: raw=True is not taken (solver and its options go to each step's model)."
+                    )
+                return blocks_newton.solve(self, X, y, sample_weight=sample_weight, tol=tol, check=check,
+                                           solver=solver, **solver_opts)  # fmt: skip
             return blocks.solve(
                 self, X, y, sample_weight=sample_weight, solver=solver, check=check, certify=certify, raw=raw,
                 reduce=reduce, tol=tol, **solver_opts,

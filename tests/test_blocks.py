@@ -328,3 +328,36 @@ def test_classifier_cv_by_blocks_equals_the_cross_validation_in_memory():
     ref = cr.cross_validate(prob, X, ys["labels"], n_lams=6, eps=1e-2, scoring="log_loss")  # the same 5 folds
     assert list(est.classes_) == ["a", "b"] and est.lam_ == pytest.approx(ref.best_lam, rel=1e-10)
     np.testing.assert_allclose(est.coef_, ref.result.coef, atol=1e-8)
+
+
+def test_by_blocks_against_scikit_learn_directly():
+    # Independent numbers: scikit-learn's Lasso (alpha = lam, weights) and multinomial-free
+    # LogisticRegression (C = 1 / lam with the sum-scale loss and ridge lam/2 ||w||^2).
+    lm = pytest.importorskip("sklearn.linear_model")
+    (X, y, s), (Xd, yd, sd) = _data(seed=12)
+    lasso = lm.Lasso(alpha=0.05, tol=1e-14, max_iter=100_000).fit(X, y, sample_weight=s / s.mean())
+    ours = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(0.05), fit_intercept=True).solve(
+        Xd, yd, sample_weight=sd
+    )
+    np.testing.assert_allclose(ours.coef, lasso.coef_, atol=1e-8)
+    assert ours.intercept == pytest.approx(lasso.intercept_, abs=1e-8)
+    Xc, ys, chunk = _classes(seed=13)
+    logit = lm.LogisticRegression(C=0.5, tol=1e-12, max_iter=100_000, solver="newton-cg").fit(Xc, ys["labels"])
+    ours = cr.Problem(cr.LogisticLoss(), cr.SquaredL2(), cr.Penalized(2.0), fit_intercept=True).solve(
+        da.from_array(Xc, chunks=(chunk, 6)), da.from_array(ys["labels"], chunks=chunk)
+    )
+    np.testing.assert_allclose(ours.coef, logit.coef_.ravel(), atol=1e-7)
+    assert ours.intercept == pytest.approx(logit.intercept_[0], abs=1e-7)
+
+
+def test_options_of_a_smooth_solve_by_blocks(tmp_path):
+    X, ys, chunk = _classes(n=3000)
+    Xd, yd = da.from_array(X, chunks=(chunk // 2, 6)), da.from_array(ys["labels"], chunks=chunk // 2)
+    prob = cr.Problem(cr.LogisticLoss(), cr.L1(), cr.Penalized(2.0), fit_intercept=True)
+    ref = prob.solve(X, ys["labels"])
+    np.testing.assert_allclose(prob.solve(Xd, yd, solver="ECOS").coef, ref.coef, atol=1e-8)  # each model's solver
+    assert prob.solve(Xd, yd, check=True).status == "optimal"
+    with pytest.raises(cr.errors.NotSupportedError, match="raw=True"):
+        prob.solve(Xd, yd, raw=True)
+    with pytest.raises(cr.errors.InvalidParameterError, match="'path' parameter of from_npy"):
+        blocks.from_npy(tmp_path / "missing.npy")
