@@ -158,7 +158,7 @@ def _column_sizes(X: Any) -> np.ndarray:
     blocks of its stored values; ``abs(X)`` would double the memory of a large matrix)."""
     if sp.issparse(X):
         sizes = np.zeros(X.shape[1])
-        block = 1 << 18
+        block = 1 << 15  # 256 kB of values at a time
         for start in range(0, X.nnz, block):
             np.maximum.at(sizes, X.indices[start : start + block], np.abs(X.data[start : start + block]))
         return sizes
@@ -166,6 +166,12 @@ def _column_sizes(X: Any) -> np.ndarray:
     for start in range(0, X.shape[0], 4096):  # row blocks: no n x d temporary
         np.maximum(out, np.max(np.abs(X[start : start + 4096]), axis=0), out=out)
     return out
+
+
+def column_sums(X: Any) -> np.ndarray:
+    """``1^T X`` as one product ``X^T 1``: no temporaries but the answer and the ones (SciPy's
+    ``sum`` makes a few vectors of length d, a cost on wide data)."""
+    return np.asarray(X.T @ np.ones(X.shape[0])).ravel()
 
 
 def column_units(data: Data) -> np.ndarray | None:

@@ -5,7 +5,6 @@
 
 from __future__ import annotations
 
-import functools
 import inspect
 import math
 import numbers
@@ -405,12 +404,10 @@ def check_bounds(bounds: Any, owner: str = "Problem") -> tuple[Any, Any] | None:
     return lo, hi
 
 
-@functools.lru_cache(maxsize=16)
 def _probe(size: int) -> np.ndarray:
-    """A fixed random vector of ``size`` entries for ``Data.fingerprint``."""
-    vector = np.random.default_rng(size).standard_normal(size)
-    vector.setflags(write=False)
-    return vector
+    """A fixed random vector of ``size`` entries for ``Data.fingerprint``: made anew each time
+    (2 ms at a million entries, once per data set), not kept between calls (wide data)."""
+    return np.random.default_rng(size).standard_normal(size)
 
 
 #: Quantities derived from data sets, by (fingerprint, name); see ``Data.derived``.

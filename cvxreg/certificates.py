@@ -15,6 +15,7 @@ import cvxpy as cp
 import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
+from scipy.linalg import blas
 from scipy.optimize import lsq_linear
 
 from cvxreg import _units
@@ -86,14 +87,15 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
         g_lo, g_hi = (np.zeros(n), np.zeros(n)) if whole is not None else loss.derivative(eta, y, tol=tol_eta)
     except NotSupportedError:  # a loss whose derivative is not known here: nothing to certify with
         return Certificate(math.nan, form.infeasibility(pen.value(w)), 0.0, None, scale)
-    smooth_grad = c * np.asarray(Xd.T @ (sw * g_lo)).ravel()  # X^T of the loss derivative, reused
+    # X^T of the loss derivative, reused (no product with weights of one: wide data, peak memory)
+    smooth_grad = c * np.asarray(Xd.T @ (g_lo if data.sample_weight is None else sw * g_lo)).ravel()
     grad_b = c * float(sw @ g_lo) if problem.fit_intercept else 0.0  # the intercept's, at smooth points
     linear = _linear_terms(problem, result, d)  # sum of matrix^T dual over the linear constraints
 
     kink = g_hi > g_lo
     if whole is None and not np.any(kink):  # a smooth loss: its gradient is a point
         kkt, infeas, slack = from_gradient(problem, result, smooth_grad, grad_b, scale, units, tol_w)
-        gap = _duality_gap(problem, data, c, w, eta, g_lo, smooth_grad / c)
+        gap = _duality_gap(problem, data, c, w, eta, g_lo, smooth_grad)
         return Certificate(kkt, infeas, slack, gap, scale)
     G = cp.Variable(n) if np.any(kink) else None
     G_expr: Any = g_lo if G is None else G
@@ -139,8 +141,7 @@ def certificate_on(problem: Problem, data: Data, result: Result, *, tol: float |
     else:  # piecewise-linear loss at a kink, no known subdifferential: the prox-gradient residual on its epigraph
         kkt = _epigraph_prox_residual(flat, data, c, w, b, weight) / scale
     infeas, slack = _feasibility(problem, result, scale)
-    XtG = smooth_grad / c if G_opt is g_lo else None
-    gap = _duality_gap(problem, data, c, w, eta, G_opt, XtG)
+    gap = _duality_gap(problem, data, c, w, eta, G_opt, smooth_grad if G_opt is g_lo else None)
     return Certificate(kkt, infeas, slack, gap, scale)
 
 
@@ -247,7 +248,7 @@ def certify_path(
         if problem.fit_intercept:
             mean = theta.mean(axis=0)
             theta = theta - mean[None, :]
-            column_sums = data.derived("column sums", lambda: np.asarray(data.X.sum(axis=0)).ravel())
+            column_sums = data.derived("column sums", lambda: _units.column_sums(data.X))
             Xt_theta = Xt_theta - column_sums[:, None] * mean[None, :]
         positive = np.where(sw > 0, sw, 1.0)
         rho = np.where(sw[:, None] > 0, -theta / (c * positive[:, None]), 0.0)
@@ -384,10 +385,10 @@ def _duality_gap(
     w: np.ndarray,
     eta: np.ndarray,
     G: np.ndarray,
-    XtG: np.ndarray | None,
+    cXtG: np.ndarray | None,
 ) -> float | None:
     """Fenchel gap ``P(w) - D(theta)`` with ``theta = -c s G`` (G the loss derivative at
-    ``eta = Xw + b``; ``XtG = X^T (s G)`` when already known).
+    ``eta = Xw + b``; ``cXtG = c X^T (s G)`` when already known).
 
     Penalized: ``D = -c sum s l*(rho / kappa)``, ``kappa`` rescaling theta into
     ``R*(X^T theta) <= lam``. Constrained: ``D = -c sum s l*(rho) - t R*(X^T theta)``.
@@ -399,12 +400,12 @@ def _duality_gap(
         return None
     sw, y = data.weights, data.y
     theta = -c * sw * G
-    Xt_theta = -c * XtG if XtG is not None else np.asarray(data.X.T @ theta).ravel()
+    Xt_theta = -cXtG if cXtG is not None else np.asarray(data.X.T @ theta).ravel()
     if problem.fit_intercept:  # the dual of an unpenalized intercept requires sum(theta) = 0
         mean = theta.mean()
         theta = theta - mean
-        column_sums = data.derived("column sums", lambda: np.asarray(data.X.sum(axis=0)).ravel())
-        Xt_theta = Xt_theta - mean * column_sums
+        column_sums = data.derived("column sums", lambda: _units.column_sums(data.X))
+        Xt_theta = blas.daxpy(column_sums, Xt_theta, a=-mean)  # in place: the data may be wide
     rho = np.where(sw > 0, -theta / (c * np.where(sw > 0, sw, 1.0)), 0.0)
     try:
         dn = pen.dual_norm(Xt_theta)

@@ -305,8 +305,10 @@ def _continue(
             found = here.solve(data.X, data.y, sample_weight=data.sample_weight, solver=solver, **opts)
         coefs[i] = found.coef
         methods[i], results[i] = method, dataclasses.replace(found, coef=np.empty(0))  # its coef is in coefs
-        if found.ok:
-            previous = (lam, found)
+        if found.ok:  # the next warm start reads its coefficients from coefs: not a second copy
+            row = coefs[i]
+            row.setflags(write=False)  # a read-only view, which Result keeps without copying
+            previous = (lam, dataclasses.replace(found, coef=row))
 
 
 def _on_the_gram(problem: Problem, data: Data, grid: np.ndarray) -> list[Result | None] | None:
@@ -343,7 +345,9 @@ def _on_the_gram(problem: Problem, data: Data, grid: np.ndarray) -> list[Result 
 def _zero_answer(problem: Problem, data: Data) -> Result:
     """``w = 0`` with the intercept fitted: the answer for every lam above lam_max."""
     b0 = problem.loss.intercept_only(data.y, data.sample_weight) if problem.fit_intercept else 0.0
-    return Result(coef=np.zeros(data.d), intercept=b0, objective=math.nan, status=Status.OPTIMAL, solver="")
+    # A read-only view of one zero, which Result keeps as it is: no vector of length d at all.
+    zeros = np.broadcast_to(0.0, (data.d,))
+    return Result(coef=zeros, intercept=b0, objective=math.nan, status=Status.OPTIMAL, solver="")
 
 
 def _strong_rule(problem: Problem, data: Data, previous: tuple[float, Result]) -> np.ndarray | None:

@@ -30,6 +30,8 @@ from cvxreg.errors import NotSupportedError
 from cvxreg.result import Result
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from cvxreg.problem import Problem
 
 __all__ = [
@@ -308,12 +310,16 @@ def _dense(A: Any) -> np.ndarray:
     return A.toarray() if hasattr(A, "toarray") else np.asarray(A)
 
 
-def _solve_psd(H: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+def _solve_psd(H: np.ndarray, rhs: np.ndarray, rebuild: Callable[[], np.ndarray] | None = None) -> np.ndarray:
     """``H^-1 rhs`` for a symmetric positive semidefinite ``H``: Cholesky when ``H`` is definite
-    (the usual case), else the least-squares solution."""
+    (the usual case), else the least-squares solution. With ``rebuild`` (which makes ``H`` again)
+    the factorization overwrites ``H``, and the rare least-squares fallback rebuilds it: no
+    second copy of a large system is alive."""
     try:
-        return la.cho_solve(la.cho_factor(H, check_finite=False), rhs, check_finite=False)
+        return la.cho_solve(la.cho_factor(H, overwrite_a=rebuild is not None, check_finite=False), rhs,
+                            check_finite=False)  # fmt: skip
     except la.LinAlgError:
+        H = H if rebuild is None else rebuild()
         return la.lstsq(H, rhs, cond=None, lapack_driver="gelsy", check_finite=False)[0]
 
 

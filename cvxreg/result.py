@@ -105,6 +105,8 @@ NO_SOLUTION = Certificate(math.inf, math.inf, math.inf, None, math.nan)
 def _frozen(a: Any) -> np.ndarray | None:
     if a is None:
         return None
+    if isinstance(a, np.ndarray) and a.dtype == np.float64 and not a.flags.writeable:
+        return a  # read-only already: shared, not copied (a path's rows on wide data)
     arr = np.array(a, dtype=float)
     arr.setflags(write=False)
     return arr

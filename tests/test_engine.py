@@ -240,3 +240,57 @@ def test_the_column_copy_of_a_sparse_x_is_made_once_across_calls():
     edited.data[0] += 1.0  # other values, another key
     prob.solve(edited, y)
     assert len(copies() - before) == 2
+
+
+def test_the_compiled_kernels_equal_their_numpy_formulas():
+    from cvxreg.engine import _kernels
+    from cvxreg.engine._glm import _model, _violation
+
+    rng = np.random.default_rng(14)
+    X = sp.random(300, 40, density=0.1, format="csr", random_state=rng)
+    X.indices[:] = X.indices.copy()  # CSR as SciPy gives it, then rows with unsorted indices
+    shuffled = X.copy()
+    for i in range(0, 300, 3):
+        lo, hi = shuffled.indptr[i], shuffled.indptr[i + 1]
+        order = rng.permutation(hi - lo)
+        shuffled.indices[lo:hi], shuffled.data[lo:hi] = shuffled.indices[lo:hi][order], shuffled.data[lo:hi][order]
+    h = rng.uniform(0.1, 2.0, 300)
+    want = X.toarray().T @ (h[:, None] * X.toarray())
+    for M in (X, shuffled):
+        for order in ("C", "F"):
+            H = np.zeros((41, 41), order=order)  # a bordered system's block, as the engine fills it
+            _kernels.weighted_gram_csr(M.data, M.indices, M.indptr, 40, h, H)
+            np.testing.assert_allclose(H[:40, :40], want, rtol=1e-13, atol=1e-13)
+            assert not np.any(H[40]) and not np.any(H[:, 40])
+
+    # The optimality violation, in place, against the vectorized formula (kinks, bounds, ridge).
+    Xd, y = rng.standard_normal((50, 12)), rng.standard_normal(50)
+    prob = cr.Problem(cr.SquaredLoss(), cr.ElasticNet(0.7, factors=np.r_[0.0, np.ones(11)]), cr.Penalized(lam=0.3),
+                      bounds=(np.r_[-np.inf, -1.0, np.zeros(10)], 0.5))  # fmt: skip
+    m = _model(prob, prob.check_data(Xd, y))
+    w = np.r_[0.3, -1.0, 0.0, 0.0, 0.5, 0.2, 0.0, 0.5, 0.1, 0.0, 0.0, 0.4]
+    g = rng.standard_normal(12)
+    g[2] = 0.0
+    got = g.copy()
+    _kernels.violation_in_place(w, got, m.alpha, m.beta, m.lower, m.upper)
+    np.testing.assert_allclose(got, _violation(w, g, m), rtol=0, atol=1e-15)
+
+
+def test_a_sparse_paths_first_call_holds_under_twice_the_datas_bytes():
+    # Was 2.1x on 20000 x 50000 (benchmarks/bench_engine.py): a d x d-sized sparse product for
+    # each Newton system, d-length temporaries in the certificate and the strong rule, and every
+    # Result copying its coefficients. Here with fresh data, so the column copy is made too.
+    import tracemalloc
+
+    X, y = _sparse(n=20000, d=50000, density=0.001, seed=15)  # the benchmark's shape
+    prob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(lam=1.0), fit_intercept=True)
+    lam_max = float(np.max(np.abs(X.T @ (y - y.mean())))) / len(y)
+    grid = np.geomspace(lam_max, 0.05 * lam_max, 20)
+    prob.path(X[:500], y[:500], grid[:3])  # the compiled kernels loaded
+    tracemalloc.start()
+    path = prob.path(X, y, grid)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert all(c.passed(1e-6) for c in path.certificates)
+    data_bytes = X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
+    assert peak < 2.0 * data_bytes, peak / data_bytes

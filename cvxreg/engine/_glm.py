@@ -310,22 +310,29 @@ def _quasi_newton(m: _Model, XW: Any, W: np.ndarray, wW: np.ndarray, b: float, e
 
 def _newton_solve(m: _Model, XS: Any, idx: np.ndarray, grad: np.ndarray, grad_b: float, h: np.ndarray) -> np.ndarray:
     """``-H^-1 (grad, grad_b)`` with ``H = X_S^T diag(h) X_S + diag(beta_S)``, bordered by the
-    intercept's row when there is one: the Newton step on the columns ``XS``."""
-    if sp.issparse(XS):
-        H = np.asarray((XS.T @ (sp.diags(h) @ XS)).todense())
-    else:
-        root = np.sqrt(h)[:, None] * XS
-        if root.shape[0] * root.shape[1] ** 2 >= 10_000_000:  # large enough for every core to pay
-            with _controller().limit(limits=os.cpu_count() or 1, user_api="blas"):
-                H = root.T @ root
+    intercept's row when there is one: the Newton step on the columns ``XS``. The system is one
+    dense array, factored in place (on sparse data it is the only k x k array alive)."""
+    k = XS.shape[1]
+
+    def system() -> np.ndarray:
+        H = np.zeros((k + 1, k + 1) if m.fit_b else (k, k), order="F")  # LAPACK factors it in place
+        if sp.issparse(XS):
+            rows = XS.tocsr()  # row by row, each row's few nonzeros make an outer product
+            _kernels().weighted_gram_csr(rows.data, rows.indices, rows.indptr, k, np.ascontiguousarray(h), H)
         else:
-            H = root.T @ root
-    H[np.diag_indices_from(H)] += m.beta[idx]
-    if m.fit_b:
-        col = np.asarray(XS.T @ h).ravel()
-        H = np.block([[H, col[:, None]], [col[None, :], np.array([[h.sum()]])]])
-        grad = np.r_[grad, grad_b]
-    return _solve_psd(H, -grad)
+            root = np.sqrt(h)[:, None] * XS
+            if root.shape[0] * root.shape[1] ** 2 >= 10_000_000:  # large enough for every core to pay
+                with _controller().limit(limits=os.cpu_count() or 1, user_api="blas"):
+                    H[:k, :k] = root.T @ root
+            else:
+                H[:k, :k] = root.T @ root
+        H[np.arange(k), np.arange(k)] += m.beta[idx]
+        if m.fit_b:
+            H[:k, k] = H[k, :k] = np.asarray(XS.T @ h).ravel()
+            H[k, k] = h.sum()
+        return H
+
+    return _solve_psd(system(), -np.r_[grad, grad_b] if m.fit_b else -grad, rebuild=system)
 
 
 #: Working sets up to this size without kinks or bounds take exact Newton steps (a dense
@@ -335,9 +342,8 @@ _NEWTON_MAX = 2000
 
 def _fits(m: _Model, k: int) -> bool:
     """Whether a dense k x k Newton system may be formed: at most ``_NEWTON_MAX`` coefficients,
-    and on sparse data at most a sixth of X's values' bytes (the sparse product that makes it,
-    and the solve's copy, are alive at once: peak memory)."""
-    return k <= _NEWTON_MAX and not (sp.issparse(m.X) and 48 * k * k > m.X.data.nbytes)
+    and on sparse data at most a sixth of X's values' bytes (peak memory)."""
+    return k <= _NEWTON_MAX and not (sp.issparse(m.X) and 96 * k * k > m.X.data.nbytes)
 
 
 def _newton_direction(m: _Model, XW: Any, W: np.ndarray, wW: np.ndarray, a: np.ndarray, gW: np.ndarray,
@@ -388,8 +394,8 @@ def _solve(
     budget = [0]
     for _ in range(200):
         a = m.deriv(eta)
-        g = np.asarray(m.X.T @ a).ravel()
-        viol = _violation(w, g, m)
+        viol = np.asarray(m.X.T @ a).ravel()  # the gradient, made the violation in place
+        _kernels().violation_in_place(w, viol, m.alpha, m.beta, m.lower, m.upper)
         res = float(np.linalg.norm(viol))
         if m.fit_b:
             res = math.hypot(res, float(a.sum()))
@@ -403,7 +409,7 @@ def _solve(
             top = np.argsort(-viol)[:size].copy()  # the copy lets the d-length order go at once
             fresh = top[viol[top] > 0]
         W = np.union1d(active, fresh).astype(np.int64)
-        del g, viol  # d-length each: not held through the set's solve (peak memory)
+        del viol  # d-length: not held through the set's solve (peak memory)
         # Each working set is solved only as far as the whole problem is from optimal (skglm's
         # rule): an early, small set needs no more accuracy than its successor will undo.
         # (The set of every coefficient has no successor: it is solved to the goal at once.)
@@ -413,6 +419,8 @@ def _solve(
         return None
     grad = np.asarray(m.X.T @ m.deriv(eta)).ravel()
     lo_dual, hi_dual = _bound_multipliers(problem, w, grad, m)
+    del grad
+    w.setflags(write=False)  # the answer, handed over: Result keeps a read-only array as it is
     return Result(
         coef=w,
         intercept=float(b) if m.fit_b else 0.0,

@@ -174,6 +174,47 @@ def cols_dot_csc(data, indices, indptr, cols, vec, out):  # pragma: no cover
 
 
 @njit(cache=True, nogil=True)
+def violation_in_place(w, g, alpha, beta, lower, upper):  # pragma: no cover - compiled
+    """``g[j]`` (the loss's gradient) replaced by coefficient j's optimality violation: the
+    smallest |subgradient| of the objective with the elastic net and the box [lower, upper];
+    0 exactly where w_j is optimal given the others. One pass, no temporary of length d."""
+    for j in range(w.shape[0]):
+        z = g[j] + beta[j] * w[j]
+        if w[j] > 0.0:
+            r = z + alpha[j]
+        elif w[j] < 0.0:
+            r = z - alpha[j]
+        elif z > alpha[j]:
+            r = z - alpha[j]
+        elif z < -alpha[j]:
+            r = z + alpha[j]
+        else:
+            r = 0.0
+        if (w[j] <= lower[j] and r > 0.0) or (w[j] >= upper[j] and r < 0.0):
+            r = 0.0
+        g[j] = abs(r)
+
+
+@njit(cache=True, nogil=True)
+def weighted_gram_csr(data, indices, indptr, k, h, out):  # pragma: no cover - compiled
+    """``out[:k, :k] = X^T diag(h) X`` for a CSR ``X`` of k columns, into a zeroed dense array,
+    row by row (each row adds the outer product of its few nonzeros: the cost is the sum of the
+    rows' nonzeros squared); nothing else is allocated. Both triangles are written."""
+    for i in range(indptr.shape[0] - 1):
+        hi = h[i]
+        for p in range(indptr[i], indptr[i + 1]):
+            a = indices[p]
+            v = hi * data[p]
+            for q in range(p, indptr[i + 1]):
+                out[a, indices[q]] += v * data[q]
+    for a in range(k):
+        for b in range(a + 1, k):
+            s = out[a, b] + out[b, a]
+            out[a, b] = s
+            out[b, a] = s
+
+
+@njit(cache=True, nogil=True)
 def cols_matvec_csc(data, indices, indptr, cols, coef, out):  # pragma: no cover
     """``out += X_W coef`` without slicing ``X``."""
     for k in range(cols.shape[0]):

@@ -47,7 +47,8 @@ class L1(Separable):
         return cp.norm1(cp.multiply(self.factors, w))
 
     def value(self, w: np.ndarray) -> float:
-        return float(np.sum(self.factor_vector(len(w)) * np.abs(w)))
+        size = np.abs(w)  # one temporary of length d (the data may be wide)
+        return float(size.sum() if self.factors is None else size @ self.factors)
 
     def prox_1d(self, x: np.ndarray, tau: np.ndarray) -> np.ndarray:
         return soft_1d(x, tau)
@@ -98,7 +99,8 @@ class SquaredL2(Separable):
         return 0.5 * cp.sum_squares(cp.multiply(np.sqrt(self.factors), w))
 
     def value(self, w: np.ndarray) -> float:
-        return float(0.5 * np.sum(self.factor_vector(len(w)) * np.asarray(w) ** 2))
+        w = np.asarray(w, dtype=float)
+        return 0.5 * float(w @ w if self.factors is None else (w * w) @ self.factors)
 
     def as_generalized_lasso(self, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         return np.zeros((0, d)), np.zeros(0), np.diag(self.factor_vector(d))
@@ -282,8 +284,13 @@ class ElasticNet(Separable):
         return a * cp.norm1(cp.multiply(v, w)) + (1 - a) / 2 * cp.sum_squares(cp.multiply(np.sqrt(v), w))
 
     def value(self, w: np.ndarray) -> float:
-        v, a, w = self.factor_vector(len(w)), self.l1_ratio, np.asarray(w, dtype=float)
-        return float(a * np.sum(v * np.abs(w)) + (1 - a) / 2 * np.sum(v * w**2))
+        a, w = self.l1_ratio, np.asarray(w, dtype=float)
+        size = np.abs(w)
+        if self.factors is None:
+            return float(a * size.sum() + (1 - a) / 2 * (w @ w))
+        l1 = float(size @ self.factors)
+        size *= size  # in place: w**2
+        return a * l1 + (1 - a) / 2 * float(size @ self.factors)
 
     def prox_1d(self, x: np.ndarray, tau: np.ndarray) -> np.ndarray:
         return soft_1d(x, tau * self.l1_ratio) / (1 + tau * (1 - self.l1_ratio))
