@@ -104,7 +104,7 @@ def _model(problem: Problem, data: Data) -> _Model:
                 (lower, upper)[k][:] = np.broadcast_to(np.asarray(side, dtype=float), (d,))
     # CSC: coordinate descent walks columns. A dense X is used as given when Fortran-ordered,
     # else copied once into that order (column access on a C-ordered array is strided).
-    X = data.derived("engine's X", lambda: _column_major(data.X))
+    X = column_major(data)
     return _Model(
         problem, X, data.y, data.weights, 1.0 / problem.loss.weight_total(data.n, data.sample_weight),
         _scaled(lam * r, v), _scaled(lam * (1 - r), v), lower, upper, problem.fit_intercept,
@@ -114,6 +114,12 @@ def _model(problem: Problem, data: Data) -> _Model:
 def _scaled(c: float, v: np.ndarray) -> np.ndarray:
     """``c * v``, still a view of one number when ``v`` is."""
     return np.broadcast_to(c * float(v[0]), v.shape) if v.strides == (0,) else c * v
+
+
+def column_major(data: Data) -> Any:
+    """The data's X in the order columns are read in (CSC, or a Fortran-ordered array), made
+    once per data set and kept with it."""
+    return data.derived("engine's X", lambda: _column_major(data.X))
 
 
 def _column_major(X: Any) -> Any:
