@@ -86,3 +86,14 @@ def test_duplicated_columns_fall_back_and_stay_certified(diabetes):
     assert all(c.passed(1e-9) for c in path.certificates)
     ball = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Constrained(t=1e9), fit_intercept=True).solve(Xdup, y)
     assert ball.status == "optimal" and ball.certificate.passed(1e-6)  # lam = 0 with a singular Gram
+
+
+@pytest.mark.parametrize("penalty", [cr.L1(), cr.ElasticNet(0.3, factors=np.r_[0.0, np.ones(9)])], ids=repr)
+def test_each_points_objective_is_objective_value_to_the_last_bit(diabetes, penalty):
+    X, y = diabetes
+    s = np.random.default_rng(2).uniform(0.5, 2.0, len(y))
+    prob = cr.Problem(cr.SquaredLoss(scale="mean"), penalty, cr.Penalized(1.0), fit_intercept=True)
+    path = prob.path(X, y, n_lams=20, sample_weight=s)
+    assert set(path.methods) == {"gram"}
+    for lam, w, b, objective in zip(path.lams, path.coefs, path.intercepts, path.objectives, strict=True):
+        assert objective == prob.with_form(cr.Penalized(float(lam))).objective_value(X, y, w, b, sample_weight=s)
