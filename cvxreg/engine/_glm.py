@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import scipy.sparse as sp
 from scipy import optimize
+from scipy.linalg import blas
 
 from cvxreg._validation import Data
 from cvxreg.errors import NotSupportedError
@@ -320,25 +321,29 @@ def _newton_solve(m: _Model, XS: Any, idx: np.ndarray, grad: np.ndarray, grad_b:
     dense array, factored in place (on sparse data it is the only k x k array alive)."""
     k = XS.shape[1]
 
-    def system() -> np.ndarray:
+    def system(full: bool = False) -> np.ndarray:
         H = np.zeros((k + 1, k + 1) if m.fit_b else (k, k), order="F")  # LAPACK factors it in place
         if sp.issparse(XS):
             rows = XS.tocsr()  # row by row, each row's few nonzeros make an outer product
             _kernels().weighted_gram_csr(rows.data, rows.indices, rows.indptr, k, np.ascontiguousarray(h), H)
         else:
             root = np.sqrt(h)[:, None] * XS
-            if root.shape[0] * root.shape[1] ** 2 >= 10_000_000:  # large enough for every core to pay
+            # One triangle (symmetric rank-k update, half a general product's work); the Cholesky
+            # factorization reads only it, and the least-squares fallback mirrors it.
+            if root.shape[0] * root.shape[1] ** 2 >= 50_000_000:  # large enough for every core to pay
                 with _controller().limit(limits=os.cpu_count() or 1, user_api="blas"):
-                    H[:k, :k] = root.T @ root
+                    H[:k, :k] = blas.dsyrk(1.0, root, trans=1)
             else:
-                H[:k, :k] = root.T @ root
+                H[:k, :k] = blas.dsyrk(1.0, root, trans=1)
+            if full:
+                H[:k, :k] += np.triu(H[:k, :k], 1).T
         H[np.arange(k), np.arange(k)] += m.beta[idx]
         if m.fit_b:
             H[:k, k] = H[k, :k] = np.asarray(XS.T @ h).ravel()
             H[k, k] = h.sum()
         return H
 
-    return _solve_psd(system(), -np.r_[grad, grad_b] if m.fit_b else -grad, rebuild=system)
+    return _solve_psd(system(), -np.r_[grad, grad_b] if m.fit_b else -grad, rebuild=lambda: system(full=True))
 
 
 #: Working sets up to this size without kinks or bounds take exact Newton steps (a dense
