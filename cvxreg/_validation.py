@@ -451,8 +451,11 @@ class Data:
             # new views): the identity is the address of its values, so what was derived from it
             # (the engine's CSC copy, norms) is found again.
             ident = self.X.data.ctypes.data if sp.issparse(self.X) else id(self.X)
+            # y and the weights by value only: labels mapped to -1 and +1, or weights checked, are new
+            # arrays on every call, and their identity would miss every derived quantity (the
+            # engine's copy of X made again on each call of a classifier).
             self._memo["fingerprint"] = (
-                ident, id(self.y), id(s), self.X.shape, float(rows @ np.asarray(self.X @ cols).ravel()),
+                ident, self.X.shape, float(rows @ np.asarray(self.X @ cols).ravel()),
                 float(rows @ self.y), None if s is None else float(rows @ s),
             )  # fmt: skip
         return self._memo["fingerprint"]

@@ -178,11 +178,11 @@ def _by_blocks(problem: Problem, data: Data) -> Result | None:
     found = problem.certify(
         dataclasses.replace(found, objective=problem.objective_on(data, found.coef, found.intercept)), data
     )
-    # Polished on its support (a dense system on the support's columns) unless it is at rounding
-    # level already, as the engine's answers are on sparse data.
+    # Polished on its support (a dense system on the support's columns: never on sparse data)
+    # unless it is at rounding level already.
     if found.certificate is not None and found.certificate.worst <= 1e-12:
         found = dataclasses.replace(found, polished=True)
-    elif data.n * np.count_nonzero(found.coef) <= _POLISH_ENTRIES:
+    elif not sp.issparse(data.X) and data.n * np.count_nonzero(found.coef) <= _POLISH_ENTRIES:
         found = polished(problem, found, data, slack=1e-13)
     if found.certificate is None or not found.certificate.passed(1e-9):
         return None

@@ -294,3 +294,22 @@ def test_a_sparse_paths_first_call_holds_under_twice_the_datas_bytes():
     assert all(c.passed(1e-6) for c in path.certificates)
     data_bytes = X.data.nbytes + X.indices.nbytes + X.indptr.nbytes
     assert peak < 2.0 * data_bytes, peak / data_bytes
+
+
+def test_a_classifiers_data_are_recognised_across_calls():
+    # Was: labels mapped to -1 and +1 are a new array on every call, and the cache key took its
+    # identity: every call of a classifier made the engine's copy of X again (1x the data).
+    from cvxreg import _validation
+
+    X, y = _sparse(n=2000, d=5000, density=0.002, seed=16)
+    labels = np.where(y > np.median(y), "yes", "no")
+    prob = cr.Problem(cr.LogisticLoss(), cr.L1(), cr.Penalized(lam=1.0))
+    before = set(_validation._DERIVED)
+    first = prob.solve(X, labels)
+    made = set(_validation._DERIVED) - before
+    again = prob.solve(X, labels)
+    assert set(_validation._DERIVED) - before == made  # nothing derived anew
+    np.testing.assert_array_equal(first.coef, again.coef)
+    flipped = prob.solve(X, np.where(labels == "yes", "no", "yes"))  # other labels: another key
+    np.testing.assert_allclose(flipped.coef, -first.coef, atol=1e-8)
+    assert len(set(_validation._DERIVED) - before) > len(made)
