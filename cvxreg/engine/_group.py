@@ -144,19 +144,24 @@ def _newton_blocks(A: Any, problem: Problem, data: Data, c: float, blocks: list[
         eta = np.asarray(A @ v).ravel()
         return c * float(s @ loss.terms_value(eta, y)) + sum(t * float(np.linalg.norm(v[b])) for b, t in sizes)
 
-    rounds = 0
+    rounds, residuals = 0, [math.inf]
     for rounds in range(1, 101):  # noqa: B007  # the count is reported
         eta = np.asarray(A @ v).ravel()
         grad = np.asarray(A.T @ (c * s * loss.derivative(eta, y)[0])).ravel()
-        if float(np.linalg.norm(_block_violations(grad, v, starts, idx, thresholds))) <= goal:
+        residuals.append(float(np.linalg.norm(_block_violations(grad, v, starts, idx, thresholds))))
+        if residuals[-1] <= goal:
             break
+        if len(residuals) > 4 and residuals[-1] > 0.5 * residuals[-4]:
+            break  # three rounds without halving the residual: rounding (the certificate judges)
         H = _weighted_gram(A, c * s * loss.second_derivative(eta, y))
         L = _curvatures(H, blocks)
         target = v.copy()
         # The model is solved to a block move whose gradient (about L_g times the move) is a
         # tenth of the goal: an inexact Newton step is enough, the line search judges it.
-        move = 0.1 * goal / max(float(np.max(L, initial=0.0)), 1e-300)
-        sweeps = group_bcd_gram(H, H @ v - grad, starts, idx, thresholds, L, target, move, 20_000)
+        # (Not below the coefficients' own rounding, which no sweep can resolve.)
+        floor = 1e-14 * float(np.max(np.abs(v), initial=1.0))
+        move = max(0.1 * goal / max(float(np.max(L, initial=0.0)), 1e-300), floor)
+        group_bcd_gram(H, H @ v - grad, starts, idx, thresholds, L, target, move, 20_000)
         if not np.all(np.isfinite(target)):
             return None
         step, f0 = target - v, objective(v)
@@ -169,8 +174,6 @@ def _newton_blocks(A: Any, problem: Problem, data: Data, c: float, blocks: list[
                 a *= 0.5
             if a <= 1e-10:
                 break  # no descent left along the step: as good as it gets here
-        elif sweeps < 0:
-            break
         v = v + a * step
     else:
         return None
