@@ -270,6 +270,18 @@ def group_row(rows: list[list[str]]) -> None:
         lambda: GroupLasso(groups=4, alpha=alpha, fit_intercept=False).fit(X, y), tight.coef_,
         prob.objective_value(X, y, tight.coef_), prob, X, y, 7, "celer GroupLasso",
     ))  # fmt: skip
+    # Sparse and wide: working sets of blocks (no Gram model of all 2000 columns).
+    Xs = sp.random(5000, 2000, density=0.01, format="csc", random_state=rng)
+    ys = Xs @ np.r_[rng.standard_normal(50) * 3, np.zeros(1950)] + 0.1 * rng.standard_normal(5000)
+    alpha = 0.001
+    sprob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.GroupLasso(sizes=[5] * 400, weights=np.ones(400)),
+                       cr.Penalized(lam=alpha))  # fmt: skip
+    tight = GroupLasso(groups=5, alpha=alpha, fit_intercept=False, tol=1e-14, max_iter=10_000).fit(Xs, ys)
+    rows.append(row(
+        "sparse 5000×2000 (0.01) group lasso, 400 groups of 5", lambda: sprob.solve(Xs, ys),
+        lambda: GroupLasso(groups=5, alpha=alpha, fit_intercept=False).fit(Xs, ys), tight.coef_,
+        sprob.objective_value(Xs, ys, tight.coef_), sprob, Xs, ys, 5, "celer GroupLasso",
+    ))  # fmt: skip
 
 
 def constrained_row(rows: list[list[str]]) -> None:
