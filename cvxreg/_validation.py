@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 import numbers
@@ -405,8 +406,20 @@ def check_bounds(bounds: Any, owner: str = "Problem") -> tuple[Any, Any] | None:
 
 
 def _probe(size: int) -> np.ndarray:
-    """A fixed random vector of ``size`` entries for ``Data.fingerprint``: made anew each time
-    (2 ms at a million entries, once per data set), not kept between calls (wide data)."""
+    """A fixed random vector of ``size`` entries for ``Data.fingerprint``: kept between calls up
+    to 16384 entries (a new small problem on each call pays no random draws), made anew above
+    (2 ms at a million entries, once per data set; wide data keep no vector of d)."""
+    return _kept_probe(size) if size <= 16384 else _random(size)
+
+
+@functools.lru_cache(maxsize=16)
+def _kept_probe(size: int) -> np.ndarray:
+    vector = _random(size)
+    vector.setflags(write=False)
+    return vector
+
+
+def _random(size: int) -> np.ndarray:
     return np.random.default_rng(size).standard_normal(size)
 
 

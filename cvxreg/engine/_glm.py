@@ -327,7 +327,8 @@ def _newton_solve(m: _Model, XS: Any, idx: np.ndarray, grad: np.ndarray, grad_b:
             rows = XS.tocsr()  # row by row, each row's few nonzeros make an outer product
             _kernels().weighted_gram_csr(rows.data, rows.indices, rows.indptr, k, np.ascontiguousarray(h), H)
         else:
-            root = np.sqrt(h)[:, None] * XS
+            rows = np.flatnonzero(h)  # rows of zero curvature add nothing (Huber's outliers, a hinge's margin)
+            root = np.sqrt(h)[:, None] * XS if rows.size > 0.9 * h.size else np.sqrt(h[rows])[:, None] * XS[rows]
             # One triangle (symmetric rank-k update, half a general product's work); the Cholesky
             # factorization reads only it, and the least-squares fallback mirrors it.
             if root.shape[0] * root.shape[1] ** 2 >= 50_000_000:  # large enough for every core to pay
