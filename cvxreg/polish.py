@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.linalg as la
+import scipy.sparse as sp
 from threadpoolctl import ThreadpoolController
 
 from cvxreg._validation import Data
@@ -293,21 +294,23 @@ class _Smooth:
             if self._gram is None:
 
                 def gram() -> np.ndarray:
-                    full = _dense(self.A if not p.fit_intercept else np.column_stack([_dense(self.A), self.e]))
-                    return full.T @ (self.s[:, None] * full)
+                    from cvxreg.engine._kernels import weighted_gram  # numba: loaded on first use
+
+                    return weighted_gram(self._with_ones(self.A), self.s)
 
                 # Of the factor (or of tall data), once per data set: a path re-uses it at every lam.
                 self._gram = self.c * self.data.derived(("gram of the factor", p.fit_intercept), gram)
             return self._gram[np.ix_(index, index)]
+        from cvxreg.engine._kernels import weighted_gram  # numba: loaded on first use
+
         curv = p.loss.second_derivative(eta, self.y) * self.s * self.c
-        Af = _dense(self.A[:, free])
-        if p.fit_intercept:
-            Af = np.column_stack([Af, self.e])
-        return Af.T @ (curv[:, None] * Af)
+        return weighted_gram(self._with_ones(self.A[:, free]), curv)
 
-
-def _dense(A: Any) -> np.ndarray:
-    return A.toarray() if hasattr(A, "toarray") else np.asarray(A)
+    def _with_ones(self, A: Any) -> Any:
+        """``[A, e]`` with the intercept's column (sparse when ``A`` is: never a dense copy of sparse data)."""
+        if not self.problem.fit_intercept:
+            return A
+        return sp.hstack([A, self.e[:, None]], format="csr") if sp.issparse(A) else np.column_stack([A, self.e])
 
 
 def _solve_psd(H: np.ndarray, rhs: np.ndarray, rebuild: Callable[[], np.ndarray] | None = None) -> np.ndarray:

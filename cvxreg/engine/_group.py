@@ -134,7 +134,7 @@ def _newton_blocks(A: Any, problem: Problem, data: Data, c: float, blocks: list[
     At each point the loss is replaced by its second-order model, which the compiled block descent
     minimizes; a backtracking line search on the true objective makes each step descend (as
     glmnet and skglm do). None when it fails."""
-    from cvxreg.engine._kernels import group_bcd_gram
+    from cvxreg.engine._kernels import group_bcd_gram, weighted_gram
 
     loss, y, s = problem.loss, data.y, data.weights
     starts, idx, thresholds = _layout(blocks, float(problem.form.param_value))
@@ -153,7 +153,7 @@ def _newton_blocks(A: Any, problem: Problem, data: Data, c: float, blocks: list[
             break
         if len(residuals) > 4 and residuals[-1] > 0.5 * residuals[-4]:
             break  # three rounds without halving the residual: rounding (the certificate judges)
-        H = _weighted_gram(A, c * s * loss.second_derivative(eta, y))
+        H = weighted_gram(A, c * s * loss.second_derivative(eta, y))
         L = _curvatures(H, blocks)
         target = v.copy()
         # The model is solved to a block move whose gradient (about L_g times the move) is a
@@ -178,18 +178,6 @@ def _newton_blocks(A: Any, problem: Problem, data: Data, c: float, blocks: list[
     else:
         return None
     return v, rounds
-
-
-def _weighted_gram(A: Any, h: np.ndarray) -> np.ndarray:
-    """``A' diag(h) A``, dense; a sparse ``A`` row by row into that one array (compiled)."""
-    if sp.issparse(A):
-        from cvxreg.engine._kernels import weighted_gram_csr
-
-        rows, k = sp.csr_matrix(A), A.shape[1]
-        H = np.zeros((k, k))
-        weighted_gram_csr(rows.data, rows.indices, rows.indptr, k, np.ascontiguousarray(h, dtype=float), H)
-        return H
-    return A.T @ (h[:, None] * A)
 
 
 def _block_violations(grad: np.ndarray, v: np.ndarray, starts: np.ndarray, idx: np.ndarray,

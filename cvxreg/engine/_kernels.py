@@ -23,7 +23,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["cd_csc", "cd_dense", "enet_gram_path", "group_bcd_gram"]
+__all__ = ["cd_csc", "cd_dense", "enet_gram_path", "group_bcd_gram", "weighted_gram"]
 
 
 @njit(cache=True, nogil=True)
@@ -347,3 +347,17 @@ def group_bcd_gram(G, q, starts, idx, thresholds, L, w, tol, max_sweeps):  # pra
         if biggest <= tol:
             return sweep + 1
     return -1
+
+
+def weighted_gram(A, h):  # type: ignore[no-untyped-def]
+    """``A' diag(h) A`` as a dense array; a sparse ``A`` row by row into that one array
+    (``weighted_gram_csr``), so no dense copy of its columns is made."""
+    import scipy.sparse as sp
+
+    if sp.issparse(A):
+        rows, k = sp.csr_matrix(A), A.shape[1]
+        H = np.zeros((k, k))
+        weighted_gram_csr(rows.data, rows.indices, rows.indptr, k, np.ascontiguousarray(h, dtype=float), H)
+        return H
+    A = np.asarray(A)
+    return A.T @ (np.asarray(h)[:, None] * A)
