@@ -27,7 +27,8 @@ __all__ = ["Penalty", "Separable"]
 
 NONCONVEX_P = (
     "For p < 1 the function {what} is not convex (nor concave on all of R^n: it is concave on "
-    "each orthant only, and CVXPY calls its curvature unknown): its ball is not a convex set, "
+    "each orthant only, which is why CVXPY, whose pnorm for p < 1 takes a nonnegative argument, "
+    "calls it concave): its ball is not a convex set, "
     "so the problem can have local minima that no convex solver can rule out. Use p = 1 (L1()) "
     "for sparsity; for the non-convex penalty itself, cvxreg.nonconvex.reweighted(loss, p, lam, "
     "X, y) runs the reweighted-L1 heuristic (a sequence of weighted L1 problems, Candes, Wakin "
