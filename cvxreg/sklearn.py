@@ -244,7 +244,22 @@ class CvxRegressor(RegressorMixin, _CvxEstimator):
         # The default lam = 1 (scikit-learn's alpha = 1) shrinks standardized data to zero:
         # a fair score needs a tuned lam, which scikit-learn's fixed-parameter checks do not give.
         tags.regressor_tags.poor_score = True
+        # A loss that refuses a negative target (counts: Poisson) takes targets >= 0, as
+        # scikit-learn's PoissonRegressor says of itself.
+        tags.target_tags.positive_only = _refuses_negative_targets(self.loss)
         return tags
+
+
+def _refuses_negative_targets(loss: Any) -> bool:
+    """Whether the loss (an object or a name) refuses ``y = -1``: asked of its ``check_y``."""
+    try:
+        made = loss if isinstance(loss, Loss) else LOSSES[str(loss)]()
+        made.check_y(np.array([-1.0]))
+    except InvalidParameterError:
+        return True
+    except Exception:  # an unknown name or a loss that needs parameters: fit will say so
+        return False
+    return False
 
 
 class CvxClassifier(ClassifierMixin, _CvxEstimator):

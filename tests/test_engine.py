@@ -313,3 +313,20 @@ def test_a_classifiers_data_are_recognised_across_calls():
     flipped = prob.solve(X, np.where(labels == "yes", "no", "yes"))  # other labels: another key
     np.testing.assert_allclose(flipped.coef, -first.coef, atol=1e-8)
     assert len(set(_validation._DERIVED) - before) > len(made)
+
+
+def test_a_newton_system_without_rows_of_curvature_is_the_penalty_alone(capfd):
+    # Was: BLAS's dsyrk called on an empty operand (no row of nonzero curvature: a squared hinge
+    # with every sample outside its margin) printed "illegal value" and left the block undefined.
+    from cvxreg.engine._glm import _model, _newton_solve
+
+    X, y = _dense(seed=17)
+    prob = cr.Problem(cr.SquaredHingeLoss(), cr.SquaredL2(), cr.Penalized(lam=2.0))
+    m = _model(prob, prob.check_data(X, np.sign(y)))
+    grad = np.random.default_rng(0).standard_normal(X.shape[1])
+    step = _newton_solve(m, X, np.arange(X.shape[1]), grad, 0.0, np.zeros(len(y)))
+    np.testing.assert_allclose(step, -grad / m.beta, rtol=1e-12)  # H = diag(beta) alone
+    empty = _newton_solve(m, X[:, :0], np.arange(0), np.zeros(0), 0.0, np.ones(len(y)))
+    assert empty.shape == (0,)
+    printed = capfd.readouterr()
+    assert "illegal" not in printed.out + printed.err

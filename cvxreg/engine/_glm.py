@@ -331,7 +331,9 @@ def _newton_solve(m: _Model, XS: Any, idx: np.ndarray, grad: np.ndarray, grad_b:
             root = np.sqrt(h)[:, None] * XS if rows.size > 0.9 * h.size else np.sqrt(h[rows])[:, None] * XS[rows]
             # One triangle (symmetric rank-k update, half a general product's work); the Cholesky
             # factorization reads only it, and the least-squares fallback mirrors it.
-            if root.shape[0] * root.shape[1] ** 2 >= 50_000_000:  # large enough for every core to pay
+            if root.size == 0:  # no column, or no row of nonzero curvature: BLAS takes no empty operand
+                pass
+            elif root.shape[0] * root.shape[1] ** 2 >= 50_000_000:  # large enough for every core to pay
                 with _controller().limit(limits=os.cpu_count() or 1, user_api="blas"):
                     H[:k, :k] = blas.dsyrk(1.0, root, trans=1)
             else:
