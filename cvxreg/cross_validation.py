@@ -66,6 +66,14 @@ class CrossValidation:
             f"one_se_lam={self.one_se_lam:.6g}, {len(self.table)} candidates, refit {str(self.result.status)!r})"
         )
 
+    def plot(self, *, ax: Any = None) -> Any:
+        """The mean score over folds against lam with one standard error either side (one curve
+        per l1_ratio), the best and the one-standard-error lam marked, as glmnet's
+        ``plot.cv.glmnet`` draws them; on ``ax`` when given. Returns the matplotlib figure."""
+        from cvxreg._path_figures import draw_cv
+
+        return draw_cv(self, ax=ax)
+
     def _repr_html_(self) -> str:
         """In a notebook: the choice, then the scores of the candidates around it."""
         facts = [("scoring", self.scoring), ("best lam", f"{self.best_lam:.6g}")]

@@ -25,7 +25,7 @@ from cvxreg import engine
 from cvxreg import polish as polish_module
 from cvxreg import solve as solve_module
 from cvxreg._html import facts_html, few
-from cvxreg._validation import Data, check_real, invalid
+from cvxreg._validation import Data, check_choice, check_real, invalid
 from cvxreg.certificates import certify_path
 from cvxreg.engine._gram import gram_path, gram_path_applies
 from cvxreg.errors import NotSupportedError
@@ -100,6 +100,15 @@ class Path:
         statuses = ", ".join(f"{n} {s}" for s, n in counts.items())
         support = f"; nonzeros {nonzero.min()} to {nonzero.max()} of {d}" if k else ""
         return f"Path({self.param_name}: {grid}{support}; {statuses or 'no status'})"
+
+    def plot(self, *, against: str = "lam", chosen: float | None = None, ax: Any = None) -> Any:
+        """Each coefficient against lam (log axis) or against ``t = R(w)`` (``against="t"``),
+        ``chosen`` (say ``cross_validate``'s ``best_lam``) marked, as glmnet's ``plot.glmnet``
+        draws a path; on ``ax`` when given. Returns the matplotlib figure (the ``plot`` extra)."""
+        from cvxreg._path_figures import draw_path
+
+        check_choice(against, "against", "Path.plot", ("lam", "t"))
+        return draw_path(self, against=against, chosen=chosen, ax=ax)
 
     def _repr_html_(self) -> str:
         """In a notebook: what the path is, then its points (lam, t, objective, nonzeros, KKT

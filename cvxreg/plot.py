@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from cvxreg import penalties as P
+from cvxreg._path_figures import draw_path, pyplot
 from cvxreg._validation import check_choice, check_real, invalid
 from cvxreg.forms import Constrained, Penalized
 from cvxreg.losses import SquaredLoss
@@ -35,17 +36,7 @@ DEFAULT_PS: tuple[float, ...] = (0.5, 1.0, 1.5, 2.0, 3.0, 4.0, math.inf)
 
 
 def _plt() -> Any:
-    try:
-        import matplotlib
-    except ImportError:  # pragma: no cover - the plot extra is missing
-        from cvxreg.errors import NotSupportedError
-
-        raise NotSupportedError("cvxreg.plot needs matplotlib: pip install 'cvxreg-lab[plot]'") from None
-    if matplotlib.get_backend().lower() not in ("agg", "module://matplotlib_inline.backend_inline"):
-        matplotlib.use("Agg", force=True)
-    import matplotlib.pyplot as plt
-
-    return plt
+    return pyplot()
 
 
 def _p_label(p: float) -> str:
@@ -210,36 +201,13 @@ def path(
     """Coefficients along ``problem.path`` against lam (log axis, lam_max marked) or against
     ``t = R(w)``; ``chosen`` marks one lam (e.g. ``cross_validate``'s). A constrained problem
     is drawn along the penalized path of the same loss and penalty (its t are on that path)."""
-    plt = _plt()
     check_choice(against, "against", "plot.path", ("lam", "t"))
     if problem.form.param_name != "lam":  # a constrained problem: its twin's path over lam
         problem = problem.with_form(Penalized(1.0))
     res = problem.path(X, y, lams=lams, n_lams=n_lams, sample_weight=sample_weight)
-    frame = res.to_frame()
-    names = list(res.feature_names or [f"x{j}" for j in range(res.coefs.shape[1])])
-    x = frame["lam"].to_numpy() if against == "lam" else frame["t"].to_numpy()
-    fig, ax = plt.subplots(figsize=(8, 4.8), layout="constrained")
-    cmap = plt.get_cmap("tab10" if len(names) <= 10 else "tab20")
-    for j, name in enumerate(names):
-        ax.plot(x, res.coefs[:, j], lw=1.4, color=cmap(j % cmap.N), label=str(name).replace("$", r"\$"))
-    ax.axhline(0, color="grey", lw=0.6)
-    if against == "lam":
-        ax.set_xscale("log")
-        lam_max = problem.lambda_max(X, y, sample_weight=sample_weight)
-        ax.axvline(lam_max, color="black", ls=":", lw=1.2, label=f"lam_max = {lam_max:.3g}")
-        if chosen is not None:
-            ax.axvline(chosen, color="#d32f2f", ls="--", lw=1.2, label=f"chosen lam = {chosen:.3g}")
-        ax.set_xlabel("lam (log scale; the path runs from lam_max down)")
-    else:
-        if chosen is not None:
-            t_chosen = float(np.interp(np.log(chosen), np.log(frame["lam"][::-1]), frame["t"][::-1]))
-            ax.axvline(t_chosen, color="#d32f2f", ls="--", lw=1.2, label=f"chosen lam = {chosen:.3g}")
-        ax.set_xlabel("t = R(w), the radius of the constrained problem with the same answer")
-    ax.set_ylabel("coefficient")
-    ax.set_title(f"Regularization path: {problem!r}", fontsize=9)
-    ax.legend(fontsize=8, loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
-    ax.grid(alpha=0.3)
-    return fig
+    lam_max = problem.lambda_max(X, y, sample_weight=sample_weight) if against == "lam" else None
+    return draw_path(res, against=against, chosen=chosen, lam_max=lam_max,
+                     title=f"Regularization path: {problem!r}")  # fmt: skip
 
 
 def lagrange(frame: pd.DataFrame) -> Any:

@@ -96,3 +96,28 @@ def test_grouping_effect_lasso_is_unstable_on_correlated_features():
     assert (g[g["method"] == "ridge"]["selected"] == 1.0).all()  # ridge keeps everything
     with pytest.raises(cr.InvalidParameterError, match="'rho'"):
         experiments.grouping_effect(rho=1.0)
+
+
+def test_a_path_and_a_cross_validation_draw_themselves(tmp_path):
+    # glmnet's plot.glmnet and plot.cv.glmnet: the coefficients along lam or t, and the mean
+    # score with one standard error either side, the best and the one-se lam marked.
+    X, y = plot.example_data()
+    prob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.ElasticNet(0.5), cr.Penalized(1.0), fit_intercept=True)
+    path = prob.path(X, y, n_lams=25)
+    cv = cr.cross_validate(prob, X, y, n_lams=15, l1_ratios=[0.3, 0.9])
+    fig = path.plot(chosen=cv.best_lam)
+    ax = fig.axes[0]
+    assert ax.get_xscale() == "log" and len([ln for ln in ax.lines if ln.get_label().startswith("x")]) == X.shape[1]
+    for line, column in zip(ax.lines, path.coefs.T, strict=False):
+        np.testing.assert_array_equal(line.get_ydata(), column)
+    assert any("chosen lam" in ln.get_label() for ln in ax.lines)
+    fig_t = path.plot(against="t")
+    np.testing.assert_array_equal(fig_t.axes[0].lines[0].get_xdata(), path.ts)
+    fig_cv = cv.plot()
+    labels = [text.get_text() for text in fig_cv.axes[0].get_legend().get_texts()]
+    assert any("l1_ratio = 0.3" in s for s in labels) and any("one-se lam" in s for s in labels)
+    for name, figure in (("path", fig), ("path_t", fig_t), ("cv", fig_cv)):
+        figure.savefig(tmp_path / f"{name}.png")
+        assert (tmp_path / f"{name}.png").stat().st_size > 5_000
+    with pytest.raises(cr.InvalidParameterError, match="against"):
+        path.plot(against="lambda")

@@ -3,7 +3,8 @@
 The whole path of the lasso on scikit-learn's diabetes data (442 patients, 10 measurements),
 then 5-fold cross-validation on the same grid. Every point of the path carries its optimality
 certificate; the λ chosen by cross-validation is the one scikit-learn's `LassoCV` picks on the
-same folds.
+same folds. `Path.plot` and `CrossValidation.plot` draw them as glmnet's `plot.glmnet` and
+`plot.cv.glmnet` do.
 """
 
 import matplotlib.pyplot as plt
@@ -25,20 +26,8 @@ cv = cr.cross_validate(lasso, X, y, lams=path.lams, folds=folds)
 sk = LassoCV(alphas=path.lams, cv=folds).fit(X, y)
 print(f"chosen lam: cvxreg {cv.best_lam:.6g}, LassoCV {sk.alpha_:.6g}")
 
-fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4))
-left.plot(path.lams, path.coefs)
-left.set_xscale("log")
-left.axvline(cv.best_lam, color="k", ls="--", lw=1, label="chosen by CV")
-left.axvline(cv.one_se_lam, color="grey", ls=":", lw=1, label="one standard error")
-left.legend()
-left.set_xlabel("λ")
-left.set_ylabel("coefficient")
+fig, (left, right) = plt.subplots(1, 2, figsize=(12, 4.2), layout="constrained")
+path.plot(chosen=cv.best_lam, ax=left)  # as glmnet's plot.glmnet
 left.set_title("lasso path (diabetes)")
-table = cv.table
-right.errorbar(table["lam"], table["mean"], yerr=table["se"], marker=".", capsize=2)
-right.set_xscale("log")
-right.axvline(cv.best_lam, color="k", ls="--", lw=1)
-right.set_xlabel("λ")
-right.set_ylabel("mean squared error, 5 folds (± se)")
-right.set_title("cross-validation")
-fig.tight_layout()
+cv.plot(ax=right)  # as glmnet's plot.cv.glmnet: mean ± one standard error over the folds
+right.set_title("5-fold cross-validation")
