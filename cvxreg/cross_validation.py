@@ -16,6 +16,7 @@ import pandas as pd
 
 from cvxreg import blocks, blocks_newton
 from cvxreg._html import facts_html, few
+from cvxreg._progress import Progress
 from cvxreg._validation import Data, check_choice, check_jobs, check_real, invalid, workers
 from cvxreg.errors import InvalidParameterError, NotSupportedError
 from cvxreg.forms import Penalized
@@ -312,7 +313,12 @@ def _with_ratios(problem: Problem, l1_ratios: Sequence[float] | None) -> list[tu
 def _run(tasks: list[tuple[Any, ...]], n_jobs: int) -> list[np.ndarray]:
     n_jobs = workers(check_jobs(n_jobs, "cross_validate"), len(tasks))
     if n_jobs == 1:
-        return [_fold_scores(*task) for task in tasks]
+        scores = []
+        with Progress(f"cross-validation of {len(tasks)} fold paths", len(tasks)) as step:
+            for task in tasks:
+                scores.append(_fold_scores(*task))
+                step()
+        return scores
     try:
         from joblib import Parallel, delayed
     except ImportError:

@@ -25,6 +25,7 @@ from cvxreg import engine
 from cvxreg import polish as polish_module
 from cvxreg import solve as solve_module
 from cvxreg._html import facts_html, few
+from cvxreg._progress import Progress
 from cvxreg._validation import Data, check_choice, check_real, invalid
 from cvxreg.certificates import certify_path
 from cvxreg.engine._gram import gram_path, gram_path_applies
@@ -294,30 +295,32 @@ def _continue(
     data, and is the fastest there); the engine, warm-started (sparse data, whose columns the
     continuation would densify, or where the continuation fails); then the solver."""
     sparse = sp.issparse(data.X)
-    for i in order:
-        lam = float(grid[i])
-        here = problem.with_form(Penalized(lam))
-        candidates = _strong_rule(here, data, previous) if screening and lam > 0 else None
-        if candidates is not None:
-            screened[i] = int(np.sum(~candidates & problem.penalty.penalized(data.d)))
-        found, method = None, "continuation"
-        if lam > 0 and not sparse:
-            found = polish_module.polish(here, data, previous[1], candidates=candidates)
-            if found is not None:
-                found = here.certify(found, data)
-                if found.certificate is None or not found.certificate.passed(1e-9):
-                    found = None
-        if found is None and solver is None and not opts and engine.applies(here, data):
-            found, method = solve_module.by_engine(here, data, start=previous[1], candidates=candidates), "engine"
-        if found is None:
-            method = "solver"
-            found = here.solve(data.X, data.y, sample_weight=data.sample_weight, solver=solver, **opts)
-        coefs[i] = found.coef
-        methods[i], results[i] = method, dataclasses.replace(found, coef=np.empty(0))  # its coef is in coefs
-        if found.ok:  # the next warm start reads its coefficients from coefs: not a second copy
-            row = coefs[i]
-            row.setflags(write=False)  # a read-only view, which Result keeps without copying
-            previous = (lam, dataclasses.replace(found, coef=row))
+    with Progress(f"path of {len(order)} points", len(order)) as step:
+        for i in order:
+            lam = float(grid[i])
+            here = problem.with_form(Penalized(lam))
+            candidates = _strong_rule(here, data, previous) if screening and lam > 0 else None
+            if candidates is not None:
+                screened[i] = int(np.sum(~candidates & problem.penalty.penalized(data.d)))
+            found, method = None, "continuation"
+            if lam > 0 and not sparse:
+                found = polish_module.polish(here, data, previous[1], candidates=candidates)
+                if found is not None:
+                    found = here.certify(found, data)
+                    if found.certificate is None or not found.certificate.passed(1e-9):
+                        found = None
+            if found is None and solver is None and not opts and engine.applies(here, data):
+                found, method = solve_module.by_engine(here, data, start=previous[1], candidates=candidates), "engine"
+            if found is None:
+                method = "solver"
+                found = here.solve(data.X, data.y, sample_weight=data.sample_weight, solver=solver, **opts)
+            coefs[i] = found.coef
+            methods[i], results[i] = method, dataclasses.replace(found, coef=np.empty(0))  # its coef is in coefs
+            if found.ok:  # the next warm start reads its coefficients from coefs: not a second copy
+                row = coefs[i]
+                row.setflags(write=False)  # a read-only view, which Result keeps without copying
+                previous = (lam, dataclasses.replace(found, coef=row))
+            step()
 
 
 def _on_the_gram(problem: Problem, data: Data, grid: np.ndarray) -> list[Result | None] | None:

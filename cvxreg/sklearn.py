@@ -246,19 +246,20 @@ class CvxRegressor(RegressorMixin, _CvxEstimator):
         tags.regressor_tags.poor_score = True
         # A loss that refuses a negative target (counts: Poisson) takes targets >= 0, as
         # scikit-learn's PoissonRegressor says of itself.
-        tags.target_tags.positive_only = _refuses_negative_targets(self.loss)
+        tags.target_tags.positive_only = _refuses_negative_targets(self)
         return tags
 
 
-def _refuses_negative_targets(loss: Any) -> bool:
-    """Whether the loss (an object or a name) refuses ``y = -1``: asked of its ``check_y``."""
+def _refuses_negative_targets(estimator: Any) -> bool:
+    """Whether the estimator's loss refuses ``y = -1``: asked of the loss's ``check_y``."""
     try:
-        made = loss if isinstance(loss, Loss) else LOSSES[str(loss)]()
-        made.check_y(np.array([-1.0]))
+        loss = estimator._loss(type(estimator).__name__)
+    except InvalidParameterError:  # an unknown loss: fit will say so
+        return False
+    try:
+        loss.check_y(np.array([-1.0]))
     except InvalidParameterError:
         return True
-    except Exception:  # an unknown name or a loss that needs parameters: fit will say so
-        return False
     return False
 
 

@@ -220,3 +220,25 @@ def test_path_result_and_cross_validation_show_themselves_briefly():
     assert "one-SE lam" in cv._repr_html_()
     res = prob.solve(X, y)
     assert "certificate" in res._repr_html_() and "&lt;" not in res._repr_html_().split("<table")[0]
+
+
+def test_long_paths_and_cross_validations_say_how_far_they_are(monkeypatch, caplog):
+    # Progress after AFTER seconds: a tqdm bar on a terminal, log lines (logger "cvxreg") else.
+    import logging
+
+    from cvxreg import _progress
+
+    monkeypatch.setattr(_progress, "AFTER", 0.0)
+    X, y = np.random.default_rng(0).standard_normal((60, 5)), np.random.default_rng(1).standard_normal(60)
+    prob = cr.Problem(cr.HuberLoss(1.0), cr.L1(), cr.Penalized(1.0), fit_intercept=True)  # no Gram path
+    with caplog.at_level(logging.INFO, logger="cvxreg"):
+        prob.path(X, y, n_lams=6)
+        cr.cross_validate(prob, X, y, n_lams=4, folds=3)
+    lines = [r.getMessage() for r in caplog.records if r.name == "cvxreg"]
+    assert any(line.startswith("path of 6 points: ") and "of 6 done" in line for line in lines), lines
+    assert any(line.startswith("cross-validation of 3 fold paths: 3 of 3 done") for line in lines), lines
+    caplog.clear()
+    monkeypatch.setattr(_progress, "AFTER", 60.0)  # a quick loop says nothing
+    with caplog.at_level(logging.INFO, logger="cvxreg"):
+        prob.path(X, y, n_lams=6)
+    assert not [r for r in caplog.records if r.name == "cvxreg"]
