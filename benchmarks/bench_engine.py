@@ -261,26 +261,23 @@ def group_row(rows: list[list[str]]) -> None:
     w = np.zeros(200)
     w[:20] = rng.standard_normal(20)
     y = X @ w + rng.standard_normal(2000)
-    alpha = 0.05
-    prob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.GroupLasso(sizes=[4] * 50, weights=np.ones(50)),
-                      cr.Penalized(lam=alpha))  # fmt: skip
-    tight = GroupLasso(groups=4, alpha=alpha, fit_intercept=False, tol=1e-14, max_iter=10_000).fit(X, y)
-    rows.append(row(
-        "dense 2000×200 group lasso, 50 groups of 4", lambda: prob.solve(X, y),
-        lambda: GroupLasso(groups=4, alpha=alpha, fit_intercept=False).fit(X, y), tight.coef_,
-        prob.objective_value(X, y, tight.coef_), prob, X, y, 7, "celer GroupLasso",
-    ))  # fmt: skip
+    celer_row(rows, GroupLasso, "dense 2000×200 group lasso, 50 groups of 4", X, y, 4, 0.05, 7)
     # Sparse and wide: working sets of blocks (no Gram model of all 2000 columns).
     Xs = sp.random(5000, 2000, density=0.01, format="csc", random_state=rng)
     ys = Xs @ np.r_[rng.standard_normal(50) * 3, np.zeros(1950)] + 0.1 * rng.standard_normal(5000)
-    alpha = 0.001
-    sprob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.GroupLasso(sizes=[5] * 400, weights=np.ones(400)),
-                       cr.Penalized(lam=alpha))  # fmt: skip
-    tight = GroupLasso(groups=5, alpha=alpha, fit_intercept=False, tol=1e-14, max_iter=10_000).fit(Xs, ys)
+    celer_row(rows, GroupLasso, "sparse 5000×2000 (0.01) group lasso, 400 groups of 5", Xs, ys, 5, 0.001, 5)
+
+
+def celer_row(rows: list[list[str]], GroupLasso: type, name: str, X: object, y: np.ndarray, size: int,
+              alpha: float, repeats: int) -> None:  # fmt: skip
+    """One group-lasso row against celer (groups of ``size`` consecutive columns, unit weights)."""
+    k = X.shape[1] // size  # type: ignore[attr-defined]
+    prob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.GroupLasso(sizes=[size] * k, weights=np.ones(k)),
+                      cr.Penalized(lam=alpha))  # fmt: skip
+    tight = GroupLasso(groups=size, alpha=alpha, fit_intercept=False, tol=1e-14, max_iter=10_000).fit(X, y)
     rows.append(row(
-        "sparse 5000×2000 (0.01) group lasso, 400 groups of 5", lambda: sprob.solve(Xs, ys),
-        lambda: GroupLasso(groups=5, alpha=alpha, fit_intercept=False).fit(Xs, ys), tight.coef_,
-        sprob.objective_value(Xs, ys, tight.coef_), sprob, Xs, ys, 5, "celer GroupLasso",
+        name, lambda: prob.solve(X, y), lambda: GroupLasso(groups=size, alpha=alpha, fit_intercept=False).fit(X, y),
+        tight.coef_, prob.objective_value(X, y, tight.coef_), prob, X, y, repeats, "celer GroupLasso",
     ))  # fmt: skip
 
 
