@@ -200,3 +200,18 @@ def test_sparse_group_lasso_equals_celer():
     ref = celer.GroupLasso(groups=4, alpha=alpha, fit_intercept=False, tol=1e-14, max_iter=10_000).fit(X, y)
     np.testing.assert_allclose(res.coef, ref.coef_, atol=1e-9)
     assert np.any(res.coef == 0)
+
+
+def test_working_sets_start_from_an_intercept_alone():
+    # Every group at zero from the start (lam above lam_max): the first working set is empty and
+    # only the intercept moves. Was a crash (an empty list of columns) waiting to happen.
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(7)
+    X = sp.random(300, 400, density=0.05, format="csr", random_state=rng)
+    y = np.where(rng.standard_normal(300) > 0.5, 1.0, -1.0)
+    prob = cr.Problem(cr.LogisticLoss(), cr.GroupLasso(sizes=[4] * 100), cr.Penalized(1.0), fit_intercept=True)
+    res = prob.with_form(cr.Penalized(2.0 * prob.lambda_max(X, y))).solve(X, y)
+    assert res.solver == "cvxreg-bcd" and res.status == "optimal" and not np.any(res.coef)
+    p = np.mean(y > 0)
+    assert res.intercept == pytest.approx(np.log(p / (1 - p)), abs=1e-9)  # the log-odds of the classes

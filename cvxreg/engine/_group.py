@@ -174,6 +174,8 @@ def _newton_blocks(A: Any, problem: Problem, data: Data, c: float, blocks: list[
                 a *= 0.5
             if a <= 1e-10:
                 break  # no descent left along the step: as good as it gets here
+        elif decrease > 1e-13 * max(1.0, abs(f0)):
+            break  # not a descent direction (the block descent did not solve the model): stop here
         v = v + a * step
     else:
         return None
@@ -224,7 +226,7 @@ def _by_working_sets(problem: Problem, data: Data, tol: float) -> Result | None:
         top = np.argsort(-viol)[:size]
         chosen = np.union1d(active, top[viol[top] > 0])
         local = [blocks[g] for g in chosen]
-        cols = np.concatenate([bl for bl, _ in local]).astype(np.int64)
+        cols = np.concatenate([bl for bl, _ in local] or [np.zeros(0)]).astype(np.int64)  # none: the intercept alone
         A = X[:, cols]
         positions, at = [], 0
         for bl, weight in local:
