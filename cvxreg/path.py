@@ -311,6 +311,8 @@ def _continue(
                         found = None
             if found is None and solver is None and not opts and engine.applies(here, data):
                 found, method = solve_module.by_engine(here, data, start=previous[1], candidates=candidates), "engine"
+            elif found is None and solver is None and not opts and engine.group_applies(here, data):
+                found, method = solve_module.by_blocks(here, data, start=previous[1]), "engine"
             if found is None:
                 method = "solver"
                 found = here.solve(data.X, data.y, sample_weight=data.sample_weight, solver=solver, **opts)

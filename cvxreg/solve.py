@@ -43,7 +43,7 @@ from cvxreg.solvers import installed_solvers, resolve_solver, solver_label, solv
 if TYPE_CHECKING:
     from cvxreg.problem import Problem, _Built
 
-__all__ = ["by_engine", "finish", "polished", "solve"]
+__all__ = ["by_blocks", "by_engine", "finish", "polished", "solve"]
 
 
 def solve(
@@ -83,7 +83,7 @@ def solve(
         if found is not None:
             return _checked(problem, _settle(problem, data, found, tol), check)
     if solver is None and not solver_opts and engine.group_applies(problem, data):  # block descent, compiled
-        found = _by_blocks(problem, data)
+        found = by_blocks(problem, data)
         if found is not None:
             return _checked(problem, _settle(problem, data, found, tol), check)
     if solver is None and not solver_opts and engine.lp_applies(problem, data):  # one LP, HiGHS directly
@@ -169,10 +169,10 @@ def by_engine(
     return found
 
 
-def _by_blocks(problem: Problem, data: Data) -> Result | None:
+def by_blocks(problem: Problem, data: Data, *, start: Result | None = None) -> Result | None:
     """The group lasso's block coordinate descent (``cvxreg.engine``), polished on its support
     (Newton steps off the zero blocks), if its certificate passes at 1e-9; else None."""
-    found = engine.solve_group(problem, data)
+    found = engine.solve_group(problem, data, start=start)
     if found is None:
         return None
     found = problem.certify(

@@ -215,3 +215,19 @@ def test_working_sets_start_from_an_intercept_alone():
     assert res.solver == "cvxreg-bcd" and res.status == "optimal" and not np.any(res.coef)
     p = np.mean(y > 0)
     assert res.intercept == pytest.approx(np.log(p / (1 - p)), abs=1e-9)  # the log-odds of the classes
+
+
+def test_a_group_lasso_path_on_sparse_data_is_warm_started_and_equals_celer():
+    celer = pytest.importorskip("celer")
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(8)
+    X = sp.random(500, 400, density=0.05, format="csc", random_state=rng)
+    y = X @ np.r_[rng.standard_normal(20), np.zeros(380)] + 0.1 * rng.standard_normal(500)
+    prob = cr.Problem(cr.SquaredLoss(scale="mean"), cr.GroupLasso(sizes=[4] * 100, weights=np.ones(100)),
+                      cr.Penalized(1.0))  # fmt: skip
+    path = prob.path(X, y, n_lams=8, eps=0.05)
+    assert set(path.methods) == {"engine"} and all(c.passed(1e-9) for c in path.certificates)
+    for lam, coef in zip(path.lams, path.coefs, strict=True):
+        ref = celer.GroupLasso(groups=4, alpha=lam, fit_intercept=False, tol=1e-14, max_iter=10_000).fit(X, y)
+        np.testing.assert_allclose(coef, ref.coef_, atol=1e-9)

@@ -73,12 +73,15 @@ def _curvatures(G: np.ndarray, blocks: list[tuple[np.ndarray, float]]) -> np.nda
     return np.array([float(np.linalg.eigvalsh(G[np.ix_(b, b)])[-1]) for b, _ in blocks])
 
 
-def solve_group(problem: Problem, data: Data, *, tol: float = 1e-12) -> Result | None:
-    """The minimizer to a block move of ``tol`` (relative), or None when it did not get there."""
+def solve_group(problem: Problem, data: Data, *, tol: float = 1e-12, start: Result | None = None) -> Result | None:
+    """The minimizer to a block move of ``tol`` (relative), or None when it did not get there;
+    from ``start`` (a path's previous point) when given."""
+    w0 = np.array(start.coef, dtype=float) if start is not None and start.ok else np.zeros(data.d)
+    b0 = float(start.intercept) if start is not None and start.ok and problem.fit_intercept else 0.0
     if not gram_applies_to_data(data):
-        return _by_working_sets(problem, data, tol)
+        return _by_working_sets(problem, data, tol, w0, b0)
     if not problem.loss.least_squares:
-        return _prox_newton(problem, data, tol)
+        return _prox_newton(problem, data, tol, np.r_[w0, b0] if problem.fit_intercept else w0)
     from cvxreg.engine._kernels import group_bcd_gram
 
     began = time.perf_counter()
@@ -88,7 +91,7 @@ def solve_group(problem: Problem, data: Data, *, tol: float = 1e-12) -> Result |
     G, q = model.G, model.q
     starts, idx, thresholds = _layout(blocks, float(problem.form.param_value))
     L = _curvatures(G, blocks)
-    w = np.zeros(data.d)
+    w = w0  # the intercept follows from w (the model is centred)
     scale = max(float(np.max(np.abs(q), initial=0.0)), 1e-300)
     sweeps = group_bcd_gram(G, q, starts, idx, thresholds, L, w, tol * scale, 100_000)
     if sweeps < 0 or not np.all(np.isfinite(w)):
@@ -101,7 +104,7 @@ def solve_group(problem: Problem, data: Data, *, tol: float = 1e-12) -> Result |
     )  # fmt: skip
 
 
-def _prox_newton(problem: Problem, data: Data, tol: float) -> Result | None:
+def _prox_newton(problem: Problem, data: Data, tol: float, v0: np.ndarray) -> Result | None:
     """A smooth loss (logistic, Poisson, Huber, ...) with a group penalty: proximal Newton on
     ``[X, 1]`` (the intercept an unpenalized block of its own), see ``_newton_blocks``."""
     began = time.perf_counter()
@@ -116,7 +119,7 @@ def _prox_newton(problem: Problem, data: Data, tol: float) -> Result | None:
     else:
         A = X
     scale = max(c * float(np.linalg.norm(A.T @ (s * y))), 1e-300)
-    found = _newton_blocks(A, problem, data, c, blocks, np.zeros(A.shape[1]), tol * scale)
+    found = _newton_blocks(A, problem, data, c, blocks, v0, tol * scale)
     if found is None:
         return None
     v, rounds = found
@@ -138,13 +141,16 @@ def _newton_blocks(A: Any, problem: Problem, data: Data, c: float, blocks: list[
 
     loss, y, s = problem.loss, data.y, data.weights
     starts, idx, thresholds = _layout(blocks, float(problem.form.param_value))
-    sizes = [(b, t) for (b, _), t in zip(blocks, thresholds, strict=True)]
+
+    def penalty(v: np.ndarray) -> float:  # sum_g t_g ||v_g||, all blocks at once
+        part = v[idx]
+        return float(thresholds @ np.sqrt(np.add.reduceat(part * part, starts[:-1])))
 
     def objective(v: np.ndarray) -> float:
         eta = np.asarray(A @ v).ravel()
-        return c * float(s @ loss.terms_value(eta, y)) + sum(t * float(np.linalg.norm(v[b])) for b, t in sizes)
+        return c * float(s @ loss.terms_value(eta, y)) + penalty(v)
 
-    rounds, residuals = 0, [math.inf]
+    rounds, residuals, fixed = 0, [math.inf], None
     for rounds in range(1, 101):  # noqa: B007  # the count is reported
         eta = np.asarray(A @ v).ravel()
         grad = np.asarray(A.T @ (c * s * loss.derivative(eta, y)[0])).ravel()
@@ -153,8 +159,10 @@ def _newton_blocks(A: Any, problem: Problem, data: Data, c: float, blocks: list[
             break
         if len(residuals) > 4 and residuals[-1] > 0.5 * residuals[-4]:
             break  # three rounds without halving the residual: rounding (the certificate judges)
-        H = weighted_gram(A, c * s * loss.second_derivative(eta, y))
-        L = _curvatures(H, blocks)
+        if fixed is None or not loss.least_squares:  # a least-squares model's curvature is its own: once
+            H = weighted_gram(A, c * s * loss.second_derivative(eta, y))
+            fixed = H, _curvatures(H, blocks)
+        H, L = fixed
         target = v.copy()
         # The model is solved to a block move whose gradient (about L_g times the move) is a
         # tenth of the goal: an inexact Newton step is enough, the line search judges it.
@@ -164,8 +172,11 @@ def _newton_blocks(A: Any, problem: Problem, data: Data, c: float, blocks: list[
         group_bcd_gram(H, H @ v - grad, starts, idx, thresholds, L, target, move, 20_000)
         if not np.all(np.isfinite(target)):
             return None
+        if loss.least_squares:  # the model is the objective: its minimizer is the step, no line search
+            v = target
+            continue
         step, f0 = target - v, objective(v)
-        decrease = float(grad @ step) + sum(t * (np.linalg.norm(target[b]) - np.linalg.norm(v[b])) for b, t in sizes)
+        decrease = float(grad @ step) + penalty(target) - penalty(v)
         a = 1.0
         # A decrease below the objective's rounding cannot be line-searched: the model's step is
         # taken as it is (it is tiny, and the model is the loss to second order there).
@@ -195,7 +206,7 @@ def _block_violations(grad: np.ndarray, v: np.ndarray, starts: np.ndarray, idx: 
     return np.where(norms > 0, on, off)
 
 
-def _by_working_sets(problem: Problem, data: Data, tol: float) -> Result | None:
+def _by_working_sets(problem: Problem, data: Data, tol: float, w: np.ndarray, b: float) -> Result | None:
     """The group penalty on sparse or wide data: proximal Newton on a working set of blocks (the
     nonzero ones and those whose optimality test at zero fails the most), grown until every
     block's test holds — checked with one product ``X' g`` over the whole data (celer's and
@@ -210,7 +221,6 @@ def _by_working_sets(problem: Problem, data: Data, tol: float) -> Result | None:
     c = 1.0 / loss.weight_total(n, data.sample_weight)
     fit_b = problem.fit_intercept
     starts, idx, thresholds = _layout(blocks, float(problem.form.param_value))
-    w, b = np.zeros(d), 0.0
     scale = max(c * float(np.linalg.norm(np.asarray(X.T @ (s * data.y)).ravel())), 1e-300)
     size, rounds, previous, before, last = 10, 0, np.empty(0, dtype=np.int64), math.inf, False
     for _ in range(50):
