@@ -21,8 +21,8 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from cvxreg import blocks
+from cvxreg._estimator_support import blocked_input, cross_validated, refuses_negative_targets
 from cvxreg._validation import check_choice, invalid
-from cvxreg.cross_validation import cross_validate
 from cvxreg.errors import InvalidParameterError, NotSupportedError, SolveError
 from cvxreg.exercises import LOSSES, PENALTIES
 from cvxreg.forms import Constrained, Form, Penalized
@@ -137,7 +137,7 @@ class _CvxEstimator(BaseEstimator):
     def _linear(self, X: Any) -> np.ndarray:
         check_is_fitted(self)
         if blocks.is_blocked(X):  # a Dask array: a lazy Dask array of predictions, block by block
-            _blocked_input(self, X, reset=False)
+            blocked_input(self, X, reset=False)
             return X @ self.coef_ + self.intercept_
         X = validate_data(self, X, accept_sparse="csr", dtype=np.float64, reset=False)
         return np.asarray(X @ self.coef_).ravel() + self.intercept_
@@ -146,35 +146,6 @@ class _CvxEstimator(BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.input_tags.sparse = True
         return tags
-
-
-def _cross_validated(estimator: Any, X: Any, y: Any, folds: Any, sample_weight: Any) -> Any:
-    """A CV estimator fitted: ``cross_validate`` with its parameters, then its refit's attributes."""
-    cv = cross_validate(
-        estimator.problem(), X, y, lams=estimator.lams, l1_ratios=estimator.l1_ratios, folds=folds,
-        scoring=estimator.scoring, n_jobs=estimator.n_jobs, n_lams=estimator.n_lams, eps=estimator.eps,
-        sample_weight=sample_weight,
-    )  # fmt: skip
-    result = cv.result
-    if not result.ok:
-        name = type(estimator).__name__
-        raise SolveError(f"{name} could not be refitted: status {result.status!r}. {result.message}")
-    estimator.cv_, estimator.lam_, estimator.l1_ratio_ = cv, cv.best_lam, cv.best_l1_ratio
-    estimator.result_, estimator.coef_, estimator.intercept_ = result, np.array(result.coef), float(result.intercept)
-    estimator.dual_ = None
-    return estimator
-
-
-def _blocked_input(estimator: Any, X: Any, *, reset: bool) -> None:
-    """What ``validate_data`` checks of a Dask ``X`` without reading it (``cvxreg.blocks``
-    checks its values as it reduces them): two dimensions, and the fitted number of columns."""
-    if X.ndim != 2:
-        raise invalid("X", type(estimator).__name__, "a 2-D array", f"{X.ndim} dimensions", raw=True)
-    if reset:
-        estimator.n_features_in_ = int(X.shape[1])
-    elif X.shape[1] != estimator.n_features_in_:
-        got = f"{X.shape[1]} features, but it was fitted with {estimator.n_features_in_}"
-        raise invalid("X", type(estimator).__name__, f"an array of {estimator.n_features_in_} features", got, raw=True)
 
 
 class CvxRegressor(RegressorMixin, _CvxEstimator):
@@ -229,7 +200,7 @@ class CvxRegressor(RegressorMixin, _CvxEstimator):
         """Fit on ``(X, y)``; returns ``self``. A Dask ``X`` (least-squares loss) is reduced by
         blocks of rows (``cvxreg.blocks``)."""
         if blocks.is_blocked(X):
-            _blocked_input(self, X, reset=True)
+            blocked_input(self, X, reset=True)
         else:
             X, y = validate_data(self, X, y, accept_sparse="csr", dtype=np.float64, y_numeric=True)
         self._fit(X, y, sample_weight)
@@ -246,27 +217,15 @@ class CvxRegressor(RegressorMixin, _CvxEstimator):
         tags.regressor_tags.poor_score = True
         # A loss that refuses a negative target (counts: Poisson) takes targets >= 0, as
         # scikit-learn's PoissonRegressor says of itself.
-        tags.target_tags.positive_only = _refuses_negative_targets(self)
+        tags.target_tags.positive_only = refuses_negative_targets(self)
         return tags
 
 
-def _refuses_negative_targets(estimator: Any) -> bool:
-    """Whether the estimator's loss refuses ``y = -1``: asked of the loss's ``check_y``."""
-    try:
-        loss = estimator._loss(type(estimator).__name__)
-    except InvalidParameterError:  # an unknown loss: fit will say so
-        return False
-    try:
-        loss.check_y(np.array([-1.0]))
-    except InvalidParameterError:
-        return True
-    return False
-
-
 class CvxClassifier(ClassifierMixin, _CvxEstimator):
-    """A regularized linear classifier solved by cvxreg, for any labels: two classes with any
-    loss, more with the logistic loss (then the multinomial loss, one coefficient vector per
-    class).
+    """A regularized linear classifier solved by cvxreg, for any labels and any number of
+    classes: two with any loss; more with the logistic loss by the multinomial loss (one
+    coefficient vector per class, scikit-learn's multinomial ``LogisticRegression``), and with
+    the hinge losses one class against the rest (scikit-learn's ``LinearSVC``).
 
     The same parameters as ``CvxRegressor``, with ``loss`` one of ``"logistic"`` (default),
     ``"hinge"``, ``"squared_hinge"`` (or such a ``Loss``), and ``penalty`` default ``"squared_l2"``,
@@ -280,7 +239,7 @@ class CvxClassifier(ClassifierMixin, _CvxEstimator):
     coef_ : ndarray of shape (n_features,), or (n_classes, n_features) for more than two classes
     intercept_ : float, or ndarray of shape (n_classes,)
     dual_, result_, n_features_in_, feature_names_in_
-        As for ``CvxRegressor``.
+        As for ``CvxRegressor`` (one of each per class, in lists, one class against the rest).
     """
 
     def __init__(
@@ -308,7 +267,7 @@ class CvxClassifier(ClassifierMixin, _CvxEstimator):
         return _CLASSIFICATION_LOSSES
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> CvxClassifier:
-        """Fit on ``(X, y)`` with two classes; returns ``self``."""
+        """Fit on ``(X, y)``; returns ``self``."""
         if blocks.is_blocked(X):
             return self._fit_blocked(X, y, sample_weight)
         X, y = validate_data(self, X, y, accept_sparse="csr", dtype=np.float64)
@@ -320,12 +279,6 @@ class CvxClassifier(ClassifierMixin, _CvxEstimator):
                 f"The 'y' parameter of {owner} must hold labels of at least two classes. "
                 f"Got one class: {classes.tolist()}."
             )
-        if classes.size > 2 and not self._is_logistic():
-            raise InvalidParameterError(
-                f"Only binary classification is supported with this loss. The 'loss' parameter of {owner} must be "
-                f"'logistic' for {classes.size} classes (the multinomial loss; hinge losses separate two classes). "
-                f"Got {self.loss!r}."
-            )
         self.classes_ = classes
         if sample_weight is not None:
             sample_weight = _check_sample_weight(sample_weight, X)
@@ -335,8 +288,10 @@ class CvxClassifier(ClassifierMixin, _CvxEstimator):
                     f"The 'sample_weight' parameter of {owner} must leave samples of every class with a positive "
                     f"weight. Got none for class {left_out[0]!r}."
                 )
-        if classes.size > 2:
+        if classes.size > 2 and self._is_logistic():
             self._fit_multinomial(X, y, sample_weight)
+        elif classes.size > 2:
+            self._fit_one_vs_rest(X, y, sample_weight)
         else:
             self._fit(X, np.where(y == self.classes_[1], 1.0, -1.0), sample_weight)
         return self
@@ -353,7 +308,7 @@ class CvxClassifier(ClassifierMixin, _CvxEstimator):
         import dask
         import dask.array as da
 
-        _blocked_input(self, X, reset=True)
+        blocked_input(self, X, reset=True)
         labels = y if blocks.is_blocked(y) else da.from_array(np.asarray(y), chunks=(X.chunks[0],))
         classes = np.unique(dask.compute(da.unique(labels))[0])
         if classes.size != 2:
@@ -387,6 +342,24 @@ class CvxClassifier(ClassifierMixin, _CvxEstimator):
         self.coef_ = np.asarray(result.coef, dtype=float).T.copy()  # (K, d), as scikit-learn's
         self.intercept_ = np.asarray(result.intercept, dtype=float).copy()
         self.dual_ = result.dual
+
+    def _fit_one_vs_rest(self, X: Any, y: np.ndarray, sample_weight: Any) -> None:
+        """A loss that separates two classes (the hinges), more classes: one problem per class,
+        that class against the rest (as scikit-learn's ``LinearSVC``); row k of ``coef_`` and
+        ``intercept_[k]`` are class k's, ``result_`` the list of the K answers."""
+        problem, results = self.problem(), []
+        for label in self.classes_:
+            result = problem.solve(X, np.where(y == label, 1.0, -1.0), sample_weight=sample_weight, solver=self.solver)
+            if not result.ok:
+                raise SolveError(
+                    f"{type(self).__name__} could not be fitted for class {label!r} against the rest: status "
+                    f"{result.status!r}. {result.message}"
+                )
+            results.append(result)
+        self.result_ = results
+        self.coef_ = np.array([r.coef for r in results], dtype=float)
+        self.intercept_ = np.array([float(r.intercept) for r in results])
+        self.dual_ = [r.dual for r in results]
 
     def decision_function(self, X: Any) -> np.ndarray:
         """``X @ coef_ + intercept_``: positive for ``classes_[1]``; with more classes, one
@@ -441,7 +414,7 @@ class CvxClassifier(ClassifierMixin, _CvxEstimator):
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = self._is_logistic()  # the multinomial loss
+        tags.classifier_tags.multi_class = True  # the multinomial loss, or one class against the rest
         return tags
 
 
@@ -519,7 +492,7 @@ class CvxRegressorCV(CvxRegressor):
         """Cross-validate, then refit on ``(X, y)`` at the chosen parameters; returns ``self``.
         A Dask ``X`` is cross-validated on folds of whole blocks (``cvxreg.blocks``)."""
         if blocks.is_blocked(X):
-            _blocked_input(self, X, reset=True)
+            blocked_input(self, X, reset=True)
         else:
             X, y = validate_data(self, X, y, accept_sparse="csr", dtype=np.float64, y_numeric=True)
         if X.shape[0] < 2:
@@ -527,7 +500,7 @@ class CvxRegressorCV(CvxRegressor):
                 f"The 'X' parameter of {type(self).__name__} must have at least 2 samples to cross-validate. "
                 f"Got 1 sample."
             )
-        return _cross_validated(self, X, y, self.folds, sample_weight)
+        return cross_validated(self, X, y, self.folds, sample_weight)
 
 
 class CvxClassifierCV(CvxClassifier):
@@ -591,7 +564,7 @@ class CvxClassifierCV(CvxClassifier):
             labels = np.where(y == self.classes_[1], 1.0, -1.0)
             if isinstance(folds, int | np.integer) and not isinstance(folds, bool):
                 folds = StratifiedKFold(int(folds))
-        return _cross_validated(self, X, labels, folds, sample_weight)
+        return cross_validated(self, X, labels, folds, sample_weight)
 
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()

@@ -167,8 +167,27 @@ def test_classifier_on_three_classes_is_scikit_learns_multinomial_logistic_regre
     sparse = CvxClassifier(penalty="l1", lam=0.5).fit(X, names)
     assert list(sparse.classes_) == ["setosa", "versicolor", "virginica"] and sparse.score(X, names) > 0.9
     assert sparse.result_.certificate.passed(1e-9)
-    with pytest.raises(ValueError, match="Only binary classification is supported"):
-        CvxClassifier(loss="hinge").fit(X, y)
+
+
+def test_hinge_losses_on_three_classes_are_one_against_the_rest_as_linear_svc():
+    # Was: a typed error ("Only binary classification is supported"). Now one class against the
+    # rest, as LinearSVC does: with the squared hinge and no intercept (liblinear penalizes it)
+    # each class's coefficients are LinearSVC's.
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    X = (X - X.mean(0)) / X.std(0)
+    C = 0.5
+    ours = CvxClassifier(loss="squared_hinge", lam=1 / C, fit_intercept=False).fit(X, y)
+    theirs = LinearSVC(C=C, fit_intercept=False, dual=False, tol=1e-12, max_iter=100_000).fit(X, y)
+    assert ours.coef_.shape == (3, 4) and ours.intercept_.shape == (3,)
+    np.testing.assert_allclose(ours.coef_, theirs.coef_, atol=1e-7)
+    assert np.array_equal(ours.predict(X), theirs.predict(X))
+    assert all(r.certificate.passed(1e-9) for r in ours.result_)
+    hinge = CvxClassifier(loss="hinge", lam=1.0).fit(X, np.array(["a", "b", "c"])[y])
+    assert list(hinge.classes_) == ["a", "b", "c"] and hinge.decision_function(X).shape == (150, 3)
+    assert hinge.score(X, np.array(["a", "b", "c"])[y]) > 0.85
+    assert not hasattr(hinge, "predict_proba")
 
 
 def test_weighted_l1_multinomial_equals_repeated_rows_to_rounding():
