@@ -20,13 +20,14 @@ def cross_validated(estimator: Any, X: Any, y: Any, folds: Any, sample_weight: A
     cv = cross_validate(
         estimator.problem(), X, y, lams=estimator.lams, l1_ratios=estimator.l1_ratios, folds=folds,
         scoring=estimator.scoring, n_jobs=estimator.n_jobs, n_lams=estimator.n_lams, eps=estimator.eps,
-        sample_weight=sample_weight,
+        sample_weight=sample_weight, select=estimator.select,
     )  # fmt: skip
     result = cv.result
     if not result.ok:
         name = type(estimator).__name__
         raise SolveError(f"{name} could not be refitted: status {result.status!r}. {result.message}")
-    estimator.cv_, estimator.lam_, estimator.l1_ratio_ = cv, cv.best_lam, cv.best_l1_ratio
+    lam = cv.best_lam if estimator.select == "best" else cv.one_se_lam
+    estimator.cv_, estimator.lam_, estimator.l1_ratio_ = cv, lam, cv.best_l1_ratio
     estimator.result_, estimator.coef_, estimator.intercept_ = result, np.array(result.coef), float(result.intercept)
     estimator.dual_ = None
     return estimator

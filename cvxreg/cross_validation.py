@@ -49,7 +49,8 @@ class CrossValidation:
         The largest lam (at the best l1_ratio) whose mean score is within one standard error
         of the best.
     result : Result
-        The problem at the best parameters, solved on all the data.
+        The problem at the chosen parameters (``select``: the best, or the one-se lam), solved
+        on all the data.
     scoring : str
     """
 
@@ -200,6 +201,7 @@ def cross_validate(
     n_lams: int = 100,
     eps: float = 1e-3,
     sample_weight: Any = None,
+    select: str = "best",
 ) -> CrossValidation:
     """Choose lam (and the elastic net's l1_ratio) by K-fold cross-validation over paths.
 
@@ -222,6 +224,9 @@ def cross_validate(
         linear predictor ``eta = X w + b``.
     n_jobs : int, default 1
         Folds in parallel with joblib.
+    select : {"best", "one_se"}, default "best"
+        The lam of the refit (``result``): the best mean score (glmnet's ``lambda.min``), or the
+        largest lam within one standard error of it (``lambda.1se``, a sparser model).
 
     Returns
     -------
@@ -236,6 +241,7 @@ def cross_validate(
         scoring_name = check_choice(scoring, "scoring", "cross_validate", tuple(SCORINGS))
         score, higher = SCORINGS[scoring_name]
     n_lams, eps = checked_grid_size(n_lams, eps, "cross_validate")
+    check_choice(select, "select", "cross_validate", ("best", "one_se"))
     problems = _with_ratios(problem, l1_ratios)
     # Decreasing lam, as scikit-learn orders its grids: argmin then breaks ties the same way.
     given = None if lams is None else -np.sort(-checked_grid(lams, "lams"))
@@ -284,13 +290,14 @@ def cross_validate(
     best_ratio = None if pd.isna(best["l1_ratio"]) else float(best["l1_ratio"])
     same = table[table["l1_ratio"].isna()] if best_ratio is None else table[table["l1_ratio"] == best_ratio]
     within = same[sign * same["mean"] <= sign * best["mean"] + best["se"]]
-    chosen = dict(problems)[best_ratio].with_form(Penalized(float(best["lam"])))
+    one_se = float(within["lam"].max())
+    chosen = dict(problems)[best_ratio].with_form(Penalized(float(best["lam"]) if select == "best" else one_se))
     X_all, y_all, weights, classes, names = everything
     result = chosen.solve(X_all, y_all, sample_weight=weights)
     result = dataclasses.replace(result, classes=classes, feature_names=names)
     if l1_ratios is None:
         table = table.drop(columns="l1_ratio")
-    return CrossValidation(table, float(best["lam"]), best_ratio, float(within["lam"].max()), result, scoring_name)
+    return CrossValidation(table, float(best["lam"]), best_ratio, one_se, result, scoring_name)
 
 
 def _with_ratios(problem: Problem, l1_ratios: Sequence[float] | None) -> list[tuple[float | None, Problem]]:

@@ -438,6 +438,9 @@ class CvxRegressorCV(CvxRegressor):
     folds : int or splitter, default 5
     scoring : str or callable, default "mse"
     n_jobs : int, default 1
+    select : {"best", "one_se"}, default "best"
+        The lam refitted: the best mean score, or the largest within one standard error of it
+        (glmnet's ``lambda.min`` and ``lambda.1se``).
 
     Attributes
     ----------
@@ -467,6 +470,7 @@ class CvxRegressorCV(CvxRegressor):
         folds: Any = 5,
         scoring: Any = "mse",
         n_jobs: int = 1,
+        select: str = "best",
         p: float | None = None,
         loss_params: dict[str, Any] | None = None,
         penalty_params: dict[str, Any] | None = None,
@@ -482,6 +486,7 @@ class CvxRegressorCV(CvxRegressor):
         self.folds = folds
         self.scoring = scoring
         self.n_jobs = n_jobs
+        self.select = select
         self.p = p
         self.loss_params = loss_params
         self.penalty_params = penalty_params
@@ -531,6 +536,7 @@ class CvxClassifierCV(CvxClassifier):
         folds: Any = 5,
         scoring: Any = "log_loss",
         n_jobs: int = 1,
+        select: str = "best",
         p: float | None = None,
         loss_params: dict[str, Any] | None = None,
         penalty_params: dict[str, Any] | None = None,
@@ -539,7 +545,7 @@ class CvxClassifierCV(CvxClassifier):
     ) -> None:
         self.loss, self.penalty, self.lams, self.n_lams, self.eps = loss, penalty, lams, n_lams, eps
         self.l1_ratios, self.folds, self.scoring, self.n_jobs, self.p = l1_ratios, folds, scoring, n_jobs, p
-        self.loss_params, self.penalty_params, self.scale = loss_params, penalty_params, scale
+        self.loss_params, self.penalty_params, self.scale, self.select = loss_params, penalty_params, scale, select
         self.fit_intercept = fit_intercept
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> CvxClassifierCV:

@@ -242,3 +242,29 @@ def test_long_paths_and_cross_validations_say_how_far_they_are(monkeypatch, capl
     with caplog.at_level(logging.INFO, logger="cvxreg"):
         prob.path(X, y, n_lams=6)
     assert not [r for r in caplog.records if r.name == "cvxreg"]
+
+
+def test_the_one_standard_error_rule_refits_at_its_lam():
+    # glmnet's lambda.1se: the largest lam whose mean score is within one standard error of the
+    # best; select="one_se" refits there (a sparser model), in cross_validate and the CV estimators.
+    from sklearn.datasets import load_diabetes
+
+    from cvxreg.sklearn import CvxRegressorCV
+
+    X, y = load_diabetes(return_X_y=True)
+    lasso = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(1.0), fit_intercept=True)
+    best = cr.cross_validate(lasso, X, y, n_lams=40)
+    one_se = cr.cross_validate(lasso, X, y, n_lams=40, select="one_se")
+    assert one_se.one_se_lam == best.one_se_lam > best.best_lam
+    table = best.table
+    at_best = table.loc[table["lam"] == best.best_lam].iloc[0]
+    within = table[table["mean"] <= at_best["mean"] + at_best["se"]]
+    assert one_se.one_se_lam == within["lam"].max()  # by hand from the table
+    direct = lasso.with_form(cr.Penalized(one_se.one_se_lam)).solve(X, y)
+    np.testing.assert_allclose(one_se.result.coef, direct.coef, atol=1e-12)
+    assert np.count_nonzero(one_se.result.coef) < np.count_nonzero(best.result.coef)
+    est = CvxRegressorCV(n_lams=40, select="one_se").fit(X, y)
+    assert est.lam_ == one_se.one_se_lam
+    np.testing.assert_allclose(est.coef_, direct.coef, atol=1e-12)
+    with pytest.raises(cr.InvalidParameterError, match="select"):
+        cr.cross_validate(lasso, X, y, n_lams=5, select="1se")
