@@ -42,11 +42,12 @@ def draw_path(path: Any, *, against: str = "lam", chosen: float | None = None, l
     ``chosen`` marked when given) or against ``t = R(w)``; returns the figure."""
     plt = pyplot()
     fig, ax = _axes(ax, (8, 4.8))
-    names = list(path.feature_names or [f"x{j}" for j in range(path.coefs.shape[1])])
+    names = list(path.coefficient_names)
+    coefs = path.coefs.reshape(path.coefs.shape[0], -1)  # the multinomial (d, K) by rows
     x = np.asarray(path.lams if against == "lam" else path.ts, dtype=float)
     cmap = plt.get_cmap("tab10" if len(names) <= 10 else "tab20")
     for j, name in enumerate(names):
-        ax.plot(x, path.coefs[:, j], lw=1.4, color=cmap(j % cmap.N), label=str(name).replace("$", r"\$"))
+        ax.plot(x, coefs[:, j], lw=1.4, color=cmap(j % cmap.N), label=str(name).replace("$", r"\$"))
     ax.axhline(0, color="grey", lw=0.6)
     if against == "lam":
         ax.set_xscale("log")

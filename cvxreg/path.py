@@ -49,8 +49,8 @@ class Path:
         Which parameter the grid holds.
     values : ndarray of shape (k,)
         The grid, in the order given (default: decreasing lam).
-    coefs : ndarray of shape (k, d)
-    intercepts, objectives : ndarray of shape (k,)
+    coefs : ndarray of shape (k, d), or (k, d, K) for the multinomial loss
+    intercepts, objectives : ndarray of shape (k,) (intercepts (k, K) for the multinomial loss)
     penalty_values : ndarray of shape (k,)
         ``t = R(w)`` at each point: the radius of the constrained problem with the same answer.
     duals : ndarray of shape (k,) or None
@@ -63,6 +63,8 @@ class Path:
     screened : ndarray of shape (k,)
         How many coefficients the strong rule held at zero before the full test.
     feature_names : tuple of str or None
+    classes : tuple or None
+        The class labels of the multinomial loss's last axis.
     """
 
     param_name: str
@@ -77,6 +79,8 @@ class Path:
     methods: tuple[str, ...]
     screened: np.ndarray
     feature_names: tuple[str, ...] | None = None
+    #: The class labels of the last axis of ``coefs`` for the multinomial loss (``(points, d, K)``).
+    classes: tuple[Any, ...] | None = None
 
     @property
     def lams(self) -> np.ndarray:
@@ -93,9 +97,22 @@ class Path:
         """The indices of the nonzero coefficients at each point."""
         return [np.flatnonzero(row) for row in self.coefs]
 
+    @property
+    def coefficient_names(self) -> tuple[str, ...]:
+        """One name per coefficient of a point, in ``coefs[k].ravel()`` order: the features, or
+        ``feature[class]`` for the multinomial loss."""
+        names = self.feature_names or tuple(f"x{j}" for j in range(self.coefs.shape[1]))
+        if self.coefs.ndim == 3:
+            return tuple(f"{name}[{label}]" for name in names for label in (self.classes or range(self.coefs.shape[2])))
+        return tuple(names)
+
+    def _flat(self) -> np.ndarray:
+        """``coefs`` with one row per point (the multinomial ``(d, K)`` flattened by rows)."""
+        return self.coefs.reshape(self.coefs.shape[0], -1)
+
     def __repr__(self) -> str:
-        k, d = self.coefs.shape
-        nonzero = np.count_nonzero(self.coefs, axis=1)
+        k, d = self._flat().shape
+        nonzero = np.count_nonzero(self._flat(), axis=1)
         grid = f"{k} points from {self.values[0]:.4g} to {self.values[-1]:.4g}" if k else "no points"
         counts = pd.Series([str(s) for s in self.statuses]).value_counts()
         statuses = ", ".join(f"{n} {s}" for s, n in counts.items())
@@ -122,22 +139,21 @@ class Path:
     def to_frame(self) -> pd.DataFrame:
         """One row per point: lam, t, objective, intercept, number of nonzeros, KKT residual,
         status, method, screened, then one column per coefficient."""
-        names = self.feature_names or tuple(f"x{j}" for j in range(self.coefs.shape[1]))
         kkt = [c.kkt_residual if c is not None else math.nan for c in self.certificates]
         head = pd.DataFrame(
             {
                 "lam": self.lams,
                 "t": self.ts,
                 "objective": self.objectives,
-                "intercept": self.intercepts,
-                "n_nonzero": np.count_nonzero(self.coefs, axis=1),
+                "intercept": list(self.intercepts) if self.intercepts.ndim > 1 else self.intercepts,
+                "n_nonzero": np.count_nonzero(self._flat(), axis=1),
                 "kkt_residual": kkt,
                 "status": [str(s) for s in self.statuses],
                 "method": list(self.methods),
                 "screened": self.screened,
             }
         )
-        return pd.concat([head, pd.DataFrame(self.coefs, columns=list(names))], axis=1)
+        return pd.concat([head, pd.DataFrame(self._flat(), columns=list(self.coefficient_names))], axis=1)
 
 
 def lambda_grid(problem: Problem, data: Data, n_lams: int = 100, eps: float = 1e-3) -> np.ndarray:

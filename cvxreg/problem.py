@@ -495,6 +495,10 @@ class Problem:
 
     def lambda_max(self, X: Any, y: Any, *, sample_weight: Any = None) -> float:
         """The smallest ``lam`` at which every penalized coefficient is 0 (``inf`` if none)."""
+        if getattr(self.loss, "multi_output", False):
+            from cvxreg import multinomial_path
+
+            return multinomial_path.lambda_max(self, X, y, sample_weight)
         return certificates.lambda_max(self, X, y, sample_weight=sample_weight)
 
     def to_constrained(self, result: Result) -> Problem:
@@ -547,6 +551,10 @@ class Problem:
             if not self.loss.least_squares:
                 return blocks_newton.path(self, X, y, lams, **options)
             return blocks.path(self, X, y, lams, **options)
+        if getattr(self.loss, "multi_output", False):
+            from cvxreg import multinomial_path
+
+            return multinomial_path.path(self, X, y, lams, **options)
         return path_module.path(self, X, y, lams, **options)
 
     def __repr__(self) -> str:

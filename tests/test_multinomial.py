@@ -80,8 +80,9 @@ def test_errors_are_typed():
         prob.solve(X, np.zeros(len(codes)))
     with pytest.raises(cr.InvalidParameterError, match="'y'"):
         prob.solve(X, codes[:-1])
-    with pytest.raises(cr.NotSupportedError, match="single-output"):
-        prob.path(X, codes)
+    with pytest.raises(cr.NotSupportedError, match="no default grid: give lams"):
+        prob.path(X, codes)  # a ridge: no lam_max
+    assert prob.path(X, codes, lams=[1.0, 0.1]).coefs.shape[0] == 2
     bounded = cr.Problem(MultinomialLogisticLoss(), cr.SquaredL2(), cr.Penalized(1.0), bounds=(0, None))
     with pytest.raises(cr.NotSupportedError, match="bounds"):
         bounded.solve(X, codes)
@@ -271,3 +272,27 @@ def test_row_group_lasso_multinomial_takes_the_prox_route_and_meets_its_hand_kkt
     conic = cr.Problem(cr.MultinomialLogisticLoss(), penalty, cr.Penalized(lam), fit_intercept=True).solve(
         X, y, solver="CLARABEL")
     np.testing.assert_allclose(conic.coef, W, atol=1e-5)
+
+
+def test_a_multinomial_path_from_lam_max_down_equals_saga():
+    # Was: "paths ... take single-output losses". Now the path of the multinomial loss, from its
+    # lam_max (every coefficient 0 there, not just below) down, each point certified.
+    from sklearn.datasets import load_iris
+    from sklearn.linear_model import LogisticRegression
+
+    X, y = load_iris(return_X_y=True)
+    X = (X - X.mean(0)) / X.std(0)
+    prob = cr.Problem(cr.MultinomialLogisticLoss(), cr.L1(), cr.Penalized(1.0), fit_intercept=True)
+    lam_max = prob.lambda_max(X, y)
+    path = prob.path(X, y, n_lams=8, eps=0.01)
+    assert path.coefs.shape == (8, 4, 3) and path.intercepts.shape == (8, 3) and path.classes == (0, 1, 2)
+    assert path.lams[0] == pytest.approx(lam_max) and not np.any(path.coefs[0])
+    assert np.any(prob.with_form(cr.Penalized(0.99 * lam_max)).solve(X, y).coef)  # just below: not all 0
+    assert all(c.passed(1e-9) for c in path.certificates) and all(s == "optimal" for s in path.statuses)
+    for k in (2, 5, 7):
+        sk = LogisticRegression(C=1.0 / path.lams[k], l1_ratio=1.0, solver="saga", tol=1e-12, max_iter=500_000)
+        np.testing.assert_allclose(path.coefs[k], sk.fit(X, y).coef_.T, atol=1e-6)
+    frame = path.to_frame()
+    assert "petal length (cm)[2]" not in frame and "x2[2]" in frame.columns  # one column per coefficient
+    assert path.plot().axes[0].get_xscale() == "log"
+    assert "Path(lam: 8 points" in repr(path)

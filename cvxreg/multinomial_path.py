@@ -1,0 +1,87 @@
+"""The regularization path of the multinomial loss: ``Problem.path`` for a problem whose loss is
+``MultinomialLogisticLoss``.
+
+Each point is solved by ``cvxreg.multinomial`` (the smooth route for a ridge, accelerated
+proximal gradient and Newton for L1, elastic net or a row group lasso; CVXPY otherwise), from
+the largest lam down, and certified as a single solve is. The grid's top is ``lam_max``: the
+dual norm of the gradient at ``W = 0`` with the intercepts fitted (the classes' log-odds),
+above which every coefficient is 0. The ``Path`` holds ``coefs`` of shape ``(points, d, K)``
+and ``intercepts`` of shape ``(points, K)``, its ``classes`` the columns' labels.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from cvxreg._validation import check_sample_weight, check_X
+from cvxreg.errors import NotSupportedError
+from cvxreg.forms import Penalized
+from cvxreg.multinomial import encode_classes, solve_multinomial
+from cvxreg.path import Path, checked_grid, checked_grid_size
+
+if TYPE_CHECKING:
+    from cvxreg.problem import Problem
+
+__all__ = ["lambda_max", "path"]
+
+
+def lambda_max(problem: Problem, X: Any, y: Any, sample_weight: Any = None) -> float:
+    """The smallest lam at which every coefficient is 0: ``R*(c X' S (P0 - Y))`` with ``P0`` the
+    classes' (weighted) shares when the intercepts are fitted, ``1/K`` otherwise; ``inf`` for a
+    penalty that is not zero-inducing there (a ridge) or that leaves coefficients free."""
+    Xv, _ = check_X(X, "Problem.path")
+    codes, classes = encode_classes(y, "Problem.path")
+    s = check_sample_weight(sample_weight, Xv.shape[0], "Problem.path")
+    K = len(classes)
+    Y = np.eye(K)[codes]
+    sw = np.ones(len(codes)) if s is None else s
+    c = 1.0 / problem.loss.weight_total(len(codes), s)
+    shares = (sw @ Y) / sw.sum() if problem.fit_intercept else np.full(K, 1.0 / K)
+    G = c * np.asarray(Xv.T @ (sw[:, None] * (shares[None, :] - Y)))
+    return float(problem.penalty.dual_norm(G.ravel(order="F")))
+
+
+def path(problem: Problem, X: Any, y: Any, lams: Any = None, *, n_lams: int = 100, eps: float = 1e-3,
+         sample_weight: Any = None, **solver_opts: Any) -> Path:  # fmt: skip
+    """``Problem.path`` for the multinomial loss (see the module): penalized form only."""
+    if problem.form.param_name != "lam" or problem.form.size > 1:
+        raise NotSupportedError(f"A multinomial path runs over one lam: give a Penalized problem, not {problem!r}.")
+    n_lams, eps = checked_grid_size(n_lams, eps, "Problem.path")
+    if lams is None:  # as path.lambda_grid makes it for one output
+        top = lambda_max(problem, X, y, sample_weight)
+        if top == 0:
+            grid = np.full(n_lams, np.finfo(float).resolution)
+        elif not (math.isfinite(top) and top > 0):
+            raise NotSupportedError(
+                f"{problem!r} has lam_max = {top:g} on these data (a ridge penalty, or coefficients it does not "
+                "penalize), so there is no default grid: give lams."
+            )
+        else:
+            grid = top * np.geomspace(1.0, eps, n_lams)
+    else:
+        grid = checked_grid(lams, "lams")
+    order = np.argsort(-grid, kind="stable")
+    results = [None] * len(grid)
+    for i in order:
+        results[i] = solve_multinomial(problem.with_form(Penalized(float(grid[i]))), X, y,
+                                       sample_weight=sample_weight, **solver_opts)  # fmt: skip
+    done = [r for r in results if r is not None]
+    coefs = np.array([r.coef for r in done], dtype=float)  # (points, d, K)
+    return Path(
+        param_name="lam",
+        values=grid.copy(),
+        coefs=coefs,
+        intercepts=np.array([r.intercept for r in done], dtype=float),
+        objectives=np.array([r.objective for r in done]),
+        penalty_values=np.array([problem.penalty.value(W.ravel(order="F")) for W in coefs]),
+        duals=None,
+        certificates=tuple(r.certificate for r in done),
+        statuses=tuple(r.status for r in done),
+        methods=tuple(r.solver for r in done),
+        screened=np.zeros(len(grid), dtype=int),
+        feature_names=done[0].feature_names if done else None,
+        classes=done[0].classes if done else None,
+    )
