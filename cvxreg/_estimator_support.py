@@ -28,7 +28,11 @@ def cross_validated(estimator: Any, X: Any, y: Any, folds: Any, sample_weight: A
         raise SolveError(f"{name} could not be refitted: status {result.status!r}. {result.message}")
     lam = cv.best_lam if estimator.select == "best" else cv.one_se_lam
     estimator.cv_, estimator.lam_, estimator.l1_ratio_ = cv, lam, cv.best_l1_ratio
-    estimator.result_, estimator.coef_, estimator.intercept_ = result, np.array(result.coef), float(result.intercept)
+    estimator.result_ = result
+    if np.ndim(result.coef) == 2:  # the multinomial loss: one row per class, as scikit-learn's
+        estimator.coef_, estimator.intercept_ = np.array(result.coef).T.copy(), np.array(result.intercept, dtype=float)
+    else:
+        estimator.coef_, estimator.intercept_ = np.array(result.coef), float(result.intercept)
     estimator.dual_ = None
     return estimator
 

@@ -12,11 +12,12 @@ and ``intercepts`` of shape ``(points, K)``, its ``classes`` the columns' labels
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cvxreg._validation import check_sample_weight, check_X
+from cvxreg._validation import Data, check_sample_weight, check_X, invalid
 from cvxreg.errors import NotSupportedError
 from cvxreg.forms import Penalized
 from cvxreg.multinomial import encode_classes, solve_multinomial
@@ -25,7 +26,7 @@ from cvxreg.path import Path, checked_grid, checked_grid_size
 if TYPE_CHECKING:
     from cvxreg.problem import Problem
 
-__all__ = ["lambda_max", "path"]
+__all__ = ["SCORINGS", "fold_scores", "lambda_max", "path", "top_grid"]
 
 
 def lambda_max(problem: Problem, X: Any, y: Any, sample_weight: Any = None) -> float:
@@ -85,3 +86,59 @@ def path(problem: Problem, X: Any, y: Any, lams: Any = None, *, n_lams: int = 10
         feature_names=done[0].feature_names if done else None,
         classes=done[0].classes if done else None,
     )
+
+
+def _cross_entropy(codes: np.ndarray, eta: np.ndarray, s: np.ndarray | None) -> float:
+    """The mean (weighted) cross-entropy of the softmax of ``eta`` (n x K) at the true classes."""
+    top = eta.max(axis=1, keepdims=True)
+    lse = (top + np.log(np.exp(eta - top).sum(axis=1, keepdims=True))).ravel()
+    return float(np.average(lse - eta[np.arange(len(codes)), codes], weights=s))
+
+
+def _accuracy(codes: np.ndarray, eta: np.ndarray, s: np.ndarray | None) -> float:
+    return float(np.average(np.argmax(eta, axis=1) == codes, weights=s))
+
+
+#: Scorings of the multinomial loss by name: (function of (classes, eta, weights), higher is better).
+SCORINGS = {"log_loss": (_cross_entropy, False), "accuracy": (_accuracy, True)}
+
+
+def fold_scores(
+    problems: list[tuple[Any, Problem]], X: Any, y: Any, sample_weight: Any, folds: Any,
+    splitter: Callable[[Any, Data], list[Any]], given: np.ndarray | None, n_lams: int, eps: float, scoring: Any,
+) -> tuple[list[np.ndarray], list[np.ndarray], int, tuple[Any, ...], bool]:  # fmt: skip
+    """``cross_validate`` for the multinomial loss: for each problem (an l1_ratio) and fold, the
+    path on the training rows and the score of ``X W + b`` on the held-out rows, by name
+    (``"log_loss"``, the mean cross-entropy, or ``"accuracy"``). Returns the grids, the scores
+    (one array per problem and fold), the number of folds, the data for the refit, and whether
+    a higher score is better."""
+    if callable(scoring) or scoring not in SCORINGS:
+        raise invalid("scoring", "cross_validate", f"one of {list(SCORINGS)} for the multinomial loss", scoring)
+    score, higher = SCORINGS[scoring]
+    Xv, names = check_X(X, "cross_validate")
+    codes, classes = encode_classes(y, "cross_validate")
+    s = check_sample_weight(sample_weight, len(codes), "cross_validate")
+    splits = splitter(folds, Data(Xv, codes.astype(float), s, names))
+    for train, _ in splits:
+        missing = sorted(set(range(len(classes))) - set(codes[train].tolist()))
+        if missing:
+            allowed = "folds whose training rows hold every class (StratifiedKFold keeps them)"
+            got = f"a training fold without class {classes[missing[0]]!r}"
+            raise invalid("folds", "cross_validate", allowed, got, raw=True)
+    grids = [top_grid(p, Xv, codes, s, n_lams, eps) if given is None else given for _, p in problems]
+    scores = []
+    for (_, p), grid in zip(problems, grids, strict=True):
+        for train, test in splits:
+            found = path(p, Xv[train], codes[train], grid, sample_weight=None if s is None else s[train])
+            eta = [np.asarray(Xv[test] @ W) + b for W, b in zip(found.coefs, found.intercepts, strict=True)]
+            scores.append(np.array([score(codes[test], e, None if s is None else s[test]) for e in eta]))
+    return grids, scores, len(splits), (Xv, y, s, classes, names), higher
+
+
+def top_grid(problem: Problem, X: Any, y: Any, s: Any, n_lams: int, eps: float) -> np.ndarray:
+    """The default grid on all the data: ``n_lams`` values from ``lam_max`` down to ``eps lam_max``."""
+    top = lambda_max(problem, X, y, s)
+    if not (math.isfinite(top) and top > 0):
+        raise NotSupportedError(f"{problem!r} has lam_max = {top:g} on these data, so there is no default grid: "
+                                "give lams.")  # fmt: skip
+    return top * np.geomspace(1.0, eps, n_lams)

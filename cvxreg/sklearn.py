@@ -509,11 +509,12 @@ class CvxRegressorCV(CvxRegressor):
 
 
 class CvxClassifierCV(CvxClassifier):
-    """``CvxClassifier`` for two classes with ``lam`` (and the elastic net's ``l1_ratio``) chosen
-    by K-fold cross-validation over paths (``cvxreg.cross_validate``), then refit on all the data:
-    glmnet's ``cv.glmnet(family="binomial")``; scikit-learn's ``LogisticRegressionCV`` on
-    cvxreg's lam grid. An integer ``folds`` gives stratified folds (``StratifiedKFold``, as
-    ``LogisticRegressionCV``), or, on a Dask ``X``, folds of whole blocks.
+    """``CvxClassifier`` with ``lam`` (and the elastic net's ``l1_ratio``) chosen by K-fold
+    cross-validation over paths (``cvxreg.cross_validate``), then refit on all the data:
+    glmnet's ``cv.glmnet(family="binomial")`` (``"multinomial"`` with more than two classes and
+    the logistic loss); scikit-learn's ``LogisticRegressionCV`` on cvxreg's lam grid. An integer
+    ``folds`` gives stratified folds (``StratifiedKFold``, as ``LogisticRegressionCV``), or, on a
+    Dask ``X``, folds of whole blocks (two classes there).
 
     Parameters and attributes are ``CvxRegressorCV``'s, with ``loss="logistic"`` and
     ``scoring="log_loss"`` by default, and ``classes_``.
@@ -562,17 +563,26 @@ class CvxClassifierCV(CvxClassifier):
                     f"The 'y' parameter of {type(self).__name__} must hold labels of two classes. "
                     f"Got one class: {self.classes_.tolist()}."
                 )
-            if self.classes_.size > 2:
+            if self.classes_.size > 2 and not self._is_logistic():
                 raise InvalidParameterError(
-                    f"Only binary classification is supported by {type(self).__name__} (lam is chosen for a binary "
-                    f"loss; CvxClassifier fits more classes). Got {self.classes_.size} classes in 'y'."
+                    f"The 'loss' parameter of {type(self).__name__} must be 'logistic' for {self.classes_.size} "
+                    f"classes (lam is then chosen for the multinomial loss). Got {self.loss!r}."
                 )
-            labels = np.where(y == self.classes_[1], 1.0, -1.0)
+            labels = y if self.classes_.size > 2 else np.where(y == self.classes_[1], 1.0, -1.0)
             if isinstance(folds, int | np.integer) and not isinstance(folds, bool):
                 folds = StratifiedKFold(int(folds))
         return cross_validated(self, X, labels, folds, sample_weight)
 
+    def problem(self) -> Problem:
+        """The cvxreg ``Problem`` these parameters state: with more than two classes fitted, the
+        multinomial loss."""
+        single = super().problem()
+        if np.size(getattr(self, "classes_", ())) > 2:
+            loss = MultinomialLogisticLoss(scale=self.scale)
+            return Problem(loss, single.penalty, single.form, fit_intercept=single.fit_intercept)
+        return single
+
     def __sklearn_tags__(self) -> Any:
         tags = super().__sklearn_tags__()
-        tags.classifier_tags.multi_class = False  # lam is chosen for a binary loss
+        tags.classifier_tags.multi_class = self._is_logistic()  # the multinomial loss's lam
         return tags

@@ -285,3 +285,34 @@ def test_classifier_cv_chooses_the_lam_a_cross_validation_by_hand_chooses():
     np.testing.assert_allclose(ours.cv_.table["mean"], scores, rtol=1e-4)
     assert ours.lam_ == grid[int(np.argmin(scores))]
     assert np.array_equal(ours.predict(X), np.where(X @ ours.coef_ + ours.intercept_ >= 0, "spam", "ham"))
+
+
+def test_classifier_cv_on_three_classes_is_a_multinomial_cross_validation_by_hand():
+    # Was: "Only binary classification is supported by CvxClassifierCV". Now lam is chosen for
+    # the multinomial loss (cross_validate's multinomial branch): the same table of held-out
+    # cross-entropies as scikit-learn's multinomial LogisticRegression fold by fold.
+    from sklearn.datasets import load_iris
+    from sklearn.metrics import log_loss
+    from sklearn.model_selection import StratifiedKFold
+
+    X, y = load_iris(return_X_y=True)
+    X = (X - X.mean(0)) / X.std(0)
+    lams = [30.0, 10.0, 3.0, 1.0, 0.3]
+    ours = CvxClassifierCV(penalty="squared_l2", lams=lams, scale="sum").fit(X, y)
+    by_hand = []
+    for lam in lams:
+        losses = []
+        for train, test in StratifiedKFold(5).split(X, y):
+            sk = lm.LogisticRegression(C=1 / lam, tol=1e-12, max_iter=100_000).fit(X[train], y[train])
+            losses.append(log_loss(y[test], sk.predict_proba(X[test]), labels=[0, 1, 2]))
+        by_hand.append(np.mean(losses))
+    np.testing.assert_allclose(ours.cv_.table["mean"], by_hand, rtol=1e-6)
+    assert ours.lam_ == lams[int(np.argmin(by_hand))]
+    assert ours.coef_.shape == (3, 4) and ours.predict_proba(X).shape == (150, 3)
+    refit = lm.LogisticRegression(C=1 / ours.lam_, solver="newton-cg", tol=1e-12, max_iter=100_000).fit(X, y)
+    np.testing.assert_allclose(ours.coef_, refit.coef_, atol=1e-8)
+    sparse = cr.cross_validate(cr.Problem(cr.MultinomialLogisticLoss(), cr.L1(), cr.Penalized(1.0), fit_intercept=True),
+                               X, y, n_lams=8, folds=StratifiedKFold(3), scoring="accuracy")  # fmt: skip
+    assert sparse.table["mean"].between(0.3, 1.0).all() and sparse.result.coef.shape == (4, 3)
+    with pytest.raises(cr.InvalidParameterError, match="'scoring'"):
+        cr.cross_validate(cr.Problem(cr.MultinomialLogisticLoss(), cr.L1(), cr.Penalized(1.0)), X, y, n_lams=4)
