@@ -292,10 +292,19 @@ def compare_solvers(
         the sparsity pattern equals the reference's; ``setup_time`` CVXPY's compile time and
         ``solve_time`` the solver's own, in seconds.
     """
-    data = problem.check_data(X, y, sample_weight, "compare_solvers")
-    model = problem.built(data)[0].problem  # a non-convex custom penalty: raise now, once (kept for re-use)
     name = repr(problem) if name is None else name
     setting_names = settings_list(settings, "compare_solvers")
+    if getattr(problem.loss, "multi_output", False):  # the multinomial loss: its own model and scores
+        from cvxreg import multinomial_compare
+
+        if isinstance(solvers, str):
+            raise invalid("solvers", "compare_solvers", "None or a list of solver names", solvers)
+        return multinomial_compare.compare(
+            problem, X, y, COLUMNS, list(default_solvers() if solvers is None else solvers), setting_names,
+            sample_weight=sample_weight, name=name, reference=reference, reference_label=reference_label,
+        )  # fmt: skip
+    data = problem.check_data(X, y, sample_weight, "compare_solvers")
+    model = problem.built(data)[0].problem  # a non-convex custom penalty: raise now, once (kept for re-use)
     timeout = check_real(timeout, "timeout", "compare_solvers", lo=0.0, hi=MAX_TIMEOUT, lo_open=True)
     if isinstance(solvers, str):
         raise invalid("solvers", "compare_solvers", "None or a list of solver names", solvers)

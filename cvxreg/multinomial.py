@@ -38,7 +38,7 @@ from cvxreg.twin import secant_root
 if TYPE_CHECKING:
     from cvxreg.problem import Problem
 
-__all__ = ["MultinomialLogisticLoss", "encode_classes", "solve_multinomial"]
+__all__ = ["MultinomialLogisticLoss", "certified", "encode_classes", "solve_multinomial"]
 
 
 class MultinomialLogisticLoss(Loss):
@@ -528,6 +528,16 @@ def _objective(problem: Problem, X: Any, Y: np.ndarray, s: Any, c: float, W: np.
     terms = logsumexp(eta, axis=1) - np.sum(Y * eta, axis=1)
     fit = c * float(np.sum(terms) if s is None else s @ terms)
     return problem.form.objective_value(fit, problem.penalty.value(W.ravel(order="F")))
+
+
+def certified(problem: Problem, X: Any, y: Any, result: Result, sample_weight: Any = None) -> Result:
+    """``result`` (an answer to ``problem`` on ``(X, y)``) with its certificate, as
+    ``Problem.solve`` computes it; the answer itself unchanged (a solver's own, for a comparison)."""
+    Xv, _ = check_X(X, "certificate")
+    codes, classes = encode_classes(y, "certificate")
+    s = check_sample_weight(sample_weight, Xv.shape[0], "certificate")
+    Y = _one_hot(codes, len(classes))
+    return _with_certificate(problem, Xv, Y, s, 1.0 / problem.loss.weight_total(Xv.shape[0], s), result)
 
 
 def _with_certificate(problem: Problem, X: Any, Y: np.ndarray, s: Any, c: float, result: Result) -> Result:

@@ -296,3 +296,23 @@ def test_a_multinomial_path_from_lam_max_down_equals_saga():
     assert "petal length (cm)[2]" not in frame and "x2[2]" in frame.columns  # one column per coefficient
     assert path.plot().axes[0].get_xscale() == "log"
     assert "Path(lam: 8 points" in repr(path)
+
+
+def test_compare_solvers_scores_each_solvers_own_multinomial_answer():
+    # Was: "comparisons ... take single-output losses". Each solver gets the conic model; its
+    # own answer (not polished) is scored against cvxreg's certified one.
+    from sklearn.datasets import load_iris
+
+    X, y = load_iris(return_X_y=True)
+    X = (X - X.mean(0)) / X.std(0)
+    prob = cr.Problem(cr.MultinomialLogisticLoss(), cr.L1(), cr.Penalized(2.0), fit_intercept=True)
+    table = cr.compare_solvers(prob, X, y, solvers=["CLARABEL", "SCS", "OSQP"], settings=["default", "high"])
+    assert list(table.columns) == cr.compare.COLUMNS and len(table) == 6
+    assert set(table["problem_class"]) == {"exponential cone"} and set(table["reference"]) == {"cvxreg (certified)"}
+    osqp = table[table["solver"] == "OSQP"]
+    assert (osqp["status"] == "unsupported").all() and not osqp["success"].any()
+    clarabel = table[(table["solver"] == "CLARABEL") & (table["settings"] == "high")].iloc[0]
+    assert clarabel["status"] == "optimal" and clarabel["success"] and clarabel["coef_error"] < 1e-5
+    assert 0 < clarabel["kkt_residual"] < 1e-5  # the solver's own answer: not polished to rounding
+    reference = prob.solve(X, y)
+    np.testing.assert_allclose(clarabel["objective"], reference.objective, rtol=1e-7)
