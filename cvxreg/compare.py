@@ -38,7 +38,7 @@ from cvxreg.solvers import (
 if TYPE_CHECKING:
     from cvxreg.problem import Problem
 
-__all__ = ["COLUMNS", "Facts", "compare_solvers", "default_solvers", "problem_facts", "settings_list"]
+__all__ = ["COLUMNS", "Comparison", "Facts", "compare_solvers", "default_solvers", "problem_facts", "settings_list"]
 
 #: Columns of every comparison frame, in order.
 COLUMNS = [
@@ -65,6 +65,45 @@ COLUMNS = [
     "reference",
     "message",
 ]
+
+#: The columns a person reads first: what a printed or notebook comparison shows.
+FIRST_COLUMNS = ["solver", "settings", "status", "success", "error", "kkt_residual", "duality_gap", "solve_time"]
+
+
+class Comparison(pd.DataFrame):
+    """``compare_solvers``' table: a pandas DataFrame with every column and operation, whose
+    printed and notebook forms show the columns read first (``FIRST_COLUMNS``) and name the
+    others; ``pd.DataFrame(table)`` or ``table.to_string()`` show them all."""
+
+    @property
+    def _constructor(self) -> type:
+        return Comparison
+
+    def _short(self) -> tuple[pd.DataFrame, str] | None:
+        shown = [c for c in FIRST_COLUMNS if c in self.columns]
+        rest = [c for c in self.columns if c not in shown]
+        if len(shown) < 3 or len(rest) <= 2:
+            return None
+        problems = self["problem"].unique() if "problem" in self.columns else []
+        head = f"{problems[0]}: " if len(problems) == 1 else ""
+        return pd.DataFrame(self[shown]), f"{head}{len(rest)} more columns ({', '.join(map(str, rest))})"
+
+    def __repr__(self) -> str:
+        short = self._short()
+        if short is None:
+            return super().__repr__()
+        frame, note = short
+        return f"{frame!r}\n[{note}]"
+
+    def _repr_html_(self) -> str | None:
+        short = self._short()
+        if short is None:
+            return super()._repr_html_()
+        frame, note = short
+        from html import escape
+
+        return f"{frame.to_html()}<p><small>{escape(note)}</small></p>"
+
 
 #: Installed solvers that ``solvers=None`` leaves out: ECOS_BB is ECOS for integer programs.
 _SKIP_BY_DEFAULT = ("ECOS_BB",)
@@ -280,8 +319,9 @@ def compare_solvers(
 
     Returns
     -------
-    pandas.DataFrame
-        Columns ``COLUMNS``: ``objective_gap`` is ``|f - f_ref| / max(1, |f_ref|)`` with ``f``
+    Comparison
+        A pandas DataFrame (printed short: ``Comparison``). Columns ``COLUMNS``:
+        ``objective_gap`` is ``|f - f_ref| / max(1, |f_ref|)`` with ``f``
         the objective at the solver's coefficients; ``coef_error`` the max abs error of
         coefficients and intercept; ``error`` the larger of ``objective_gap`` and
         ``coef_error / max(1, |w_ref|_inf)``; ``success`` whether the status is a solution and
@@ -349,4 +389,4 @@ def compare_solvers(
             row = _row(name, label, setting, outcome, problem, ref, facts)
             row["reference"] = ref_kind
             rows.append(row)
-    return pd.DataFrame(rows, columns=COLUMNS)
+    return Comparison(rows, columns=COLUMNS)

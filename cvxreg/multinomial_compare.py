@@ -14,7 +14,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from cvxreg.multinomial import certified, encode_classes, solve_multinomial
 from cvxreg.result import Result
@@ -27,7 +26,7 @@ __all__ = ["compare"]
 
 
 def compare(problem: Problem, X: Any, y: Any, columns: list[str], solvers: Sequence[Any], settings: list[str], *,
-            sample_weight: Any, name: str, reference: Result | None, reference_label: str) -> pd.DataFrame:  # fmt: skip
+            sample_weight: Any, name: str, reference: Result | None, reference_label: str) -> Any:  # fmt: skip
     """One row per solver x settings (see the module)."""
     encode_classes(y, "compare_solvers")  # labels checked before any solve
     if reference is None:
@@ -66,4 +65,6 @@ def compare(problem: Problem, X: Any, y: Any, columns: list[str], solvers: Seque
             else:
                 row["success"] = False
             rows.append(row)
-    return pd.DataFrame(rows, columns=columns)
+    from cvxreg.compare import Comparison
+
+    return Comparison(rows, columns=columns)

@@ -234,3 +234,18 @@ def test_the_problem_column_names_the_problem_by_default():
     assert list(frame["problem"]) == [repr(prob)]
     named = cr.compare_solvers(prob, X, X.sum(axis=1), solvers=["CLARABEL"], isolate=False, name="toy")
     assert list(named["problem"]) == ["toy"]
+
+
+def test_a_comparison_prints_the_columns_read_first():
+    # A 22-column table printed whole is unreadable in a terminal or a notebook: the comparison
+    # shows solver, settings, status, success, error, residuals and time, and names the rest.
+    X, y = np.random.default_rng(0).standard_normal((40, 4)), np.random.default_rng(1).standard_normal(40)
+    table = cr.compare_solvers(cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(0.5)), X, y,
+                               solvers=["CLARABEL", "OSQP"], isolate=False)  # fmt: skip
+    assert isinstance(table, pd.DataFrame) and list(table.columns) == cr.compare.COLUMNS
+    text, html = repr(table), table._repr_html_()
+    assert "solver" in text and "14 more columns (problem, problem_class, model" in text and "message" in text
+    assert "<table" in html and "more columns" in html and "dual_note</th>" not in html
+    assert "dual_note" in pd.DataFrame(table).to_string()  # every column is still there
+    small = table[["solver", "status"]]
+    assert repr(small) == repr(pd.DataFrame(small))  # a few columns print as they are
