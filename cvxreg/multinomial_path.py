@@ -45,10 +45,12 @@ def lambda_max(problem: Problem, X: Any, y: Any, sample_weight: Any = None) -> f
     return float(problem.penalty.dual_norm(G.ravel(order="F")))
 
 
-def path(problem: Problem, X: Any, y: Any, lams: Any = None, *, n_lams: int = 100, eps: float = 1e-3,
-         sample_weight: Any = None, **solver_opts: Any) -> Path:  # fmt: skip
-    """``Problem.path`` for the multinomial loss (see the module): penalized form only."""
-    if problem.form.param_name != "lam" or problem.form.size > 1:
+def path(problem: Problem, X: Any, y: Any, lams: Any = None, *, ts: Any = None, n_lams: int = 100,
+         eps: float = 1e-3, sample_weight: Any = None, screening: bool = True, solver: Any = None,
+         **solver_opts: Any) -> Path:  # fmt: skip
+    """``Problem.path`` for the multinomial loss (see the module): penalized form only, each point
+    solved whole (``screening`` has nothing to screen; ``solver`` and its options go to each)."""
+    if ts is not None or problem.form.param_name != "lam" or problem.form.size > 1:
         raise NotSupportedError(f"A multinomial path runs over one lam: give a Penalized problem, not {problem!r}.")
     n_lams, eps = checked_grid_size(n_lams, eps, "Problem.path")
     if lams is None:  # as path.lambda_grid makes it for one output
@@ -68,7 +70,7 @@ def path(problem: Problem, X: Any, y: Any, lams: Any = None, *, n_lams: int = 10
     results = [None] * len(grid)
     for i in order:
         results[i] = solve_multinomial(problem.with_form(Penalized(float(grid[i]))), X, y,
-                                       sample_weight=sample_weight, **solver_opts)  # fmt: skip
+                                       sample_weight=sample_weight, solver=solver, **solver_opts)  # fmt: skip
     done = [r for r in results if r is not None]
     coefs = np.array([r.coef for r in done], dtype=float)  # (points, d, K)
     return Path(

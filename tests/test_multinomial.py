@@ -82,7 +82,9 @@ def test_errors_are_typed():
         prob.solve(X, codes[:-1])
     with pytest.raises(cr.NotSupportedError, match="no default grid: give lams"):
         prob.path(X, codes)  # a ridge: no lam_max
-    assert prob.path(X, codes, lams=[1.0, 0.1]).coefs.shape[0] == 2
+    assert prob.path(X, codes, lams=[1.0, 0.1], screening=False).coefs.shape[0] == 2
+    with pytest.raises(cr.NotSupportedError, match="one lam"):
+        prob.path(X, codes, ts=[1.0])
     bounded = cr.Problem(MultinomialLogisticLoss(), cr.SquaredL2(), cr.Penalized(1.0), bounds=(0, None))
     with pytest.raises(cr.NotSupportedError, match="bounds"):
         bounded.solve(X, codes)
