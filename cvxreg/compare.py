@@ -339,10 +339,11 @@ def compare_solvers(
 
         if isinstance(solvers, str):
             raise invalid("solvers", "compare_solvers", "None or a list of solver names", solvers)
-        return multinomial_compare.compare(
-            problem, X, y, COLUMNS, list(default_solvers() if solvers is None else solvers), setting_names,
+        rows = multinomial_compare.compare(
+            problem, X, y, list(default_solvers() if solvers is None else solvers), setting_names,
             sample_weight=sample_weight, name=name, reference=reference, reference_label=reference_label,
         )  # fmt: skip
+        return Comparison(rows, columns=COLUMNS)
     data = problem.check_data(X, y, sample_weight, "compare_solvers")
     model = problem.built(data)[0].problem  # a non-convex custom penalty: raise now, once (kept for re-use)
     timeout = check_real(timeout, "timeout", "compare_solvers", lo=0.0, hi=MAX_TIMEOUT, lo_open=True)

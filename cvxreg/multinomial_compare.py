@@ -25,9 +25,9 @@ if TYPE_CHECKING:
 __all__ = ["compare"]
 
 
-def compare(problem: Problem, X: Any, y: Any, columns: list[str], solvers: Sequence[Any], settings: list[str], *,
-            sample_weight: Any, name: str, reference: Result | None, reference_label: str) -> Any:  # fmt: skip
-    """One row per solver x settings (see the module)."""
+def compare(problem: Problem, X: Any, y: Any, solvers: Sequence[Any], settings: list[str], *, sample_weight: Any,
+            name: str, reference: Result | None, reference_label: str) -> list[dict[str, Any]]:  # fmt: skip
+    """One row (a dict of ``compare.COLUMNS``) per solver x settings (see the module)."""
     encode_classes(y, "compare_solvers")  # labels checked before any solve
     if reference is None:
         ref, ref_kind = solve_multinomial(problem, X, y, sample_weight=sample_weight, tol=1e-9), "cvxreg (certified)"
@@ -65,6 +65,4 @@ def compare(problem: Problem, X: Any, y: Any, columns: list[str], solvers: Seque
             else:
                 row["success"] = False
             rows.append(row)
-    from cvxreg.compare import Comparison
-
-    return Comparison(rows, columns=columns)
+    return rows
