@@ -317,6 +317,9 @@ def compare_solvers(
         ``problem_facts`` already computed (the model class, the solvers that can take it,
         the multiplier's note); computed here when None.
 
+    With the multinomial loss (``cvxreg.multinomial_compare``) the solves run in this process
+    (``isolate`` and ``timeout`` do not apply), on the plain model, with no round trip.
+
     Returns
     -------
     Comparison
@@ -342,6 +345,7 @@ def compare_solvers(
         rows = multinomial_compare.compare(
             problem, X, y, list(default_solvers() if solvers is None else solvers), setting_names,
             sample_weight=sample_weight, name=name, reference=reference, reference_label=reference_label,
+            skip=set(skip),
         )  # fmt: skip
         return Comparison(rows, columns=COLUMNS)
     data = problem.check_data(X, y, sample_weight, "compare_solvers")

@@ -257,7 +257,8 @@ def cross_validate(
         from cvxreg import multinomial_path
 
         grids, scores, n_folds, everything, higher = multinomial_path.fold_scores(
-            problems, X, y, sample_weight, folds, _splits, given, n_lams, eps, scoring
+            problems, X, y, sample_weight, folds, _splits, given, n_lams, eps, scoring,
+            lambda tasks: _run(tasks, n_jobs, multinomial_path.fold_score),
         )
     else:
         data = problem.check_data(X, y, sample_weight, "cross_validate")
@@ -323,13 +324,16 @@ def _with_ratios(problem: Problem, l1_ratios: Sequence[float] | None) -> list[tu
     return [(r, problem.with_penalty(ElasticNet(r, factors=factors))) for r in ratios]
 
 
-def _run(tasks: list[tuple[Any, ...]], n_jobs: int) -> list[np.ndarray]:
+def _run(tasks: list[tuple[Any, ...]], n_jobs: int, work: Callable[..., np.ndarray] | None = None) -> list[np.ndarray]:
+    """``work(*task)`` for each task (a fold's path and its scores; ``_fold_scores`` by default),
+    in order, on ``n_jobs`` joblib workers."""
+    work = _fold_scores if work is None else work
     n_jobs = workers(check_jobs(n_jobs, "cross_validate"), len(tasks))
     if n_jobs == 1:
         scores = []
         with Progress(f"cross-validation of {len(tasks)} fold paths", len(tasks)) as step:
             for task in tasks:
-                scores.append(_fold_scores(*task))
+                scores.append(work(*task))
                 step()
         return scores
     try:
@@ -338,4 +342,4 @@ def _run(tasks: list[tuple[Any, ...]], n_jobs: int) -> list[np.ndarray]:
         raise InvalidParameterError(
             "The 'n_jobs' parameter of cross_validate must be 1 without joblib (pip install 'cvxreg-lab[distributed]')."
         ) from None
-    return list(Parallel(n_jobs=n_jobs)(delayed(_fold_scores)(*task) for task in tasks))
+    return list(Parallel(n_jobs=n_jobs)(delayed(work)(*task) for task in tasks))

@@ -26,7 +26,8 @@ __all__ = ["compare"]
 
 
 def compare(problem: Problem, X: Any, y: Any, solvers: Sequence[Any], settings: list[str], *, sample_weight: Any,
-            name: str, reference: Result | None, reference_label: str) -> list[dict[str, Any]]:  # fmt: skip
+            name: str, reference: Result | None, reference_label: str,
+            skip: set[tuple[str, str]]) -> list[dict[str, Any]]:  # fmt: skip
     """One row (a dict of ``compare.COLUMNS``) per solver x settings (see the module)."""
     encode_classes(y, "compare_solvers")  # labels checked before any solve
     if reference is None:
@@ -38,6 +39,8 @@ def compare(problem: Problem, X: Any, y: Any, solvers: Sequence[Any], settings: 
     for solver in solvers:
         label = solver_label(solver)
         for setting in settings:
+            if (label, setting) in skip:  # done already (a resumed run)
+                continue
             row: dict[str, Any] = {"problem": name, "problem_class": "exponential cone", "solver": label,
                                    "settings": setting, "model": "plain", "reference": ref_kind}  # fmt: skip
             if isinstance(solver, str) and label not in installed_solvers():

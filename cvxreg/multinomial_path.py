@@ -26,7 +26,7 @@ from cvxreg.path import Path, checked_grid, checked_grid_size
 if TYPE_CHECKING:
     from cvxreg.problem import Problem
 
-__all__ = ["SCORINGS", "fold_scores", "lambda_max", "path", "top_grid"]
+__all__ = ["SCORINGS", "fold_score", "fold_scores", "lambda_max", "path", "top_grid"]
 
 
 def lambda_max(problem: Problem, X: Any, y: Any, sample_weight: Any = None) -> float:
@@ -108,6 +108,7 @@ SCORINGS = {"log_loss": (_cross_entropy, False), "accuracy": (_accuracy, True)}
 def fold_scores(
     problems: list[tuple[Any, Problem]], X: Any, y: Any, sample_weight: Any, folds: Any,
     splitter: Callable[[Any, Data], list[Any]], given: np.ndarray | None, n_lams: int, eps: float, scoring: Any,
+    run: Callable[[list[tuple[Any, ...]]], list[np.ndarray]],
 ) -> tuple[list[np.ndarray], list[np.ndarray], int, tuple[Any, ...], bool]:  # fmt: skip
     """``cross_validate`` for the multinomial loss: for each problem (an l1_ratio) and fold, the
     path on the training rows and the score of ``X W + b`` on the held-out rows, by name
@@ -128,13 +129,18 @@ def fold_scores(
             got = f"a training fold without class {classes[missing[0]]!r}"
             raise invalid("folds", "cross_validate", allowed, got, raw=True)
     grids = [top_grid(p, Xv, codes, s, n_lams, eps) if given is None else given for _, p in problems]
-    scores = []
-    for (_, p), grid in zip(problems, grids, strict=True):
-        for train, test in splits:
-            found = path(p, Xv[train], codes[train], grid, sample_weight=None if s is None else s[train])
-            eta = [np.asarray(Xv[test] @ W) + b for W, b in zip(found.coefs, found.intercepts, strict=True)]
-            scores.append(np.array([score(codes[test], e, None if s is None else s[test]) for e in eta]))
-    return grids, scores, len(splits), (Xv, y, s, classes, names), higher
+    tasks = [(p, Xv, codes, s, train, test, grid, score) for (_, p), grid in zip(problems, grids, strict=True)
+             for train, test in splits]  # fmt: skip
+    return grids, run(tasks), len(splits), (Xv, y, s, classes, names), higher
+
+
+def fold_score(problem: Problem, X: Any, codes: np.ndarray, s: Any, train: np.ndarray, test: np.ndarray,
+               grid: np.ndarray, score: Callable[..., float]) -> np.ndarray:  # fmt: skip
+    """One fold: the path on the training rows, then ``score`` of ``X W + b`` on the held-out rows
+    at each point (a task of ``cross_validate``, run in a joblib worker when ``n_jobs`` asks)."""
+    found = path(problem, X[train], codes[train], grid, sample_weight=None if s is None else s[train])
+    eta = [np.asarray(X[test] @ W) + b for W, b in zip(found.coefs, found.intercepts, strict=True)]
+    return np.array([score(codes[test], e, None if s is None else s[test]) for e in eta])
 
 
 def top_grid(problem: Problem, X: Any, y: Any, s: Any, n_lams: int, eps: float) -> np.ndarray:

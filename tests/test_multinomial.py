@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 import scipy.sparse as sp
 
@@ -318,3 +319,18 @@ def test_compare_solvers_scores_each_solvers_own_multinomial_answer():
     assert 0 < clarabel["kkt_residual"] < 1e-5  # the solver's own answer: not polished to rounding
     reference = prob.solve(X, y)
     np.testing.assert_allclose(clarabel["objective"], reference.objective, rtol=1e-7)
+    resumed = cr.compare_solvers(prob, X, y, solvers=["CLARABEL", "SCS"], settings=["default", "high"],
+                                 skip=[("SCS", "default"), ("CLARABEL", "high")])  # fmt: skip
+    assert list(zip(resumed["solver"], resumed["settings"], strict=True)) == [("CLARABEL", "default"), ("SCS", "high")]
+
+
+def test_a_multinomial_cross_validation_in_parallel_equals_the_serial_one():
+    from sklearn.datasets import load_iris
+    from sklearn.model_selection import StratifiedKFold
+
+    X, y = load_iris(return_X_y=True)
+    prob = cr.Problem(cr.MultinomialLogisticLoss(), cr.L1(), cr.Penalized(1.0), fit_intercept=True)
+    kw = {"n_lams": 5, "folds": StratifiedKFold(3), "scoring": "log_loss"}
+    serial, parallel = cr.cross_validate(prob, X, y, **kw), cr.cross_validate(prob, X, y, n_jobs=2, **kw)
+    pd.testing.assert_frame_equal(serial.table, parallel.table)
+
