@@ -200,7 +200,8 @@ def _block_violations(grad: np.ndarray, v: np.ndarray, starts: np.ndarray, idx: 
     g, w = grad[idx], v[idx]
     norms = np.sqrt(np.add.reduceat(w * w, starts[:-1]))
     sizes = np.diff(starts)
-    unit = np.divide(w, np.repeat(norms, sizes), out=np.zeros_like(w), where=np.repeat(norms, sizes) > 0)
+    spread = np.repeat(norms, sizes)
+    unit = np.divide(w, spread, out=np.zeros_like(w), where=spread > 0)
     on = np.sqrt(np.add.reduceat((g + np.repeat(thresholds, sizes) * unit) ** 2, starts[:-1]))
     off = np.maximum(np.sqrt(np.add.reduceat(g * g, starts[:-1])) - thresholds, 0.0)
     return np.where(norms > 0, on, off)
