@@ -317,8 +317,6 @@ def compare_solvers(
         ``problem_facts`` already computed (the model class, the solvers that can take it,
         the multiplier's note); computed here when None.
 
-    With the multinomial loss (``cvxreg.multinomial_compare``) the solves run in this process
-    (``isolate`` and ``timeout`` do not apply), on the plain model, with no round trip.
 
     Returns
     -------
@@ -334,6 +332,11 @@ def compare_solvers(
         residual) and ``duality_gap`` from the answer's certificate; ``support_match`` whether
         the sparsity pattern equals the reference's; ``setup_time`` CVXPY's compile time and
         ``solve_time`` the solver's own, in seconds.
+
+    Notes
+    -----
+    With the multinomial loss (``cvxreg.multinomial_compare``) the solves run in this process
+    (``isolate`` and ``timeout`` do not apply), on the plain model, with no round trip.
     """
     name = repr(problem) if name is None else name
     setting_names = settings_list(settings, "compare_solvers")
