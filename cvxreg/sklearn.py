@@ -435,7 +435,9 @@ class CvxRegressorCV(CvxRegressor):
     eps : float, default 1e-3
     l1_ratios : list of float, optional
         Elastic-net mixing values to try as well.
-    folds : int or splitter, default 5
+    cv : int or splitter, default 5
+        The folds: K contiguous folds for an integer (scikit-learn's ``KFold``), or any splitter
+        with ``split(X, y)``; scikit-learn's name (``cross_validate`` calls it ``folds``).
     scoring : str or callable, default "mse"
     n_jobs : int, default 1
     select : {"best", "one_se"}, default "best"
@@ -467,7 +469,7 @@ class CvxRegressorCV(CvxRegressor):
         n_lams: int = 100,
         eps: float = 1e-3,
         l1_ratios: Any = None,
-        folds: Any = 5,
+        cv: Any = 5,
         scoring: Any = "mse",
         n_jobs: int = 1,
         select: str = "best",
@@ -483,7 +485,7 @@ class CvxRegressorCV(CvxRegressor):
         self.n_lams = n_lams
         self.eps = eps
         self.l1_ratios = l1_ratios
-        self.folds = folds
+        self.cv = cv
         self.scoring = scoring
         self.n_jobs = n_jobs
         self.select = select
@@ -505,7 +507,7 @@ class CvxRegressorCV(CvxRegressor):
                 f"The 'X' parameter of {type(self).__name__} must have at least 2 samples to cross-validate. "
                 f"Got 1 sample."
             )
-        return cross_validated(self, X, y, self.folds, sample_weight)
+        return cross_validated(self, X, y, self.cv, sample_weight)
 
 
 class CvxClassifierCV(CvxClassifier):
@@ -513,7 +515,7 @@ class CvxClassifierCV(CvxClassifier):
     cross-validation over paths (``cvxreg.cross_validate``), then refit on all the data:
     glmnet's ``cv.glmnet(family="binomial")`` (``"multinomial"`` with more than two classes and
     the logistic loss); scikit-learn's ``LogisticRegressionCV`` on cvxreg's lam grid. An integer
-    ``folds`` gives stratified folds (``StratifiedKFold``, as ``LogisticRegressionCV``), or, on a
+    ``cv`` gives stratified folds (``StratifiedKFold``, as ``LogisticRegressionCV``), or, on a
     Dask ``X``, folds of whole blocks (two classes there).
 
     Parameters and attributes are ``CvxRegressorCV``'s, with ``loss="logistic"`` and
@@ -534,7 +536,7 @@ class CvxClassifierCV(CvxClassifier):
         n_lams: int = 100,
         eps: float = 1e-3,
         l1_ratios: Any = None,
-        folds: Any = 5,
+        cv: Any = 5,
         scoring: Any = "log_loss",
         n_jobs: int = 1,
         select: str = "best",
@@ -545,13 +547,13 @@ class CvxClassifierCV(CvxClassifier):
         fit_intercept: bool = True,
     ) -> None:
         self.loss, self.penalty, self.lams, self.n_lams, self.eps = loss, penalty, lams, n_lams, eps
-        self.l1_ratios, self.folds, self.scoring, self.n_jobs, self.p = l1_ratios, folds, scoring, n_jobs, p
+        self.l1_ratios, self.cv, self.scoring, self.n_jobs, self.p = l1_ratios, cv, scoring, n_jobs, p
         self.loss_params, self.penalty_params, self.scale, self.select = loss_params, penalty_params, scale, select
         self.fit_intercept = fit_intercept
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> CvxClassifierCV:
         """Cross-validate, then refit on ``(X, y)`` at the chosen parameters; returns ``self``."""
-        folds = self.folds
+        folds = self.cv
         if blocks.is_blocked(X):
             labels = self._blocked_labels(X, y)
         else:

@@ -257,6 +257,13 @@ def test_cv_regressor_picks_lasso_cv_s_and_elastic_net_cv_s_parameters():
     enet = CvxRegressorCV(l1_ratios=[0.2, 0.5, 0.9]).fit(X, y)
     ref = lm.ElasticNetCV(l1_ratio=[0.2, 0.5, 0.9], cv=5).fit(X, y)
     assert enet.l1_ratio_ == ref.l1_ratio_ and enet.lam_ == pytest.approx(ref.alpha_, rel=1e-12)
+    # scikit-learn's name for the folds, with a shuffled splitter handed to both
+    from sklearn.model_selection import KFold
+
+    shuffled = KFold(4, shuffle=True, random_state=3)
+    picked = CvxRegressorCV(cv=shuffled).fit(X, y)
+    assert picked.lam_ == pytest.approx(lm.LassoCV(cv=shuffled).fit(X, y).alpha_, rel=1e-12)
+    assert "cv" in picked.get_params() and "folds" not in picked.get_params()
 
 
 
