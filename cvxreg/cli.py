@@ -13,6 +13,7 @@ import argparse
 import json
 import math
 import os
+import shlex
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -168,7 +169,8 @@ def _report_in(args: argparse.Namespace, solvers: Any, cases: Any, out: Path, cs
 
     observed = epigraph_probe(solvers, timeout=args.timeout)
     try:
-        paths = report.write_report(frame, out, scale=scale, time_limit=args.timeout, observed=observed)
+        paths = report.write_report(frame, out, scale=scale, time_limit=args.timeout, observed=observed,
+                                    command=args.command_line)  # fmt: skip
     except OSError as exc:
         print(f"cvxreg: error: --out {out}: the report could not be written ({exc.strerror or exc})", file=sys.stderr)
         return 2
@@ -177,7 +179,7 @@ def _report_in(args: argparse.Namespace, solvers: Any, cases: Any, out: Path, cs
     table = report.summary(frame, args.timeout)
     cols = ["settings", "solver", "supported", "success_pct", "time_sgm_ms", "error_sgm", "failures"]
     if len(table):
-        print(table[cols].to_string(index=False))
+        print(table[cols].to_string(index=False, float_format=lambda v: f"{v:.3g}"))
     for kind, path in paths.items():
         print(f"wrote {kind}: {path}")
     tried = ~frame["status"].isin(("unsupported", "not_installed"))
@@ -205,7 +207,6 @@ def report_solvers() -> list[str]:
 
 
 def _compare(args: argparse.Namespace) -> int:
-    import pandas as pd
 
     from cvxreg.compare import compare_solvers
     from cvxreg.exercises import load
@@ -227,11 +228,36 @@ def _compare(args: argparse.Namespace) -> int:
         reference=ex.expected_result(),  # the file's answer, from an independent source
         reference_label="problem file",
     )
-    cols = ["solver", "settings", "status", "success", "error", "dual_error", "kkt_residual", "solve_time", "message"]
-    with pd.option_context("display.width", 200, "display.max_columns", 30, "display.max_colwidth", 60):
-        print(f"{ex.id}: {ex.title}\n{ex.problem!r}  (times in seconds)")
-        print(frame[cols].to_string(index=False))
+    print(f"{ex.id}: {ex.title}\n{ex.problem!r}")
+    print(_terminal_table(frame))
     return 0
+
+
+def _terminal_table(frame: Any, width: int = 100) -> str:
+    """A comparison for a terminal of ``width`` columns: the numbers a person reads first, in
+    short formats, and each row's message below the table, wrapped."""
+    import textwrap
+
+    def sci(value: Any) -> str:
+        return "" if value is None or value != value else f"{float(value):.1e}"
+
+    head = f"{'solver':<9}{'settings':<9}{'status':<19}{'ok':<4}{'error':>9}{'dual err':>9}{'kkt':>9}" \
+        f"{'time ms':>9}{'runs':>6}"  # fmt: skip
+    lines = [head, "-" * len(head)]
+    notes = []
+    for row in frame.itertuples(index=False):
+        ms = "" if row.solve_time != row.solve_time else f"{1e3 * float(row.solve_time):.3g}"
+        runs = "" if not row.runs else str(int(row.runs))
+        lines.append(
+            f"{str(row.solver)[:8]:<9}{str(row.settings)[:8]:<9}{str(row.status)[:18]:<19}"
+            f"{'yes' if row.success else 'no':<4}{sci(row.error):>9}{sci(row.dual_error):>9}"
+            f"{sci(row.kkt_residual):>9}{ms:>9}{runs:>6}".rstrip()
+        )
+        if isinstance(row.message, str) and row.message:
+            notes.append(textwrap.fill(f"{row.solver} ({row.settings}): {row.message}", width,
+                                       subsequent_indent="    "))  # fmt: skip
+    lines.append("time ms: the median of 'runs' runs of the solver's call; error against the file's answer")
+    return "\n".join(lines + notes)
 
 
 def _solve(args: argparse.Namespace) -> int:
@@ -521,7 +547,9 @@ def _dpi(text: str) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     try:
-        args = parser.parse_args(list(sys.argv[1:] if argv is None else argv))
+        words = list(sys.argv[1:] if argv is None else argv)
+        args = parser.parse_args(words)
+        args.command_line = shlex.join(["cvxreg", *words])
     except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help
         return int(exc.code or 0)
     from cvxreg.errors import CvxregError

@@ -26,6 +26,7 @@ from cvxreg._report_stats import RESIDUAL_SHIFT, TIME_SHIFT, findings, solved
 from cvxreg._report_stats import summary as _summary
 from cvxreg._validation import check_choice, invalid
 from cvxreg.solvers import SETTINGS, SUCCESS_BAR, solver_versions
+from cvxreg.timing import MIN_TIME, REPEAT
 
 __all__ = ["accuracy", "environment", "figures", "findings", "summary", "write", "write_report"]
 
@@ -45,8 +46,12 @@ def summary(frame: pd.DataFrame, time_limit: float = DEFAULT_TIME_LIMIT) -> pd.D
     return _summary(frame, time_limit)
 
 
-def environment(solvers: list[str] | None = None) -> dict[str, str]:
-    """Versions and machine: Python, cvxpy, NumPy, SciPy, each solver, the CPU and its cores."""
+def environment(solvers: list[str] | None = None, command: str | None = None) -> dict[str, str]:
+    """What a reader needs to repeat the run: the date, the command that ran it (``command``, as
+    ``cvxreg report`` passes it), cvxreg and the versions it runs on, the BLAS, the CPU and each solver's version."""
+    import datetime
+    from importlib.metadata import PackageNotFoundError, version
+
     import cvxpy
     import scipy
 
@@ -57,16 +62,33 @@ def environment(solvers: list[str] | None = None) -> dict[str, str]:
         cpu = model or cpu
     except OSError:
         pass
+    try:
+        cvxreg_version = version("cvxreg-lab")
+    except PackageNotFoundError:
+        cvxreg_version = "?"
     env = {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "command": command or "not given (written from Python)",
+        "cvxreg": cvxreg_version,
         "Python": sys.version.split()[0],
         "cvxpy": cvxpy.__version__,
         "numpy": np.__version__,
         "scipy": scipy.__version__,
+        "BLAS": _blas(),
         "platform": platform.platform(),
         "CPU": f"{cpu} ({os.cpu_count()} cores visible)",
     }
     env.update({f"solver {k}": v for k, v in solver_versions(solvers).items()})
     return env
+
+
+def _blas() -> str:
+    """NumPy's BLAS: its name and version as NumPy was built with it."""
+    try:
+        blas = np.show_config(mode="dicts")["Build Dependencies"]["blas"]
+    except (KeyError, TypeError, ValueError):
+        return "?"
+    return f"{blas.get('name', '?')} {blas.get('version', '')}".strip()
 
 
 def figures(
@@ -124,7 +146,7 @@ def _markdown_table(frame: pd.DataFrame) -> str:
     frame = _display(frame)
 
     def cell(v: Any) -> str:
-        return html.escape(_fmt(v)).replace("|", "\\|").replace("\n", " ")
+        return _md(_fmt(v)).replace("|", "\\|").replace("\n", " ")
 
     head = "| " + " | ".join(cell(c) for c in frame.columns) + " |"
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
@@ -160,21 +182,44 @@ _DETAIL = [
     "duality_gap",
     "support_match",
     "solve_ms",
+    "runs",
+    "time_iqr",
     "compile_ms",
     "iterations",
     "message",
 ]
+_NOT_RUN = ("unsupported", "not_installed")
 
 
 def _detail(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows of one problem that ran (the others are ``_not_run``'s one line)."""
+    rows = rows[~rows["status"].isin(_NOT_RUN)]
     rows = rows.assign(
         solve_ms=1e3 * pd.to_numeric(rows["solve_time"], errors="coerce"),
         compile_ms=1e3 * pd.to_numeric(rows["setup_time"], errors="coerce"),
     )
-    out = rows[_DETAIL]
+    out = rows.reindex(columns=_DETAIL)
     if not out["message"].astype(object).fillna("").astype(str).str.len().any():
         out = out.drop(columns="message")
     return out
+
+
+def _not_run(rows: pd.DataFrame) -> str:
+    """One sentence for the solvers that did not run on a problem: the refusals (with the
+    solvers that can take it) and the solvers not installed."""
+    out = []
+    refused = rows[rows["status"] == "unsupported"]
+    if len(refused):
+        names = ", ".join(dict.fromkeys(refused["solver"].astype(str)))
+        message = next((m for m in refused["message"].astype(object).fillna("").astype(str) if m), "")
+        can = message.split("installed solvers that can: ", 1)[1] if "installed solvers that can: " in message else ""
+        cls = str(rows["problem_class"].iloc[0] or "conic")
+        tail = f" (installed solvers that can: {can})." if can else "."
+        out.append(f"Cannot take this {cls} model: {names}{tail}")
+    missing = rows[rows["status"] == "not_installed"]
+    if len(missing):
+        out.append("Not installed: " + ", ".join(dict.fromkeys(missing["solver"].astype(str))) + ".")
+    return " ".join(out)
 
 
 def _settings_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -223,7 +268,10 @@ def _intro(frame: pd.DataFrame, time_limit: float) -> list[str]:
         f"A solve is a success when it returns a solution whose error against the truth (the larger of the "
         f"relative objective error and the coefficient error relative to max(1, |w*|)) and whose primal residual "
         f"are within the settings' bar ({bars}). Truth: {refs}.",
-        f"Times are the solver's own solve time; CVXPY's compile time is reported apart ('compile'). Shifted "
+        f"A time is the median of repeated runs of the solver's own call on the data CVXPY compiled (at least "
+        f"{REPEAT} runs and {MIN_TIME:g} s in all, so a solve of microseconds is measured, not sampled once; "
+        f"'runs' and 'time iqr', the interquartile range over the median, say how many and how steady); "
+        f"CVXPY's compile time is reported apart ('compile'). Shifted "
         f"geometric means use a shift of {1e3 * TIME_SHIFT:g} ms for times, over every problem of the settings "
         f"(one set for all solvers; a failure or an unsupported problem counts the time limit, {time_limit:g} s), "
         f"and {RESIDUAL_SHIFT:g} for residuals and errors; 'time vs best' divides by the fastest solver's, on "
@@ -234,7 +282,7 @@ def _intro(frame: pd.DataFrame, time_limit: float) -> list[str]:
 
 
 def _sections(
-    frame: pd.DataFrame, scale: pd.DataFrame | None, time_limit: float, observed: list[str]
+    frame: pd.DataFrame, scale: pd.DataFrame | None, time_limit: float, observed: list[str], command: str | None
 ) -> list[tuple[str, Any]]:
     """The report as (kind, content) pairs that the Markdown and HTML writers render."""
     from cvxreg.scaling import slopes
@@ -242,6 +290,7 @@ def _sections(
     fitted = slopes(scale) if scale is not None else None
     out: list[tuple[str, Any]] = [("h1", _TITLE)]
     out += [("p", text) for text in _intro(frame, time_limit)]
+    out.append(("toc", None))
     found = findings(frame, scale, fitted) + list(observed)
     out += [("h2", "Findings"), ("ul", found)]
     out.append(("h2", "Summary per settings"))
@@ -262,30 +311,60 @@ def _sections(
         first = rows.iloc[0]
         head = f"{problem} - {first['problem_class']}, truth: {first['reference']}"
         note = str(first["dual_note"]) if isinstance(first["dual_note"], str) and first["dual_note"] else ""
-        out.append(("details", (head, "Multiplier " + note if note else "", _detail(rows))))
+        notes = " ".join(x for x in ("Multiplier " + note if note else "", _not_run(rows)) if x)
+        out.append(("details", (head, notes, _detail(rows))))
     out += [("h2", "Settings and tolerances"), ("table", _settings_table(frame))]
-    env = environment(sorted(frame["solver"].unique()))
+    env = environment(sorted(frame["solver"].unique()), command)
     out += [("h2", "Environment"), ("table", pd.DataFrame({"item": list(env), "version": list(env.values())}))]
     return out
 
 
+def _slug(text: str, seen: dict[str, int]) -> str:
+    """A heading's anchor as GitHub makes it (lower case, punctuation dropped, spaces to
+    hyphens; a repeated one gets ``-1``, ``-2``), so the Markdown's links work there too."""
+    base = "".join(c for c in text.lower() if c.isalnum() or c in " -_").replace(" ", "-")
+    n = seen.get(base, 0)
+    seen[base] = n + 1
+    return base if n == 0 else f"{base}-{n}"
+
+
+def _anchored(sections: list[tuple[str, Any]]) -> list[tuple[str, Any, str]]:
+    """The sections with an anchor for each heading ("" for the rest)."""
+    seen: dict[str, int] = {}
+    return [(kind, content, _slug(content, seen) if kind in ("h2", "h3") else "") for kind, content in sections]
+
+
+def _contents(anchored: list[tuple[str, Any, str]]) -> list[tuple[int, str, str]]:
+    """(depth, title, anchor) of each section and subsection."""
+    return [(int(kind[1]) - 2, content, anchor) for kind, content, anchor in anchored if anchor]
+
+
+def _md(text: Any) -> str:
+    """Text as Markdown shows it: no HTML entities; a ``<`` that could open a tag escaped."""
+    return str(text).replace("<", "\\<")
+
+
 def _markdown(sections: list[tuple[str, Any]], names: set[str]) -> str:
     lines: list[str] = []
-    for kind, content in sections:
+    anchored = _anchored(sections)
+    for kind, content, _anchor in anchored:
         if kind in ("h1", "h2", "h3"):
-            lines += ["#" * int(kind[1]) + " " + html.escape(content), ""]
+            lines += ["#" * int(kind[1]) + " " + _md(content), ""]
+        elif kind == "toc":
+            lines += [f"{'  ' * depth}- [{_md(title)}](#{anchor})" for depth, title, anchor in _contents(anchored)]
+            lines.append("")
         elif kind == "p":
-            lines += [html.escape(content), ""]
+            lines += [_md(content), ""]
         elif kind == "ul":
-            lines += [f"- {html.escape(item)}" for item in content] + [""]
+            lines += [f"- {_md(item)}" for item in content] + [""]
         elif kind == "table":
             lines += [_markdown_table(content), ""]
         elif kind == "figures":
             lines += [f"![{n}](figures/{n}.png)" for n in content if n in names] + [""]
         elif kind == "details":
             head, note, table = content
-            lines += [f"#### {html.escape(head)}", ""] + ([html.escape(note), ""] if note else [])
-            lines += [_markdown_table(table), ""]
+            lines += [f"#### {_md(head)}", ""] + ([_md(note), ""] if note else [])
+            lines += [_markdown_table(table), ""] if len(table) else []
     return "\n".join(lines)
 
 
@@ -298,15 +377,24 @@ _STYLE = (
     "figure{margin:0 0 1.6em 0}"
     "img{max-width:100%;height:auto;border:1px solid #ddd}figcaption{max-width:70em;color:#333}"
     "details{margin:0.3em 0}summary{cursor:pointer;font-weight:600}ul li{margin:0.3em 0;max-width:80em}"
+    "nav{background:#f6f6fa;border:1px solid #dde;padding:0.5em 1em;margin:1em 0;max-width:40em}"
+    "ul.toc{margin:0.3em 0;padding-left:1.2em}ul.toc li{margin:0.1em 0}ul.toc li.d1{margin-left:1.4em}"
 )
 
 
 def _html(sections: list[tuple[str, Any]], pngs: dict[str, bytes] | None) -> str:
     parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{html.escape(_TITLE)}</title>"]
     parts.append(f"<style>{_STYLE}</style></head><body>")
-    for kind, content in sections:
+    anchored = _anchored(sections)
+    for kind, content, anchor in anchored:
         if kind in ("h1", "h2", "h3"):
-            parts.append(f"<{kind}>{html.escape(content)}</{kind}>")
+            ident = f" id='{anchor}'" if anchor else ""
+            parts.append(f"<{kind}{ident}>{html.escape(content)}</{kind}>")
+        elif kind == "toc":
+            parts.append("<nav><b>Contents</b><ul class='toc'>")
+            for depth, title, link in _contents(anchored):
+                parts.append(f"<li class='d{depth}'><a href='#{link}'>{html.escape(title)}</a></li>")
+            parts.append("</ul></nav>")
         elif kind == "p":
             parts.append(f"<p>{html.escape(content)}</p>")
         elif kind == "ul":
@@ -329,7 +417,8 @@ def _html(sections: list[tuple[str, Any]], pngs: dict[str, bytes] | None) -> str
         elif kind == "details":
             head, note, table = content
             extra = f"<p>{html.escape(note)}</p>" if note else ""
-            parts.append(f"<details><summary>{html.escape(head)}</summary>{extra}{_html_table(table)}</details>")
+            body = _html_table(table) if len(table) else ""
+            parts.append(f"<details><summary>{html.escape(head)}</summary>{extra}{body}</details>")
     parts.append("</body></html>")
     return "".join(parts)
 
@@ -370,9 +459,11 @@ def write(
     scale: pd.DataFrame | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT,
     observed: list[str] | None = None,
+    command: str | None = None,
 ) -> Path:
     """Write a comparison frame; the format follows the suffix: ``.md``, ``.csv`` or ``.html``.
-    ``observed``: sentences added to the findings (e.g. ``epigraph_probe``'s)."""
+    ``observed``: sentences added to the findings (e.g. ``epigraph_probe``'s); ``command``: the
+    command line, for the environment table."""
     _check_frame(frame, "report.write")
     frame = frame.reindex(columns=_all_columns(frame))
     path = Path(path)
@@ -381,9 +472,9 @@ def write(
         write_csv_atomic(frame, path)
     elif suffix == ".md":
         pngs = _maybe_figures(frame, scale) or {}
-        write_text_atomic(path, _markdown(_sections(frame, scale, time_limit, observed or []), set(pngs)))
+        write_text_atomic(path, _markdown(_sections(frame, scale, time_limit, observed or [], command), set(pngs)))
     else:
-        sections = _sections(frame, scale, time_limit, observed or [])
+        sections = _sections(frame, scale, time_limit, observed or [], command)
         write_text_atomic(path, _html(sections, _maybe_figures(frame, scale)))
     return path
 
@@ -395,10 +486,11 @@ def write_report(
     scale: pd.DataFrame | None = None,
     time_limit: float = DEFAULT_TIME_LIMIT,
     observed: list[str] | None = None,
+    command: str | None = None,
 ) -> dict[str, Path]:
     """Write ``report.md``, ``report.html``, ``results.csv``, ``scaling.csv`` (with ``scale``)
     and ``figures/*.png`` into ``directory``; returns the paths by name. ``observed``:
-    sentences added to the findings."""
+    sentences added to the findings; ``command``: the command line, for the environment table."""
     _check_frame(frame, "report.write_report")
     frame = frame.reindex(columns=_all_columns(frame))
     d = Path(directory)
@@ -409,7 +501,7 @@ def write_report(
     if scale is not None:
         paths["scaling_csv"] = d / "scaling.csv"
         write_csv_atomic(scale, paths["scaling_csv"])
-    sections = _sections(frame, scale, time_limit, observed or [])  # findings, summaries: once for both
+    sections = _sections(frame, scale, time_limit, observed or [], command)  # findings, summaries: once for both
     write_text_atomic(paths["md"], _markdown(sections, set(pngs or {})))
     write_text_atomic(paths["html"], _html(sections, pngs))
     for name in pngs or {}:

@@ -244,8 +244,47 @@ def test_a_comparison_prints_the_columns_read_first():
                                solvers=["CLARABEL", "OSQP"], isolate=False)  # fmt: skip
     assert isinstance(table, pd.DataFrame) and list(table.columns) == cr.compare.COLUMNS
     text, html = repr(table), table._repr_html_()
-    assert "solver" in text and "14 more columns (problem, problem_class, model" in text and "message" in text
+    assert "solver" in text and "16 more columns (problem, problem_class, model" in text and "message" in text
     assert "<table" in html and "more columns" in html and "dual_note</th>" not in html
     assert "dual_note" in pd.DataFrame(table).to_string()  # every column is still there
     small = table[["solver", "status"]]
     assert repr(small) == repr(pd.DataFrame(small))  # a few columns print as they are
+
+
+def test_a_time_is_the_median_of_repeated_runs():
+    # Was: one run per time (SCS on one problem took 0.154 / 12.8 / 0.187 ms with the same 75
+    # iterations). Now each measurement runs at least `repeat` times and `min_time` seconds.
+    import time
+
+    from cvxreg.timing import Timing, repeated
+
+    calls = []
+    timed = repeated(lambda: calls.append(time.sleep(0.005)), repeat=3, min_time=0.02)
+    assert 3 <= timed.runs <= 4 and timed.runs == len(calls)  # each run sleeps 5 ms: 0.02 s by the fourth
+    assert timed.median >= 0.005 and timed.spread >= 0.0
+    assert repeated(lambda: None, repeat=3, min_time=10.0, max_runs=50).runs == 50  # at most max_runs
+    assert repeated(lambda: time.sleep(0.03), repeat=3, budget=0.05).runs == 1  # a slow call: what fits
+    assert Timing.of([1.0, 2.0, 3.0, 4.0, 100.0]) == Timing(3.0, (4.0 - 2.0) / 3.0, 5)  # quartiles, robust
+
+    X, y = np.random.default_rng(0).standard_normal((40, 4)), np.random.default_rng(1).standard_normal(40)
+    prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(0.5))
+    table = cr.compare_solvers(prob, X, y, solvers=["CLARABEL", "SCIPY"], isolate=False, round_trip=False)
+    clarabel, scipy_row = table.iloc[0], table.iloc[1]
+    assert clarabel["runs"] >= 3 and clarabel["solve_time"] > 0 and clarabel["time_iqr"] >= 0
+    assert scipy_row["status"] == "unsupported" and scipy_row["runs"] == 0  # a QP: no time to take
+    once = cr.compare_solvers(prob, X, y, solvers=["CLARABEL"], isolate=False, repeat=1, min_time=0.0)
+    assert list(once["runs"]) == [1]
+    isolated = cr.compare_solvers(prob, X, y, solvers=["OSQP"], round_trip=False)
+    assert isolated["runs"].iloc[0] >= 3  # timed in the solver's own process too
+    with pytest.raises(cr.InvalidParameterError, match=r"'repeat'.*Got 0"):
+        cr.compare_solvers(prob, X, y, solvers=["CLARABEL"], repeat=0)
+
+
+def test_a_refusal_names_only_solvers_of_continuous_models():
+    # Was: ECOS_BB (ECOS with branch and bound, for integer programs) was named among the
+    # solvers able to take a continuous model.
+    X, y = np.random.default_rng(0).standard_normal((20, 3)), np.random.default_rng(1).standard_normal(20)
+    prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(0.5))
+    table = cr.compare_solvers(prob, X, y, solvers=["SCIPY"], isolate=False)
+    message = table["message"].iloc[0]
+    assert "CLARABEL" in message and "ECOS_BB" not in message and "GLPK_MI" not in message

@@ -154,13 +154,27 @@ def test_success_is_against_the_truth_and_the_settings_bar(frame):
 def test_write_formats_escape_and_embed_figures(frame, tmp_path):
     md = report.write(frame, tmp_path / "r.md").read_text()
     assert md.startswith("# cvxreg solver comparison") and "## Findings" in md
-    assert "<script>" not in md and "&lt;script&gt;" in md
+    # Markdown without HTML entities (was: &#x27;low&#x27;), a tag's "<" escaped as Markdown does
+    assert not re.search(r"(?<!\\)<script>", md) and "\\<script>" in md and "&#x27;" not in md and "&lt;" not in md
+    assert "'default' settings" in md
+    # contents with anchors GitHub makes (and the HTML has as ids), every section reachable
+    assert "- [Findings](#findings)" in md
+    assert "  - ['high' settings (success bar 1e-06)](#high-settings-success-bar-1e-06)" in md
     csv = pd.read_csv(report.write(frame, tmp_path / "r.csv"))
     assert len(csv) == len(frame)
     html = report.write(frame, tmp_path / "r.html").read_text()
     assert "<script>alert" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     assert html.index("Findings") < html.index("Summary per settings") < html.index("Per problem")
     assert "<details>" in html and "solve (ms)" in html and "cvxpy" in html and "CPU" in html
+    headings = re.findall(r"<h[23] id='([^']+)'>", html)
+    assert headings and sorted(re.findall(r"<a href='#([^']+)'>", html)) == sorted(headings)
+    assert len(set(headings)) == len(headings)
+    for item in ("BLAS", "cvxreg", "date", "command"):
+        assert f"<td>{item}</td>" in html
+    # the solvers that did not run on a problem are one line, not one row per solver and settings
+    assert "Cannot take this exponential cone model: OSQP (installed solvers that can: CLARABEL" in html
+    assert html.count("cannot take this exponential cone model") == 0
+    assert "<th>runs</th>" in html
     pngs = re.findall(r"data:image/png;base64,([A-Za-z0-9+/=]+)", html)
     # profiles of time and error, error vs time, a status matrix per settings, multiplier errors
     assert len(pngs) == 3 + 2 + 1
@@ -229,8 +243,13 @@ def test_cli_report_and_compare_by_name(tmp_path, capsys):
     assert "wrote html" in text and (out / "report.html").exists()
     rows = pd.read_csv(out / "results.csv")
     assert len(rows) == 4 and (rows["status"] == "unsupported").sum() == 1
-    assert main(["compare", "sklearn-lasso-toy", "--solvers", "CLARABEL"]) == 0
-    assert "CLARABEL" in capsys.readouterr().out
+    assert "72.727273" not in text and "success_pct" in text  # the summary's numbers in 3 digits
+    assert main(["compare", "sklearn-lasso-toy", "--solvers", "CLARABEL", "SCIPY", "--settings", "low", "high"]) == 0
+    printed = capsys.readouterr().out
+    # Was: 219-character lines with NaN columns. Now it reads in a 100-column terminal.
+    assert "CLARABEL" in printed and "NaN" not in printed and "nan" not in printed
+    assert max(len(line) for line in printed.splitlines()) <= 100
+    assert "SCIPY (low): SCIPY cannot take this QP model" in printed
 
 
 def test_cli_list_version_and_help(capsys):
