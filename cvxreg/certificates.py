@@ -496,14 +496,14 @@ def lambda_max(problem: Problem, X: Any, y: Any, *, sample_weight: Any = None) -
         raise NotSupportedError(f"lambda_max is not available with linear constraints: {problem!r}.")
     loss, pen = problem.loss, problem.penalty
     n, d = data.n, data.d
-    Xd, yv, sw = data.dense(), data.y, data.weights
+    Xd, yv, sw = data.X, data.y, data.weights  # sparse X stays sparse: only products with it are taken
     c = 1.0 / loss.weight_total(n, data.sample_weight)
     free = ~pen.penalized(d)
     lower, upper = _full_bounds(problem.bounds, d)
     if np.any(((lower > 0) | (upper < 0)) & ~free):
         return math.inf  # the bounds exclude w_j = 0 for a penalized coefficient
     coef, b0 = _fit_unpenalized(problem, data, free, lower, upper)
-    eta = Xd[:, free] @ coef + b0
+    eta = (Xd[:, np.flatnonzero(free)] @ coef if np.any(free) else np.zeros(n)) + b0
     g_lo, g_hi = loss.derivative(eta, yv, tol=1e-12 * max(1.0, float(np.max(np.abs(yv)))))
     # Sign of the normal cone at 0: -1 allows n_j <= 0 (w_j >= 0 binds), +1 allows n_j >= 0,
     # 2 allows any n_j (w_j = 0 fixed), 0 none.
@@ -521,7 +521,7 @@ def lambda_max(problem: Problem, X: Any, y: Any, *, sample_weight: Any = None) -
     dn, cons = pen.dual_norm_expr(-c * (Xd.T @ cp.multiply(sw, G)) - nvec)
     cons += [G >= g_lo, G <= g_hi, *_cone_constraints(nvec, cone)]
     if np.any(free):
-        cons.append(Xd[:, free].T @ cp.multiply(sw, G) == 0)
+        cons.append(Xd[:, np.flatnonzero(free)].T @ cp.multiply(sw, G) == 0)
     if problem.fit_intercept:
         cons.append(sw @ G == 0)
     prob = cp.Problem(cp.Minimize(dn), cons)
@@ -571,7 +571,7 @@ def _fit_unpenalized(
     k = int(free.sum())
     if k == 0:
         return np.zeros(0), (loss.intercept_only(y, s) if problem.fit_intercept else 0.0)
-    A = data.dense()[:, free]
+    A = np.asarray(data.X[:, np.flatnonzero(free)].todense() if sp.issparse(data.X) else data.X[:, free])
     if problem.fit_intercept:
         A = np.hstack([A, np.ones((data.n, 1))])
     lo = np.r_[lower[free], [-np.inf] * problem.fit_intercept]

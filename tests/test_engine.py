@@ -330,3 +330,30 @@ def test_a_newton_system_without_rows_of_curvature_is_the_penalty_alone(capfd):
     assert empty.shape == (0,)
     printed = capfd.readouterr()
     assert "illegal" not in printed.out + printed.err
+
+
+def test_lambda_max_of_sparse_data_never_makes_x_dense():
+    # Was: lambda_max called data.dense(): on a 64000 x 64000 sparse lasso (6.4 M nonzeros) it
+    # asked for 30.5 GiB. Checked against the dense computation and, for a smooth loss, the
+    # closed form ||X' g(0)||_inf / n.
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    X = sp.random(2000, 20000, density=0.002, format="csc", random_state=1)  # dense: 320 MB
+    y = rng.standard_normal(2000)
+    lasso = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(1.0))
+    free_first = cr.Problem(cr.SquaredLoss(), cr.L1(factors=np.r_[0.0, np.ones(19999)]), cr.Penalized(1.0),
+                            fit_intercept=True)  # fmt: skip
+    logistic = cr.Problem(cr.LogisticLoss(), cr.L1(), cr.Penalized(1.0), fit_intercept=True)
+    for problem, target in ((lasso, y), (free_first, y), (logistic, np.sign(y))):
+        tracemalloc.start()
+        got = problem.lambda_max(X, target)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert peak < 20e6, (problem, peak)
+        assert got == pytest.approx(problem.lambda_max(X.toarray(), target), rel=1e-12)
+    assert lasso.lambda_max(X, y) == pytest.approx(np.max(np.abs(X.T @ y)) / 2000, rel=1e-12)
+    small = sp.random(60, 30, density=0.2, format="csr", random_state=2)  # a nonsmooth loss: a convex solve
+    hinge = cr.Problem(cr.HingeLoss(), cr.L1(), cr.Penalized(1.0), fit_intercept=True)
+    labels = np.where(rng.standard_normal(60) > 0, 1.0, -1.0)
+    assert hinge.lambda_max(small, labels) == pytest.approx(hinge.lambda_max(small.toarray(), labels), rel=1e-6)
