@@ -223,11 +223,20 @@ def scaling_figure(scale: pd.DataFrame, slopes: pd.DataFrame, colors: dict[str, 
     return _png(plt, fig)
 
 
-def report_figures(frame: pd.DataFrame, scale: pd.DataFrame | None, slopes: pd.DataFrame | None) -> dict[str, bytes]:
+def report_figures(
+    frame: pd.DataFrame, scale: pd.DataFrame | None, slopes: pd.DataFrame | None, work: pd.DataFrame | None = None
+) -> dict[str, bytes]:
     """Every report figure by name (empty when there is nothing to draw)."""
     solvers = sorted(set(frame["solver"]) | (set(scale["solver"]) if scale is not None else set()))
-    colors = _colors(_plt(), solvers)
+    plt = _plt()
+    colors = _colors(plt, solvers)
     out: dict[str, bytes] = {}
+    if work is not None and solved(work).any():
+        from cvxreg._report_workloads import workload_figure
+
+        tools = sorted(set(work["solver"]))
+        palette = {**_colors(plt, tools), **{s: c for s, c in colors.items() if s in tools and len(solvers) <= 10}}
+        out["accuracy_vs_time"] = _png(plt, workload_figure(work, plt, palette))
     if not len(frame):
         return out
     for setting in dict.fromkeys(frame["settings"]):

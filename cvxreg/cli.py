@@ -118,6 +118,7 @@ def _report(args: argparse.Namespace) -> int:
         from cvxreg.scaling import checked_args
 
         checked_args(args.families, args.sizes, "cvxreg report")
+    check_real(args.workload_budget, "--workload-budget", "cvxreg report", lo=0.0, lo_open=True)
     out = Path(args.out)
     csv_path = out / "results.csv"
     lock = None
@@ -165,12 +166,19 @@ def _report_in(args: argparse.Namespace, solvers: Any, cases: Any, out: Path, cs
 
         print(f"cvxreg report: scaling {', '.join(args.families)} at d = {args.sizes}", flush=True)
         scale = scaling(args.families, args.sizes, solvers, budget=args.budget, timeout=args.timeout)
+    work = None
+    if args.workloads:
+        from cvxreg.workloads import run_workloads
+
+        print(f"cvxreg report: real sizes {', '.join(args.workloads)}", flush=True)
+        work = run_workloads(args.workloads, solvers, budget=args.workload_budget, timeout=5 * args.workload_budget,
+                             progress=lambda line: print(f"cvxreg report: {line}", flush=True))  # fmt: skip
     from cvxreg._report_probes import epigraph_probe
 
     observed = epigraph_probe(solvers, timeout=args.timeout)
     try:
         paths = report.write_report(frame, out, scale=scale, time_limit=args.timeout, observed=observed,
-                                    command=args.command_line)  # fmt: skip
+                                    command=args.command_line, work=work)  # fmt: skip
     except OSError as exc:
         print(f"cvxreg: error: --out {out}: the report could not be written ({exc.strerror or exc})", file=sys.stderr)
         return 2
@@ -415,6 +423,7 @@ def _parser() -> argparse.ArgumentParser:
     from cvxreg.compare import default_solvers
     from cvxreg.scaling import DEFAULT_SIZES, FAMILIES
     from cvxreg.solvers import SETTINGS, installed_solvers
+    from cvxreg.workloads import WORKLOADS
 
     fmt = _Help
     solvers_help = "solver names (default: every installed one: " + ", ".join(default_solvers()) + ")"
@@ -458,6 +467,14 @@ def _parser() -> argparse.ArgumentParser:
     )
     rep.add_argument("--families", nargs="+", choices=list(FAMILIES), default=list(FAMILIES), help="scaling families")
     rep.add_argument("--budget", type=float, default=1.0, help="scaling: seconds after which a solver stops growing")
+    rep.add_argument(
+        "--workloads", nargs="*", choices=list(WORKLOADS), default=list(WORKLOADS),
+        help="real-size workloads, with the specialist tools (none: no such section)",
+    )  # fmt: skip
+    rep.add_argument(
+        "--workload-budget", type=float, default=2.0,
+        help="real sizes: seconds after which a tool stops growing (a CVXPY solve there is killed at 5 x this)",
+    )  # fmt: skip
     rep.add_argument("--strict", action="store_true", help="exit 1 when a solve misses the accuracy bar")
     rep.add_argument("--bar", type=float, default=1e-4, help="accuracy bar of --strict (a positive number)")
     rep.set_defaults(run=_report)

@@ -143,9 +143,9 @@ def _solve_one(
 ) -> dict[str, Any]:
     """Solve in the child process; return plain data (picklable, no CVXPY objects). The
     solver's raw answer is scored (no polishing), on the model ``reduce`` asks for. When it
-    is a solution, the solver's call is then timed again on the same model (``timing``:
-    ``cvxreg.timing.repeated``'s arguments; a solver given as an object, or slower than the
-    timing's budget, keeps its one time, the solver's own report).
+    is a solution shorter than ``timing["min_time"]``, the solver's call is then timed again on
+    the same model (``timing``: ``cvxreg.timing.repeated``'s arguments); a longer solve, or a
+    solver given as an object, keeps its one time, the solver's own report.
 
     With ``twin_t`` (penalized problems) the same solver also solves the constrained twin at
     ``t = R(w_ref)``, whose multiplier must equal lam: that is how a penalized problem tests
@@ -163,7 +163,7 @@ def _solve_one(
             )
             twin_dual = twin.dual if twin.ok else None
         timed = Timing(res.solve_time, 0.0, 1)
-        if res.ok and isinstance(solver, str) and not res.solve_time > timing["budget"]:
+        if res.ok and isinstance(solver, str) and res.solve_time < timing["min_time"]:
             call = solver_call(problem.build(data, reduce=reduce).problem, solver, opts)
             timed = repeated(call, **timing)
     return {"result": res, "twin_dual": twin_dual, "timing": timed}
@@ -336,10 +336,9 @@ def compare_solvers(
         ``problem_facts`` already computed (the model class, the solvers that can take it,
         the multiplier's note); computed here when None.
     repeat, min_time : int, float, default 3, 0.02
-        A solve that returns a solution is timed again: the solver's call on CVXPY's data,
-        at least ``repeat`` times and ``min_time`` seconds in all, at most 200 runs, and no run
-        starts that would take the runs past a quarter of ``timeout`` (a solve slower than
-        that keeps its one time, the solver's own report).
+        A solve shorter than ``min_time`` that returns a solution is timed again: the solver's
+        call on CVXPY's data, at least ``repeat`` times and ``min_time`` seconds in all, at most
+        200 runs. A longer solve is timed once, by the solver's own report (``runs`` 1).
 
 
     Returns
@@ -383,7 +382,7 @@ def compare_solvers(
     timing = {
         "repeat": int(repeat),
         "min_time": check_real(min_time, "min_time", "compare_solvers", lo=0.0, hi=60.0),
-        "budget": timeout / 4,
+        "budget": timeout / 4,  # no run starts that would take the runs past it
     }
     if isinstance(solvers, str):
         raise invalid("solvers", "compare_solvers", "None or a list of solver names", solvers)

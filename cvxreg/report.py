@@ -92,15 +92,19 @@ def _blas() -> str:
 
 
 def figures(
-    frame: pd.DataFrame, directory: str | os.PathLike[str] | None = None, scale: pd.DataFrame | None = None
+    frame: pd.DataFrame,
+    directory: str | os.PathLike[str] | None = None,
+    scale: pd.DataFrame | None = None,
+    work: pd.DataFrame | None = None,
 ) -> dict[str, bytes]:
     """The report's figures as PNG bytes by name (and files in ``directory`` when given):
     a status matrix per settings, performance profiles of time and of error, error against
-    solve time, multiplier errors, and (with ``scale``) solve time against size."""
+    solve time, multiplier errors, (with ``scale``) solve time against size and (with ``work``,
+    a ``cvxreg.workloads`` frame) error against time at real sizes."""
     from cvxreg._report_figures import report_figures
     from cvxreg.scaling import slopes
 
-    out = report_figures(frame, scale, slopes(scale) if scale is not None else None)
+    out = report_figures(frame, scale, slopes(scale) if scale is not None else None, work)
     if directory is not None:
         Path(directory).mkdir(parents=True, exist_ok=True)
         for name, data in out.items():
@@ -282,7 +286,12 @@ def _intro(frame: pd.DataFrame, time_limit: float) -> list[str]:
 
 
 def _sections(
-    frame: pd.DataFrame, scale: pd.DataFrame | None, time_limit: float, observed: list[str], command: str | None
+    frame: pd.DataFrame,
+    scale: pd.DataFrame | None,
+    time_limit: float,
+    observed: list[str],
+    command: str | None,
+    work: pd.DataFrame | None = None,
 ) -> list[tuple[str, Any]]:
     """The report as (kind, content) pairs that the Markdown and HTML writers render."""
     from cvxreg.scaling import slopes
@@ -292,6 +301,10 @@ def _sections(
     out += [("p", text) for text in _intro(frame, time_limit)]
     out.append(("toc", None))
     found = findings(frame, scale, fitted) + list(observed)
+    if work is not None and len(work):
+        from cvxreg._report_workloads import workload_findings
+
+        found += workload_findings(work)
     out += [("h2", "Findings"), ("ul", found)]
     out.append(("h2", "Summary per settings"))
     table = summary(frame, time_limit)
@@ -303,6 +316,12 @@ def _sections(
     out.append(("figures", [f"status_{s}" for s in dict.fromkeys(frame["settings"])] + ["dual_error"]))
     if scale is not None and len(scale):
         out += [("h2", "Scaling"), ("table", fitted), ("figures", ["scaling"])]
+    if work is not None and len(work):
+        from cvxreg._report_workloads import workload_sections
+        from cvxreg.workloads import WORKLOADS
+
+        described = {w.name: f"{w.description} ({w.source})" for w in WORKLOADS.values()}
+        out += workload_sections(work, described)
     failed = frame[~solved(frame) & ~frame["status"].isin(("unsupported", "not_installed"))]
     if len(failed):
         out += [("h2", "Failures"), ("table", failed[["problem", "solver", "settings", "status", "message"]])]
@@ -424,10 +443,13 @@ def _html(sections: list[tuple[str, Any]], pngs: dict[str, bytes] | None) -> str
 
 
 def _maybe_figures(
-    frame: pd.DataFrame, scale: pd.DataFrame | None, directory: str | os.PathLike[str] | None = None
+    frame: pd.DataFrame,
+    scale: pd.DataFrame | None,
+    directory: str | os.PathLike[str] | None = None,
+    work: pd.DataFrame | None = None,
 ) -> dict[str, bytes] | None:
     try:
-        return figures(frame, directory, scale)
+        return figures(frame, directory, scale, work)
     except ImportError:
         return None
 
@@ -487,21 +509,27 @@ def write_report(
     time_limit: float = DEFAULT_TIME_LIMIT,
     observed: list[str] | None = None,
     command: str | None = None,
+    work: pd.DataFrame | None = None,
 ) -> dict[str, Path]:
-    """Write ``report.md``, ``report.html``, ``results.csv``, ``scaling.csv`` (with ``scale``)
-    and ``figures/*.png`` into ``directory``; returns the paths by name. ``observed``:
-    sentences added to the findings; ``command``: the command line, for the environment table."""
+    """Write ``report.md``, ``report.html``, ``results.csv``, ``scaling.csv`` (with ``scale``),
+    ``workloads.csv`` (with ``work``, a ``cvxreg.workloads.run_workloads`` frame: the section
+    on real sizes) and ``figures/*.png`` into ``directory``; returns the paths by name.
+    ``observed``: sentences added to the findings; ``command``: the command line, for the
+    environment table."""
     _check_frame(frame, "report.write_report")
     frame = frame.reindex(columns=_all_columns(frame))
     d = Path(directory)
     (d / "figures").mkdir(parents=True, exist_ok=True)
-    pngs = _maybe_figures(frame, scale, d / "figures")
+    pngs = _maybe_figures(frame, scale, d / "figures", work)
     paths = {"csv": d / "results.csv", "md": d / "report.md", "html": d / "report.html"}
     write_csv_atomic(frame, paths["csv"])  # each file whole or not at all, names safe in a spreadsheet
     if scale is not None:
         paths["scaling_csv"] = d / "scaling.csv"
         write_csv_atomic(scale, paths["scaling_csv"])
-    sections = _sections(frame, scale, time_limit, observed or [], command)  # findings, summaries: once for both
+    if work is not None:
+        paths["workloads_csv"] = d / "workloads.csv"
+        write_csv_atomic(work, paths["workloads_csv"])
+    sections = _sections(frame, scale, time_limit, observed or [], command, work)  # once for both formats
     write_text_atomic(paths["md"], _markdown(sections, set(pngs or {})))
     write_text_atomic(paths["html"], _html(sections, pngs))
     for name in pngs or {}:
