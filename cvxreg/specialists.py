@@ -190,6 +190,18 @@ def _engine(problem: Problem) -> Callable[..., Fitted]:
     return fit
 
 
+def _warm_up(fit: Callable[..., Fitted], X: Any, y: np.ndarray, param: float, intercept: bool, tol: Any) -> None:
+    """One untimed fit on the first rows, so that no timed fit pays for what a tool does once
+    (compiling kernels, loading modules, first allocations)."""
+    rows = min(len(y), 64)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            fit(X[:rows], y[:rows], param, intercept, tol)
+    except Exception:  # a warm-up on a slice may fail (one class only): the timed fits say how it goes
+        pass
+
+
 def _label(tol: float | None) -> str:
     return "its only setting" if tol is None else f"tol={tol:g}"
 
@@ -222,8 +234,12 @@ def specialist_rows(
     if engine and ENGINE not in skip:
         tools.append((ENGINE, _engine(problem), ENGINE_TOLERANCES, math.nan))
     X, y = data.X, data.y
+    for spec in SPECIALISTS:  # a first fit would otherwise time the import of the tool's modules
+        if any(spec.name == t[0] for t in tools):
+            importlib.import_module("sklearn.linear_model" if spec.package == "sklearn" else spec.package)
     rows = []
     for tool, fit, tolerances, param in tools:
+        _warm_up(fit, X, y, param, problem.fit_intercept, tolerances[0])
         for tol in tolerances:
             try:
                 start = time.perf_counter()

@@ -351,3 +351,45 @@ def test_the_report_probes_cvxpys_epigraph_limitation(tmp_path):
     frame = pd.DataFrame([row("p1", "A")], columns=COLUMNS)
     text = report.write(frame, tmp_path / "r.md", observed=notes).read_text()
     assert all(n.split(":")[0] in text for n in notes)
+
+
+def _sgm(values, shift):
+    x = np.asarray(values, dtype=float)
+    return float(np.exp(np.mean(np.log(np.maximum(x, 0.0) + shift))) - shift)
+
+
+def test_the_findings_are_true_to_the_written_csv(frame, tmp_path):
+    # Every number a finding states is recomputed here from results.csv, as a reader would.
+    paths = report.write_report(frame, tmp_path / "out")
+    rows = pd.read_csv(paths["csv"])
+    text = paths["md"].read_text()
+    found = [line[2:] for line in text.split("## Findings", 1)[1].split("\n## ", 1)[0].splitlines()
+             if line.startswith("- ")]  # fmt: skip
+    checked = 0
+    shape = re.compile(r"(?P<cls>.+) \((?P<n>\d+) problems, (?P<s>\w+) settings\): (?P<k>\d+) solver\(s\) succeed on "
+                       r"all; most accurate (?P<acc>\S+) \(error sgm (?P<err>\S+)\), fastest (?P<fast>\S+) "
+                       r"\((?P<ms>\S+) ms sgm solve time\)\.")  # fmt: skip
+    for line in found:
+        m = shape.fullmatch(line)
+        if not m:
+            continue
+        part = rows[(rows["problem_class"] == m["cls"]) & (rows["settings"] == m["s"])]
+        assert part["problem"].nunique() == int(m["n"])
+        full = [s for s, g in part.groupby("solver") if g["success"].all() and len(g) == int(m["n"])]
+        assert len(full) == int(m["k"])
+        errs = {s: _sgm(part[part["solver"] == s]["error"], 1e-12) for s in full}
+        times = {s: _sgm(part[part["solver"] == s]["solve_time"], 1e-4) for s in full}
+        assert min(errs, key=errs.get) == m["acc"] and f"{errs[m['acc']]:.1e}" == m["err"]
+        assert min(times, key=times.get) == m["fast"] and f"{1e3 * times[m['fast']]:.2g}" == m["ms"]
+        checked += 1
+    missed = re.compile(r"At (?P<s>\w+) settings these answers miss the (?P<bar>\S+) bar: (?P<rest>.+)\.")
+    for line in found:
+        m = missed.fullmatch(line)
+        if not m:
+            continue
+        for item in re.finditer(r"(?P<solver>[A-Z_]+) on (?P<count>\d+) \(.*?; worst (?P<worst>\S+) on ", m["rest"]):
+            bad = rows[(rows["settings"] == m["s"]) & (rows["solver"] == item["solver"]) & ~rows["success"]
+                       & rows["status"].isin(["optimal", "optimal_inaccurate"])]  # fmt: skip
+            assert len(bad) == int(item["count"]) and f"{bad['error'].max():.1e}" == item["worst"]
+            checked += 1
+    assert checked >= 2, found

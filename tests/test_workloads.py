@@ -141,3 +141,24 @@ def test_workload_names_are_checked():
         workload_data("nope", 3)
     assert set(WORKLOADS) >= {"lasso-sparse", "logistic-l1-dense", "quantile-l1-dense", "diabetes-lasso",
                               "breast-cancer-logistic"}  # fmt: skip
+
+
+def test_the_real_size_findings_are_true_to_workloads_csv(work, tmp_path):
+    import re
+
+    frame = cr.compare_solvers(cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(0.5)),
+                               np.eye(4), np.arange(4.0), solvers=["CLARABEL"], isolate=False)  # fmt: skip
+    paths = report.write_report(frame, tmp_path, work=work)
+    rows = pd.read_csv(paths["workloads_csv"])
+    lines = [x[2:] for x in paths["md"].read_text().splitlines() if x.startswith("- Real sizes, ")]
+    assert len(lines) == 2
+    for line in lines:
+        m = re.match(r"Real sizes, (?P<w>\S+) at (?P<n>\d+) x (?P<d>\d+)(, \d+ nonzeros)?: fastest to error 1e-06 is "
+                     r"(?P<tool>.+?) \((?P<t>\S+) s\)", line)  # fmt: skip
+        part = rows[(rows["workload"] == m["w"]) & (rows["d"] == rows.loc[rows["workload"] == m["w"], "d"].max())]
+        assert (part["n"] == int(m["n"])).all() and (part["d"] == int(m["d"])).all()
+        wall = part["solve_time"] + part["setup_time"].fillna(0).where(part["tool_kind"] == "cvxpy", 0.0)
+        good = part[part["status"].isin(["optimal", "optimal_inaccurate"]) & (part["error"] <= 1e-6)
+                    & (part["primal_residual"].fillna(0) <= 1e-6)]  # fmt: skip
+        best = wall[good.index].idxmin()
+        assert part.loc[best, "solver"] == m["tool"] and f"{wall[best]:.3g}" == m["t"]
