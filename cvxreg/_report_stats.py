@@ -100,6 +100,32 @@ def summary(frame: pd.DataFrame, time_limit: float) -> pd.DataFrame:
     return out.drop(columns="_o").reset_index(drop=True)
 
 
+def class_summary(frame: pd.DataFrame, time_limit: float) -> pd.DataFrame:
+    """Per settings, problem class and solver: successes and the shifted geometric mean of
+    solve times over that class's problems, one set shared by every solver (a problem not
+    solved with success counts ``time_limit``, qpbenchmark's rule), and ``time_vs_best``
+    against the fastest solver on the same set."""
+    rows = []
+    for (setting, cls, solver), part in frame.groupby(["settings", "problem_class", "solver"], sort=True):
+        ok = succeeded(part)
+        rows.append(
+            {
+                "settings": setting,
+                "problem_class": cls,
+                "solver": solver,
+                "problems": len(part),
+                "success_pct": 100.0 * float(ok.sum()) / max(len(part), 1),
+                "time_sgm_ms": 1e3 * sgm(_num(part, "solve_time").where(ok, time_limit), TIME_SHIFT),
+            }
+        )
+    out = pd.DataFrame(rows)
+    if not len(out):
+        return out
+    best = out.groupby(["settings", "problem_class"])["time_sgm_ms"].transform("min")
+    out["time_vs_best"] = out["time_sgm_ms"] / best
+    return out.sort_values(["settings", "problem_class", "time_sgm_ms"]).reset_index(drop=True)
+
+
 def profile(frame: pd.DataFrame, metric: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """Dolan-More performance profile of each solver on one settings' rows.
 
@@ -127,6 +153,14 @@ def profile(frame: pd.DataFrame, metric: str) -> dict[str, tuple[np.ndarray, np.
 
 
 # ------------------------------------------------------------------------------------ findings
+def _clip(text: str, limit: int) -> str:
+    """``text`` cut at a word before ``limit`` characters, with an ellipsis when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text.rstrip(".") + "."
+    return text[:limit].rsplit(" ", 1)[0].rstrip(" ,;:") + " ..."
+
+
 def _names(items: Any, limit: int = 6) -> str:
     items = list(dict.fromkeys(items))
     shown = ", ".join(items[:limit])
@@ -184,7 +218,7 @@ def findings(
         msg = next((m for m in g["message"].astype(object).fillna("").astype(str) if m), "")
         out.append(
             f"{solver} returns no solution ({status}) on {_names(g['problem'])} ({_names(g['settings'])})"
-            + (f": {msg[:160]}" if msg else ".")
+            + (f": {_clip(msg, 160)}" if msg else ".")
         )
     refused = frame[frame["status"] == "unsupported"]
     if len(refused):

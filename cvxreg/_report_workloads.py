@@ -40,8 +40,9 @@ def _size(row: Any) -> str:
 
 def time_to_bar(frame: pd.DataFrame, workload: str) -> pd.DataFrame:
     """One row per tool, one column per size of ``workload``: the seconds of its fastest run
-    that reached ``BAR``; "missed" when it ran there and no run did; empty when it did not
-    run there (it had stopped growing)."""
+    that reached ``BAR``; "missed" when it ran there and no run did, "over budget" when no run
+    did before one took longer than the budget (no more accuracy was asked of it); empty when
+    it did not run there (it had stopped growing)."""
     part = frame[frame["workload"] == workload].assign(_wall=lambda f: wall_time(f), _ok=lambda f: _reached(f))
     sizes = part.drop_duplicates(["n", "d"]).sort_values("d")
     table: dict[str, dict[str, str]] = {}
@@ -50,7 +51,9 @@ def time_to_bar(frame: pd.DataFrame, workload: str) -> pd.DataFrame:
         here = part[(part["n"] == size.n) & (part["d"] == size.d)]
         for tool, rows in here.groupby("solver", sort=False):
             good = rows.loc[rows["_ok"], "_wall"]
-            table.setdefault(str(tool), {})[label] = f"{good.min():.3g}" if len(good) else "missed"
+            over = bool(rows["over_budget"].fillna(False).astype(bool).any()) if "over_budget" in rows else False
+            text = "over budget" if over else "missed"
+            table.setdefault(str(tool), {})[label] = f"{good.min():.3g}" if len(good) else text
     out = pd.DataFrame.from_dict(table, orient="index").reindex(columns=[_size(s) for s in sizes.itertuples()])
     return out.fillna("").rename_axis(f"tool (seconds to {BAR:g})").reset_index()
 
@@ -102,7 +105,9 @@ def workload_sections(frame: pd.DataFrame, descriptions: dict[str, str]) -> list
     out.append(("p", _INTRO))
     out.append(("figures", ["accuracy_vs_time"]))
     for name in dict.fromkeys(frame["workload"]):
-        out.append(("h3", f"{name}: {descriptions.get(name, '')}".rstrip(": ")))
+        out.append(("h3", str(name)))
+        if descriptions.get(name):
+            out.append(("p", descriptions[name][:1].upper() + descriptions[name][1:] + "."))
         out.append(("table", time_to_bar(frame, name)))
         rows = frame[frame["workload"] == name].assign(wall_s=lambda f: wall_time(f))
         shown = rows[["n", "d", "solver", "settings", "status", "error", "kkt_residual", "duality_gap",
@@ -120,8 +125,8 @@ _INTRO = (
     f"the budget; the families grow until the fastest tool takes about that long. Times are what a user "
     f"waits: for a CVXPY solver its compile plus the solver's call, for a specialist its whole fit, each the "
     f"median of repeated runs when a run is short. The tables give each tool's seconds to reach error "
-    f"{BAR:g} (and primal residual {BAR:g}) at each size: 'missed' when no run did, empty when it had "
-    f"stopped growing."
+    f"{BAR:g} (and primal residual {BAR:g}) at each size: 'missed' when no run did, 'over budget' when none did "
+    f"before a run took longer than the budget (no more accuracy was asked), empty when it had stopped growing."
 )
 
 
@@ -131,7 +136,7 @@ def workload_figure(frame: pd.DataFrame, plt: Any, colors: dict[str, Any]) -> An
     names = list(dict.fromkeys(frame["workload"]))
     cols = min(3, len(names))
     rows = math.ceil(len(names) / cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 3.7 * rows), squeeze=False)
+    fig, axes = plt.subplots(rows, cols, figsize=(4.6 * cols, 5.4 * rows), squeeze=False)
     frame = frame.assign(_wall=wall_time(frame))
     for ax, name in zip(axes.ravel(), names, strict=False):
         n, d = view_size(frame, name)
@@ -148,7 +153,8 @@ def workload_figure(frame: pd.DataFrame, plt: Any, colors: dict[str, Any]) -> An
         ax.set_xlabel("seconds (compile + solve; a tool's fit)", fontsize=8)
         ax.set_ylabel("error against the truth", fontsize=8)
         ax.tick_params(labelsize=7)
-        ax.legend(fontsize=6, loc="best")
+        ax.xaxis.set_minor_formatter(plt.NullFormatter())
+        ax.legend(fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
     for ax in axes.ravel()[len(names):]:
         ax.set_visible(False)
     fig.tight_layout()

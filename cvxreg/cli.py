@@ -151,6 +151,7 @@ def _report_in(args: argparse.Namespace, solvers: Any, cases: Any, out: Path, cs
     """``cvxreg report`` once its folder is held: the benchmark, the scaling, the files."""
     from cvxreg import report
     from cvxreg.benchmark import benchmark
+    from cvxreg.workloads import WORKLOADS
 
     print(
         f"cvxreg report: {len(cases)} problems x {len(solvers or report_solvers())} solvers x settings "
@@ -167,6 +168,8 @@ def _report_in(args: argparse.Namespace, solvers: Any, cases: Any, out: Path, cs
         print(f"cvxreg report: scaling {', '.join(args.families)} at d = {args.sizes}", flush=True)
         scale = scaling(args.families, args.sizes, solvers, budget=args.budget, timeout=args.timeout)
     work = None
+    if args.workloads is None:  # the whole report when it is run on the bundled library
+        args.workloads = [] if args.problems else list(WORKLOADS)
     if args.workloads:
         from cvxreg.workloads import run_workloads
 
@@ -468,8 +471,9 @@ def _parser() -> argparse.ArgumentParser:
     rep.add_argument("--families", nargs="+", choices=list(FAMILIES), default=list(FAMILIES), help="scaling families")
     rep.add_argument("--budget", type=float, default=1.0, help="scaling: seconds after which a solver stops growing")
     rep.add_argument(
-        "--workloads", nargs="*", choices=list(WORKLOADS), default=list(WORKLOADS),
-        help="real-size workloads, with the specialist tools (none: no such section)",
+        "--workloads", nargs="*", choices=list(WORKLOADS), default=None,
+        help="real-size workloads, with the specialist tools (default: all of them when no problems are named; "
+        "none: no such section)",
     )  # fmt: skip
     rep.add_argument(
         "--workload-budget", type=float, default=2.0,

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from cvxreg._atomic import write_bytes_atomic, write_csv_atomic, write_text_atomic
-from cvxreg._report_stats import RESIDUAL_SHIFT, TIME_SHIFT, findings, solved
+from cvxreg._report_stats import RESIDUAL_SHIFT, TIME_SHIFT, class_summary, findings, solved
 from cvxreg._report_stats import summary as _summary
 from cvxreg._validation import check_choice, invalid
 from cvxreg.solvers import SETTINGS, SUCCESS_BAR, solver_versions
@@ -79,6 +79,11 @@ def environment(solvers: list[str] | None = None, command: str | None = None) ->
         "CPU": f"{cpu} ({os.cpu_count()} cores visible)",
     }
     env.update({f"solver {k}": v for k, v in solver_versions(solvers).items()})
+    for tool in ("scikit-learn", "celer"):  # the specialist tools of the real sizes
+        try:
+            env[tool] = version(tool)
+        except PackageNotFoundError:
+            env[tool] = "not installed"
     return env
 
 
@@ -256,6 +261,9 @@ _CAPTIONS = {
     "dual_error": "Multiplier errors against the truth (the constrained form's multiplier, or for a penalized "
     "problem the multiplier of its constrained twin at t = R(w*), which must equal lam). Hollow: the multiplier "
     "is not unique there, so any value between the one-sided slopes is right.",
+    "accuracy_vs_time": "Real sizes: error against the truth versus the seconds a user waits (compile plus solve for "
+    "a CVXPY solver, dashed; the whole fit for a specialist tool, solid), one line through each tool's settings or "
+    "tolerances, at the largest size where both kinds ran; the dotted line is 1e-6. Down and left is better.",
     "scaling": "Solve time against the number of features on generated problems (n = 2d); the slope of the "
     "least-squares fit on log-log axes is in the legend.",
 }
@@ -285,6 +293,18 @@ def _intro(frame: pd.DataFrame, time_limit: float) -> list[str]:
     ]
 
 
+def _class_table(classes: pd.DataFrame, rows: pd.DataFrame) -> pd.DataFrame:
+    """One row per solver, one column per problem class: "time (x vs best, success %)"."""
+    taken = rows[~rows["status"].isin(_NOT_RUN)].groupby(["problem_class", "solver"]).size()
+    table: dict[str, dict[str, str]] = {}
+    for r in classes.itertuples(index=False):
+        column = f"{r.problem_class} ({r.problems})"
+        cell = f"{r.time_sgm_ms:.3g} (x{r.time_vs_best:.3g}, {r.success_pct:.0f}%)"
+        table.setdefault(str(r.solver), {})[column] = cell if (r.problem_class, r.solver) in taken.index else "-"
+    out = pd.DataFrame.from_dict(table, orient="index")
+    return out.sort_index().rename_axis("solver").reset_index()
+
+
 def _sections(
     frame: pd.DataFrame,
     scale: pd.DataFrame | None,
@@ -308,10 +328,20 @@ def _sections(
     out += [("h2", "Findings"), ("ul", found)]
     out.append(("h2", "Summary per settings"))
     table = summary(frame, time_limit)
+    by_class = class_summary(frame, time_limit)
     for setting in dict.fromkeys(frame["settings"]):
         bar = SUCCESS_BAR.get(setting)
+        n_prob = frame.loc[frame["settings"] == setting, "problem"].nunique()
         out.append(("h3", f"'{setting}' settings" + (f" (success bar {bar:g})" if bar else "")))
+        out.append(("p", f"Over all {n_prob} problems at these settings, one set for every solver (a problem not "
+                         f"solved with success, or not supported, counts the time limit, {time_limit:g} s); "
+                         f"'supported only' columns over each solver's own problems."))  # fmt: skip
         out.append(("table", table[table["settings"] == setting].drop(columns="settings")))
+        classes = by_class[by_class["settings"] == setting]
+        out.append(("p", "Per problem class, over the class's problems shared by every solver: time sgm in ms, "
+                         "its ratio to the best solver's on the class, and the success rate; '-' where the "
+                         "solver takes none of the class's problems."))  # fmt: skip
+        out.append(("table", _class_table(classes, frame[frame["settings"] == setting])))
     out += [("h2", "Figures"), ("figures", [n for n in ("profile_time", "profile_error", "error_vs_time")])]
     out.append(("figures", [f"status_{s}" for s in dict.fromkeys(frame["settings"])] + ["dual_error"]))
     if scale is not None and len(scale):

@@ -265,5 +265,6 @@ def specialist_rows(
             outcome = Outcome(OutcomeKind.OK, value={"result": res, "twin_dual": None, "timing": timed})
             rows.append(_row(name, tool, _label(tol), outcome, problem, ref, facts))
             if timed.median > budget:
+                rows[-1]["over_budget"] = tol != tolerances[-1]  # no tighter tolerance is tried
                 break
     return rows

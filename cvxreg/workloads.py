@@ -44,7 +44,7 @@ TRUTH_LABEL = "cvxreg at tol 1e-10, certified"
 #: Seconds each time is measured for, at least (one run when a run takes that long).
 MIN_TIME = 0.05
 #: Columns of a workload frame: where the row was measured, then ``cvxreg.compare.COLUMNS``.
-LEAD_COLUMNS = ["workload", "n", "d", "nnz", "tool_kind"]
+LEAD_COLUMNS = ["workload", "n", "d", "nnz", "tool_kind", "over_budget"]
 
 
 @dataclass(frozen=True)
@@ -170,7 +170,10 @@ def _cvxpy_rows(
                                     facts=facts, repeat=1, min_time=MIN_TIME)  # fmt: skip
             row = frame.to_dict("records")[0]
             rows.append(row)
-            if not _solved(row) or row["solve_time"] > budget:
+            if not _solved(row):
+                break
+            if row["solve_time"] > budget:
+                row["over_budget"] = setting != "high"  # more accuracy was not asked
                 break
     return rows
 
@@ -191,7 +194,9 @@ def run_workloads(
     run at the last size took at most ``budget`` seconds; a workload stops growing when no
     tool is left. CVXPY solves run isolated and are killed after ``timeout`` seconds.
     Returns one row per (workload, size, tool, settings or tolerance): ``LEAD_COLUMNS``
-    (``tool_kind`` is "cvxpy" or "specialist") then ``cvxreg.compare.COLUMNS``.
+    (``tool_kind`` is "cvxpy" or "specialist"; ``over_budget`` marks the run after which a
+    tool was asked for no more accuracy at that size, being over ``budget``) then
+    ``cvxreg.compare.COLUMNS``.
     """
     names = list(WORKLOADS) if names is None else list(names)
     for item in names:
@@ -206,7 +211,12 @@ def run_workloads(
         stopped: set[str] = set()
         facts: Facts | None = None
         for d in (sizes or {}).get(wname, work.sizes):
-            problem, X, y = work.make(d, seed)
+            try:
+                problem, X, y = work.make(d, seed)
+            except ImportError as exc:  # a real data set's package is not installed
+                if progress:
+                    progress(f"{wname}: left out ({exc}; the 'specialists' extra installs it)")
+                break
             data = problem.check_data(X, y, None, "run_workloads")
             began = time.perf_counter()
             ref = _truth(problem, data.X, data.y)

@@ -393,3 +393,22 @@ def test_the_findings_are_true_to_the_written_csv(frame, tmp_path):
             assert len(bad) == int(item["count"]) and f"{bad['error'].max():.1e}" == item["worst"]
             checked += 1
     assert checked >= 2, found
+
+
+def test_time_per_problem_class_is_over_the_class_shared_by_all(hand):
+    # qpbenchmark's rule within each class: every solver timed on the same problems, a problem
+    # not solved with success counting the time limit.
+    from cvxreg._report_stats import class_summary
+
+    extra = pd.DataFrame([row("p3", s, problem_class="SOCP", time=t) for s, t in (("A", 3e-3), ("B", 1e-3))]
+                         + [row("p3", "C", problem_class="SOCP", status="unsupported", error=math.nan, time=math.nan)],
+                         columns=COLUMNS)  # fmt: skip
+    table = class_summary(pd.concat([hand, extra], ignore_index=True), 10.0).set_index(["problem_class", "solver"])
+    shift = 1e-4
+    assert table.loc[("QP", "A"), "problems"] == 2 and table.loc[("SOCP", "A"), "problems"] == 1
+    assert table.loc[("SOCP", "B"), "time_sgm_ms"] == pytest.approx(1.0)  # B is the fastest on the SOCP
+    assert table.loc[("SOCP", "A"), "time_vs_best"] == pytest.approx(3.0)
+    assert table.loc[("SOCP", "C"), "time_sgm_ms"] == pytest.approx(1e4)  # not supported: the limit
+    b_qp = math.sqrt((2e-3 + shift) * (10.0 + shift)) - shift
+    assert table.loc[("QP", "B"), "time_sgm_ms"] == pytest.approx(1e3 * b_qp)
+    assert table.loc[("QP", "A"), "time_vs_best"] == pytest.approx(1.0)

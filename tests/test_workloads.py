@@ -128,7 +128,7 @@ def test_the_report_has_the_section_and_its_figure(work, tmp_path):
     paths = report.write_report(frame, tmp_path, work=work)
     html = paths["html"].read_text()
     assert "<h2 id='real-sizes'>Real sizes</h2>" in html and "href='#real-sizes'" in html
-    assert "<h3 id='diabetes-lasso-" in html and "alt='accuracy_vs_time'" in html
+    assert "<h3 id='diabetes-lasso'>" in html and "alt='accuracy_vs_time'" in html
     assert paths["accuracy_vs_time"].stat().st_size > 20_000
     assert len(pd.read_csv(paths["workloads_csv"])) == len(work)
     assert "Real sizes, diabetes-lasso" in paths["md"].read_text()
