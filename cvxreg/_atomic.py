@@ -2,7 +2,8 @@
 
 A rename within one file system is atomic, so a reader (or the next run) sees the old file or
 the new one, never half of one: a full disk, a kill or Ctrl-C during the write leaves the
-previous file as it was and no temporary behind.
+previous file as it was and no temporary behind. The file gets the mode a new file gets
+(``0o666`` less the umask), not the temporary's private ``0o600``.
 """
 
 from __future__ import annotations
@@ -25,12 +26,19 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[Path], object]) 
     tmp = Path(name)
     try:
         write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes it private: give it a new file's usual mode
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> Path:

@@ -478,3 +478,19 @@ def test_output_files_are_whole_or_untouched(tmp_path, monkeypatch):
     monkeypatch.undo()
     assert target.read_text(encoding="utf-8") == "the previous report"
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_output_files_get_a_new_files_mode_not_a_private_one(tmp_path):
+    # Was: written through mkstemp, report.html and results.csv were 0600, unreadable by a web
+    # server or a colleague on a shared machine.
+    import os
+    import stat
+
+    from cvxreg._atomic import write_text_atomic
+
+    old = os.umask(0o022)
+    try:
+        path = write_text_atomic(tmp_path / "report.md", "# hi\n")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o644
