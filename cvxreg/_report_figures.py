@@ -234,8 +234,8 @@ def report_figures(
     if work is not None and solved(work).any():
         from cvxreg._report_workloads import workload_figure
 
-        tools = sorted(set(work["solver"]))
-        palette = {**_colors(plt, tools), **{s: c for s, c in colors.items() if s in tools and len(solvers) <= 10}}
+        conic = sorted(set(work.loc[work["tool_kind"] == "cvxpy", "solver"]))
+        palette = {**_colors(plt, conic), **{s: c for s, c in colors.items() if s in conic}}
         out["accuracy_vs_time"] = _png(plt, workload_figure(work, plt, palette))
     if not len(frame):
         return out

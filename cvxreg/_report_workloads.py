@@ -60,9 +60,9 @@ def time_to_bar(frame: pd.DataFrame, workload: str) -> pd.DataFrame:
 
 def view_size(frame: pd.DataFrame, workload: str) -> tuple[int, int]:
     """The size the figure shows: the largest at which a CVXPY solver and a specialist both
-    ran (else the largest)."""
+    returned a solution (else the largest)."""
     part = frame[frame["workload"] == workload]
-    both = part.groupby(["n", "d"])["tool_kind"].nunique()
+    both = part[solved(part)].groupby(["n", "d"])["tool_kind"].nunique()
     pick = both[both == 2].index.max() if (both == 2).any() else part[["n", "d"]].max().to_list()
     return int(pick[0]), int(pick[1])
 
@@ -132,7 +132,11 @@ _INTRO = (
 
 def workload_figure(frame: pd.DataFrame, plt: Any, colors: dict[str, Any]) -> Any:
     """Error against time per workload at its ``view_size``, one line per tool through its
-    settings or tolerances (benchopt's suboptimality curves): further down and left is better."""
+    settings or tolerances (benchopt's suboptimality curves): further down and left is better.
+    CVXPY solvers dashed with circles, specialist tools solid with squares; errors below
+    ``ERROR_FLOOR`` are drawn at it."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
     names = list(dict.fromkeys(frame["workload"]))
     cols = min(3, len(names))
     rows = math.ceil(len(names) / cols)
@@ -141,11 +145,15 @@ def workload_figure(frame: pd.DataFrame, plt: Any, colors: dict[str, Any]) -> An
     for ax, name in zip(axes.ravel(), names, strict=False):
         n, d = view_size(frame, name)
         part = frame[(frame["workload"] == name) & (frame["n"] == n) & (frame["d"] == d) & solved(frame)]
+        own = sorted(set(part.loc[part["tool_kind"] != "cvxpy", "solver"]))
+        dark = plt.get_cmap("Dark2")  # the specialist tools of this panel: a palette of their own
+        shade = {**colors, **{t: dark(i % dark.N) for i, t in enumerate(own)}}
         for tool, g in part.groupby("solver", sort=True):
             g = g.sort_values("_wall")
             err = pd.to_numeric(g["error"], errors="coerce").clip(lower=ERROR_FLOOR)
-            style = "--" if (g["tool_kind"] == "cvxpy").all() else "-"
-            ax.plot(g["_wall"], err, style, marker="o", ms=3, color=colors.get(tool), label=str(tool))
+            conic = bool((g["tool_kind"] == "cvxpy").all())
+            ax.plot(g["_wall"], err, "--" if conic else "-", marker="o" if conic else "s", ms=3.5,
+                    color=shade.get(tool), label=str(tool))  # fmt: skip
         ax.axhline(BAR, color="grey", lw=0.8, ls=":")
         ax.set_xscale("log")
         ax.set_yscale("log")
@@ -153,7 +161,9 @@ def workload_figure(frame: pd.DataFrame, plt: Any, colors: dict[str, Any]) -> An
         ax.set_xlabel("seconds (compile + solve; a tool's fit)", fontsize=8)
         ax.set_ylabel("error against the truth", fontsize=8)
         ax.tick_params(labelsize=7)
-        ax.xaxis.set_minor_formatter(plt.NullFormatter())
+        ax.xaxis.set_major_locator(LogLocator(base=10.0, subs=(1.0, 2.0, 5.0)))
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}"))
+        ax.xaxis.set_minor_formatter(NullFormatter())
         ax.legend(fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, frameon=False)
     for ax in axes.ravel()[len(names):]:
         ax.set_visible(False)

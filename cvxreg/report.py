@@ -263,7 +263,8 @@ _CAPTIONS = {
     "is not unique there, so any value between the one-sided slopes is right.",
     "accuracy_vs_time": "Real sizes: error against the truth versus the seconds a user waits (compile plus solve for "
     "a CVXPY solver, dashed; the whole fit for a specialist tool, solid), one line through each tool's settings or "
-    "tolerances, at the largest size where both kinds ran; the dotted line is 1e-6. Down and left is better.",
+    "tolerances, at the largest size where both kinds returned a solution; the dotted line is 1e-6; errors below "
+    "1e-10 are drawn at 1e-10 (the truth's own route sits there). Down and left is better.",
     "scaling": "Solve time against the number of features on generated problems (n = 2d); the slope of the "
     "least-squares fit on log-log axes is in the legend.",
 }
