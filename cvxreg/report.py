@@ -283,6 +283,7 @@ def _intro(frame: pd.DataFrame, time_limit: float) -> list[str]:
         f"are within the settings' bar ({bars}). Truth: {refs}.",
         f"A time is the median of repeated runs of the solver's own call on the data CVXPY compiled (at least "
         f"{REPEAT} runs and {MIN_TIME:g} s in all, so a solve of microseconds is measured, not sampled once; "
+        f"a solve of {MIN_TIME:g} s or more is timed once, by the solver's own report; "
         f"'runs' and 'time iqr', the interquartile range over the median, say how many and how steady); "
         f"CVXPY's compile time is reported apart ('compile'). Shifted "
         f"geometric means use a shift of {1e3 * TIME_SHIFT:g} ms for times, over every problem of the settings "
