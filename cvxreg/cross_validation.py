@@ -121,8 +121,9 @@ SCORINGS: dict[str, tuple[Callable[..., float], bool]] = {
 
 
 def _splits(folds: Any, data: Data) -> list[tuple[np.ndarray, np.ndarray]]:
-    """Contiguous folds for an integer (scikit-learn's ``KFold`` without shuffling), else the
-    splitter's ``split(X, y)``."""
+    """Contiguous folds for an integer (scikit-learn's ``KFold`` without shuffling), the
+    splitter's ``split(X, y)``, or the given (train, test) index pairs (scikit-learn's ``cv``
+    takes all three)."""
     if isinstance(folds, int) and not isinstance(folds, bool):
         if not 2 <= folds <= data.n:
             raise invalid("folds", "cross_validate", f"an integer in [2, {data.n}] or a splitter", folds)
@@ -131,10 +132,18 @@ def _splits(folds: Any, data: Data) -> list[tuple[np.ndarray, np.ndarray]]:
         bounds = np.r_[0, np.cumsum(sizes)]
         everything = np.arange(data.n)
         return [(np.r_[everything[:lo], everything[hi:]], everything[lo:hi]) for lo, hi in itertools.pairwise(bounds)]
+    pairs: Any = None
     if hasattr(folds, "split") and not isinstance(folds, str | bytes):  # str.split is not a splitter
+        pairs = folds.split(data.X, data.y)
+    elif isinstance(folds, list | tuple) or (hasattr(folds, "__iter__") and not isinstance(folds, str | bytes | dict)):
+        pairs = list(folds)  # scikit-learn's cv: an iterable of (train, test) index pairs
+        if not all(isinstance(p, list | tuple) and len(p) == 2 for p in pairs):
+            raise invalid("folds", "cross_validate", "an integer >= 2, a splitter, or (train, test) index pairs",
+                          f"an iterable of {type(pairs[0]).__name__ if pairs else 'nothing'}", raw=True)  # fmt: skip
+    if pairs is not None:
         out = []
-        allowed = f"a splitter whose split(X, y) gives (train, test) pairs of non-empty row indices in [0, {data.n})"
-        for train, test in folds.split(data.X, data.y):
+        allowed = f"folds whose (train, test) pairs are non-empty row indices in [0, {data.n})"
+        for train, test in pairs:
             pair = (np.asarray(train), np.asarray(test))
             for part in pair:
                 if part.ndim != 1 or part.size == 0 or part.dtype.kind not in "iu":
@@ -149,7 +158,8 @@ def _splits(folds: Any, data: Data) -> list[tuple[np.ndarray, np.ndarray]]:
         if not out:
             raise invalid("folds", "cross_validate", allowed, "a splitter that gave no folds", raw=True)
         return out
-    raise invalid("folds", "cross_validate", "an integer >= 2 or a splitter with split(X, y)", folds)
+    raise invalid("folds", "cross_validate", "an integer >= 2, a splitter with split(X, y), or (train, test) index "
+                  "pairs", folds)  # fmt: skip
 
 
 def _both_classes(splits: list[tuple[np.ndarray, np.ndarray]], data: Data) -> None:
@@ -214,11 +224,12 @@ def cross_validate(
         The grid; default ``lambda_grid`` on all the data, for each l1_ratio.
     l1_ratios : list of float, optional
         Elastic-net mixing values to try (the penalty becomes ``ElasticNet(r)`` with its factors).
-    folds : int or splitter, default 5
+    folds : int, splitter or iterable of (train, test), default 5
         An integer gives contiguous folds, as scikit-learn's ``KFold`` without shuffling, so
         the same grid picks what ``LassoCV``/``ElasticNetCV`` pick; or an object with
-        ``split(X, y)``. With a Dask ``X`` (``cvxreg.blocks``): an integer, folds of whole
-        blocks of rows, and a scoring by name.
+        ``split(X, y)``; or (train, test) pairs of row indices, as scikit-learn's ``cv``.
+        With a Dask ``X`` (``cvxreg.blocks``): an integer, folds of whole blocks of rows, and
+        a scoring by name.
     scoring : {"mse", "mae", "log_loss", "accuracy", "poisson_deviance"} or callable
         A callable ``score(y_true, eta, sample_weight)`` is a loss (lower is better) of the
         linear predictor ``eta = X w + b``.

@@ -435,9 +435,10 @@ class CvxRegressorCV(CvxRegressor):
     eps : float, default 1e-3
     l1_ratios : list of float, optional
         Elastic-net mixing values to try as well.
-    cv : int or splitter, default 5
-        The folds: K contiguous folds for an integer (scikit-learn's ``KFold``), or any splitter
-        with ``split(X, y)``; scikit-learn's name (``cross_validate`` calls it ``folds``).
+    cv : int, splitter or iterable of (train, test), default 5
+        The folds: K contiguous folds for an integer (scikit-learn's ``KFold``), any splitter
+        with ``split(X, y)``, or (train, test) pairs of row indices; scikit-learn's name
+        (``cross_validate`` calls it ``folds``).
     scoring : str or callable, default "mse"
     n_jobs : int, default 1
     select : {"best", "one_se"}, default "best"

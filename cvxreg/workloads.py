@@ -130,7 +130,7 @@ WORKLOADS: dict[str, Workload] = {
         Workload("lasso-sparse", "lasso, sparse X (100 nonzeros a row), n = d, lam = lam_max / 50", "generated",
                  (1_000, 4_000, 16_000, 64_000, 256_000), _sparse_lasso),
         Workload("logistic-l1-dense", "L1 logistic regression, dense correlated X, n = 5 d, lam = lam_max / 20",
-                 "generated", (100, 400, 1600), _dense_logistic),
+                 "generated", (100, 400, 2400), _dense_logistic),
         Workload("quantile-l1-dense", "median regression + L1 (an LP), dense X, n = 20 d, intercept", "generated",
                  (10, 40, 160), _dense_quantile),
         Workload("diabetes-lasso", "lasso with intercept, lam = lam_max / 50", "scikit-learn's load_diabetes",

@@ -323,3 +323,19 @@ def test_classifier_cv_on_three_classes_is_a_multinomial_cross_validation_by_han
     assert sparse.table["mean"].between(0.3, 1.0).all() and sparse.result.coef.shape == (4, 3)
     with pytest.raises(cr.InvalidParameterError, match="'scoring'"):
         cr.cross_validate(cr.Problem(cr.MultinomialLogisticLoss(), cr.L1(), cr.Penalized(1.0)), X, y, n_lams=4)
+
+
+def test_cv_takes_train_test_pairs_as_scikit_learn_does():
+    # scikit-learn's cv takes an iterable of (train, test) index pairs too; its weight checks
+    # pass such a list. The same pairs given as a list or by their splitter pick the same lam.
+    from sklearn.datasets import load_diabetes
+    from sklearn.model_selection import KFold
+
+    X, y = load_diabetes(return_X_y=True)
+    splitter = KFold(3, shuffle=True, random_state=0)
+    pairs = list(splitter.split(X, y))
+    by_pairs = CvxRegressorCV(cv=pairs, n_lams=20).fit(X, y)
+    assert by_pairs.lam_ == CvxRegressorCV(cv=splitter, n_lams=20).fit(X, y).lam_
+    assert by_pairs.lam_ == pytest.approx(lm.LassoCV(cv=pairs, alphas=20).fit(X, y).alpha_, rel=1e-12)
+    with pytest.raises(cr.InvalidParameterError, match=r"'folds'.*index pairs"):
+        CvxRegressorCV(cv=[1, 2, 3]).fit(X, y)
