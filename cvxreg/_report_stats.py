@@ -106,6 +106,7 @@ def class_summary(frame: pd.DataFrame, time_limit: float) -> pd.DataFrame:
     solved with success counts ``time_limit``, qpbenchmark's rule), and ``time_vs_best``
     against the fastest solver on the same set."""
     rows = []
+    frame = frame.assign(problem_class=frame["problem_class"].astype(object).fillna("unknown class"))
     for (setting, cls, solver), part in frame.groupby(["settings", "problem_class", "solver"], sort=True):
         ok = succeeded(part)
         rows.append(
@@ -118,9 +119,9 @@ def class_summary(frame: pd.DataFrame, time_limit: float) -> pd.DataFrame:
                 "time_sgm_ms": 1e3 * sgm(_num(part, "solve_time").where(ok, time_limit), TIME_SHIFT),
             }
         )
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=["settings", "problem_class", "solver", "problems", "success_pct", "time_sgm_ms"])
     if not len(out):
-        return out
+        return out.assign(time_vs_best=pd.Series(dtype=float))
     best = out.groupby(["settings", "problem_class"])["time_sgm_ms"].transform("min")
     out["time_vs_best"] = out["time_sgm_ms"] / best
     return out.sort_values(["settings", "problem_class", "time_sgm_ms"]).reset_index(drop=True)
