@@ -16,9 +16,9 @@ import numpy as np
 import scipy.sparse as sp
 import scipy.sparse.linalg as spla
 from scipy.linalg import blas
-from scipy.optimize import lsq_linear
 
 from cvxreg import _units
+from cvxreg._unpenalized import fit_unpenalized as _fit_unpenalized
 from cvxreg._validation import Data
 from cvxreg.errors import NotSupportedError
 from cvxreg.forms import box_constraints
@@ -561,40 +561,3 @@ def _smallest_dual_norm(pen: Any, z: np.ndarray, cone: np.ndarray) -> float:
     if prob.value is not None and prob.value < exact * (1 - 1e-7) - 1e-12:
         return float(prob.value)
     return exact
-
-
-def _fit_unpenalized(
-    problem: Problem, data: Data, free: np.ndarray, lower: np.ndarray, upper: np.ndarray
-) -> tuple[np.ndarray, float]:
-    """The coefficients with penalty factor 0 and the intercept, fitted with the others at 0."""
-    loss, y, s = problem.loss, data.y, data.sample_weight
-    k = int(free.sum())
-    if k == 0:
-        return np.zeros(0), (loss.intercept_only(y, s) if problem.fit_intercept else 0.0)
-    A = np.asarray(data.X[:, np.flatnonzero(free)].todense() if sp.issparse(data.X) else data.X[:, free])
-    if problem.fit_intercept:
-        A = np.hstack([A, np.ones((data.n, 1))])
-    lo = np.r_[lower[free], [-np.inf] * problem.fit_intercept]
-    hi = np.r_[upper[free], [np.inf] * problem.fit_intercept]
-    if loss.least_squares:
-        root = np.sqrt(data.weights)
-        fixed = lo == hi  # held coefficients (lower = upper): their value is known
-        u = np.where(fixed, lo, 0.0)
-        moving = ~fixed
-        A_m, target = root[:, None] * A[:, moving], root * (y - A[:, fixed] @ u[fixed])
-        if not np.any(moving):
-            pass
-        elif np.all(np.isinf(lo[moving])) and np.all(np.isinf(hi[moving])):
-            u[moving] = np.linalg.lstsq(A_m, target, rcond=None)[0]
-        else:
-            u[moving] = lsq_linear(A_m, target, bounds=(lo[moving], hi[moving]), method="bvls", tol=1e-14).x
-    else:
-        var = cp.Variable(A.shape[1])
-        cons = [var[i] >= lo[i] for i in np.flatnonzero(np.isfinite(lo))]
-        cons += [var[i] <= hi[i] for i in np.flatnonzero(np.isfinite(hi))]
-        prob = cp.Problem(cp.Minimize(loss.expr(A, y, var, 0.0, s)), cons)
-        solve_accurately(prob)
-        if var.value is None:
-            raise NotSupportedError(f"Fitting the unpenalized coefficients of {problem!r} failed ({prob.status}).")
-        u = np.asarray(var.value)
-    return (u[:k], float(u[k])) if problem.fit_intercept else (u, 0.0)

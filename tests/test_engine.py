@@ -357,3 +357,26 @@ def test_lambda_max_of_sparse_data_never_makes_x_dense():
     hinge = cr.Problem(cr.HingeLoss(), cr.L1(), cr.Penalized(1.0), fit_intercept=True)
     labels = np.where(rng.standard_normal(60) > 0, 1.0, -1.0)
     assert hinge.lambda_max(small, labels) == pytest.approx(hinge.lambda_max(small.toarray(), labels), rel=1e-6)
+
+
+def test_lambda_max_with_many_unpenalized_sparse_columns_stays_sparse():
+    # Half of 3000 sparse columns unpenalized (factor 0): their fit was made on an n x 1500 dense
+    # copy (48 MB); now on the columns as given (a 1500 x 1500 normal-equation matrix at most).
+    # Checked against the dense computation, with and without bounds on those columns.
+    import tracemalloc
+
+    rng = np.random.default_rng(0)
+    n, d = 4000, 3000
+    X = sp.random(n, d, density=0.003, format="csc", random_state=1)
+    y = rng.standard_normal(n)
+    factors = np.r_[np.zeros(1500), np.ones(1500)]
+    lower = np.r_[np.full(1500, -0.02), np.full(1500, -np.inf)]
+    for bounds in (None, (lower, None)):
+        problem = cr.Problem(cr.SquaredLoss(), cr.L1(factors=factors), cr.Penalized(1.0), fit_intercept=True,
+                             bounds=bounds)  # fmt: skip
+        tracemalloc.start()
+        got = problem.lambda_max(X, y)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert peak < 25e6, (bounds is None, peak)
+        assert got == pytest.approx(problem.lambda_max(X.toarray(), y), rel=1e-9)
