@@ -428,6 +428,12 @@ _DERIVED: OrderedDict[Any, Any] = OrderedDict()
 _DERIVED_SIZE = 32
 
 
+def forget_derived() -> None:
+    """Drop every quantity derived from data sets (``Data.derived``): the next solve on any data
+    makes them again, as a first call does (used to time a first call fairly)."""
+    _DERIVED.clear()
+
+
 @dataclass(frozen=True)
 class Data:
     """Checked data: ``X`` (float array or CSR matrix), ``y``, sample weights, column names."""

@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cvxreg._isolate import Outcome, OutcomeKind
+from cvxreg._validation import forget_derived
 from cvxreg.losses import LogisticLoss, QuantileLoss, SquaredLoss
 from cvxreg.penalties import L1, SquaredL2
 from cvxreg.result import Result, Status
@@ -184,6 +185,7 @@ def available_specialists(problem: Problem) -> list[Specialist]:
 
 def _engine(problem: Problem) -> Callable[..., Fitted]:
     def fit(X: Any, y: np.ndarray, param: float, intercept: bool, tol: float | None) -> Fitted:
+        forget_derived()  # a user's first call: nothing kept from the truth's solve or an earlier fit
         res = problem.solve(X, y, tol=tol)
         return res.coef, res.intercept, res.status == Status.OPTIMAL
 
