@@ -22,7 +22,6 @@ from cvxreg.forms import Constrained, Equality, Form, Inequality, Penalized
 from cvxreg.lagrange import convert_multiplier, round_trip
 from cvxreg.losses import *  # noqa: F403
 from cvxreg.multinomial import MultinomialLogisticLoss
-from cvxreg.norm_losses import MaxLoss, NormLoss
 from cvxreg.path import Path
 from cvxreg.penalties import *  # noqa: F403
 from cvxreg.problem import Problem
@@ -37,8 +36,6 @@ __all__ = [
     *penalties.__all__,
     "SOLVED_STATUSES",
     "AnswerError",
-    "MaxLoss",
-    "NormLoss",
     "Case",
     "Certificate",
     "Constrained",

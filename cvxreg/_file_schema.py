@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -15,9 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from cvxreg import losses as L
-from cvxreg import norm_losses as NL
-from cvxreg import penalties as P
+from cvxreg._protocol import LOSS_NAMES, PENALTY_NAMES, Registry
 from cvxreg.errors import InvalidParameterError, ProblemFileError
 from cvxreg.forms import Constrained, Equality, Inequality, LinearConstraint, Penalized
 from cvxreg.problem import Problem
@@ -37,20 +34,10 @@ __all__ = [
 ]  # fmt: skip
 
 
-def _registry(module: Any) -> dict[str, Callable[..., Any]]:
-    """``file_name -> class`` for the classes a module exports that name themselves."""
-    out = {}
-    for name in module.__all__:
-        cls = getattr(module, name)
-        key = cls.__dict__.get("file_name")
-        if key is not None:
-            out[key] = cls
-    return out
-
-
-#: The names problem files use: each built-in class's own ``file_name``.
-LOSSES: dict[str, Callable[..., L.Loss]] = {**_registry(L), **_registry(NL)}
-PENALTIES: dict[str, Callable[..., P.Penalty]] = _registry(P)
+#: The names problem files use: each class's own ``file_name``, built-in or a user's (see
+#: ``cvxreg._protocol.Registry``); read live, so a class defined later is found too.
+LOSSES: Registry = LOSS_NAMES
+PENALTIES: Registry = PENALTY_NAMES
 #: What a problem file may ask for, checked before anything is read or allocated: its size in
 #: bytes, and the entries of a generated design (n x d, times ``copies``). A trusted larger
 #: file: raise them (``cvxreg.exercises.LIMITS["entries"] = 10**8``).
@@ -358,10 +345,7 @@ def read_problem(r: Reader, d: int) -> Problem:
     except (InvalidParameterError, TypeError) as exc:
         raise ProblemFileError(f"{r.path}: field '{f}.loss_params' is invalid for {loss_name!r}: {exc}") from exc
     try:  # "none": the L1 penalty at lam = 0, which adds nothing (and keeps an LP an LP for the solvers)
-        if pen_name == "composite":
-            penalty = _composite(r)
-        else:
-            penalty = PENALTIES["l1" if pen_name == "none" else pen_name](**r.mapping(f"{f}.penalty_params"))
+        penalty = PENALTIES["l1" if pen_name == "none" else pen_name].from_params(r.mapping(f"{f}.penalty_params"))
     except (InvalidParameterError, TypeError) as exc:
         raise ProblemFileError(f"{r.path}: field '{f}.penalty_params' is invalid for {pen_name!r}: {exc}") from exc
     try:  # indices and factors against the data, before anything of their size is built
@@ -379,8 +363,8 @@ def read_problem(r: Reader, d: int) -> Problem:
             allowed = f"absent: [notation] gives the book's {kind} and cvxreg derives its own"
             raise r.fail(param_key, allowed, r.get(param_key))
         value = notation.param(kind)
-    elif pen_name == "composite":
-        value = _numbers(r, param_key, "one number >= 0 per term of the composite penalty")
+    elif penalty.n_terms > 1:
+        value = _numbers(r, param_key, f"one number >= 0 per term of {penalty!r}")
     else:
         value = r.number(param_key, lo=0.0)
     form_obj = Penalized(value) if form == "penalized" else Constrained(value)
@@ -398,24 +382,6 @@ def _numbers(r: Reader, key: str, allowed: str) -> np.ndarray:
 
 def is_number(x: Any) -> bool:
     return isinstance(x, int | float) and not isinstance(x, bool) and bool(np.isfinite(x))
-
-
-def _composite(r: Reader) -> P.Penalty:
-    """``penalty = "composite"``: ``penalty_params.terms`` lists the terms, each a penalty name
-    or a table ``{ name = "...", <that penalty's params> }``."""
-    key = "formulation.penalty_params"
-    params = r.mapping(key)
-    allowed = "{ terms = [...] }: two or more penalty names or { name = ..., params } tables"
-    terms = params.get("terms")
-    if set(params) != {"terms"} or not isinstance(terms, list) or len(terms) < 2:
-        raise r.fail(key, allowed, params)
-    out = []
-    for item in terms:
-        table = {"name": item} if isinstance(item, str) else item
-        if not isinstance(table, dict) or table.get("name") not in set(PENALTIES) - {"composite"}:
-            raise r.fail(f"{key}.terms", f"names among {sorted(set(PENALTIES) - {'composite'})}", item)
-        out.append(PENALTIES[table["name"]](**{k: v for k, v in table.items() if k != "name"}))
-    return P.Composite(*out)
 
 
 def _constraints(r: Reader) -> list[LinearConstraint]:

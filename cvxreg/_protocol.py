@@ -11,9 +11,64 @@ the function (a new docstring, an extra method) never sees.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator, Mapping
 from typing import Any
 
-__all__ = ["forget_stale_facts"]
+from cvxreg.errors import InvalidParameterError
+
+__all__ = ["LOSS_NAMES", "MULTICLASS", "PENALTY_NAMES", "Registry", "forget_stale_facts"]
+
+
+class Registry(Mapping[str, type]):
+    """The names problem files, estimators and the command line know: ``file_name -> class``.
+
+    A class joins when it is defined with its own ``file_name`` (``Penalty`` and ``Loss`` call
+    ``add`` from ``__init_subclass__``), wherever it is defined: in cvxreg or in a user's
+    module, which only has to be imported before the name is used. A class defined again under
+    the same module and name (a reloaded module, a re-run notebook cell) replaces the old one;
+    another class may not take a name that is in use.
+    """
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self._classes: dict[str, type] = {}
+
+    def add(self, cls: type) -> None:
+        name = cls.__dict__.get("file_name")
+        if name is None:
+            return
+        if not isinstance(name, str) or not re.fullmatch(r"[a-z][a-z0-9_]*", name):
+            raise InvalidParameterError(
+                f"{cls.__qualname__}.file_name: expected a lower-case identifier (letters, digits, '_'), "
+                f"got {name!r}."
+            )
+        old = self._classes.get(name)
+        if old is not None and (old.__module__, old.__qualname__) != (cls.__module__, cls.__qualname__):
+            raise InvalidParameterError(
+                f"{cls.__qualname__}.file_name: {name!r} already names the {self.kind} "
+                f"{old.__module__}.{old.__qualname__}; choose another name."
+            )
+        self._classes[name] = cls
+
+    def __getitem__(self, name: str) -> type:
+        return self._classes[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._classes)
+
+    def __len__(self) -> int:
+        return len(self._classes)
+
+    def __repr__(self) -> str:
+        return f"Registry({self.kind}: {', '.join(sorted(self._classes))})"
+
+
+#: Every penalty and every loss that names itself, filled as the classes are defined.
+PENALTY_NAMES = Registry("penalty")
+LOSS_NAMES = Registry("loss")
+#: A binary loss -> the loss of K classes that extends it (declared by the latter's ``binary``).
+MULTICLASS: dict[type, type] = {}
 
 #: Names that are not facts about the function (plumbing, checks, the function itself).
 _KEEP = frozenset(

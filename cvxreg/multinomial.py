@@ -30,7 +30,7 @@ from scipy.special import logsumexp, softmax
 from cvxreg._validation import check_sample_weight, check_X, invalid
 from cvxreg.engine._softmax import softmax_hessian_product, softmax_probabilities, softmax_residual
 from cvxreg.errors import NotSupportedError, SolveError
-from cvxreg.losses import Loss
+from cvxreg.losses import LogisticLoss, Loss
 from cvxreg.result import Certificate, Result, Status
 from cvxreg.solvers import resolve_solver, run_solver, solve_accurately, solver_label, solver_options
 from cvxreg.twin import secant_root
@@ -51,6 +51,7 @@ class MultinomialLogisticLoss(Loss):
     """
 
     bounded_below = True
+    binary = LogisticLoss
 
     #: Coefficients are a (d, K) matrix: ``Problem.solve`` hands the problem to ``solve_multinomial``.
     multi_output = True
@@ -59,6 +60,9 @@ class MultinomialLogisticLoss(Loss):
     def terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
         codes = np.asarray(y, dtype=int)
         return logsumexp(eta, axis=1) - eta[np.arange(len(codes)), codes]
+
+    def probability(self, eta: np.ndarray) -> np.ndarray:
+        return softmax(eta, axis=1)
 
 
 def encode_classes(y: Any, owner: str = "Problem.solve") -> tuple[np.ndarray, tuple[Any, ...]]:

@@ -13,7 +13,6 @@ import inspect
 from typing import Any
 
 import numpy as np
-from scipy.special import expit, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.model_selection import StratifiedKFold
 from sklearn.utils.metaestimators import available_if
@@ -21,20 +20,21 @@ from sklearn.utils.multiclass import check_classification_targets
 from sklearn.utils.validation import _check_sample_weight, check_is_fitted, validate_data
 
 from cvxreg import blocks
+from cvxreg import multinomial as _multinomial  # noqa: F401  (the logistic loss's K-class loss)
 from cvxreg._estimator_support import blocked_input, cross_validated, refuses_negative_targets
 from cvxreg._validation import check_choice, invalid
 from cvxreg.errors import InvalidParameterError, NotSupportedError, SolveError
 from cvxreg.exercises import LOSSES, PENALTIES
 from cvxreg.forms import Constrained, Form, Penalized
 from cvxreg.losses import Loss
-from cvxreg.multinomial import MultinomialLogisticLoss
 from cvxreg.penalties import Penalty
 from cvxreg.problem import Problem
 from cvxreg.result import Result
 
 __all__ = ["CvxClassifier", "CvxClassifierCV", "CvxRegressor", "CvxRegressorCV"]
 
-_CLASSIFICATION_LOSSES = ("logistic", "hinge", "squared_hinge")
+#: The estimators' own parameters that a penalty may take (``Penalty.estimator_params``).
+_ESTIMATOR_PENALTY_PARAMS = ("l1_ratio", "p")
 
 
 class _CvxEstimator(BaseEstimator):
@@ -75,11 +75,14 @@ class _CvxEstimator(BaseEstimator):
         form: Form = Penalized(self.lam) if self.t is None else Constrained(self.t)
         return Problem(self._loss(owner), self._penalty(owner), form, fit_intercept=bool(self.fit_intercept))
 
+    #: Whether the estimator takes classification losses (labels) rather than regression ones.
+    _classifies = False
+
     def _loss(self, owner: str) -> Loss:
         names = self._loss_names()
         if isinstance(self.loss, Loss):
-            if bool(self.loss.classification) != bool(names == _CLASSIFICATION_LOSSES):
-                kind = "a classification loss" if names == _CLASSIFICATION_LOSSES else "a regression loss"
+            if bool(self.loss.classification) != self._classifies:
+                kind = "a classification loss" if self._classifies else "a regression loss"
                 raise invalid("loss", owner, f"{kind} (one of {list(names)}, or an object of that kind)", self.loss)
             return self.loss
         name = check_choice(self.loss, "loss", owner, names)
@@ -95,7 +98,8 @@ class _CvxEstimator(BaseEstimator):
         return LOSSES[name](**params, scale=self.scale)
 
     def _loss_names(self) -> tuple[str, ...]:
-        return tuple(LOSSES)
+        """The registered losses this estimator takes by name (a user's too, once defined)."""
+        return tuple(n for n, c in LOSSES.items() if bool(c.classification) == self._classifies)
 
     def _penalty(self, owner: str) -> Penalty:
         params = {} if self.penalty_params is None else self.penalty_params
@@ -104,25 +108,25 @@ class _CvxEstimator(BaseEstimator):
                 raise invalid("penalty_params", owner, "None when 'penalty' is an object (it holds its own)", params)
             return self.penalty
         name = check_choice(self.penalty, "penalty", owner, tuple(PENALTIES))
-        if self.l1_ratio is not None and name != "elastic_net":
-            allowed = f"None unless penalty='elastic_net' (it is ignored by {name!r})"
-            raise invalid("l1_ratio", owner, allowed, self.l1_ratio)
+        cls = PENALTIES[name]
+        signature = inspect.signature(cls.__init__).parameters
+        own = [k for k in _ESTIMATOR_PENALTY_PARAMS if k in cls.estimator_params and k in signature]
+        for key in _ESTIMATOR_PENALTY_PARAMS:
+            if key not in own and getattr(self, key) is not None:
+                raise invalid(key, owner, f"None unless the penalty takes it ({name!r} does not)", getattr(self, key))
         if not isinstance(params, dict):
             raise invalid("penalty_params", owner, f"a dict of {name!r}'s own parameters", params)
-        first = {"elastic_net": "l1_ratio", "lp": "p", "lp_power": "p"}.get(name)  # the estimator's own
-        accepted = [k for k in inspect.signature(PENALTIES[name].__init__).parameters if k not in ("self", first)]
+        accepted = [k for k in signature if k not in ("self", *own)]
         unknown = sorted(set(params) - set(accepted))
         if unknown:
             allowed = f"keys among {accepted} for penalty {name!r}"
-            allowed += f" ({first!r} is the estimator's own parameter)" if first else ""
+            allowed += f" ({', '.join(map(repr, own))}: the estimator's own parameter)" if own else ""
             raise invalid("penalty_params", owner, allowed, f"keys {unknown}", raw=True)
-        if name == "elastic_net":
-            return PENALTIES[name](0.5 if self.l1_ratio is None else self.l1_ratio, **params)
-        if name in ("lp", "lp_power"):
-            if self.p is None:
-                raise invalid("p", owner, f"a number >= 1 for penalty={name!r}", self.p)
-            return PENALTIES[name](self.p, **params)
-        return PENALTIES[name](**params)
+        given = {k: getattr(self, k) for k in own if getattr(self, k) is not None}
+        for key in own:
+            if key not in given and signature[key].default is inspect.Parameter.empty:
+                raise invalid(key, owner, f"a value for penalty={name!r} (it has no default)", None)
+        return cls.from_params({**given, **params})
 
     def _fit(self, X: Any, y: np.ndarray, sample_weight: Any) -> Result:
         result = self.problem().solve(X, y, sample_weight=sample_weight, solver=self.solver)
@@ -242,6 +246,8 @@ class CvxClassifier(ClassifierMixin, _CvxEstimator):
         As for ``CvxRegressor`` (one of each per class, in lists, one class against the rest).
     """
 
+    _classifies = True
+
     def __init__(
         self,
         loss: str | Loss = "logistic",
@@ -262,9 +268,6 @@ class CvxClassifier(ClassifierMixin, _CvxEstimator):
             scale=scale,
             fit_intercept=fit_intercept, solver=solver,
         )  # fmt: skip
-
-    def _loss_names(self) -> tuple[str, ...]:
-        return _CLASSIFICATION_LOSSES
 
     def fit(self, X: Any, y: Any, sample_weight: Any = None) -> CvxClassifier:
         """Fit on ``(X, y)``; returns ``self``."""
@@ -333,7 +336,7 @@ class CvxClassifier(ClassifierMixin, _CvxEstimator):
                 f"(vec(W), one column of W per class): its factors or groups must cover {d * K} of them. {exc}"
             ) from exc
         problem = Problem(
-            MultinomialLogisticLoss(scale=self.scale), single.penalty, single.form, fit_intercept=single.fit_intercept
+            single.loss.multiclass(), single.penalty, single.form, fit_intercept=single.fit_intercept
         )
         result = problem.solve(X, y, sample_weight=sample_weight, solver=self.solver)
         if not result.ok:
@@ -380,32 +383,46 @@ class CvxClassifier(ClassifierMixin, _CvxEstimator):
             return scores.map_blocks(lambda f: self.classes_[(f >= 0).astype(int)], dtype=self.classes_.dtype)
         return self.classes_[(scores >= 0).astype(int)]
 
-    def _is_logistic(self) -> bool:
+    def _multiclass_loss(self) -> Loss | None:
+        """The loss of K classes that extends this estimator's loss (the logistic loss's is the
+        multinomial loss), or None: then more classes are fitted one against the rest."""
         try:
-            return self._loss(type(self).__name__).file_name == "logistic"
-        except InvalidParameterError:
-            return False
+            return self._loss(type(self).__name__).multiclass()
+        except (InvalidParameterError, NotSupportedError):
+            return None
+
+    def _is_logistic(self) -> bool:
+        return self._multiclass_loss() is not None
 
     def _has_probabilities(self) -> bool:
-        """Only the logistic loss models a probability: with any other, ``predict_proba`` does
-        not exist (``hasattr`` is False, as scikit-learn's ``available_if`` makes it), so tools
-        such as ``RocCurveDisplay`` fall back to ``decision_function``."""
-        if not self._is_logistic():
-            raise AttributeError(f"predict_proba is defined for the logistic loss, not loss={self.loss!r}.")
+        """Only a loss that models a probability (the logistic loss) gives ``predict_proba``:
+        with any other it does not exist (``hasattr`` is False, as scikit-learn's
+        ``available_if`` makes it), so tools such as ``RocCurveDisplay`` fall back to
+        ``decision_function``."""
+        try:
+            self._loss(type(self).__name__).probability(np.zeros(1))
+        except (InvalidParameterError, NotSupportedError):
+            why = f"predict_proba needs a loss that models a probability (such as 'logistic'), not {self.loss!r}."
+            raise AttributeError(why) from None
         return True
 
     @available_if(_has_probabilities)
     def predict_proba(self, X: Any) -> np.ndarray:
-        """``[1 - p, p]`` with ``p = 1 / (1 + exp(-f(x)))``: for the logistic loss only; with more
-        classes, the softmax of the decision values."""
+        """``[1 - p, p]`` with ``p`` the loss's probability of the positive class (for the
+        logistic loss ``1 / (1 + exp(-f(x)))``); with more classes, that of each class (the
+        softmax of the decision values)."""
         scores = self.decision_function(X)
+        loss = self._loss(type(self).__name__)
         if scores.ndim == 2:
-            return softmax(scores, axis=1)
+            return loss.multiclass().probability(scores)
+
+        def two(f: np.ndarray) -> np.ndarray:
+            p = loss.probability(f)
+            return np.column_stack([1 - p, p])
+
         if blocks.is_blocked(scores):  # a Dask X: lazy probabilities, block by block
-            return scores.map_blocks(lambda f: np.column_stack([1 - expit(f), expit(f)]), new_axis=1,
-                                     chunks=(scores.chunks[0], (2,)), dtype=float)  # fmt: skip
-        p = expit(scores)
-        return np.column_stack([1 - p, p])
+            return scores.map_blocks(two, new_axis=1, chunks=(scores.chunks[0], (2,)), dtype=float)
+        return two(scores)
 
     @available_if(_has_probabilities)
     def predict_log_proba(self, X: Any) -> np.ndarray:
@@ -581,8 +598,7 @@ class CvxClassifierCV(CvxClassifier):
         multinomial loss."""
         single = super().problem()
         if np.size(getattr(self, "classes_", ())) > 2:
-            loss = MultinomialLogisticLoss(scale=self.scale)
-            return Problem(loss, single.penalty, single.form, fit_intercept=single.fit_intercept)
+            return Problem(single.loss.multiclass(), single.penalty, single.form, fit_intercept=single.fit_intercept)
         return single
 
     def __sklearn_tags__(self) -> Any:

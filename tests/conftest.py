@@ -58,6 +58,7 @@ LOSSES = [
     cr.EpsilonInsensitiveLoss(epsilon=0.3),
     cr.NormLoss(),
     cr.MaxLoss(),
+    cr.LogCoshLoss(M=0.8),
     cr.CustomLoss(lambda eta, y: cp.logistic(eta - y) + cp.logistic(y - eta), name="soft_abs"),
 ]
 PENALTIES = [
@@ -73,6 +74,8 @@ PENALTIES = [
     cr.ElasticNet(0.4),
     cr.GroupLasso([[0, 1], [2, 3]]),
     cr.TotalVariation(),
+    cr.Berhu(M=0.3),
+    cr.SortedL1([1.0, 0.7, 0.7, 0.2]),
     cr.WeightedSum([cr.L1(), cr.SquaredL2()], [1.0, 0.5]),
     cr.WeightedSum([cr.L1(), cr.TotalVariation()], [0.5, 1.0]),
     cr.CustomPenalty(lambda w: cp.norm1(w) + cp.sum_squares(w), name="l1_plus_sq"),

@@ -359,6 +359,7 @@ def test_lambda_max_of_sparse_data_never_makes_x_dense():
     assert hinge.lambda_max(small, labels) == pytest.approx(hinge.lambda_max(small.toarray(), labels), rel=1e-6)
 
 
+@pytest.mark.slow  # 40 s: the dense computation it is checked against is the slow part
 def test_lambda_max_with_many_unpenalized_sparse_columns_stays_sparse():
     # Half of 3000 sparse columns unpenalized (factor 0): their fit was made on an n x 1500 dense
     # copy (48 MB); now on the columns as given (a 1500 x 1500 normal-equation matrix at most).

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 import cvxreg as cr
-from cvxreg.norm_losses import MaxLoss
+from cvxreg.losses import MaxLoss
 
 
 @pytest.fixture

@@ -34,7 +34,7 @@ WITH_PROJECT = [p for p in PENALTIES if _supports(p.project, V, 1.0)]
 def test_every_exported_class_is_in_the_test_tables():
     exported = [getattr(cr, name) for name in cr.__all__]
     classes = [c for c in exported if inspect.isclass(c) and issubclass(c, cr.Penalty | cr.Loss)]
-    abstract = {cr.Penalty, cr.Separable, cr.Loss}
+    abstract = {cr.Penalty, cr.Separable, cr.Norm, cr.Loss}
     tabled = {type(x) for x in [*PENALTIES, *REFUSED, *LOSSES]}
     # A loss with a (d, K) matrix of coefficients has its own suite, not the single-output tables.
     # So does a penalty with one parameter per term (a vector lam or t).
@@ -48,18 +48,70 @@ def test_every_exported_class_is_in_the_test_tables():
     assert not missing, f"add a row for {missing} to tests/conftest.py"
 
 
-def test_problem_file_names_cover_every_builtin():
+def test_problem_file_names_are_the_registry_of_every_named_class():
     from cvxreg.exercises import LOSSES as FILE_LOSSES
     from cvxreg.exercises import PENALTIES as FILE_PENALTIES
 
-    assert set(FILE_PENALTIES) == {
-        "l0", "l1", "l2", "lp", "linf", "lp_power", "squared_l2", "elastic_net", "group_lasso", "total_variation",
-        "composite",
-    }  # fmt: skip
-    assert set(FILE_LOSSES) == {
-        "squared", "absolute", "huber", "quantile", "logistic", "hinge", "poisson",
-        "squared_hinge", "epsilon_insensitive", "norm", "max",
-    }  # fmt: skip
+    exported = [getattr(cr, name) for name in cr.__all__]
+    named = {c.__dict__["file_name"]: c for c in exported if inspect.isclass(c) and c.__dict__.get("file_name")}
+    registered = {**FILE_PENALTIES, **FILE_LOSSES}
+    assert named == {k: v for k, v in registered.items() if v.__module__.startswith("cvxreg.")}
+    # every table row's class is reachable by the name it declares
+    for obj in [*PENALTIES, *LOSSES]:
+        name = type(obj).__dict__.get("file_name")
+        if name is not None:
+            assert registered[name] is type(obj)
+
+
+def test_a_class_defined_anywhere_is_found_by_its_name(monkeypatch):
+    from cvxreg.exercises import PENALTIES as FILE_PENALTIES
+    from cvxreg.sklearn import CvxRegressor
+
+    monkeypatch.setattr(FILE_PENALTIES, "_classes", dict(FILE_PENALTIES._classes))  # the test's classes leave
+
+    class TwiceL1(cr.Penalty):
+        is_norm = True
+        file_name = "twice_l1_for_a_test"
+
+        def __init__(self, c: float = 2.0) -> None:
+            self.c = c
+
+        def expr(self, w):
+            return self.c * cp.norm1(w)
+
+        def value(self, w):
+            return self.c * float(np.sum(np.abs(w)))
+
+    assert FILE_PENALTIES["twice_l1_for_a_test"] is TwiceL1
+    X, y = regression_data(n=30, d=4)
+    est = CvxRegressor(penalty="twice_l1_for_a_test", penalty_params={"c": 3.0}, lam=0.5, scale="sum",
+                       fit_intercept=False).fit(X, y)  # fmt: skip
+    # Independent: 3 * 0.5 * ||w||_1 is the lasso at lam = 1.5, solved by CVXPY directly.
+    w = cp.Variable(4)
+    cp.Problem(cp.Minimize(0.5 * cp.sum_squares(y - X @ w) + 1.5 * cp.norm1(w))).solve(**TIGHT)
+    assert np.allclose(est.coef_, w.value, atol=1e-6)
+    # Defined again under the same module and name (a re-run cell): replaced, not refused.
+    class TwiceL1(cr.Penalty):
+        file_name = "twice_l1_for_a_test"
+
+    assert FILE_PENALTIES["twice_l1_for_a_test"] is TwiceL1
+    # Another class may not take a name in use: the error names both.
+    with pytest.raises(cr.InvalidParameterError, match=r"'l1' already names the penalty cvxreg.*L1"):
+        type("Other", (cr.Penalty,), {"file_name": "l1"})
+    with pytest.raises(cr.InvalidParameterError, match="lower-case identifier"):
+        type("Bad", (cr.Penalty,), {"file_name": "Not A Name"})
+
+
+def test_estimators_take_their_own_parameters_from_what_the_penalty_declares():
+    from cvxreg.sklearn import CvxRegressor
+
+    X, y = regression_data(n=30, d=4)
+    with pytest.raises(cr.InvalidParameterError, match=r"'l1_ratio'.*None unless the penalty takes it"):
+        CvxRegressor(penalty="l1", l1_ratio=0.5).fit(X, y)
+    with pytest.raises(cr.InvalidParameterError, match=r"'p'.*a value for penalty='lp'"):
+        CvxRegressor(penalty="lp").fit(X, y)
+    assert CvxRegressor(penalty="lp", p=3).problem().penalty == cr.Lp(3)
+    assert CvxRegressor(penalty="elastic_net").problem().penalty == cr.ElasticNet(0.5)
 
 
 @pytest.mark.parametrize("penalty", WITH_PROX, ids=repr)

@@ -45,10 +45,18 @@ def _main_job(tmp_path: Path, *extra: str) -> None:
     assert "wrote html" in out.stdout
 
 
+def test_main_job_command_runs_on_a_few_problems(tmp_path):
+    # The README's main job, shortened for the default suite: problems of five classes, every
+    # installed solver, small scaling families, one real data set. The slow tests below run
+    # every bundled problem (two minutes) and the command exactly (seven).
+    problems = ["sklearn-lasso-toy", "bcw-square-root-lasso", "albert-anderson-separation"]
+    _main_job(tmp_path, *problems, "--sizes", "25", "50", "--workloads", "diabetes-lasso")
+
+
+@pytest.mark.slow
 def test_main_job_command_runs(tmp_path):
-    # The README's main job as a user runs it: every bundled problem, every installed solver,
-    # the scaling families; of the real sizes, the two real data sets (the generated families
-    # take minutes: the slow test below runs the command exactly).
+    # Every bundled problem, every installed solver, the scaling families; of the real sizes,
+    # the two real data sets.
     _main_job(tmp_path, "--workloads", "diabetes-lasso", "breast-cancer-logistic")
 
 

@@ -4,25 +4,18 @@ Every loss is a function of the linear predictor ``eta = X @ w + b``. It is a **
 samples by default; ``scale="mean"`` divides by ``n`` (by ``sum(s)`` with sample weights ``s``),
 the scaling of scikit-learn's Lasso/ElasticNet and of glmnet.
 
-The package's modules: ``_base`` (the protocol), ``_regression``, ``_classification`` (and
-counts), ``_custom``.
+Every module of this package lists its classes in ``__all__`` (``_base``: the protocol;
+``_regression``, ``_classification`` (and counts), ``_norm`` (losses of the whole residual),
+``_custom``); the package (and ``cvxreg``) exports them all, found module by module, so a new
+loss is one class in one module.
 """
 
-from cvxreg.losses._base import Loss
-from cvxreg.losses._classification import HingeLoss, LogisticLoss, PoissonLoss, SquaredHingeLoss
-from cvxreg.losses._custom import CustomLoss
-from cvxreg.losses._regression import AbsoluteLoss, EpsilonInsensitiveLoss, HuberLoss, QuantileLoss, SquaredLoss
+import importlib as _importlib
+import pkgutil as _pkgutil
 
-__all__ = [
-    "AbsoluteLoss",
-    "CustomLoss",
-    "EpsilonInsensitiveLoss",
-    "HingeLoss",
-    "HuberLoss",
-    "LogisticLoss",
-    "Loss",
-    "PoissonLoss",
-    "QuantileLoss",
-    "SquaredHingeLoss",
-    "SquaredLoss",
-]
+__all__: list[str] = []
+for _info in _pkgutil.iter_modules(__path__):
+    _module = _importlib.import_module(f"{__name__}.{_info.name}")
+    globals().update({name: getattr(_module, name) for name in _module.__all__})
+    __all__ += _module.__all__
+__all__.sort()

@@ -8,7 +8,7 @@ import cvxpy as cp
 import numpy as np
 from scipy.optimize import minimize_scalar
 
-from cvxreg._protocol import forget_stale_facts
+from cvxreg._protocol import LOSS_NAMES, MULTICLASS, forget_stale_facts
 from cvxreg._validation import Data, SameByParameters, check_choice, fmt_number, own_parameters
 from cvxreg.errors import NotSupportedError
 
@@ -45,9 +45,15 @@ class Loss(SameByParameters):
     #: ``eta``: the loss never runs to -inf and has no domain to leave, so a solver's "unbounded"
     #: (or "infeasible", without constraints) is a numerical failure. Built-in losses say so.
     bounded_below: ClassVar[bool] = False
+    #: On a loss of K classes: the two-class loss it extends (a classifier then fits it when
+    #: there are more than two classes, instead of one class against the rest).
+    binary: ClassVar[type | None] = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        LOSS_NAMES.add(cls)
+        if cls.__dict__.get("binary") is not None:
+            MULTICLASS[cls.__dict__["binary"]] = cls
         forget_stale_facts(cls, Loss, ("terms_expr", "terms_value"))
 
     def __init__(self, *, scale: str = "sum") -> None:
@@ -69,6 +75,18 @@ class Loss(SameByParameters):
         whole subdifferential there.
         """
         raise NotSupportedError(f"{type(self).__name__} does not define derivative.")
+
+    def probability(self, eta: np.ndarray) -> np.ndarray:
+        """For a loss that is the negative log-likelihood of the labels: the probability of the
+        positive class at ``eta`` (of each class, by rows, for a loss of K classes). Classifiers
+        give ``predict_proba`` only where it is defined."""
+        raise NotSupportedError(f"{type(self).__name__} does not model a probability.")
+
+    def multiclass(self) -> Loss:
+        """The loss of K classes that extends this two-class loss (same ``scale``)."""
+        if type(self) not in MULTICLASS:
+            raise NotSupportedError(f"{type(self).__name__} has no loss of K classes; fit one class against the rest.")
+        return MULTICLASS[type(self)](scale=self.scale)
 
     def second_derivative(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
         """``d^2 l / d eta^2`` per sample, for losses twice differentiable (almost) everywhere."""

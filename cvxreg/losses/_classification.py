@@ -42,6 +42,9 @@ class LogisticLoss(Loss):
     def recession_reason(self) -> str:
         return "the two classes are separable (a hyperplane puts every sample on its own side)"
 
+    def probability(self, eta: np.ndarray) -> np.ndarray:
+        return expit(eta)
+
     def terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
         return cp.logistic(-cp.multiply(y, eta))
 

@@ -1,14 +1,15 @@
 """Regularizers ``R(w)``, each carrying its own mathematics (see ``Penalty``).
 
-Each submodule lists its classes in ``__all__``; this package and ``cvxreg`` export them all,
-so a new penalty is one class and one ``__all__`` entry in the module that defines it.
+Every module of this package lists its classes in ``__all__``; the package (and ``cvxreg``)
+exports them all, found module by module, so a new penalty is one class in one module.
 """
 
-from cvxreg.penalties import _base, _composite, _norms, _separable, _special
-from cvxreg.penalties._base import *  # noqa: F403
-from cvxreg.penalties._composite import *  # noqa: F403
-from cvxreg.penalties._norms import *  # noqa: F403
-from cvxreg.penalties._separable import *  # noqa: F403
-from cvxreg.penalties._special import *  # noqa: F403
+import importlib as _importlib
+import pkgutil as _pkgutil
 
-__all__ = sorted([*_base.__all__, *_composite.__all__, *_norms.__all__, *_separable.__all__, *_special.__all__])
+__all__: list[str] = []
+for _info in _pkgutil.iter_modules(__path__):
+    _module = _importlib.import_module(f"{__name__}.{_info.name}")
+    globals().update({name: getattr(_module, name) for name in _module.__all__})
+    __all__ += _module.__all__
+__all__.sort()

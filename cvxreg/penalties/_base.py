@@ -17,13 +17,14 @@ from typing import Any, ClassVar
 
 import cvxpy as cp
 import numpy as np
+from scipy.optimize import brentq
 
-from cvxreg._protocol import forget_stale_facts
+from cvxreg._protocol import PENALTY_NAMES, forget_stale_facts
 from cvxreg._validation import SameByParameters, check_factors, invalid, own_parameters
 from cvxreg.closed_forms import soft_threshold
 from cvxreg.errors import NotSupportedError
 
-__all__ = ["Penalty", "Separable"]
+__all__ = ["Norm", "Penalty", "Separable"]
 
 NONCONVEX_P = (
     "For p < 1 the function {what} is not convex (nor concave on all of R^n: it is concave on "
@@ -62,12 +63,23 @@ class Penalty(SameByParameters):
     degree: ClassVar[float | None] = None
     separable: ClassVar[bool] = False
     file_name: ClassVar[str | None] = None
+    #: Constructor arguments an estimator sets from its own parameter of the same name
+    #: (``CvxRegressor(penalty="elastic_net", l1_ratio=0.3)``): ``"l1_ratio"``, ``"p"``.
+    estimator_params: ClassVar[tuple[str, ...]] = ()
 
     factors: np.ndarray | None = None
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        PENALTY_NAMES.add(cls)
         forget_stale_facts(cls, Penalty, ("expr", "value"))
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> Penalty:
+        """The penalty a problem file or an estimator names, from its ``penalty_params``: by
+        default ``cls(**params)``. A penalty whose parameters are not plain values (other
+        penalties, say) reads them here."""
+        return cls(**params)
 
     # -- required ----------------------------------------------------------------------------
     def expr(self, w: cp.Expression) -> cp.Expression:
@@ -215,10 +227,10 @@ class Penalty(SameByParameters):
         return False
 
     def bounded_below(self) -> bool:
-        """True when ``R >= 0`` everywhere (norms and seminorms, the built-in separable
-        penalties; a subclass that redefines the function is not assumed to be): ``loss + lam R``
-        then runs to -inf only if the loss does."""
-        return self.is_norm or (self.separable and self.file_name is not None)
+        """True when ``R >= 0`` everywhere (norms and seminorms; a penalty that says so, as the
+        built-in separable ones do; a subclass that redefines the function is not assumed to be):
+        ``loss + lam R`` then runs to -inf only if the loss does."""
+        return self.is_norm
 
     # -- building ------------------------------------------------------------------------------
     def cache_key(self) -> Any:
@@ -395,6 +407,18 @@ class Separable(Penalty):
         gap -= u
         return float(np.linalg.norm(gap))
 
+    def subdifferential(self, w: np.ndarray, tol: float) -> tuple[cp.Expression, list[cp.Constraint]]:
+        # A convex r has dr(w) = [left derivative, right derivative]: a box, one free entry per kink.
+        w = snap_to_kinks(self, w, tol)
+        lo, hi = self.one_sided_derivative(w, -1), self.one_sided_derivative(w, +1)
+        kinked = np.flatnonzero(hi > lo)
+        if kinked.size == 0:
+            return cp.Constant(lo), []
+        theta = cp.Variable(kinked.size)
+        pick = np.zeros((len(w), kinked.size))
+        pick[kinked, np.arange(kinked.size)] = (hi - lo)[kinked]
+        return lo + pick @ theta, [theta >= 0, theta <= 1]
+
     def zero_violation(self, z: np.ndarray, lam: float) -> np.ndarray:
         # Without factors every coordinate has the same interval at 0: one is computed, and the
         # answer is the only vector of length d made.
@@ -458,3 +482,40 @@ def sign_1d(w: np.ndarray, side: int) -> np.ndarray:
     out = np.sign(w)
     out[w == 0] = float(side)  # in place: one vector, not three
     return out
+
+
+class Norm(Penalty):
+    """A norm ``R``, from which two facts follow: its subdifferential from its dual norm, and
+    the projection on its ball from its prox.
+
+    A subclass defines ``expr``, ``value`` and ``dual_norm_expr`` (with ``dual_norm``, for
+    lam_max) and gets ``subdifferential``; with ``prox`` it also gets ``project``.
+
+    - ``dR(w) = {u : R*(u) <= 1, <u, w> = R(w)}``. A numerical ``w`` is off the kinks by up
+      to ``tol``: the set is widened to ``<u, w> >= R(w) - 2 R(tol 1)``, which holds every
+      ``dR(w~)`` with ``|w~ - w| <= tol`` entrywise when ``R`` is an absolute norm (a function of
+      ``|w|``, growing in each ``|w_j|``).
+    - The projection of ``z`` on ``{R(w) <= t}`` is ``prox(z, mu)`` with the multiplier
+      ``mu >= 0`` that puts it on the sphere (``R(prox(z, mu))`` falls from ``R(z)`` at 0 to 0
+      at ``mu = R*(z)``), found by bracketed root finding.
+    """
+
+    is_norm = True
+    degree = 1
+
+    def subdifferential(self, w: np.ndarray, tol: float) -> tuple[cp.Expression, list[cp.Constraint]]:
+        w = np.asarray(w, dtype=float)
+        u = cp.Variable(len(w))
+        dual, cons = self.dual_norm_expr(u)
+        slack = 2 * self.value(np.full(len(w), tol)) if tol > 0 else 0.0
+        return u, [*cons, dual <= 1, u @ w >= self.value(w) - slack]
+
+    def project(self, z: np.ndarray, t: float) -> tuple[np.ndarray, float]:
+        z = np.asarray(z, dtype=float)
+        if self.value(z) <= t:
+            return z.copy(), 0.0
+        hi = self.dual_norm(z)
+        if t <= 0:
+            return np.zeros_like(z), hi
+        mu = brentq(lambda m: self.value(self.prox(z, m)) - t, 0.0, hi, xtol=1e-15 * max(hi, 1.0), rtol=1e-15)
+        return self.prox(z, mu), float(mu)

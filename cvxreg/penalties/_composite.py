@@ -15,6 +15,7 @@ from typing import Any
 import cvxpy as cp
 import numpy as np
 
+from cvxreg._protocol import PENALTY_NAMES
 from cvxreg._validation import invalid
 from cvxreg.errors import NotSupportedError
 from cvxreg.penalties._base import Penalty, snap_to_kinks
@@ -208,6 +209,21 @@ class Composite(_Terms):
 
     def __init__(self, *penalties: Penalty) -> None:
         self.terms = _terms(penalties, "Composite")
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> Penalty:
+        """``{"terms": [...]}``: two or more penalty names, or tables ``{name = ..., <its params>}``."""
+        terms = params.get("terms")
+        if set(params) != {"terms"} or not isinstance(terms, list) or len(terms) < 2:
+            raise invalid("penalty_params", "Composite", "{terms = [...]}: two or more penalty names or tables", params)
+        names = sorted(n for n, c in PENALTY_NAMES.items() if not issubclass(c, Composite))
+        out = []
+        for item in terms:
+            table = {"name": item} if isinstance(item, str) else item
+            if not isinstance(table, dict) or table.get("name") not in names:
+                raise invalid("penalty_params.terms", "Composite", f"names among {names}", item)
+            out.append(PENALTY_NAMES[table["name"]].from_params({k: v for k, v in table.items() if k != "name"}))
+        return cls(*out)
 
     @property
     def n_terms(self) -> int:

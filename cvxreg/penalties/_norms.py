@@ -63,6 +63,7 @@ class Lp(Penalty):
 
     is_norm = True
     file_name = "lp"
+    estimator_params = ("p",)
 
     def __init__(self, p: Any) -> None:
         self.p = check_p(p, "Lp")

@@ -24,7 +24,7 @@ from cvxreg.penalties._base import (
     zero_only,
 )
 
-__all__ = ["L1", "ElasticNet", "LpPower", "SquaredL2"]
+__all__ = ["L1", "Berhu", "ElasticNet", "LpPower", "SquaredL2"]
 
 
 class L1(Separable):
@@ -40,6 +40,9 @@ class L1(Separable):
 
     is_norm = True
     file_name = "l1"
+
+    def bounded_below(self) -> bool:
+        return True
 
     def expr(self, w: cp.Expression) -> cp.Expression:
         if self.factors is None:
@@ -92,6 +95,9 @@ class SquaredL2(Separable):
     degree = 2.0
 
     file_name = "squared_l2"
+
+    def bounded_below(self) -> bool:
+        return True
 
     def expr(self, w: cp.Expression) -> cp.Expression:
         if self.factors is None:
@@ -168,6 +174,7 @@ class LpPower(Separable):
     """
 
     file_name = "lp_power"
+    estimator_params = ("p",)
 
     def __init__(self, p: Any, *, factors: Any = None) -> None:
         p = check_p(p, "LpPower")
@@ -187,6 +194,9 @@ class LpPower(Separable):
 
     def homogeneity(self) -> float | None:
         return float(self.p_used)  # the power CVXPY builds
+
+    def bounded_below(self) -> bool:
+        return True
 
     def expr(self, w: cp.Expression) -> cp.Expression:
         if self.p == 1:
@@ -263,6 +273,7 @@ class ElasticNet(Separable):
     """
 
     file_name = "elastic_net"
+    estimator_params = ("l1_ratio",)
 
     def __init__(self, l1_ratio: float = 0.5, *, factors: Any = None) -> None:
         self.l1_ratio = check_real(l1_ratio, "l1_ratio", "ElasticNet", lo=0.0, hi=1.0)
@@ -275,6 +286,9 @@ class ElasticNet(Separable):
         # a l1 a|v|_1 + (1 - l1) a^2/2 |v|^2 = f (l1' |v|_1 + (1 - l1')/2 |v|^2)
         f = self.l1_ratio * a + (1 - self.l1_ratio) * a * a
         return ElasticNet(self.l1_ratio * a / f, factors=getattr(self, "_given", self.factors)), f
+
+    def bounded_below(self) -> bool:
+        return True
 
     def expr(self, w: cp.Expression) -> cp.Expression:
         a = self.l1_ratio
@@ -327,3 +341,70 @@ class ElasticNet(Separable):
     @property
     def strictly_convex(self) -> bool:
         return self.l1_ratio < 1 and self._all_penalized()
+
+
+class Berhu(Separable):
+    """``R(w) = sum_j v_j b_M(w_j)``, the reverse Huber function: ``b_M(w) = |w|`` for
+    ``|w| <= M`` and ``(w^2 + M^2) / (2M)`` beyond (Owen 2007).
+
+    Like the lasso near zero (it selects), like ridge for large coefficients (it shrinks them
+    less unequally than L1 and groups correlated ones); ``M -> inf`` gives ``L1()``. Its prox
+    is the soft threshold while ``|x| <= M + tau``, and ``x M / (M + tau)`` beyond.
+
+    Parameters
+    ----------
+    M : float > 0, default 1.0
+        Where the penalty turns from linear to quadratic, in the coefficients' units.
+    factors : array-like of shape (d,), optional
+        Penalty factors ``v >= 0``.
+    """
+
+    file_name = "berhu"
+
+    def __init__(self, M: float = 1.0, *, factors: Any = None) -> None:
+        self.M = check_real(M, "M", "Berhu", lo=0.0, lo_open=True)
+        super().__init__(factors=factors)
+
+    def _params(self) -> dict[str, Any]:
+        return {"M": self.M}
+
+    def expr(self, w: cp.Expression) -> cp.Expression:
+        size = cp.abs(w)
+        terms = size + cp.square(cp.pos(size - self.M)) / (2 * self.M)
+        return cp.sum(terms if self.factors is None else cp.multiply(self.factors, terms))
+
+    def value(self, w: np.ndarray) -> float:
+        size = np.abs(np.asarray(w, dtype=float))
+        terms = np.where(size <= self.M, size, (size**2 + self.M**2) / (2 * self.M))
+        return float(np.sum(self.factor_vector(len(size)) * terms))
+
+    def prox_1d(self, x: np.ndarray, tau: np.ndarray) -> np.ndarray:
+        x = np.asarray(x, dtype=float)
+        return np.where(np.abs(x) <= self.M + tau, soft_1d(x, tau), x * self.M / (self.M + tau))
+
+    def derivative_1d(self, w: np.ndarray, side: int) -> np.ndarray:
+        w = np.asarray(w, dtype=float)
+        return np.where(np.abs(w) <= self.M, sign_1d(w, side), w / self.M)
+
+    def curvature_1d(self, w: np.ndarray) -> np.ndarray:
+        return np.where(np.abs(np.asarray(w, dtype=float)) > self.M, 1.0 / self.M, 0.0)
+
+    def dual_norm(self, z: np.ndarray) -> float:
+        return weighted_max(z, self.factor_vector(len(z)))  # dR(0) is L1's: [-v_j, v_j]
+
+    def dual_norm_expr(self, z: cp.Expression) -> tuple[cp.Expression, list[cp.Constraint]]:
+        return weighted_max_expr(z, self.factor_vector(z.shape[0]))
+
+    def rescaled(self, a: float) -> tuple[Penalty, Any]:
+        # b_M(a v) = a b_{M/a}(v): in units of a the turning point is M / a.
+        new = type(self).__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new.M = self.M / a
+        return new, a
+
+    def bounded_below(self) -> bool:
+        return True
+
+    @property
+    def strictly_convex(self) -> bool:
+        return False

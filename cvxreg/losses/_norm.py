@@ -18,7 +18,8 @@ import cvxpy as cp
 import numpy as np
 
 from cvxreg.errors import NotSupportedError
-from cvxreg.losses import Loss, SquaredLoss
+from cvxreg.losses._base import Loss
+from cvxreg.losses._regression import SquaredLoss
 from cvxreg.solvers import default_solver, solver_options
 
 if TYPE_CHECKING:
