@@ -4,15 +4,22 @@ their tags ask of the loss."""
 
 from __future__ import annotations
 
+import inspect
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 
-from cvxreg._validation import invalid
+from cvxreg._validation import check_choice, invalid
 from cvxreg.cross_validation import cross_validate
 from cvxreg.errors import InvalidParameterError, SolveError
+from cvxreg.penalties import Penalty
 
-__all__ = ["blocked_input", "cross_validated", "refuses_negative_targets"]
+__all__ = ["blocked_input", "cross_validated", "penalty_by_name", "refuses_negative_targets"]
+
+#: The estimators' own parameters that a penalty may take (``Penalty.estimator_params``).
+_ESTIMATOR_PENALTY_PARAMS = ("l1_ratio", "p")
+
 
 
 def cross_validated(estimator: Any, X: Any, y: Any, folds: Any, sample_weight: Any) -> Any:
@@ -60,3 +67,33 @@ def refuses_negative_targets(estimator: Any) -> bool:
     except InvalidParameterError:
         return True
     return False
+
+
+def penalty_by_name(estimator: Any, owner: str, registry: Mapping[str, Any]) -> Penalty:
+    """The penalty an estimator's ``penalty``, ``penalty_params`` and own parameters (those the
+    class lists in ``estimator_params``: ``l1_ratio``, ``p``) state; an object as given."""
+    params = {} if estimator.penalty_params is None else estimator.penalty_params
+    if isinstance(estimator.penalty, Penalty):
+        if params:
+            raise invalid("penalty_params", owner, "None when 'penalty' is an object (it holds its own)", params)
+        return estimator.penalty
+    name = check_choice(estimator.penalty, "penalty", owner, tuple(registry))
+    cls = registry[name]
+    signature = inspect.signature(cls.__init__).parameters
+    own = [k for k in _ESTIMATOR_PENALTY_PARAMS if k in cls.estimator_params and k in signature]
+    for key in _ESTIMATOR_PENALTY_PARAMS:
+        if key not in own and getattr(estimator, key) is not None:
+            raise invalid(key, owner, f"None unless the penalty takes it ({name!r} does not)", getattr(estimator, key))
+    if not isinstance(params, dict):
+        raise invalid("penalty_params", owner, f"a dict of {name!r}'s own parameters", params)
+    accepted = [k for k in signature if k not in ("estimator", *own)]
+    unknown = sorted(set(params) - set(accepted))
+    if unknown:
+        allowed = f"keys among {accepted} for penalty {name!r}"
+        allowed += f" ({', '.join(map(repr, own))}: the estimator's own parameter)" if own else ""
+        raise invalid("penalty_params", owner, allowed, f"keys {unknown}", raw=True)
+    given = {k: getattr(estimator, k) for k in own if getattr(estimator, k) is not None}
+    for key in own:
+        if key not in given and signature[key].default is inspect.Parameter.empty:
+            raise invalid(key, owner, f"a value for penalty={name!r} (it has no default)", None)
+    return cls.from_params({**given, **params})

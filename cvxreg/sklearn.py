@@ -21,7 +21,7 @@ from sklearn.utils.validation import _check_sample_weight, check_is_fitted, vali
 
 from cvxreg import blocks
 from cvxreg import multinomial as _multinomial  # noqa: F401  (the logistic loss's K-class loss)
-from cvxreg._estimator_support import blocked_input, cross_validated, refuses_negative_targets
+from cvxreg._estimator_support import blocked_input, cross_validated, penalty_by_name, refuses_negative_targets
 from cvxreg._validation import check_choice, invalid
 from cvxreg.errors import InvalidParameterError, NotSupportedError, SolveError
 from cvxreg.exercises import LOSSES, PENALTIES
@@ -33,8 +33,6 @@ from cvxreg.result import Result
 
 __all__ = ["CvxClassifier", "CvxClassifierCV", "CvxRegressor", "CvxRegressorCV"]
 
-#: The estimators' own parameters that a penalty may take (``Penalty.estimator_params``).
-_ESTIMATOR_PENALTY_PARAMS = ("l1_ratio", "p")
 
 
 class _CvxEstimator(BaseEstimator):
@@ -102,31 +100,7 @@ class _CvxEstimator(BaseEstimator):
         return tuple(n for n, c in LOSSES.items() if bool(c.classification) == self._classifies)
 
     def _penalty(self, owner: str) -> Penalty:
-        params = {} if self.penalty_params is None else self.penalty_params
-        if isinstance(self.penalty, Penalty):
-            if params:
-                raise invalid("penalty_params", owner, "None when 'penalty' is an object (it holds its own)", params)
-            return self.penalty
-        name = check_choice(self.penalty, "penalty", owner, tuple(PENALTIES))
-        cls = PENALTIES[name]
-        signature = inspect.signature(cls.__init__).parameters
-        own = [k for k in _ESTIMATOR_PENALTY_PARAMS if k in cls.estimator_params and k in signature]
-        for key in _ESTIMATOR_PENALTY_PARAMS:
-            if key not in own and getattr(self, key) is not None:
-                raise invalid(key, owner, f"None unless the penalty takes it ({name!r} does not)", getattr(self, key))
-        if not isinstance(params, dict):
-            raise invalid("penalty_params", owner, f"a dict of {name!r}'s own parameters", params)
-        accepted = [k for k in signature if k not in ("self", *own)]
-        unknown = sorted(set(params) - set(accepted))
-        if unknown:
-            allowed = f"keys among {accepted} for penalty {name!r}"
-            allowed += f" ({', '.join(map(repr, own))}: the estimator's own parameter)" if own else ""
-            raise invalid("penalty_params", owner, allowed, f"keys {unknown}", raw=True)
-        given = {k: getattr(self, k) for k in own if getattr(self, k) is not None}
-        for key in own:
-            if key not in given and signature[key].default is inspect.Parameter.empty:
-                raise invalid(key, owner, f"a value for penalty={name!r} (it has no default)", None)
-        return cls.from_params({**given, **params})
+        return penalty_by_name(self, owner, PENALTIES)
 
     def _fit(self, X: Any, y: np.ndarray, sample_weight: Any) -> Result:
         result = self.problem().solve(X, y, sample_weight=sample_weight, solver=self.solver)

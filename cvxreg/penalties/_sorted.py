@@ -57,7 +57,7 @@ class SortedL1(Norm):
         # sum_i lam_i |w|_(i) = sum_k (lam_k - lam_{k+1}) (sum of the k largest |w_j|), lam_{d+1} = 0.
         steps = self.weights - np.r_[self.weights[1:], 0.0]
         size = cp.abs(w)
-        return cp.sum([c * cp.sum_largest(size, k) for k, c in enumerate(steps, start=1) if c > 0])
+        return cp.sum([c * _largest(size, k) for k, c in enumerate(steps, start=1) if c > 0])
 
     def value(self, w: np.ndarray) -> float:
         return float(np.sort(np.abs(np.asarray(w, dtype=float)))[::-1] @ self.weights)
@@ -88,4 +88,11 @@ class SortedL1(Norm):
     def dual_norm_expr(self, z: cp.Expression) -> tuple[cp.Expression, list[cp.Constraint]]:
         total = np.cumsum(self.weights)
         size = cp.abs(z)
-        return cp.max(cp.hstack([cp.sum_largest(size, k) / total[k - 1] for k in range(1, len(total) + 1)])), []
+        return cp.max(cp.hstack([_largest(size, k) / total[k - 1] for k in range(1, len(total) + 1)])), []
+
+
+def _largest(x: cp.Expression, k: int) -> cp.Expression:
+    """The sum of the ``k`` largest entries of ``x``. For ``k`` = all of them, ``sum``: CVXPY's (1.9)
+    ``sum_largest`` then fails to compile once its variables hold values (a warm start: it takes
+    the maximum of the empty set of the entries left out)."""
+    return cp.sum(x) if k >= x.size else cp.sum_largest(x, k)
