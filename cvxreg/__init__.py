@@ -2,72 +2,80 @@
 
 >>> import cvxreg as cr
 >>> prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(lam=0.5))
+
+``import cvxreg`` loads nothing yet: each name is imported on first use (PEP 562), so a script
+that asks for ``cr.Problem`` pays for CVXPY then, and one that reads a problem file never loads
+pandas or the report. The surface, by group (``__all__``):
+
+- stating a problem: ``Problem``, the forms ``Penalized``, ``Constrained``, linear constraints
+  ``Equality``/``Inequality``, every loss (``cvxreg.losses``) and penalty (``cvxreg.penalties``);
+- answers: ``Result``, ``Status``, ``Certificate``, ``Path``;
+- errors: ``CvxregError`` and its subclasses;
+- comparing solvers: ``compare_solvers``, ``installed_solvers``, ``default_solver``.
+
+The rest lives in its submodule (``cvxreg.lagrange``, ``cvxreg.benchmark``,
+``cvxreg.cross_validation``, ``cvxreg.certificates``, ``cvxreg.reference``, ``cvxreg.sklearn``,
+``cvxreg.exercises``, ``cvxreg.report``, ...); the names below stay reachable from ``cvxreg``
+too, for code written against earlier versions.
 """
 
-from cvxreg import blocks, conventions, exercises, losses, penalties, report
-from cvxreg.benchmark import Case, benchmark
-from cvxreg.certificates import certificate, lambda_max
-from cvxreg.compare import compare_solvers
-from cvxreg.cross_validation import CrossValidation, cross_validate
-from cvxreg.errors import (
-    AnswerError,
-    CvxregError,
-    DCPError,
-    InvalidParameterError,
-    NotSupportedError,
-    ProblemFileError,
-    SolveError,
-)
-from cvxreg.forms import Constrained, Equality, Form, Inequality, Penalized
-from cvxreg.lagrange import convert_multiplier, round_trip
-from cvxreg.losses import *  # noqa: F403
-from cvxreg.multinomial import MultinomialLogisticLoss
-from cvxreg.path import Path
-from cvxreg.penalties import *  # noqa: F403
-from cvxreg.problem import Problem
-from cvxreg.reference import most_accurate_solve
-from cvxreg.result import SOLVED_STATUSES, Certificate, Result, Status
-from cvxreg.solvers import default_solver, installed_solvers
+from __future__ import annotations
+
+import importlib
+from typing import Any
 
 __version__ = "0.1.0"
 
-__all__ = [
-    *losses.__all__,
-    *penalties.__all__,
-    "SOLVED_STATUSES",
-    "AnswerError",
-    "Case",
-    "Certificate",
-    "Constrained",
-    "CrossValidation",
-    "CvxregError",
-    "DCPError",
-    "Equality",
-    "Form",
-    "Inequality",
-    "InvalidParameterError",
-    "MultinomialLogisticLoss",
-    "NotSupportedError",
-    "Path",
-    "Penalized",
-    "Problem",
-    "ProblemFileError",
-    "Result",
-    "SolveError",
-    "Status",
-    "__version__",
-    "benchmark",
-    "certificate",
-    "compare_solvers",
-    "blocks",
-    "conventions",
-    "convert_multiplier",
-    "cross_validate",
-    "default_solver",
-    "exercises",
-    "installed_solvers",
-    "lambda_max",
-    "most_accurate_solve",
-    "report",
-    "round_trip",
-]
+#: name -> the module that defines it, for the names of ``__all__`` outside losses and penalties.
+_CORE = {
+    "Problem": "problem",
+    "Penalized": "forms", "Constrained": "forms", "Form": "forms", "Equality": "forms", "Inequality": "forms",
+    "Result": "result", "Status": "result", "Certificate": "result", "SOLVED_STATUSES": "result",
+    "Path": "path",
+    "CvxregError": "errors", "DCPError": "errors", "InvalidParameterError": "errors",
+    "NotSupportedError": "errors", "ProblemFileError": "errors", "SolveError": "errors", "AnswerError": "errors",
+    "compare_solvers": "compare", "installed_solvers": "solvers", "default_solver": "solvers",
+    "MultinomialLogisticLoss": "multinomial",
+}  # fmt: skip
+#: Reachable from ``cvxreg`` but documented in (and exported by) their own module.
+_ELSEWHERE = {
+    "Case": "benchmark", "benchmark": "benchmark",
+    "certificate": "certificates", "lambda_max": "certificates",
+    "CrossValidation": "cross_validation", "cross_validate": "cross_validation",
+    "convert_multiplier": "lagrange", "round_trip": "lagrange",
+    "most_accurate_solve": "reference",
+}  # fmt: skip
+_SUBMODULES = ("blocks", "conventions", "exercises", "losses", "penalties", "report", "sklearn")
+#: Packages whose every exported class is a top-level name (a new loss or penalty needs no entry).
+_PACKAGES = ("losses", "penalties")
+
+
+def _exported() -> list[str]:
+    names = [*_CORE, "__version__"]
+    for package in _PACKAGES:
+        names += importlib.import_module(f"cvxreg.{package}").__all__
+    return sorted(set(names))
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__all__":
+        value: Any = _exported()
+    elif name in _CORE or name in _ELSEWHERE:
+        module = importlib.import_module(f"cvxreg.{_CORE.get(name) or _ELSEWHERE[name]}")
+        value = getattr(module, name)
+    elif name in _SUBMODULES:
+        value = importlib.import_module(f"cvxreg.{name}")
+    else:
+        for package in _PACKAGES:
+            module = importlib.import_module(f"cvxreg.{package}")
+            if name in module.__all__:
+                value = getattr(module, name)
+                break
+        else:
+            raise AttributeError(f"module 'cvxreg' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_exported(), *_ELSEWHERE, *_SUBMODULES})

@@ -5,9 +5,10 @@ first and last rows when long. Every text is escaped."""
 from __future__ import annotations
 
 import html
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["facts_html", "few"]
 
@@ -16,6 +17,8 @@ def few(frame: pd.DataFrame, rows: int = 10) -> pd.DataFrame:
     """The first and last ``rows // 2`` rows of a long frame (all of a short one)."""
     if len(frame) <= rows:
         return frame
+    import pandas as pd
+
     return pd.concat([frame.head(rows // 2), frame.tail(rows - rows // 2)])
 
 

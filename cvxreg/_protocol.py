@@ -12,12 +12,52 @@ the function (a new docstring, an extra method) never sees.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
-from typing import Any
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any, TypeVar
 
 from cvxreg.errors import InvalidParameterError
 
-__all__ = ["LOSS_NAMES", "MULTICLASS", "PENALTY_NAMES", "Registry", "forget_stale_facts"]
+__all__ = [
+    "LOSS_NAMES", "MULTICLASS", "PENALTY_NAMES", "Registry", "capabilities", "forget_stale_facts", "needs", "optional",
+    "supports",
+]  # fmt: skip
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def optional(method: F) -> F:
+    """Marks the protocol's generic answer to an optional method (it raises
+    ``NotSupportedError``): a class that keeps it does not support the method."""
+    method.__optional__ = True  # type: ignore[attr-defined]
+    return method
+
+
+def needs(*hooks: str) -> Callable[[F], F]:
+    """Marks a method a protocol base derives from others (``Separable.prox`` from
+    ``prox_1d``): it is supported when they are."""
+
+    def mark(method: F) -> F:
+        method.__needs__ = hooks  # type: ignore[attr-defined]
+        return method
+
+    return mark
+
+
+def supports(cls: type, hook: str) -> bool:
+    """Whether ``cls`` answers the protocol method ``hook`` itself, known from its definition
+    (the way skglm's solvers check their datafit and penalty before they start). An instance may
+    still refuse some inputs with ``NotSupportedError``; callers keep that fallback."""
+    method = getattr(cls, hook, None)
+    if method is None or getattr(method, "__optional__", False):
+        return False
+    return all(supports(cls, name) for name in getattr(method, "__needs__", ()))
+
+
+def capabilities(cls: type) -> frozenset[str]:
+    """The optional protocol methods ``cls`` supports (see ``supports``)."""
+    hooks = {name for klass in cls.__mro__ for name, v in vars(klass).items() if getattr(v, "__optional__", False)}
+    return frozenset(name for name in hooks if supports(cls, name))
+
 
 
 class Registry(Mapping[str, type]):

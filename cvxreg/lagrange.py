@@ -10,7 +10,6 @@ import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 
 from cvxreg._validation import check_real, invalid
@@ -18,6 +17,8 @@ from cvxreg.errors import NotSupportedError
 from cvxreg.result import Result
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from cvxreg.problem import Problem
 
 __all__ = ["convert_multiplier", "round_trip", "solution_is_unique"]
@@ -112,6 +113,8 @@ def round_trip(problem: Problem, X: Any, y: Any, *, sample_weight: Any = None, *
         lam cannot be recovered), both statuses, and a ``note`` saying what the numbers can
         and cannot show.
     """
+    import pandas as pd
+
     first = problem.solve(X, y, sample_weight=sample_weight, **solve_opts)
     if not first.ok:
         raise NotSupportedError(f"The round trip needs a solution; {problem!r} gave status {first.status!r}.")

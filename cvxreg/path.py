@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import scipy.sparse as sp
 
 from cvxreg import engine
@@ -34,6 +33,8 @@ from cvxreg.forms import Constrained, Penalized
 from cvxreg.result import Certificate, Result, Status
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from cvxreg.problem import Problem
 
 __all__ = ["Path", "checked_grid", "lambda_grid", "path"]
@@ -111,6 +112,8 @@ class Path:
         return self.coefs.reshape(self.coefs.shape[0], -1)
 
     def __repr__(self) -> str:
+        import pandas as pd
+
         k, d = self._flat().shape
         nonzero = np.count_nonzero(self._flat(), axis=1)
         grid = f"{k} points from {self.values[0]:.4g} to {self.values[-1]:.4g}" if k else "no points"
@@ -139,6 +142,8 @@ class Path:
     def to_frame(self) -> pd.DataFrame:
         """One row per point: lam, t, objective, intercept, number of nonzeros, KKT residual,
         status, method, screened, then one column per coefficient."""
+        import pandas as pd
+
         kkt = [c.kkt_residual if c is not None else math.nan for c in self.certificates]
         head = pd.DataFrame(
             {

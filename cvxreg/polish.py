@@ -107,9 +107,10 @@ def polish_prox(problem: Problem, data: Data, result: Result, *, max_iter: int =
     f = _Smooth(problem, data)
     w, b = np.array(result.coef, dtype=float), float(result.intercept)
     fit_b = problem.fit_intercept
+    if not (pen.supports("prox") and problem.loss.supports("second_derivative")):  # a smooth loss, no kinks
+        return None
     try:
         pen.prox(w, 1.0)
-        problem.loss.second_derivative(np.zeros(1), data.y[:1])  # a smooth loss (no kinks)
         smooth = lambda u, c: f.value(u, c) - lam * pen.value(u)  # noqa: E731
         g0 = f.loss_gradient(w, b)
     except NotSupportedError:
@@ -163,11 +164,9 @@ def polish_piece(problem: Problem, data: Data, result: Result, *, max_iter: int 
         return None
     pen, loss, lam = problem.penalty, problem.loss, float(problem.form.param_value)
     w0 = np.array(result.coef, dtype=float)
-    try:
-        P, cz = pen.linear_piece(w0, 1e-6 * max(1.0, pen.value(w0)))
-        loss.second_derivative(np.zeros(1), data.y[:1])  # a smooth loss
-    except NotSupportedError:
+    if not (pen.supports("linear_piece") and loss.supports("second_derivative")):  # a polyhedral R, a smooth loss
         return None
+    P, cz = pen.linear_piece(w0, 1e-6 * max(1.0, pen.value(w0)))
     if data.n * P.shape[1] > 4_000_000:
         return None
     A = np.asarray(data.X @ P)

@@ -5,10 +5,12 @@ from __future__ import annotations
 import enum
 import math
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["SOLVED_STATUSES", "Certificate", "Result", "Status"]
 
@@ -95,6 +97,8 @@ class Certificate:
         return vals + ([self.duality_gap] if self.duality_gap is not None else [])
 
     def to_series(self) -> pd.Series:
+        import pandas as pd
+
         return pd.Series(asdict(self))
 
 
@@ -199,6 +203,8 @@ class Result:
     @property
     def coef_series(self) -> pd.Series:
         """Coefficients as a Series indexed by feature name (``x0, x1, ...`` without names)."""
+        import pandas as pd
+
         names = self.feature_names or tuple(f"x{j}" for j in range(len(self.coef)))
         return pd.Series(self.coef, index=list(names), name="coef")
 
@@ -209,6 +215,8 @@ class Result:
 
     def to_series(self) -> pd.Series:
         """One flat Series: the scalar fields, then ``coef[<name>]`` per coefficient."""
+        import pandas as pd
+
         head = {
             "status": self.status,
             "solver": self.solver,
@@ -226,6 +234,8 @@ class Result:
     def _repr_html_(self) -> str:
         """In a notebook: status, solver, objective, the certificate and the multipliers, then
         the coefficients (the nonzero ones of a long vector)."""
+        import pandas as pd
+
         from cvxreg._html import facts_html, few
 
         facts: list[tuple[str, Any]] = [("status", self.status), ("solver", self.solver)]

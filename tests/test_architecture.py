@@ -138,3 +138,22 @@ def test_every_subpackage_is_installed():
     listed = set(tomllib.loads((ROOT.parent / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
     found = {"cvxreg." + p.parent.name for p in ROOT.glob("*/__init__.py")}
     assert found <= listed, sorted(found - listed)
+
+
+def test_import_cvxreg_loads_nothing_until_a_name_is_asked_and_the_core_loads_no_pandas():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, cvxreg as cr\n"
+        "heavy = ('cvxpy', 'pandas', 'sqlite3', 'matplotlib', 'scipy')\n"
+        "print(*[m for m in heavy if m in sys.modules])\n"
+        "cr.Problem, cr.Penalized, cr.L1, cr.SquaredLoss, cr.Result\n"
+        "print(*[m for m in heavy if m in sys.modules])\n"
+        "from cvxreg import *\n"
+        "print(Berhu.__name__, LogCoshLoss.__name__, len(cr.__all__))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.splitlines()
+    assert out[0] == ""  # import cvxreg: nothing heavy
+    assert set(out[1].split()) == {"cvxpy", "scipy"}  # the core: no pandas, store or plotting
+    assert out[2].startswith("Berhu LogCoshLoss")

@@ -336,3 +336,63 @@ def test_every_protocol_hook_is_in_the_docs():
     for cls in (cr.Penalty, cr.Loss):
         missing = [n for n in vars(cls) if not n.startswith("_") and f"`{n}" not in text]
         assert not missing, f"{cls.__name__}: {missing} not in docs/formulas.md"
+
+
+# The arguments each optional hook is called with to see whether it answers.
+_W = np.array([0.0, -0.8, 0.0, 1.3])
+_CALLS = {
+    "prox": (V, STEP), "dual_norm": (V,), "dual_norm_expr": (cp.Variable(D),), "project": (V, 1.0),
+    "subdifferential": (_W, 1e-9), "subdifferential_distance": (_W, V, 1e-12), "zero_violation": (V, 1.0),
+    "zero_pattern": (_W, 1e-9), "gradient": (_W,), "linear_piece": (_W, 1e-9), "one_sided_derivative": (_W, 1),
+    "curvature": (_W, np.array([False, True, False, True])), "restrict": (np.array([True, True, False, True]),),
+    "with_extra_coefficient": (), "as_elastic_net": (), "as_generalized_lasso": (D,), "blocks": (D,),
+}  # fmt: skip
+#: Declared by the class, refused by this instance on these inputs (the documented exceptions).
+_INSTANCE_REFUSALS = {("GroupLasso", "restrict"), ("WeightedSum", "dual_norm")}
+
+
+@pytest.mark.parametrize("penalty", PENALTIES, ids=repr)
+def test_declared_capabilities_are_what_the_penalty_answers(penalty):
+    for hook, args in _CALLS.items():
+        try:
+            getattr(penalty, hook)(*args)
+            works = True
+        except cr.NotSupportedError:
+            works = False
+        declared = penalty.supports(hook)
+        assert declared == (hook in penalty.capabilities())
+        if (type(penalty).__name__, hook) not in _INSTANCE_REFUSALS:
+            assert declared == works, (hook, declared, works)
+        else:
+            assert declared or not works, hook
+
+
+@pytest.mark.parametrize("loss", LOSSES, ids=repr)
+def test_declared_capabilities_are_what_the_loss_answers(loss):
+    eta, y = np.array([0.3, -1.0]), np.array([1.0, -1.0])
+    calls = {"derivative": (eta, y), "second_derivative": (eta, y), "probability": (eta,),
+             "conjugate_sum": (np.array([0.1, -0.2]), y, np.ones(2))}  # fmt: skip
+    for hook, args in calls.items():
+        try:
+            getattr(loss, hook)(*args)
+            works = True
+        except cr.NotSupportedError:
+            works = False
+        assert loss.supports(hook) == works, hook
+
+
+def test_a_base_that_derives_a_hook_supports_it_only_with_what_it_needs():
+    class Bare(cr.Separable):
+        def expr(self, w):
+            return cp.sum(cp.abs(w))
+
+        def value(self, w):
+            return float(np.sum(np.abs(w)))
+
+    class WithProx(Bare):
+        def prox_1d(self, x, tau):
+            return np.sign(x) * np.maximum(np.abs(x) - tau, 0)
+
+    assert not Bare().supports("prox") and not Bare().supports("subdifferential")
+    assert WithProx().supports("prox") and not WithProx().supports("subdifferential")
+    assert cr.Norm.supports(cr.SortedL1([1.0]), "project")

@@ -45,11 +45,10 @@ def applies(problem: Problem, data: Data) -> bool:
         return False  # the continuation needs R(w(lam)) monotone from R(w(0)) down to 0 or its limit
     if getattr(problem.loss, "multi_output", False) or data.n == 0:
         return False
+    if not (problem.loss.supports("derivative") and problem.loss.supports("second_derivative")):
+        return False  # declared by the loss's class: nothing to try
     try:
-        problem.penalty.as_elastic_net()
-        eta, y = np.zeros(1), data.y[:1]
-        problem.loss.second_derivative(eta, y)
-        problem.loss.derivative(eta, y)
+        problem.penalty.as_elastic_net()  # declared by L1, ElasticNet, ...; refused by some instances
     except NotSupportedError:
         return False
     return True

@@ -8,7 +8,7 @@ import cvxpy as cp
 import numpy as np
 from scipy.optimize import minimize_scalar
 
-from cvxreg._protocol import LOSS_NAMES, MULTICLASS, forget_stale_facts
+from cvxreg._protocol import LOSS_NAMES, MULTICLASS, capabilities, forget_stale_facts, optional, supports
 from cvxreg._validation import Data, SameByParameters, check_choice, fmt_number, own_parameters
 from cvxreg.errors import NotSupportedError
 
@@ -56,6 +56,15 @@ class Loss(SameByParameters):
             MULTICLASS[cls.__dict__["binary"]] = cls
         forget_stale_facts(cls, Loss, ("terms_expr", "terms_value"))
 
+    def supports(self, hook: str) -> bool:
+        """Whether this loss answers the optional method ``hook`` (``"prox"``,
+        ``"dual_norm"``, ...), known from its class before any call."""
+        return supports(type(self), hook)
+
+    def capabilities(self) -> frozenset[str]:
+        """Every optional method of the protocol this loss answers."""
+        return capabilities(type(self))
+
     def __init__(self, *, scale: str = "sum") -> None:
         self.scale = check_choice(scale, "scale", type(self).__name__, ("sum", "mean"))
 
@@ -68,6 +77,7 @@ class Loss(SameByParameters):
         """The per-sample terms ``l(eta_i, y_i)`` in NumPy."""
         raise NotSupportedError(f"{type(self).__name__} does not define terms_value.")
 
+    @optional
     def derivative(self, eta: np.ndarray, y: np.ndarray, *, tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
         """Interval ``[lo, hi]`` of the per-sample (sub)derivative ``d l / d eta``.
 
@@ -76,6 +86,7 @@ class Loss(SameByParameters):
         """
         raise NotSupportedError(f"{type(self).__name__} does not define derivative.")
 
+    @optional
     def probability(self, eta: np.ndarray) -> np.ndarray:
         """For a loss that is the negative log-likelihood of the labels: the probability of the
         positive class at ``eta`` (of each class, by rows, for a loss of K classes). Classifiers
@@ -88,6 +99,7 @@ class Loss(SameByParameters):
             raise NotSupportedError(f"{type(self).__name__} has no loss of K classes; fit one class against the rest.")
         return MULTICLASS[type(self)](scale=self.scale)
 
+    @optional
     def second_derivative(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
         """``d^2 l / d eta^2`` per sample, for losses twice differentiable (almost) everywhere."""
         raise NotSupportedError(f"{type(self).__name__} has no second derivative.")
@@ -103,16 +115,19 @@ class Loss(SameByParameters):
     def check_weights(self, sample_weight: np.ndarray | None) -> None:
         """Raise when this loss cannot take ``sample_weight``."""
 
+    @optional
     def polish(self, problem: Any, data: Data, result: Any) -> Any:
         """The exact answer of ``problem`` near ``result`` by a route of this loss's own (a
         ``Result``, or None when it fails); ``NotSupportedError`` where the loss has none and
         the general polish applies."""
         raise NotSupportedError(f"{type(self).__name__} has no polish of its own.")
 
+    @optional
     def conjugate_sum(self, rho: np.ndarray, y: np.ndarray, sw: np.ndarray) -> float:
         """``sum_i s_i l_i*(rho_i)``, with ``l_i*`` the convex conjugate of ``eta -> l(eta, y_i)``."""
         raise NotSupportedError(f"The conjugate of {self!r} is not known, so no duality gap.")
 
+    @optional
     def recession(self, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Per sample, ``(lo, hi, strict)``: moving ``eta_i`` by ``s * delta_i`` with ``delta_i``
         in ``[lo_i, hi_i]`` never makes the term grow as ``s -> inf``, and ``strict_i * delta_i
@@ -174,11 +189,13 @@ class Loss(SameByParameters):
             constraints = [t >= piece for piece in pieces]
         return total / self.weight_total(len(y), sample_weight), constraints
 
+    @optional
     def reduced_model(self, data: Data, u: cp.Expression, fit_intercept: bool) -> cp.Expression:
         """The loss as a CVXPY expression of ``u = [w, b]`` (``u = w`` without an intercept) whose
         size does not grow with ``n``, when the loss has one (``NotSupportedError`` otherwise)."""
         raise NotSupportedError(f"{type(self).__name__} has no reduced model.")
 
+    @optional
     def check_slopes(self) -> tuple[float, float]:
         """``(a, b)`` with the per-sample term ``a max(r, 0) + b max(-r, 0)`` of the residual
         ``r = y - eta`` (absolute and quantile losses): what the direct LP needs.

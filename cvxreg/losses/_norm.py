@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import cvxpy as cp
 import numpy as np
 
+from cvxreg._protocol import optional
 from cvxreg.errors import NotSupportedError
 from cvxreg.losses._base import Loss
 from cvxreg.losses._regression import SquaredLoss
@@ -190,6 +191,7 @@ class MaxLoss(_WholeResidual):
     def epigraph_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.array([self._norm(np.asarray(y, dtype=float) - eta)])
 
+    @optional
     def derivative(self, eta: np.ndarray, y: np.ndarray, *, tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
         raise NotSupportedError(f"{self!r} has a subdifferential that is not a box: see subgradient_set.")
 

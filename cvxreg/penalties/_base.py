@@ -19,7 +19,7 @@ import cvxpy as cp
 import numpy as np
 from scipy.optimize import brentq
 
-from cvxreg._protocol import PENALTY_NAMES, forget_stale_facts
+from cvxreg._protocol import PENALTY_NAMES, capabilities, forget_stale_facts, needs, optional, supports
 from cvxreg._validation import SameByParameters, check_factors, invalid, own_parameters
 from cvxreg.closed_forms import soft_threshold
 from cvxreg.errors import NotSupportedError
@@ -66,6 +66,8 @@ class Penalty(SameByParameters):
     #: Constructor arguments an estimator sets from its own parameter of the same name
     #: (``CvxRegressor(penalty="elastic_net", l1_ratio=0.3)``): ``"l1_ratio"``, ``"p"``.
     estimator_params: ClassVar[tuple[str, ...]] = ()
+    #: The constructor a ``repr`` names, when a factory builds this class (``Lp(0.5)``).
+    _shown_as: ClassVar[str | None] = None
 
     factors: np.ndarray | None = None
 
@@ -81,6 +83,15 @@ class Penalty(SameByParameters):
         penalties, say) reads them here."""
         return cls(**params)
 
+    def supports(self, hook: str) -> bool:
+        """Whether this penalty answers the optional method ``hook`` (``"prox"``,
+        ``"dual_norm"``, ...), known from its class before any call."""
+        return supports(type(self), hook)
+
+    def capabilities(self) -> frozenset[str]:
+        """Every optional method of the protocol this penalty answers."""
+        return capabilities(type(self))
+
     # -- required ----------------------------------------------------------------------------
     def expr(self, w: cp.Expression) -> cp.Expression:
         """The CVXPY expression of ``R(w)``."""
@@ -91,73 +102,88 @@ class Penalty(SameByParameters):
         raise NotSupportedError(f"{type(self).__name__} does not define value(w).")
 
     # -- optional: the facts the reference layer asks for --------------------------------------
+    @optional
     def prox(self, v: np.ndarray, step: float) -> np.ndarray:
         """``argmin_u 1/2 ||u - v||^2 + step * R(u)``, the proximal map of ``step * R``."""
         raise NotSupportedError(f"No closed-form proximal map is known for {self!r}.")
 
+    @optional
     def dual_norm(self, z: np.ndarray) -> float:
         """``inf{lam >= 0 : z in lam * dR(0)}``; for a norm, its dual norm. lam_max is
         ``dual_norm(-grad L(0))``; ``inf`` when no lam puts ``z`` in ``lam dR(0)``."""
         raise NotSupportedError(f"No dual norm is known for {self!r}, so lam_max is not available.")
 
+    @optional
     def dual_norm_expr(self, z: cp.Expression) -> tuple[cp.Expression, list[cp.Constraint]]:
         """``dual_norm`` as a CVXPY expression of ``z`` plus constraints that keep it finite."""
         raise NotSupportedError(f"No dual norm is known for {self!r} as a CVXPY expression.")
 
+    @optional
     def project(self, z: np.ndarray, t: float) -> tuple[np.ndarray, float]:
         """``argmin_{R(w) <= t} 1/2 ||w - z||^2`` and the multiplier of ``R(w) <= t``."""
         raise NotSupportedError(f"No closed-form projection onto the ball of {self!r} is known.")
 
+    @optional
     def subdifferential(self, w: np.ndarray, tol: float) -> tuple[cp.Expression, list[cp.Constraint]]:
         """A CVXPY expression ranging over ``dR(w~)`` (with constraints), ``w~`` being ``w`` with
         entries within ``tol`` of a kink moved onto it."""
         raise NotSupportedError(f"No subdifferential is known for {self!r}.")
 
+    @optional
     def subdifferential_distance(self, w: np.ndarray, u: np.ndarray, tol: float) -> float:
         """``dist(u, dR(w~))`` in NumPy (``w~`` as in ``subdifferential``): the fast path of the
         certificate. Penalties without it are certified through ``subdifferential`` (CVXPY)."""
         raise NotSupportedError(f"No NumPy subdifferential distance is known for {self!r}.")
 
+    @optional
     def zero_violation(self, z: np.ndarray, lam: float) -> np.ndarray:
         """Per coefficient, how far ``z`` lies outside ``lam dR(0)`` on its block (its own
         coordinate, or its group): positive where ``w = 0`` there cannot be optimal when
         ``z = -grad L``. Working sets start from the largest."""
         raise NotSupportedError(f"No coordinate-wise optimality test at zero is known for {self!r}.")
 
+    @optional
     def linear_piece(self, w: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
         """For a polyhedral ``R``: the face holding ``w`` (pieces within ``tol`` of the largest
         counted as tied) as ``(P, c)``, ``w = P z`` on it and ``R(P z) = c'z`` there. A smooth loss
         plus ``lam c'z`` is then smooth in ``z``: ``cvxreg.polish.polish_piece`` solves it exactly."""
         raise NotSupportedError(f"No linear pieces are known for {self!r}.")
 
+    @optional
     def zero_pattern(self, w: np.ndarray, tol: float) -> np.ndarray:
         """Boolean mask of the coefficients ``R`` pins at exactly 0 near ``w`` (those within ``tol``
         of a kink at zero); off this mask ``R`` is differentiable (used to polish answers)."""
         raise NotSupportedError(f"No zero pattern is known for {self!r}.")
 
+    @optional
     def gradient(self, w: np.ndarray) -> np.ndarray:
         """The gradient of ``R`` at ``w``, on the coefficients off ``zero_pattern`` (0 on it)."""
         raise NotSupportedError(f"No gradient is known for {self!r}.")
 
+    @optional
     def curvature(self, w: np.ndarray, free: np.ndarray) -> np.ndarray:
         """The Hessian of ``R`` at ``w`` on the coefficients ``free`` selects (a mask off
         ``zero_pattern``), as a (k, k) array: what Newton steps polishing an answer need."""
         raise NotSupportedError(f"No curvature is known for {self!r}.")
 
+    @optional
     def restrict(self, mask: np.ndarray) -> Penalty:
         """This penalty on the coefficients ``mask`` selects, when ``R(w) = R_in(w_mask) +
         R_out(w_not_mask)`` splits that way (working sets); else ``NotSupportedError``."""
         raise NotSupportedError(f"{self!r} does not split over subsets of coefficients.")
 
+    @optional
     def one_sided_derivative(self, w: np.ndarray, side: int) -> np.ndarray:
         """Right (``side=+1``) or left (``-1``) derivative of each term ``v_j r(w_j)``
         (separable penalties)."""
         raise NotSupportedError(f"{self!r} is not separable.")
 
+    @optional
     def least_squares(self, X: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
         """``argmin 1/2 ||y - X w||^2 + lam R(w)`` for any ``X``, in closed form."""
         raise NotSupportedError(f"No closed form for any design is known for {self!r}.")
 
+    @optional
     def least_squares_ball(self, X: np.ndarray, y: np.ndarray, t: float) -> tuple[np.ndarray, float]:
         """``argmin 1/2 ||y - X w||^2 s.t. R(w) <= t`` for any ``X``, and the multiplier."""
         raise NotSupportedError(f"No closed form for any design is known for {self!r}.")
@@ -167,6 +193,7 @@ class Penalty(SameByParameters):
         ``||w||_2 <= r``, ``"half_squared_norm"`` for ``1/2 ||w||^2 <= r^2/2``) and ``r``."""
         return None
 
+    @optional
     def as_generalized_lasso(self, d: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """``(D, c, Q)`` with ``R(w) = sum_i c_i |(D w)_i| + 1/2 w^T Q w`` on ``d`` coefficients,
         when ``R`` is that piecewise quadratic (L1, ridge, elastic net, total variation, their
@@ -182,6 +209,7 @@ class Penalty(SameByParameters):
             raise NotSupportedError(f"{self!r} is not known to be homogeneous: it cannot be rescaled.")
         return self, a**degree
 
+    @optional
     def blocks(self, d: int) -> list[tuple[np.ndarray, float]]:
         """``[(indices_g, c_g), ...]`` with ``R(w) = sum_g c_g ||w_g||_2`` over disjoint blocks that
         cover the ``d`` coefficients (group lasso; one block for the L2 norm): what block
@@ -201,10 +229,12 @@ class Penalty(SameByParameters):
             return self
         raise NotSupportedError(f"{self!r} cannot take a different unit for each coefficient.")
 
+    @optional
     def as_elastic_net(self) -> Penalty:
         """This penalty as an ``ElasticNet`` (L1 is ratio 1, ridge ratio 0)."""
         raise NotSupportedError(f"{self!r} is not an elastic-net penalty.")
 
+    @optional
     def with_extra_coefficient(self) -> Penalty:
         """The same penalty over one more coefficient (last), penalized like the others."""
         raise NotSupportedError(f"{self!r} cannot be extended to one more coefficient.")
@@ -277,7 +307,7 @@ class Penalty(SameByParameters):
         if factors is not None:
             parts.append(f"factors={np.round(factors, 12).tolist()!r}")
         parts += own_parameters(self, {*self._params(), "factors"})
-        return f"{type(self).__name__}({', '.join(parts)})"
+        return f"{type(self)._shown_as or type(self).__name__}({', '.join(parts)})"
 
 
 # ------------------------------------------------------------------------------------ helpers
@@ -378,15 +408,19 @@ class Separable(Penalty):
         )
         return new
 
+    @optional
     def prox_1d(self, x: np.ndarray, tau: np.ndarray) -> np.ndarray:
         raise NotSupportedError(f"No closed-form proximal map is known for {self!r}.")
 
+    @optional
     def derivative_1d(self, w: np.ndarray, side: int) -> np.ndarray:
         raise NotSupportedError(f"No derivative is known for {self!r}.")
 
+    @optional
     def curvature_1d(self, w: np.ndarray) -> np.ndarray:
         raise NotSupportedError(f"No curvature is known for {self!r}.")
 
+    @needs("derivative_1d")
     def subdifferential_distance(self, w: np.ndarray, u: np.ndarray, tol: float) -> float:
         # The distance is separable: it is summed over blocks of coordinates, so that on wide
         # data (d = 200000) its few temporaries are of a block's length, not d's.
@@ -407,6 +441,7 @@ class Separable(Penalty):
         gap -= u
         return float(np.linalg.norm(gap))
 
+    @needs("derivative_1d")
     def subdifferential(self, w: np.ndarray, tol: float) -> tuple[cp.Expression, list[cp.Constraint]]:
         # A convex r has dr(w) = [left derivative, right derivative]: a box, one free entry per kink.
         w = snap_to_kinks(self, w, tol)
@@ -419,6 +454,7 @@ class Separable(Penalty):
         pick[kinked, np.arange(kinked.size)] = (hi - lo)[kinked]
         return lo + pick @ theta, [theta >= 0, theta <= 1]
 
+    @needs("derivative_1d")
     def zero_violation(self, z: np.ndarray, lam: float) -> np.ndarray:
         # Without factors every coordinate has the same interval at 0: one is computed, and the
         # answer is the only vector of length d made.
@@ -428,15 +464,18 @@ class Separable(Penalty):
         np.subtract(z, out, out=out)
         return np.abs(out, out=out)
 
+    @needs("derivative_1d")
     def zero_pattern(self, w: np.ndarray, tol: float) -> np.ndarray:
         zeros = np.zeros(len(w))
         kinked = self.one_sided_derivative(zeros, +1) > self.one_sided_derivative(zeros, -1)
         return kinked & (np.abs(w) <= tol)
 
+    @needs("derivative_1d")
     def gradient(self, w: np.ndarray) -> np.ndarray:
         w = np.asarray(w, dtype=float)
         return np.where(w != 0, self.one_sided_derivative(w, +1), 0.0)
 
+    @needs("curvature_1d")
     def curvature(self, w: np.ndarray, free: np.ndarray) -> np.ndarray:
         w = np.asarray(w, dtype=float)
         return np.diag((self.factor_vector(len(w)) * self.curvature_1d(w))[free])
@@ -449,10 +488,12 @@ class Separable(Penalty):
                 setattr(new, name, np.asarray(getattr(self, name))[np.asarray(mask)])
         return new
 
+    @needs("prox_1d")
     def prox(self, v: np.ndarray, step: float) -> np.ndarray:
         v = np.asarray(v, dtype=float)
         return self.prox_1d(v, step * self.factor_vector(len(v)))
 
+    @needs("derivative_1d")
     def one_sided_derivative(self, w: np.ndarray, side: int) -> np.ndarray:
         w = np.asarray(w, dtype=float)
         out = self.derivative_1d(w, side)
@@ -491,10 +532,10 @@ class Norm(Penalty):
     A subclass defines ``expr``, ``value`` and ``dual_norm_expr`` (with ``dual_norm``, for
     lam_max) and gets ``subdifferential``; with ``prox`` it also gets ``project``.
 
-    - ``dR(w) = {u : R*(u) <= 1, <u, w> = R(w)}``. A numerical ``w`` is off the kinks by up
-      to ``tol``: the set is widened to ``<u, w> >= R(w) - 2 R(tol 1)``, which holds every
-      ``dR(w~)`` with ``|w~ - w| <= tol`` entrywise when ``R`` is an absolute norm (a function of
-      ``|w|``, growing in each ``|w_j|``).
+    - ``dR(w) = {u : R*(u) <= 1, <u, w> = R(w)}`` (``<=`` holds on the whole dual ball, so
+      ``>=`` is written). A numerical ``w`` is off the kinks by rounding: a polyhedral norm
+      with ``linear_piece`` first moves it onto the face that holds it (entries within ``tol``
+      of a kink put on it), where the set is the one of the exact point.
     - The projection of ``z`` on ``{R(w) <= t}`` is ``prox(z, mu)`` with the multiplier
       ``mu >= 0`` that puts it on the sphere (``R(prox(z, mu))`` falls from ``R(z)`` at 0 to 0
       at ``mu = R*(z)``), found by bracketed root finding.
@@ -503,13 +544,19 @@ class Norm(Penalty):
     is_norm = True
     degree = 1
 
+    @needs("dual_norm_expr")
     def subdifferential(self, w: np.ndarray, tol: float) -> tuple[cp.Expression, list[cp.Constraint]]:
         w = np.asarray(w, dtype=float)
+        try:
+            P, _ = self.linear_piece(w, tol)
+            w = P @ np.linalg.lstsq(P, w, rcond=None)[0] if P.shape[1] else np.zeros_like(w)
+        except NotSupportedError:
+            pass
         u = cp.Variable(len(w))
         dual, cons = self.dual_norm_expr(u)
-        slack = 2 * self.value(np.full(len(w), tol)) if tol > 0 else 0.0
-        return u, [*cons, dual <= 1, u @ w >= self.value(w) - slack]
+        return u, [*cons, dual <= 1, u @ w >= self.value(w)]
 
+    @needs("prox", "dual_norm")
     def project(self, z: np.ndarray, t: float) -> tuple[np.ndarray, float]:
         z = np.asarray(z, dtype=float)
         if self.value(z) <= t:
@@ -517,5 +564,8 @@ class Norm(Penalty):
         hi = self.dual_norm(z)
         if t <= 0:
             return np.zeros_like(z), hi
-        mu = brentq(lambda m: self.value(self.prox(z, m)) - t, 0.0, hi, xtol=1e-15 * max(hi, 1.0), rtol=1e-15)
+        def excess(m: float) -> float:  # R(prox(z, m)) - t: R(z) - t > 0 at m = 0, -t at m = R*(z)
+            return (self.value(z) if m == 0 else self.value(self.prox(z, m))) - t
+
+        mu = brentq(excess, 0.0, hi, xtol=1e-15 * max(hi, 1.0), rtol=1e-15)
         return self.prox(z, mu), float(mu)

@@ -48,6 +48,13 @@ class _Terms(Penalty):
 
     terms: tuple[Penalty, ...]
 
+    def supports(self, hook: str) -> bool:
+        # What holds of the sum because it holds of each term: every term must answer it.
+        return super().supports(hook) and all(p.supports(hook) for p in self.terms)
+
+    def capabilities(self) -> frozenset[str]:
+        return frozenset(h for h in super().capabilities() if self.supports(h))
+
     def nonconvex_reason(self) -> str | None:
         return next((r for p in self.terms if (r := p.nonconvex_reason()) is not None), None)
 

@@ -1,4 +1,4 @@
-"""Norm penalties that are not separable: Lp (L2, Linf), GroupLasso, TotalVariation."""
+"""Norms over groups and differences: GroupLasso, TotalVariation."""
 
 from __future__ import annotations
 
@@ -11,225 +11,15 @@ import cvxpy as cp
 import numpy as np
 import scipy.sparse as sp
 
-from cvxreg._validation import check_factors, check_p, fmt_number, invalid
+from cvxreg._validation import check_factors, invalid
 from cvxreg.closed_forms import (
     group_soft_threshold,
-    l2_ball_orthonormal,
-    l2_penalized,
-    linf_ball_orthonormal,
-    norm2_constrained,
-    project_l1_ball,
-    prox_norm,
 )
 from cvxreg.errors import NotSupportedError
-from cvxreg.penalties._base import NONCONVEX_P, Penalty, cvxpy_p, l1_subdifferential
+from cvxreg.penalties._base import Penalty, l1_subdifferential
+from cvxreg.penalties._lp import ball_distance, norm2_hessian
 
-__all__ = ["L2", "GroupLasso", "Linf", "Lp", "TotalVariation"]
-
-
-def _ball_distance(w: np.ndarray, u: np.ndarray, c: float, tol: float) -> float:
-    """``dist(u, c d||.||_2(w))``: to the ball of radius c at 0, else to ``c w / ||w||``."""
-    nw = float(np.linalg.norm(w))
-    if nw <= tol:
-        return max(float(np.linalg.norm(u)) - c, 0.0)
-    return float(np.linalg.norm(u - c * w / nw))
-
-
-def _norm2_hessian(w: np.ndarray, nw: float | None = None) -> np.ndarray:
-    """The Hessian of ``||w||_2`` at ``w != 0``: ``(I - w w^T / ||w||^2) / ||w||`` (``nw`` the
-    norm of the whole vector when ``w`` is part of it)."""
-    nw = float(np.linalg.norm(w)) if nw is None else nw
-    return (np.eye(len(w)) - np.outer(w, w) / nw**2) / nw
-
-
-def _conjugate_exponent(p: float) -> float:
-    return math.inf if p == 1 else (1.0 if math.isinf(p) else p / (p - 1))
-
-
-class Lp(Penalty):
-    """``R(w) = ||w||_p = (sum_j |w_j|^p)^(1/p)``, convex for ``p >= 1``; ``p`` may be ``inf``.
-
-    For p other than 1, 2 and inf CVXPY replaces p by a rational number (1/p rounded to
-    denominator 1024; ``p_used`` holds it) and adds power cones. A p so close to 1 that this
-    rounding gives 1 is solved as the L1 norm, and a p above 2048 (1/p rounds to 0) as the
-    L-infinity norm: that is what CVXPY's rounding means, and its own atoms fail there.
-    For 0 < p < 1 the object can be built but ``Problem`` rejects it (not convex).
-
-    Parameters
-    ----------
-    p : float or 'inf'
-        The exponent.
-    """
-
-    is_norm = True
-    file_name = "lp"
-    estimator_params = ("p",)
-
-    def __init__(self, p: Any) -> None:
-        self.p = check_p(p, "Lp")
-        self.p_used = cvxpy_p(self.p)
-        #: The exponent this penalty means: p, except where CVXPY's rounding makes it 1 or inf.
-        self.p_eff = float(self.p_used) if self.p_used in (1, math.inf) else self.p
-
-    def _params(self) -> dict[str, Any]:
-        return {"": fmt_number(self.p)}
-
-    def nonconvex_reason(self) -> str | None:
-        return NONCONVEX_P.format(what=f"||w||_p with p = {self.p:g}") if self.p < 1 else None
-
-    def _convex(self) -> None:
-        if self.p < 1:
-            raise NotSupportedError(f"{self!r} is not convex.")
-
-    def expr(self, w: cp.Expression) -> cp.Expression:
-        if self.p_used == 1:
-            return cp.norm1(w)
-        if math.isinf(self.p_used):
-            return cp.norm_inf(w)
-        if self.p == 2:
-            return cp.norm2(w)
-        # p < 1 builds CVXPY's concave atom on purpose: the DCP gate must see it and refuse.
-        return cp.pnorm(w, self.p)
-
-    def value(self, w: np.ndarray) -> float:
-        w = np.asarray(w, dtype=float)
-        if self.p < 1:  # a quasi-norm: the formula is the same
-            return float(np.sum(np.abs(w) ** self.p) ** (1 / self.p))
-        return float(np.linalg.norm(w, ord=self.p_eff))
-
-    def prox(self, v: np.ndarray, step: float) -> np.ndarray:
-        self._convex()
-        return prox_norm(v, step, self.p_eff)
-
-    def dual_norm(self, z: np.ndarray) -> float:
-        self._convex()
-        return float(np.linalg.norm(np.asarray(z, dtype=float), ord=_conjugate_exponent(self.p_eff)))
-
-    def dual_norm_expr(self, z: cp.Expression) -> tuple[cp.Expression, list[cp.Constraint]]:
-        self._convex()
-        return cp.norm(z, _conjugate_exponent(self.p_eff)), []
-
-    def project(self, z: np.ndarray, t: float) -> tuple[np.ndarray, float]:
-        if self.p_eff == 1:
-            return project_l1_ball(z, t)
-        if self.p_eff == 2:
-            return l2_ball_orthonormal(z, t)
-        if math.isinf(self.p_eff):
-            return linf_ball_orthonormal(z, t)
-        raise NotSupportedError(f"No closed-form projection onto the ball of {self!r} is known.")
-
-    def subdifferential(self, w: np.ndarray, tol: float) -> tuple[cp.Expression, list[cp.Constraint]]:
-        self._convex()
-        d, p = len(w), self.p_eff
-        if p == 1:
-            return l1_subdifferential(w, tol, np.ones(d))
-        if np.all(np.abs(w) <= tol):  # at 0: the dual-norm unit ball
-            u = cp.Variable(d)
-            return u, [cp.norm(u, _conjugate_exponent(p)) <= 1]
-        if math.isinf(p):  # convex hull of sign(w_j) e_j over the maximal entries
-            m = np.max(np.abs(w))
-            active = np.flatnonzero(np.abs(w) >= m - tol)
-            alpha = cp.Variable(active.size, nonneg=True)
-            basis = np.zeros((d, active.size))
-            basis[active, np.arange(active.size)] = np.sign(w[active])
-            return basis @ alpha, [cp.sum(alpha) == 1]
-        return cp.Constant(np.sign(w) * np.abs(w) ** (p - 1) / np.linalg.norm(w, p) ** (p - 1)), []
-
-    def subdifferential_distance(self, w: np.ndarray, u: np.ndarray, tol: float) -> float:
-        if self.p_eff != 2:
-            return super().subdifferential_distance(w, u, tol)
-        return _ball_distance(np.asarray(w, dtype=float), np.asarray(u, dtype=float), 1.0, tol)
-
-    def zero_pattern(self, w: np.ndarray, tol: float) -> np.ndarray:
-        if self.p_eff == 1:
-            return np.abs(w) <= tol
-        if math.isinf(self.p_eff):
-            return super().zero_pattern(w, tol)
-        # 1 < p < inf: differentiable everywhere but at w = 0, its only kink.
-        return np.full(len(w), float(np.linalg.norm(w, self.p_eff)) <= tol)
-
-    def gradient(self, w: np.ndarray) -> np.ndarray:
-        w = np.asarray(w, dtype=float)
-        p = self.p_eff
-        if p == 1:
-            return np.sign(w)
-        if math.isinf(p):
-            return super().gradient(w)
-        nw = float(np.linalg.norm(w, p))
-        if nw == 0:
-            return np.zeros_like(w)
-        return np.sign(w) * (np.abs(w) / nw) ** (p - 1)  # d ||w||_p / dw_j = sign(w_j) |w_j|^(p-1) / ||w||_p^(p-1)
-
-    def curvature(self, w: np.ndarray, free: np.ndarray) -> np.ndarray:
-        w = np.asarray(w, dtype=float)
-        k, p = int(np.sum(free)), self.p_eff
-        if p == 1:
-            return np.zeros((k, k))
-        if math.isinf(p) or not np.any(w):
-            return super().curvature(w, free)
-        if p == 2:
-            return _norm2_hessian(w[free], float(np.linalg.norm(w)))
-        # (p - 1) / ||w|| (diag(|w_j / ||w|| |^(p-2)) - g g^T), g the gradient: infinite at a zero for p < 2.
-        nw = float(np.linalg.norm(w, p))
-        if p < 2 and np.any(w[free] == 0):
-            raise NotSupportedError(f"{self!r} has no finite curvature where a coefficient is 0.")
-        g = self.gradient(w)[free]
-        return (p - 1) / nw * (np.diag((np.abs(w[free]) / nw) ** (p - 2)) - np.outer(g, g))
-
-    def linear_piece(self, w: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
-        if not math.isinf(self.p_eff):
-            return super().linear_piece(w, tol)
-        # ||w||_inf on the face {w_j = sign_j m on the tied set T}: z = (w off T, m), R = m.
-        w = np.asarray(w, dtype=float)
-        m = float(np.max(np.abs(w), initial=0.0))
-        tied = np.abs(w) >= m - tol
-        d, off = len(w), np.flatnonzero(~tied)
-        P = np.zeros((d, len(off) + 1))
-        P[off, np.arange(len(off))] = 1.0
-        P[tied, -1] = np.where(w[tied] < 0, -1.0, 1.0)
-        c = np.zeros(len(off) + 1)
-        c[-1] = 1.0
-        return P, c
-
-    def least_squares(self, X: np.ndarray, y: np.ndarray, lam: float) -> np.ndarray:
-        if self.p_eff != 2:
-            return super().least_squares(X, y, lam)
-        return l2_penalized(X, y, lam)
-
-    def least_squares_ball(self, X: np.ndarray, y: np.ndarray, t: float) -> tuple[np.ndarray, float]:
-        if self.p_eff != 2:
-            return super().least_squares_ball(X, y, t)
-        return norm2_constrained(X, y, t)
-
-    def euclidean_ball(self, t: float) -> tuple[str, float] | None:
-        return ("norm", t) if self.p_eff == 2 else None
-
-    def with_extra_coefficient(self) -> Penalty:
-        return self
-
-
-class L2(Lp):
-    """``R(w) = ||w||_2`` (the norm itself, not squared; see ``SquaredL2`` for ridge)."""
-
-    file_name = "l2"
-
-    def __init__(self) -> None:
-        super().__init__(2)
-
-    def _params(self) -> dict[str, Any]:
-        return {}
-
-
-class Linf(Lp):
-    """``R(w) = ||w||_inf = max_j |w_j|``."""
-
-    file_name = "linf"
-
-    def __init__(self) -> None:
-        super().__init__(math.inf)
-
-    def _params(self) -> dict[str, Any]:
-        return {}
+__all__ = ["GroupLasso", "TotalVariation"]
 
 
 def _parse_groups(groups: Any) -> tuple[tuple[int, ...], ...]:
@@ -415,7 +205,7 @@ class GroupLasso(Penalty):
 
     def subdifferential_distance(self, w: np.ndarray, u: np.ndarray, tol: float) -> float:
         w, u = np.asarray(w, dtype=float), np.asarray(u, dtype=float)
-        return float(np.sqrt(sum(_ball_distance(w[g], u[g], c, tol) ** 2 for g, c in self._pairs())))
+        return float(np.sqrt(sum(ball_distance(w[g], u[g], c, tol) ** 2 for g, c in self._pairs())))
 
     def zero_violation(self, z: np.ndarray, lam: float) -> np.ndarray:
         out = np.zeros(len(z))
@@ -445,7 +235,7 @@ class GroupLasso(Penalty):
         for g, c in self._pairs():
             if c > 0 and np.any(w[g]) and np.all(np.asarray(free)[g]):
                 idx = position[g]
-                H[np.ix_(idx, idx)] = c * _norm2_hessian(w[g])
+                H[np.ix_(idx, idx)] = c * norm2_hessian(w[g])
         return H
 
     def restrict(self, mask: np.ndarray) -> Penalty:

@@ -40,6 +40,7 @@ class L1(Separable):
 
     is_norm = True
     file_name = "l1"
+    p = 1.0
 
     def bounded_below(self) -> bool:
         return True
@@ -163,7 +164,9 @@ class SquaredL2(Separable):
 class LpPower(Separable):
     """``R(w) = 1/p * sum_j v_j |w_j|^p`` for ``p >= 1`` (``LpPower(2)`` equals ``SquaredL2()``).
 
-    For 0 < p < 1 the object can be built but ``Problem`` rejects it (not convex).
+    ``LpPower(p)`` is a factory: ``L1(factors)`` for p = 1 (or a p CVXPY rounds to 1),
+    ``SquaredL2(factors)`` for p = 2, this class for any other p > 1. For 0 < p < 1 the object
+    can be built but ``Problem`` rejects it (not convex).
 
     Parameters
     ----------
@@ -176,21 +179,22 @@ class LpPower(Separable):
     file_name = "lp_power"
     estimator_params = ("p",)
 
+    def __new__(cls, p: Any = None, *, factors: Any = None) -> Any:
+        if cls is not LpPower or p is None:  # a subclass, or a copy being rebuilt
+            return super().__new__(cls)
+        p = _power(p)
+        if p < 1:
+            return _LpPowerBelowOne(p, factors=factors)
+        special = {1: L1, 2: SquaredL2}.get(1 if cvxpy_p(p) == 1 else p)
+        return special(factors=factors) if special is not None else super().__new__(cls)
+
     def __init__(self, p: Any, *, factors: Any = None) -> None:
-        p = check_p(p, "LpPower")
-        if math.isinf(p):
-            raise invalid("p", "LpPower", "a finite real number >= 1 (use Linf() for p = inf)", p)
-        self.p = p
-        self.p_used = cvxpy_p(p)
-        if math.isinf(self.p_used):
-            raise invalid("p", "LpPower", "a real number in [1, 2048] (CVXPY cannot represent larger powers)", p)
+        self.p = _power(p)
+        self.p_used = cvxpy_p(self.p)
         super().__init__(factors=factors)
 
     def _params(self) -> dict[str, Any]:
         return {"": fmt_number(self.p)}
-
-    def nonconvex_reason(self) -> str | None:
-        return NONCONVEX_P.format(what=f"sum |w_j|^p with p = {self.p:g}") if self.p < 1 else None
 
     def homogeneity(self) -> float | None:
         return float(self.p_used)  # the power CVXPY builds
@@ -199,12 +203,7 @@ class LpPower(Separable):
         return True
 
     def expr(self, w: cp.Expression) -> cp.Expression:
-        if self.p == 1:
-            terms = cp.abs(w)
-        elif self.p == 2:
-            terms = cp.square(w)
-        else:
-            terms = cp.power(cp.abs(w), self.p)
+        terms = cp.power(cp.abs(w), self.p)
         if self.factors is not None:
             terms = cp.multiply(self.factors, terms)
         return cp.sum(terms) / self.p
@@ -212,48 +211,63 @@ class LpPower(Separable):
     def value(self, w: np.ndarray) -> float:
         return float(np.sum(self.factor_vector(len(w)) * np.abs(w) ** self.p) / self.p)
 
-    def _convex(self) -> None:
-        if self.p < 1:
-            raise NotSupportedError(f"{self!r} is not convex.")
-
     def prox_1d(self, x: np.ndarray, tau: np.ndarray) -> np.ndarray:
-        self._convex()
         return prox_power(x, tau / self.p, self.p)
 
     def derivative_1d(self, w: np.ndarray, side: int) -> np.ndarray:
-        self._convex()
-        return sign_1d(w, side) if self.p == 1 else np.sign(w) * np.abs(w) ** (self.p - 1)
+        return np.sign(w) * np.abs(w) ** (self.p - 1)
 
     def curvature_1d(self, w: np.ndarray) -> np.ndarray:
-        self._convex()
-        if self.p == 1:
-            return np.zeros_like(w)
         with np.errstate(divide="ignore"):  # p < 2 at w = 0: infinite curvature, never polished there
             return (self.p - 1) * np.abs(w) ** (self.p - 2)
 
     def dual_norm(self, z: np.ndarray) -> float:
-        self._convex()
-        v = self.factor_vector(len(z))
-        return weighted_max(z, v) if self.p == 1 else zero_only(z, v)
+        return zero_only(z, self.factor_vector(len(z)))
 
     def dual_norm_expr(self, z: cp.Expression) -> tuple[cp.Expression, list[cp.Constraint]]:
-        v = self.factor_vector(z.shape[0])
-        return weighted_max_expr(z, v) if self.p == 1 else zero_only(z, v)
-
-    def project(self, z: np.ndarray, t: float) -> tuple[np.ndarray, float]:
-        if self.p != 1:
-            raise NotSupportedError(f"No closed-form projection onto the ball of {self!r} is known.")
-        return weighted_l1_ball_orthonormal(z, t, self.factor_vector(len(z)))
+        return zero_only(z, self.factor_vector(z.shape[0]))
 
     def subdifferential(self, w: np.ndarray, tol: float) -> tuple[cp.Expression, list[cp.Constraint]]:
-        v = self.factor_vector(len(w))
-        if self.p == 1:
-            return l1_subdifferential(w, tol, v)
-        return cp.Constant(v * np.sign(w) * np.abs(w) ** (self.p - 1)), []
+        return cp.Constant(self.factor_vector(len(w)) * self.derivative_1d(np.asarray(w, dtype=float), 1)), []
 
     @property
     def strictly_convex(self) -> bool:
-        return self.p > 1 and self._all_penalized()
+        return self._all_penalized()
+
+
+def _power(p: Any) -> float:
+    p = check_p(p, "LpPower")
+    if math.isinf(p):
+        raise invalid("p", "LpPower", "a finite real number >= 1 (use Linf() for p = inf)", p)
+    if math.isinf(cvxpy_p(p)):
+        raise invalid("p", "LpPower", "a real number in [1, 2048] (CVXPY cannot represent larger powers)", p)
+    return p
+
+
+class _LpPowerBelowOne(Separable):
+    """``1/p sum_j v_j |w_j|^p`` for 0 < p < 1: not convex, built so the DCP gate can refuse it."""
+
+    _shown_as = "LpPower"
+
+    def __init__(self, p: float, *, factors: Any = None) -> None:
+        self.p = p
+        super().__init__(factors=factors)
+
+    def _params(self) -> dict[str, Any]:
+        return {"": fmt_number(self.p)}
+
+    def nonconvex_reason(self) -> str | None:
+        return NONCONVEX_P.format(what=f"sum |w_j|^p with p = {self.p:g}")
+
+    def bounded_below(self) -> bool:
+        return True
+
+    def expr(self, w: cp.Expression) -> cp.Expression:
+        terms = cp.power(cp.abs(w), self.p)  # concave of convex: the DCP gate refuses it
+        return cp.sum(terms if self.factors is None else cp.multiply(self.factors, terms)) / self.p
+
+    def value(self, w: np.ndarray) -> float:
+        return float(np.sum(self.factor_vector(len(w)) * np.abs(w) ** self.p) / self.p)
 
 
 class ElasticNet(Separable):

@@ -81,6 +81,25 @@ class SortedL1(Norm):
         out[order] = np.maximum(fitted, 0.0)
         return np.sign(v) * out
 
+    def linear_piece(self, w: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+        # Sorted by size, the |w_j| fall into runs of equal size (within tol) and a run at 0. On
+        # the face that keeps these runs, w = P z with one size z_g per nonzero run (signs fixed)
+        # and R(P z) = sum_g (sum of the weights at the run's ranks) z_g: linear in z.
+        w = np.asarray(w, dtype=float)
+        order = np.argsort(-np.abs(w), kind="stable")
+        size = np.abs(w)[order]
+        starts = np.flatnonzero(np.r_[True, size[:-1] - size[1:] > tol])
+        P, c = [], []
+        for start, stop in zip(starts, np.r_[starts[1:], len(w)], strict=True):
+            if size[start] <= tol:  # the run at zero: held there
+                break
+            column = np.zeros(len(w))
+            members = order[start:stop]
+            column[members] = np.where(w[members] < 0, -1.0, 1.0)
+            P.append(column)
+            c.append(float(self.weights[start:stop].sum()))
+        return np.array(P).T.reshape(len(w), len(c)), np.array(c)
+
     def dual_norm(self, z: np.ndarray) -> float:
         size = np.sort(np.abs(np.asarray(z, dtype=float)))[::-1]
         return float(np.max(np.cumsum(size) / np.cumsum(self.weights)))
