@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from cvxreg._cli_report import compare_command, report_command, solvers_named
+
 __all__ = ["main"]
 
 
@@ -48,227 +50,6 @@ def _demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def _cases(paths: Sequence[str]) -> list[Any]:
-    """Benchmark cases from problem files (or folders of them); default: the bundled library."""
-    from cvxreg.benchmark import Case, builtin_cases
-    from cvxreg.errors import CvxregError
-    from cvxreg.exercises import bundled_files, load
-
-    files: list[Path] = []
-    for p in paths:
-        path = Path(p)
-        files += sorted(path.glob("*.toml")) if path.is_dir() else [path]
-    if not paths:
-        files = bundled_files()
-        if not files:
-            return builtin_cases()
-    cases = []
-    for f in files:
-        try:
-            ex = load(f)
-        except CvxregError as exc:  # one bad file is skipped, by name, not the whole folder
-            print(f"cvxreg: skipped {f}: {exc}", file=sys.stderr)
-            continue
-        if ex.problem is None or ex.expected.outcome == "no_minimizer":
-            continue  # refused (not convex) or without a minimizer: there is no answer to compare solvers on
-        known = ex.expected_result()  # the file's answer, from an independent source, is the truth
-        cases.append(
-            Case(
-                ex.id,
-                ex.problem,
-                ex.X,
-                ex.y,
-                ex.sample_weight,
-                description=ex.title,
-                source=ex.source,
-                reference=known,
-                reference_label="problem file",
-                unique=ex.expected.unique,
-            )
-        )
-    return cases
-
-
-def _solvers(names: Sequence[str] | None, owner: str, option: str = "--solvers") -> list[str] | None:
-    """Requested solver names, upper case, each installed; else a one-line usage error."""
-    from cvxreg._validation import invalid
-    from cvxreg.solvers import installed_solvers
-
-    installed = installed_solvers()
-    if not installed:
-        raise invalid(option, owner, "an installed CVXPY solver; none is installed", "nothing", raw=True)
-    if names is None:
-        return None
-    upper = [str(n).upper() for n in names]
-    missing = [n for n in upper if n not in installed]
-    if missing:
-        raise invalid(option, owner, "installed solvers: " + ", ".join(installed), ", ".join(missing), raw=True)
-    return upper
-
-
-def _report(args: argparse.Namespace) -> int:
-    from cvxreg._validation import check_real
-    from cvxreg.store import StoreError, downgrade, lock_folder
-
-    solvers = _solvers(args.solvers, "cvxreg report")
-    if args.strict:
-        check_real(args.bar, "--bar", "cvxreg report", lo=0.0, lo_open=True)
-    cases = _cases(args.problems)
-    if args.sizes:  # checked now, not after the whole benchmark has run
-        from cvxreg.scaling import checked_args
-
-        checked_args(args.families, args.sizes, "cvxreg report")
-    check_real(args.workload_budget, "--workload-budget", "cvxreg report", lo=0.0, lo_open=True)
-    out = Path(args.out)
-    csv_path = out / "results.csv"
-    lock = None
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        lock = lock_folder(out, fresh=not args.resume)  # held until the report is written
-        if not args.resume:  # a fresh run: forget the rows of the last one
-            for old in (csv_path, out / "results.sqlite", out / "results.sqlite-wal", out / "results.sqlite-shm"):
-                old.unlink(missing_ok=True)
-            downgrade(lock)
-        probe = out / ".cvxreg-write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
-    except StoreError as exc:  # another report holds the folder
-        print(f"cvxreg: error: --out {exc}", file=sys.stderr)
-        return 2
-    except OSError as exc:
-        if lock is not None:
-            lock.close()
-        print(f"cvxreg: error: --out {out}: cannot write there ({exc.strerror or exc})", file=sys.stderr)
-        return 2
-    try:
-        return _report_in(args, solvers, cases, out, csv_path)
-    finally:
-        if lock is not None:
-            lock.close()
-
-
-def _report_in(args: argparse.Namespace, solvers: Any, cases: Any, out: Path, csv_path: Path) -> int:
-    """``cvxreg report`` once its folder is held: the benchmark, the scaling, the files."""
-    from cvxreg import report
-    from cvxreg.benchmark import benchmark
-    from cvxreg.workloads import WORKLOADS
-
-    print(
-        f"cvxreg report: {len(cases)} problems x {len(solvers or report_solvers())} solvers x settings "
-        f"{', '.join(args.settings)}, {args.jobs} job(s); timeout {args.timeout:g} s per solve",
-        flush=True,
-    )
-    frame = benchmark(
-        cases, solvers, settings=args.settings, n_jobs=args.jobs, out=csv_path, timeout=args.timeout, wait=args.wait
-    )
-    scale = None
-    if args.sizes:
-        from cvxreg.scaling import scaling
-
-        print(f"cvxreg report: scaling {', '.join(args.families)} at d = {args.sizes}", flush=True)
-        scale = scaling(args.families, args.sizes, solvers, budget=args.budget, timeout=args.timeout)
-    work = None
-    if args.workloads is None:  # the whole report when it is run on the bundled library
-        args.workloads = [] if args.problems else list(WORKLOADS)
-    if args.workloads:
-        from cvxreg.workloads import run_workloads
-
-        print(f"cvxreg report: real sizes {', '.join(args.workloads)}", flush=True)
-        work = run_workloads(args.workloads, solvers, budget=args.workload_budget, timeout=5 * args.workload_budget,
-                             progress=lambda line: print(f"cvxreg report: {line}", flush=True))  # fmt: skip
-    from cvxreg._report_probes import epigraph_probe
-
-    observed = epigraph_probe(solvers, timeout=args.timeout)
-    try:
-        paths = report.write_report(frame, out, scale=scale, time_limit=args.timeout, observed=observed,
-                                    command=args.command_line, work=work)  # fmt: skip
-    except OSError as exc:
-        print(f"cvxreg: error: --out {out}: the report could not be written ({exc.strerror or exc})", file=sys.stderr)
-        return 2
-    if "store_error" in frame.attrs:
-        print(f"cvxreg: warning: {frame.attrs['store_error']}", file=sys.stderr)
-    table = report.summary(frame, args.timeout)
-    cols = ["settings", "solver", "supported", "success_pct", "time_sgm_ms", "error_sgm", "failures"]
-    if len(table):
-        print(table[cols].to_string(index=False, float_format=lambda v: f"{v:.3g}"))
-    for kind, path in paths.items():
-        print(f"wrote {kind}: {path}")
-    tried = ~frame["status"].isin(("unsupported", "not_installed"))
-    if len(frame) and not tried.any():
-        names = ", ".join(sorted(frame["solver"].unique()))
-        print(
-            f"cvxreg: error: none of the solvers ({names}) could take any of the problems; "
-            f"results.csv names the solvers that can",
-            file=sys.stderr,
-        )
-        return 2
-    if args.strict:
-        acc = report.accuracy(frame)
-        missed = frame[tried & (acc > args.bar)]
-        if len(missed):
-            print(f"--strict: {len(missed)} solve(s) missed the accuracy bar {args.bar:g}", file=sys.stderr)
-            return 1
-    return 0
-
-
-def report_solvers() -> list[str]:
-    from cvxreg.compare import default_solvers
-
-    return default_solvers()
-
-
-def _compare(args: argparse.Namespace) -> int:
-
-    from cvxreg.compare import compare_solvers
-    from cvxreg.exercises import load
-
-    solvers = _solvers(args.solvers, "cvxreg compare")
-    ex = load(args.file)
-    if ex.problem is None:
-        print(f"{ex.id}: the problem is refused, nothing to compare:\n  {ex.rejection}")
-        return 0
-    frame = compare_solvers(
-        ex.problem,
-        ex.X,
-        ex.y,
-        sample_weight=ex.sample_weight,
-        solvers=solvers,
-        settings=args.settings,
-        timeout=args.timeout,
-        name=ex.id,
-        reference=ex.expected_result(),  # the file's answer, from an independent source
-        reference_label="problem file",
-    )
-    print(f"{ex.id}: {ex.title}\n{ex.problem!r}")
-    print(_terminal_table(frame))
-    return 0
-
-
-def _terminal_table(frame: Any, width: int = 100) -> str:
-    """A comparison for a terminal of ``width`` columns: the numbers a person reads first, in
-    short formats, and each row's message below the table, wrapped."""
-    import textwrap
-
-    def sci(value: Any) -> str:
-        return "" if value is None or value != value else f"{float(value):.1e}"
-
-    head = f"{'solver':<9}{'settings':<9}{'status':<19}{'ok':<4}{'error':>9}{'dual err':>9}{'kkt':>9}" \
-        f"{'time ms':>9}{'runs':>6}"  # fmt: skip
-    lines = [head, "-" * len(head)]
-    notes = []
-    for row in frame.itertuples(index=False):
-        ms = "" if row.solve_time != row.solve_time else f"{1e3 * float(row.solve_time):.3g}"
-        runs = "" if not row.runs else str(int(row.runs))
-        lines.append(
-            f"{str(row.solver)[:8]:<9}{str(row.settings)[:8]:<9}{str(row.status)[:18]:<19}"
-            f"{'yes' if row.success else 'no':<4}{sci(row.error):>9}{sci(row.dual_error):>9}"
-            f"{sci(row.kkt_residual):>9}{ms:>9}{runs:>6}".rstrip()
-        )
-        if isinstance(row.message, str) and row.message:
-            notes.append(textwrap.fill(f"{row.solver} ({row.settings}): {row.message}", width,
-                                       subsequent_indent="    "))  # fmt: skip
-    lines.append("time ms: the median of 'runs' runs of the solver's call; error against the file's answer")
-    return "\n".join(lines + notes)
 
 
 def _solve(args: argparse.Namespace) -> int:
@@ -277,7 +58,8 @@ def _solve(args: argparse.Namespace) -> int:
     from cvxreg.exercises import load
     from cvxreg.solvers import capable_solvers, default_solver, model_class, solver_options
 
-    solver = (_solvers([args.solver], "cvxreg solve", "--solver") or [None])[0] if args.solver else default_solver()
+    named = solvers_named([args.solver], "cvxreg solve", "--solver") if args.solver else None
+    solver = (named or [None])[0] if args.solver else default_solver()
     ex = load(args.file)
     if ex.problem is None:
         if args.json:
@@ -423,35 +205,55 @@ class _Help(argparse.ArgumentDefaultsHelpFormatter):
 
 def _parser() -> argparse.ArgumentParser:
     from cvxreg import __version__
-    from cvxreg.compare import default_solvers
-    from cvxreg.scaling import DEFAULT_SIZES, FAMILIES
-    from cvxreg.solvers import SETTINGS, installed_solvers
-    from cvxreg.workloads import WORKLOADS
 
-    fmt = _Help
-    solvers_help = "solver names (default: every installed one: " + ", ".join(default_solvers()) + ")"
-    settings = list(SETTINGS)
     parser = argparse.ArgumentParser(prog="cvxreg", description="Regularized learning problems, solved and checked.")
     parser.add_argument("--version", action="version", version=f"cvxreg {__version__}")
+    parser.add_argument(
+        "--import", dest="imports", action="append", default=[], metavar="MODULE",
+        help="import MODULE first (repeatable): the penalties and losses it defines are then known by name",
+    )  # fmt: skip
     sub = parser.add_subparsers(dest="command", required=True, metavar="{demo,list,report,compare,solve,check,plot}")
+    commands = (_demo_parser, _list_parser, _report_parser, _compare_parser, _solve_parser, _plot_parser, _check_parser)
+    for add in commands:
+        add(sub)
+    return parser
 
+
+def _solvers_help() -> str:
+    from cvxreg.compare import default_solvers
+
+    return "solver names (default: every installed one: " + ", ".join(default_solvers()) + ")"
+
+
+def _demo_parser(sub: Any) -> None:
     demo = sub.add_parser(
-        "demo", help="a worked example of the core (penalized vs constrained lasso, the DCP gate)", formatter_class=fmt
+        "demo", help="a worked example of the core (penalized vs constrained lasso, the DCP gate)",
+        formatter_class=_Help,
     )
     demo.add_argument("--seed", type=int, default=0, help="random seed of the example data")
     demo.add_argument("--solver", default=None, help="CVXPY solver name (None: Clarabel)")
     demo.set_defaults(run=_demo)
 
-    lst = sub.add_parser("list", help="the bundled problems: id, title and tags", formatter_class=fmt)
+
+def _list_parser(sub: Any) -> None:
+    lst = sub.add_parser("list", help="the bundled problems: id, title and tags", formatter_class=_Help)
     lst.add_argument("--json", action="store_true", help="print them as JSON")
     lst.set_defaults(run=_list)
 
+
+def _report_parser(sub: Any) -> None:
+    from cvxreg.scaling import DEFAULT_SIZES, FAMILIES
+    from cvxreg.solvers import SETTINGS
+    from cvxreg.workloads import WORKLOADS
+
     rep = sub.add_parser(
-        "report", help="solver comparison report on problem files (default: the bundled library)", formatter_class=fmt
+        "report", help="solver comparison report on problem files (default: the bundled library)", formatter_class=_Help
     )
     rep.add_argument("problems", nargs="*", help="problem files, folders or bundled ids (none: every bundled problem)")
-    rep.add_argument("--solvers", nargs="+", default=None, help=solvers_help)
-    rep.add_argument("--settings", nargs="+", choices=settings, default=["low", "default", "high"], help="settings")
+    rep.add_argument("--solvers", nargs="+", default=None, help=_solvers_help())
+    rep.add_argument(
+        "--settings", nargs="+", choices=list(SETTINGS), default=["low", "default", "high"], help="settings"
+    )
     rep.add_argument("--jobs", type=int, default=1, help="parallel jobs (-1 for all cores)")
     rep.add_argument("--out", default="cvxreg-report", help="output folder")
     rep.add_argument(
@@ -481,27 +283,39 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     rep.add_argument("--strict", action="store_true", help="exit 1 when a solve misses the accuracy bar")
     rep.add_argument("--bar", type=float, default=1e-4, help="accuracy bar of --strict (a positive number)")
-    rep.set_defaults(run=_report)
+    rep.set_defaults(run=report_command)
 
-    cmp_ = sub.add_parser("compare", help="compare solvers on one problem file; prints the table", formatter_class=fmt)
+
+def _compare_parser(sub: Any) -> None:
+    from cvxreg.solvers import SETTINGS
+
+    cmp_ = sub.add_parser(
+        "compare", help="compare solvers on one problem file; prints the table", formatter_class=_Help
+    )
     cmp_.add_argument("file", help="a problem file (TOML) or a bundled problem's id")
-    cmp_.add_argument("--solvers", nargs="+", default=None, help=solvers_help)
-    cmp_.add_argument("--settings", nargs="+", choices=settings, default=["default"], help="settings")
+    cmp_.add_argument("--solvers", nargs="+", default=None, help=_solvers_help())
+    cmp_.add_argument("--settings", nargs="+", choices=list(SETTINGS), default=["default"], help="settings")
     cmp_.add_argument("--timeout", type=float, default=120.0, help="seconds per solve before it is killed")
-    cmp_.set_defaults(run=_compare)
+    cmp_.set_defaults(run=compare_command)
+
+
+def _solve_parser(sub: Any) -> None:
+    from cvxreg.solvers import SETTINGS, installed_solvers
 
     sol = sub.add_parser(
-        "solve", help="solve a problem file: solution, certificate, agreement with the answer", formatter_class=fmt
+        "solve", help="solve a problem file: solution, certificate, agreement with the answer", formatter_class=_Help
     )
     sol.add_argument("file", help="a problem file (TOML) or a bundled problem's id")
     sol.add_argument("--json", action="store_true", help="print only the answer (strict JSON: null when missing)")
     sol.add_argument(
         "--solver", default=None, help="CVXPY solver (None: Clarabel); installed: " + ", ".join(installed_solvers())
     )
-    sol.add_argument("--settings", choices=settings, default="tight", help="the solver's settings")
+    sol.add_argument("--settings", choices=list(SETTINGS), default="tight", help="the solver's settings")
     sol.set_defaults(run=_solve)
 
-    plo = sub.add_parser("plot", help="figures of the geometry: balls, contours, path", formatter_class=fmt)
+
+def _plot_parser(sub: Any) -> None:
+    plo = sub.add_parser("plot", help="figures of the geometry: balls, contours, path", formatter_class=_Help)
     plo.add_argument("figure", choices=["balls", "contours", "path"], help="which figure")
     plo.add_argument("--out", required=True, help="the image file (.png, .pdf or .svg)")
     plo.add_argument("--p", nargs="+", default=None, help="balls: the p to draw, numbers or inf (default 0.5 to inf)")
@@ -518,8 +332,10 @@ def _parser() -> argparse.ArgumentParser:
     plo.add_argument("--dpi", type=_dpi, default=110, help="resolution of a PNG (10 to 1200)")
     plo.set_defaults(run=_plot)
 
+
+def _check_parser(sub: Any) -> None:
     chk = sub.add_parser(
-        "check", help="grade an answer (or a folder of students' answers) against problem files", formatter_class=fmt
+        "check", help="grade an answer (or a folder of students' answers) against problem files", formatter_class=_Help
     )
     chk.add_argument("file", help="a problem file, a bundled id, or a folder of problem files for a gradebook")
     chk.add_argument("--answer", default=None, help="the answer: JSON, TOML or CSV of coefficients")
@@ -527,7 +343,24 @@ def _parser() -> argparse.ArgumentParser:
     chk.add_argument("--out", default=None, help="with a folder: write the gradebook CSV here")
     chk.add_argument("--json", action="store_true", help="print the verdict as JSON")
     chk.set_defaults(run=_check)
-    return parser
+
+
+def _import_modules(names: Sequence[str]) -> None:
+    """``--import``: the user's modules, found as ``python -m`` finds them (the current folder
+    first), so that the penalties and losses they define are known by name."""
+    import importlib
+
+    from cvxreg.errors import InvalidParameterError
+
+    if names and "" not in sys.path and os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    for name in names:
+        try:
+            importlib.import_module(name)
+        except ImportError as exc:
+            raise InvalidParameterError(
+                f"The '--import' option of cvxreg must name an importable module. Got {name!r}: {exc}."
+            ) from exc
 
 
 def _positive(text: str) -> float:
@@ -576,6 +409,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from cvxreg.errors import CvxregError
 
     try:
+        _import_modules(args.imports)
         return int(args.run(args))
     except CvxregError as exc:
         print(f"cvxreg: error: {exc}", file=sys.stderr)

@@ -333,7 +333,6 @@ class LinearConstraint:
     """Base class of ``Equality`` and ``Inequality``: a matrix and a right-hand side on ``w``."""
 
     kind: str = ""
-    relation: str = ""
 
     def __init__(self, matrix: Any, rhs: Any) -> None:
         owner = type(self).__name__

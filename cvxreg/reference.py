@@ -1,9 +1,8 @@
 """Independent truth for a ``Problem``: its closed form when one applies, else the most
 accurate certified solve.
 
-The closed forms themselves are plain NumPy functions in ``cvxreg.closed_forms`` (still
-reachable under their old names here); which one applies is asked of the penalty
-(``least_squares``, ``least_squares_ball``, ``prox``, ``project``) through the form
+The closed forms themselves are plain NumPy functions in ``cvxreg.closed_forms``; which one
+applies is asked of the penalty (``least_squares``, ``least_squares_ball``, ``prox``, ``project``) through the form
 (``Form.closed_form``). ``reference_result`` maps a
 problem with a least-squares loss onto them: loss scale ``c``, sample weights by row scaling,
 an intercept by centring.
@@ -18,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from cvxreg import closed_forms
 from cvxreg._validation import Data, check_real
 from cvxreg.closed_forms import equality_least_squares, is_orthonormal
 from cvxreg.errors import NotSupportedError
@@ -30,13 +28,6 @@ if TYPE_CHECKING:
     from cvxreg.problem import Problem
 
 __all__ = ["box_orthonormal", "most_accurate_solve", "multiplier_note", "reference_result", "truth"]
-
-
-def __getattr__(name: str) -> Any:
-    # The closed forms lived here before ``cvxreg.closed_forms``: old imports keep working.
-    if name in closed_forms.__all__:
-        return getattr(closed_forms, name)
-    raise AttributeError(f"module 'cvxreg.reference' has no attribute {name!r}")
 
 
 def box_orthonormal(

@@ -150,7 +150,7 @@ def test_a_problem_file_may_expect_no_minimizer(tmp_path):
 
 
 def test_the_report_leaves_out_a_problem_without_a_minimizer():
-    from cvxreg.cli import _cases
+    from cvxreg._cli_report import cases_from as _cases
 
     names = {case.name for case in _cases([])}
     assert "albert-anderson-separation" not in names and "logistic-ridge-sklearn" in names

@@ -266,3 +266,44 @@ def test_cvxpy_sum_largest_of_every_entry_fails_on_a_warm_start_and_the_norm_avo
     problem = cp.Problem(cp.Minimize(cr.SortedL1([1.0, 1.0, 1.0]).expr(x) + cp.sum_squares(x - 1)))
     problem.solve(solver="OSQP")
     assert np.allclose(x.value, 0.5, atol=1e-4)
+
+
+def test_the_docs_penalty_in_a_users_module_by_name_everywhere(tmp_path, monkeypatch):
+    # docs/extending.md's first block is my_penalties.py; its TOML block names the penalty.
+    import re
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from cvxreg.exercises import PENALTIES as FILE_PENALTIES
+    from cvxreg.sklearn import CvxRegressor
+
+    page = (Path(__file__).resolve().parents[1] / "docs" / "extending.md").read_text()
+    (tmp_path / "my_penalties.py").write_text(re.findall(r"```python\n(.*?)```", page, flags=re.S)[0])
+    problem = tmp_path / "asymmetric.toml"
+    problem.write_text(re.findall(r"```toml\n(.*?)```", page, flags=re.S)[0])
+    # The command line imports the module by name (--import), as `python -m` finds modules.
+    run = subprocess.run([sys.executable, "-m", "cvxreg", "--import", "my_penalties", "solve", str(problem)],
+                         capture_output=True, text=True, cwd=tmp_path, timeout=300)  # fmt: skip
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert "[ok] coefficients" in run.stdout and "[fail" not in run.stdout.lower(), run.stdout
+    missing = subprocess.run([sys.executable, "-m", "cvxreg", "--import", "no_such_module_here", "list"],
+                             capture_output=True, text=True, cwd=tmp_path, timeout=300)  # fmt: skip
+    assert missing.returncode == 2 and "'--import'" in missing.stderr and "no_such_module_here" in missing.stderr
+    # In a session: import the module, then the name works in a file and in the estimator.
+    monkeypatch.setattr(FILE_PENALTIES, "_classes", {k: v for k, v in FILE_PENALTIES.items() if k != "asymmetric_l1"})
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.delitem(sys.modules, "my_penalties", raising=False)
+    import my_penalties
+
+    assert FILE_PENALTIES["asymmetric_l1"] is my_penalties.AsymmetricL1
+    exercise = load(problem)
+    assert np.allclose(exercise.solve().coef, [1.5, -0.5], atol=1e-8)  # by hand: thresholds 0.5 and 1.5
+    X, y = _data()
+    est = CvxRegressor(penalty="asymmetric_l1", penalty_params={"a": 1.0, "b": 3.0}, lam=2.0, scale="sum",
+                       fit_intercept=False).fit(X, y)  # fmt: skip
+    w = cp.Variable(X.shape[1])
+    cp.Problem(cp.Minimize(0.5 * cp.sum_squares(y - X @ w) + 2.0 * (cp.sum(cp.pos(w)) + 3 * cp.sum(cp.neg(w))))).solve(
+        **TIGHT
+    )
+    assert np.allclose(est.coef_, w.value, atol=1e-6)

@@ -23,7 +23,7 @@ class Loss(SameByParameters):
     (``derivative``), which the certificates use. Optional (``NotSupportedError`` where
     unknown): ``conjugate_sum`` (duality gaps) and ``epigraph_pieces`` (piecewise-linear
     losses). Facts: ``least_squares`` (the term is ``(y - eta)^2 / 2``, so the closed forms of
-    least squares apply), ``strictly_convex`` (in ``eta``), ``piecewise_linear``,
+    least squares apply), ``strictly_convex`` (in ``eta``),
     ``classification`` (labels in {-1, +1}) and ``file_name`` (its name in problem files).
 
     Parameters
@@ -33,7 +33,6 @@ class Loss(SameByParameters):
     """
 
     classification: ClassVar[bool] = False
-    piecewise_linear: ClassVar[bool] = False
     least_squares: ClassVar[bool] = False
     strictly_convex: ClassVar[bool] = False
     file_name: ClassVar[str | None] = None

@@ -170,7 +170,6 @@ class MaxLoss(_WholeResidual):
     """
 
     file_name = "max"
-    piecewise_linear = True
 
     def _norm_expr(self, r: cp.Expression) -> cp.Expression:
         return cp.norm_inf(r)

@@ -67,7 +67,6 @@ class _PiecewiseLinear(Loss):
     """A loss whose per-sample term is the maximum of affine pieces of ``eta``."""
 
     bounded_below = True
-    piecewise_linear = True
 
     def intercept_kinks(self, y: np.ndarray) -> np.ndarray:
         """The values of ``b`` where ``L(0, b)`` has a kink: its minimum is at one of them."""
