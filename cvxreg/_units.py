@@ -111,7 +111,7 @@ def choose(problem: Problem, data: Data) -> Units | None:
             )
         c = _power_of_two(float(positive.max())) if positive.size else 1.0
     a = 1.0
-    degree = getattr(loss, "y_degree", None)
+    degree = loss.y_degree
     if degree is not None:
         a = _power_of_two(float(np.max(np.abs(data.y))) if data.n else 1.0)
     if abs(math.log2(a)) <= _SLACK and abs(math.log2(c)) <= _SLACK:

@@ -103,7 +103,7 @@ def solve(problem: Problem, X: Any, y: Any, *, sample_weight: Any, tol: float, c
 
 def _smooth_only(problem: Problem) -> None:
     loss = problem.loss
-    if getattr(loss, "multi_output", False):
+    if loss.multi_output:
         raise NotSupportedError(f"{problem!r}: a multi-output loss needs its data in memory (call X.compute()).")
     try:
         loss.second_derivative(np.zeros(1), np.ones(1))

@@ -366,7 +366,7 @@ def compare_solvers(
     """
     name = repr(problem) if name is None else name
     setting_names = settings_list(settings, "compare_solvers")
-    if getattr(problem.loss, "multi_output", False):  # the multinomial loss: its own model and scores
+    if problem.loss.multi_output:  # the multinomial loss: its own model and scores
         from cvxreg import multinomial_compare
 
         if isinstance(solvers, str):

@@ -264,7 +264,7 @@ def cross_validate(
                 raise NotSupportedError("cross_validate on data by blocks takes a scoring by name, not a function.")
             grids, scores = blocks_newton.fold_scores(problems, X, y, sample_weight, folds, given, n_lams, eps, score)
         n_folds, everything = len(scores) // len(problems), (X, y, sample_weight, None, None)
-    elif getattr(problem.loss, "multi_output", False):  # the multinomial loss: (n, K) predictors
+    elif problem.loss.multi_output:  # the multinomial loss: (n, K) predictors
         from cvxreg import multinomial_path
 
         grids, scores, n_folds, everything, higher = multinomial_path.fold_scores(

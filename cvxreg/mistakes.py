@@ -87,20 +87,18 @@ def _hypotheses(ex: Exercise) -> list[tuple[str, Any]]:
             return None if res is None or not res.ok else (res.coef[:-1], res.coef[-1], res.dual)
 
         out.append(("the intercept was penalized: it must be left out of the penalty (fit it on centred data)", run_pi))
-    tau = getattr(p.loss, "tau", None)
-    if tau is not None and abs(tau - 0.5) > 1e-12:
-        from cvxreg.losses import QuantileLoss
-
+    if p.loss.supports("mirrored") and p.loss.mirrored() != p.loss:  # tau read as 1 - tau
         swapped = Problem(
-            QuantileLoss(1 - tau, scale=p.loss.scale), p.penalty, p.form, fit_intercept=p.fit_intercept,
-            bounds=p.bounds, constraints=p.constraints,
+            p.loss.mirrored(), p.penalty, p.form, fit_intercept=p.fit_intercept, bounds=p.bounds,
+            constraints=p.constraints,
         )
 
         def run_tau() -> Any:
             res = solution(swapped, ex.X, ex.y, ex.sample_weight)
             return None if res is None or not res.ok else (res.coef, res.intercept, res.dual)
 
-        out.append((f"tau and 1 - tau swapped: the answer is the {1 - tau:g} quantile, not the {tau:g}", run_tau))
+        why = f"the loss's two sides swapped (tau and 1 - tau): the answer solves {swapped.loss!r}, not {p.loss!r}"
+        out.append((why, run_tau))
     if not is_orthonormal(ex.X):
 
         def run_orth() -> Any:

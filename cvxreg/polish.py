@@ -517,7 +517,7 @@ def polish_constrained_terms(problem: Problem, data: Data, result: Result, *, ma
         return None
     if problem.bounds is not None or problem.constraints:
         return None
-    terms = getattr(problem.penalty, "terms", (problem.penalty,))
+    terms = problem.penalty.parts()
     t = np.atleast_1d(np.asarray(problem.form.param_value, dtype=float))
     rows, weights, owner = [], [], []
     for k, term in enumerate(terms):

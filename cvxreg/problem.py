@@ -142,7 +142,7 @@ class Problem:
         self.penalty = penalty
         self.form = form
         self.fit_intercept = bool(fit_intercept)
-        self.bounds = _hold(check_bounds(bounds), getattr(penalty, "held", None))
+        self.bounds = _hold(check_bounds(bounds), penalty.held)
         if isinstance(constraints, LinearConstraint):
             constraints = [constraints]
         if not isinstance(constraints, list | tuple) or not all(isinstance(c, LinearConstraint) for c in constraints):
@@ -166,7 +166,7 @@ class Problem:
     # -- model --------------------------------------------------------------------------------
     def check_data(self, X: Any, y: Any, sample_weight: Any = None, owner: str = "Problem.solve") -> Data:
         """``X``, ``y`` and ``sample_weight`` checked for this problem (shapes, labels, size)."""
-        if getattr(self.loss, "multi_output", False):
+        if self.loss.multi_output:
             raise NotSupportedError(
                 f"{self.loss!r} has a (d, K) matrix of coefficients: Problem.solve solves it "
                 f"(cvxreg.multinomial); paths, references, comparisons and the other tools take single-output losses."
@@ -324,7 +324,7 @@ class Problem:
                 self, X, y, sample_weight=sample_weight, solver=solver, check=check, certify=certify, raw=raw,
                 reduce=reduce, tol=tol, **solver_opts,
             )  # fmt: skip
-        if getattr(self.loss, "multi_output", False):
+        if self.loss.multi_output:
             from cvxreg.multinomial import solve_multinomial
 
             return solve_multinomial(
@@ -495,7 +495,7 @@ class Problem:
 
     def lambda_max(self, X: Any, y: Any, *, sample_weight: Any = None) -> float:
         """The smallest ``lam`` at which every penalized coefficient is 0 (``inf`` if none)."""
-        if getattr(self.loss, "multi_output", False):
+        if self.loss.multi_output:
             from cvxreg import multinomial_path
 
             return multinomial_path.lambda_max(self, X, y, sample_weight)
@@ -551,7 +551,7 @@ class Problem:
             if not self.loss.least_squares:
                 return blocks_newton.path(self, X, y, lams, **options)
             return blocks.path(self, X, y, lams, **options)
-        if getattr(self.loss, "multi_output", False):
+        if self.loss.multi_output:
             from cvxreg import multinomial_path
 
             return multinomial_path.path(self, X, y, lams, **options)

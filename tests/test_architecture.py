@@ -91,11 +91,80 @@ def test_no_module_over_600_lines(path):
 
 
 PROTOCOL_HOMES = {"penalties", "losses"}
-CLASSES = {
-    "Loss", "SquaredLoss", "AbsoluteLoss", "HuberLoss", "QuantileLoss", "LogisticLoss", "HingeLoss", "PoissonLoss",
-    "Penalty", "L0", "L1", "L2", "Lp", "Linf", "LpPower", "SquaredL2", "ElasticNet", "GroupLasso",
-    "TotalVariation", "CustomPenalty", "Penalized", "Constrained", "Form",
-}  # fmt: skip
+
+
+def _protocol_classes() -> set[str]:
+    """Every loss, penalty and form class cvxreg exports (found, not listed)."""
+    import inspect
+
+    import cvxreg as cr
+    from cvxreg.forms import Form
+
+    exported = [getattr(cr, name) for name in cr.__all__]
+    found = {c.__name__ for c in exported if inspect.isclass(c) and issubclass(c, cr.Penalty | cr.Loss | Form)}
+    return found | {"Penalty", "Loss", "Form", "Separable", "Norm"}
+
+
+CLASSES = _protocol_classes()
+
+
+def _registered_names() -> set[str]:
+    from cvxreg.exercises import LOSSES, PENALTIES
+
+    return set(LOSSES) | set(PENALTIES)
+
+
+def _about_a_loss_or_penalty(node: ast.AST) -> bool:
+    text = ast.unparse(node)
+    return "file_name" in text or any(word in text for word in ("loss", "penalty", "pen_name", "pen."))
+
+
+def _name_tests(path: Path) -> list[int]:
+    """Lines that compare a loss's or penalty's name to a registered name ("logistic", ...)."""
+    names, lines = _registered_names(), []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if not isinstance(node, ast.Compare):
+            continue
+        sides = [node.left, *node.comparators]
+        consts = {s.value for s in sides if isinstance(s, ast.Constant) and isinstance(s.value, str)}
+        for s in sides:
+            if isinstance(s, ast.Tuple | ast.List | ast.Set):
+                consts |= {e.value for e in s.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)}
+        if consts & names and any(_about_a_loss_or_penalty(s) for s in sides):
+            lines.append(node.lineno)
+    return lines
+
+
+def _attribute_sniffing(path: Path) -> list[int]:
+    """Lines that ask a loss or penalty for an attribute with getattr/hasattr (a fact the protocol
+    should declare, so every object has it)."""
+    lines = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "hasattr"):
+            if len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and _about_a_loss_or_penalty(node.args[0]):
+                lines.append(node.lineno)
+    return lines
+
+
+def _outside_the_protocol(check) -> dict[str, list[int]]:
+    found = {str(p.relative_to(ROOT)): check(p) for p in MODULES if p.relative_to(ROOT).parts[0] not in PROTOCOL_HOMES}
+    return {k: v for k, v in found.items() if v}
+
+
+def test_no_name_strings_or_attribute_sniffing_on_losses_and_penalties():
+    assert _outside_the_protocol(_name_tests) == {}
+    assert _outside_the_protocol(_attribute_sniffing) == {}
+
+
+def test_the_checks_see_what_they_look_for(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        "def f(problem, loss):\n"
+        "    if problem.loss.file_name == 'logistic':\n"
+        "        return getattr(loss, 'tau', None)\n"
+        "    return isinstance(loss, QuantileLoss)\n"
+    )
+    assert _name_tests(bad) == [2] and _attribute_sniffing(bad) == [3] and _type_tests(bad) == [4]
 
 
 def _type_tests(path: Path) -> list[int]:
@@ -114,12 +183,7 @@ def _type_tests(path: Path) -> list[int]:
 
 
 def test_loss_and_penalty_facts_are_asked_of_the_objects():
-    found = {
-        str(p.relative_to(ROOT)): _type_tests(p)
-        for p in MODULES
-        if p.relative_to(ROOT).parts[0] not in PROTOCOL_HOMES
-    }
-    found = {k: v for k, v in found.items() if v}
+    found = _outside_the_protocol(_type_tests)
     assert sum(len(v) for v in found.values()) <= 3, found
 
 

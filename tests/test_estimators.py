@@ -20,8 +20,13 @@ import cvxreg as cr
 from cvxreg.sklearn import CvxClassifier, CvxClassifierCV, CvxRegressor, CvxRegressorCV
 from tests.conftest import classification_data, regression_data
 
-_EVERY_LOSS = [CvxRegressor(loss=name) for name in ("absolute", "quantile", "epsilon_insensitive", "poisson", "max",
-                                                     "norm")] + [CvxClassifier(loss="squared_hinge")]  # fmt: skip
+# Every registered loss by the estimator that takes it (the ones the list below names are left out).
+_EVERY_LOSS = [
+    estimator(loss=name)
+    for estimator in (CvxRegressor, CvxClassifier)
+    for name in estimator()._loss_names()
+    if name not in ("squared", "huber", "logistic", "hinge")
+]
 
 
 @pytest.mark.parametrize(

@@ -43,7 +43,7 @@ def applies(problem: Problem, data: Data) -> bool:
         return False
     if problem.form.param_name == "t" and not problem.penalty.is_norm and problem.penalty.degree is None:
         return False  # the continuation needs R(w(lam)) monotone from R(w(0)) down to 0 or its limit
-    if getattr(problem.loss, "multi_output", False) or data.n == 0:
+    if problem.loss.multi_output or data.n == 0:
         return False
     if not (problem.loss.supports("derivative") and problem.loss.supports("second_derivative")):
         return False  # declared by the loss's class: nothing to try

@@ -49,7 +49,7 @@ def _smooth(problem: Problem, data: Data) -> bool:
         problem.loss.derivative(eta, y)
     except NotSupportedError:
         return False
-    return not getattr(problem.loss, "multi_output", False)
+    return not problem.loss.multi_output
 
 
 def group_applies(problem: Problem, data: Data) -> bool:

@@ -47,6 +47,8 @@ class Loss(SameByParameters):
     #: On a loss of K classes: the two-class loss it extends (a classifier then fits it when
     #: there are more than two classes, instead of one class against the rest).
     binary: ClassVar[type | None] = None
+    #: Coefficients are a (d, K) matrix, one column per class (``MultinomialLogisticLoss``).
+    multi_output: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -91,6 +93,12 @@ class Loss(SameByParameters):
         positive class at ``eta`` (of each class, by rows, for a loss of K classes). Classifiers
         give ``predict_proba`` only where it is defined."""
         raise NotSupportedError(f"{type(self).__name__} does not model a probability.")
+
+    @optional
+    def mirrored(self) -> Loss:
+        """The loss with its asymmetry reversed (``QuantileLoss(tau)`` -> ``QuantileLoss(1 - tau)``),
+        when it has one: the exercises name the mistake of swapping the two sides."""
+        raise NotSupportedError(f"{type(self).__name__} has no asymmetry to reverse.")
 
     def multiclass(self) -> Loss:
         """The loss of K classes that extends this two-class loss (same ``scale``)."""

@@ -156,6 +156,9 @@ class QuantileLoss(_PiecewiseLinear):
     def _params(self) -> dict[str, Any]:
         return {"tau": self.tau}
 
+    def mirrored(self) -> Loss:
+        return QuantileLoss(round(1 - self.tau, 15), scale=self.scale)  # 0.3, not 0.30000000000000004
+
     def terms_expr(self, eta: cp.Expression, y: np.ndarray) -> cp.Expression:
         r = y - eta
         return self.tau * cp.pos(r) + (1 - self.tau) * cp.neg(r)

@@ -241,6 +241,12 @@ class Penalty(SameByParameters):
 
     #: How many terms, each with its own lam or t (``Composite`` has several).
     n_terms: int = 1
+    #: Coefficients held at 0 (an infinite penalty factor), which ``Problem`` states as bounds.
+    held: np.ndarray | None = None
+
+    def parts(self) -> tuple[Penalty, ...]:
+        """The penalties that take one entry each of lam or t: ``(self,)``; a ``Composite``'s terms."""
+        return (self,)
 
     def weighted(self, weights: Any) -> tuple[Penalty, float]:
         """``(P, c)`` with ``c P(w)`` the penalty term of the Lagrangian when its weights (lam,

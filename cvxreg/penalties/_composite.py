@@ -236,6 +236,9 @@ class Composite(_Terms):
     def n_terms(self) -> int:
         return len(self.terms)
 
+    def parts(self) -> tuple[Penalty, ...]:
+        return self.terms
+
     def _params(self) -> dict[str, Any]:
         return {"": ", ".join(repr(p) for p in self.terms)}
 
