@@ -22,6 +22,7 @@ too, for code written against earlier versions.
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from typing import Any
 
 __version__ = "0.1.0"
@@ -71,8 +72,10 @@ def __getattr__(name: str) -> Any:
             if name in module.__all__:
                 value = getattr(module, name)
                 break
-        else:
-            raise AttributeError(f"module 'cvxreg' has no attribute {name!r}")
+        else:  # any other submodule: cvxreg.closed_forms, cvxreg.reference, ...
+            if name.startswith("_") or importlib.util.find_spec(f"cvxreg.{name}") is None:
+                raise AttributeError(f"module 'cvxreg' has no attribute {name!r}")
+            value = importlib.import_module(f"cvxreg.{name}")
     globals()[name] = value
     return value
 

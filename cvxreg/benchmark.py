@@ -289,21 +289,7 @@ def benchmark(
     wait = check_real(wait, "wait", "benchmark", lo=0.0, hi=MAX_TIMEOUT)
     lease = check_real(lease, "lease", "benchmark", lo=0.0, hi=86400.0, lo_open=True)
     store, csv_path = _open_store(out, lease)
-    store_error: str | None = None
-    if store is not None:
-        try:
-            changed = store.check_cases({str(case.name): case.fingerprint() for case in cases})
-        except StoreError as exc:  # nothing can be written: compute everything in memory
-            store_error = str(exc)
-            warnings.warn(f"{exc} Rows are kept in memory and returned.", RuntimeWarning, stacklevel=2)
-            changed = []
-        if changed:
-            warnings.warn(
-                f"The stored rows of {changed} were computed for other data or another problem under the same "
-                f"name: they are solved again.",
-                RuntimeWarning,
-                stacklevel=2,
-            )
+    run = _Run(store, cases)
     solver_list = list(default_solvers() if solvers is None else solvers)
     tasks = {
         (case.name, solver_label(solver), setting): (case, solver, setting)
@@ -313,106 +299,154 @@ def benchmark(
     }
     own_cluster = None
     if backend == "dask" and client is None:
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError:
-            raise NotSupportedError(
-                "backend='dask' needs dask.distributed: pip install 'cvxreg-lab[distributed]'"
-            ) from None
-
-        try:
-            from distributed import get_client
-
-            client = get_client()
-        except ValueError:
-            own_cluster = LocalCluster(
-                n_workers=workers(n_jobs, len(tasks)),
-                threads_per_worker=1,
-                processes=True,
-                host="127.0.0.1",
-                dashboard_address=None,
-            )
-            client = Client(own_cluster)
-    rows: list[dict[str, Any]] = []
-    refs: dict[str, tuple[Result, str, Any]] = {}
+        client, own_cluster = _dask_client(workers(n_jobs, len(tasks)))
     try:
-        pending = [k for k in tasks if store is None or k not in store.done()]
-        waiting_since: float | None = None
-        while pending:
-            mine = pending
-            if store is not None and store_error is None:
-                try:
-                    gave_up = waiting_since is not None and time.monotonic() - waiting_since > wait
-                    mine = store.take_over(pending) if gave_up else store.claim(pending)
-                except StoreError as exc:  # nothing can be written: compute everything in memory
-                    store_error = str(exc)
-                    warnings.warn(f"{exc} Rows are kept in memory and returned.", RuntimeWarning, stacklevel=2)
-            if mine:
-                need = sorted({k[0] for k in mine} - set(refs))
-                by_name = {c.name: c for c in cases}
-                for name, ref, kind, facts in _run_parallel(
-                    _reference_task, [(by_name[n],) for n in need], n_jobs, backend, client
-                ):
-                    refs[name] = (ref, kind, facts)
-                args = [(*tasks[k], timeout, *refs[k[0]]) for k in mine]
-                bar = _Progress(len(args), progress)
-                for batch in _run_parallel(_solver_task, args, n_jobs, backend, client):
-                    for row in batch:
-                        rows.append(row)
-                        if store is not None and store_error is None:
-                            try:
-                                store.put(row)
-                            except StoreError as exc:  # keep computing: every row is returned
-                                store_error = str(exc)
-                                why = f"{exc} Rows are kept in memory and returned."
-                                warnings.warn(why, RuntimeWarning, stacklevel=2)
-                    bar.update(f"{batch[0]['problem']} / {batch[0]['solver']}" if batch else "")
-                bar.close()
-            if store is None or store_error is not None:
-                break
-            done = store.done()
-            pending = [k for k in pending if k not in done]
-            if pending and not mine:  # what is left is being computed by another live run
-                if waiting_since is None:
-                    waiting_since = time.monotonic()
-                    owners = sorted(set(store.claimed_elsewhere(pending).values()))
-                    warnings.warn(
-                        f"{store.path}: waiting for {len(pending)} row(s) that {', '.join(owners) or 'another run'} "
-                        f"is computing; after {wait:g} s they are computed here (benchmark's wait).",
-                        RuntimeWarning,
-                        stacklevel=2,
-                    )
-                time.sleep(0.5)
+        run.work(tasks, timeout, n_jobs, backend, client, progress, wait)
     finally:
         if own_cluster is not None:
             client.close()
             own_cluster.close()
         if store is not None:
             store.release()
-    if store is None:
-        frame = pd.DataFrame(rows, columns=COLUMNS)
-        frame.attrs["computed"] = len(rows)
-        return frame
+    return run.frame(tasks, csv_path)
+
+
+def _dask_client(n_workers: int) -> tuple[Any, Any]:
+    """The current ``distributed.Client``, or one on a ``LocalCluster`` made for this run
+    (returned second, to be closed by the caller)."""
     try:
-        frame = store.frame(COLUMNS)
-    except (StoreError, sqlite3.Error):
-        frame = pd.DataFrame(columns=COLUMNS)
-    asked = [k in tasks for k in zip(frame["problem"], frame["solver"], frame["settings"], strict=True)]
-    frame = frame[np.asarray(asked, dtype=bool)].reset_index(drop=True)  # the store may hold other cases too
-    frame.attrs["computed"] = len(rows)  # rows this run solved (the others were stored already)
-    if store_error is not None:  # the store holds what it could: add what only memory has
-        have = set(zip(frame["problem"], frame["solver"], frame["settings"], strict=True))
-        extra = [r for r in rows if (r["problem"], r["solver"], r["settings"]) not in have]
-        frame = pd.concat([frame, pd.DataFrame(extra, columns=COLUMNS)], ignore_index=True)
-        frame.attrs["store_error"] = store_error
-    elif csv_path is not None:
+        from distributed import Client, LocalCluster, get_client
+    except ImportError:
+        raise NotSupportedError(
+            "backend='dask' needs dask.distributed: pip install 'cvxreg-lab[distributed]'"
+        ) from None
+    try:
+        return get_client(), None
+    except ValueError:
+        cluster = LocalCluster(
+            n_workers=n_workers, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+        )
+        return Client(cluster), cluster
+
+
+#: A row's key: (problem, solver, settings).
+Key = tuple[str, str, str]
+
+
+class _Run:
+    """One benchmark's rows, its store and what went wrong with the store (the run goes on in
+    memory when the store cannot be written, and says so)."""
+
+    def __init__(self, store: ResultStore | None, cases: list[Case]) -> None:
+        self.store, self.cases = store, cases
+        self.store_error: str | None = None
+        self.rows: list[dict[str, Any]] = []
+        self.refs: dict[str, tuple[Result, str, Any]] = {}
+        if store is None:
+            return
         try:
-            store.export_csv(csv_path, COLUMNS)
-        except OSError as exc:
-            frame.attrs["store_error"] = f"{csv_path}: the CSV could not be written ({exc})."
-            warnings.warn(frame.attrs["store_error"], RuntimeWarning, stacklevel=2)
-    store.close()
-    return frame
+            changed = store.check_cases({str(case.name): case.fingerprint() for case in cases})
+        except StoreError as exc:  # nothing can be written: compute everything in memory
+            self._lost(exc)
+            changed = []
+        if changed:
+            warnings.warn(
+                f"The stored rows of {changed} were computed for other data or another problem under the same "
+                f"name: they are solved again.",
+                RuntimeWarning,
+                stacklevel=3,
+            )
+
+    @property
+    def storing(self) -> bool:
+        return self.store is not None and self.store_error is None
+
+    def _lost(self, exc: Exception) -> None:
+        self.store_error = str(exc)
+        warnings.warn(f"{exc} Rows are kept in memory and returned.", RuntimeWarning, stacklevel=3)
+
+    def work(self, tasks: dict[Key, Any], timeout: float, n_jobs: int, backend: str, client: Any,
+             progress: bool | None, wait: float) -> None:  # fmt: skip
+        """Claim what is pending, solve it, store each row; wait for rows another live run
+        computes, for at most ``wait`` seconds, then take them over."""
+        store = self.store
+        pending = [k for k in tasks if store is None or k not in store.done()]
+        waiting_since: float | None = None
+        while pending:
+            mine = pending
+            if store is not None and self.storing:
+                try:
+                    gave_up = waiting_since is not None and time.monotonic() - waiting_since > wait
+                    mine = store.take_over(pending) if gave_up else store.claim(pending)
+                except StoreError as exc:  # nothing can be written: compute everything in memory
+                    self._lost(exc)
+            if mine:
+                self._solve(mine, tasks, timeout, n_jobs, backend, client, progress)
+            if store is None or not self.storing:
+                break
+            done = store.done()
+            pending = [k for k in pending if k not in done]
+            if pending and not mine:  # what is left is being computed by another live run
+                if waiting_since is None:
+                    waiting_since = time.monotonic()
+                    owners = ", ".join(sorted(set(store.claimed_elsewhere(pending).values()))) or "another run"
+                    warnings.warn(
+                        f"{store.path}: waiting for {len(pending)} row(s) that {owners} "
+                        f"is computing; after {wait:g} s they are computed here (benchmark's wait).",
+                        RuntimeWarning,
+                        stacklevel=3,
+                    )
+                time.sleep(0.5)
+
+    def _solve(self, mine: list[Key], tasks: dict[Key, Any], timeout: float, n_jobs: int, backend: str,
+               client: Any, progress: bool | None) -> None:  # fmt: skip
+        """The references of the cases not seen yet, then the claimed rows, stored as they finish."""
+        need = sorted({k[0] for k in mine} - set(self.refs))
+        by_name = {c.name: c for c in self.cases}
+        for name, ref, kind, facts in _run_parallel(_reference_task, [(by_name[n],) for n in need], n_jobs, backend,
+                                                    client):  # fmt: skip
+            self.refs[name] = (ref, kind, facts)
+        args = [(*tasks[k], timeout, *self.refs[k[0]]) for k in mine]
+        bar = _Progress(len(args), progress)
+        for batch in _run_parallel(_solver_task, args, n_jobs, backend, client):
+            for row in batch:
+                self.rows.append(row)
+                if self.store is not None and self.storing:
+                    try:
+                        self.store.put(row)
+                    except StoreError as exc:  # keep computing: every row is returned
+                        self._lost(exc)
+            bar.update(f"{batch[0]['problem']} / {batch[0]['solver']}" if batch else "")
+        bar.close()
+
+    def frame(self, tasks: dict[Key, Any], csv_path: Path | None) -> pd.DataFrame:
+        """The rows of these tasks: from the store (those of earlier runs included), plus what
+        only memory holds when the store failed; the CSV exported when one was asked for."""
+        store = self.store
+        if store is None:
+            frame = pd.DataFrame(self.rows, columns=COLUMNS)
+            frame.attrs["computed"] = len(self.rows)
+            return frame
+        try:
+            frame = store.frame(COLUMNS)
+        except (StoreError, sqlite3.Error):
+            frame = pd.DataFrame(columns=COLUMNS)
+        asked = [k in tasks for k in zip(frame["problem"], frame["solver"], frame["settings"], strict=True)]
+        frame = frame[np.asarray(asked, dtype=bool)].reset_index(drop=True)  # the store may hold other cases too
+        frame.attrs["computed"] = len(self.rows)  # rows this run solved (the others were stored already)
+        if self.store_error is not None:  # the store holds what it could: add what only memory has
+            have = set(zip(frame["problem"], frame["solver"], frame["settings"], strict=True))
+            extra = [r for r in self.rows if (r["problem"], r["solver"], r["settings"]) not in have]
+            frame = pd.concat([frame, pd.DataFrame(extra, columns=COLUMNS)], ignore_index=True)
+            frame.attrs["store_error"] = self.store_error
+        elif csv_path is not None:
+            try:
+                store.export_csv(csv_path, COLUMNS)
+            except OSError as exc:
+                frame.attrs["store_error"] = f"{csv_path}: the CSV could not be written ({exc})."
+                warnings.warn(frame.attrs["store_error"], RuntimeWarning, stacklevel=3)
+        store.close()
+        return frame
 
 
 def _open_store(out: str | os.PathLike[str] | None, lease: float) -> tuple[ResultStore | None, Path | None]:

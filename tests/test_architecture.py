@@ -141,7 +141,8 @@ def _attribute_sniffing(path: Path) -> list[int]:
     lines = []
     for node in ast.walk(ast.parse(path.read_text())):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("getattr", "hasattr"):
-            if len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and _about_a_loss_or_penalty(node.args[0]):
+            named = len(node.args) >= 2 and isinstance(node.args[1], ast.Constant)
+            if named and _about_a_loss_or_penalty(node.args[0]):
                 lines.append(node.lineno)
     return lines
 

@@ -54,7 +54,7 @@ def test_columns_and_closed_form_reference():
     assert list(frame.columns) == COLUMNS
     assert len(frame) == 6 and set(frame["settings"]) == {"default", "tight"}
     assert (frame["reference"] == "closed_form").all()
-    truth = cr.reference.lasso_orthonormal(Q.T @ y, 0.3)
+    truth = cr.closed_forms.lasso_orthonormal(Q.T @ y, 0.3)
     tight = frame[frame["settings"] == "tight"]
     assert (tight["coef_error"] < 1e-7).all() and tight["support_match"].all()
     assert (tight["objective_gap"] < 1e-9).all() and (tight["kkt_residual"] < 1e-7).all()
@@ -68,7 +68,7 @@ def test_constrained_dual_error_against_the_closed_form_multiplier():
     _, Q, y = lasso_case()
     prob = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Constrained(1.5))
     frame = compare_solvers(prob, Q, y, solvers=["CLARABEL"], settings="tight")
-    theta = cr.reference.l1_ball_orthonormal(Q.T @ y, 1.5)[1]
+    theta = cr.closed_forms.l1_ball_orthonormal(Q.T @ y, 1.5)[1]
     res = prob.solve(Q, y, solver="CLARABEL", **cr.compare.solver_options("CLARABEL", "tight"))
     assert frame.iloc[0]["dual_error"] == pytest.approx(abs(res.dual - theta), abs=1e-9)
     assert frame.iloc[0]["dual_error"] < 1e-7
@@ -216,7 +216,7 @@ def test_penalized_dual_error_is_the_round_trip_multiplier_against_lam():
     frame = compare_solvers(prob, Q, y, solvers=["CLARABEL", "SCS"], settings="tight")
     assert (frame["dual_error"] < 1e-6).all()
     # By hand: the constrained twin at t = ||w*||_1 (closed form w*) has multiplier lam = 0.3.
-    t = np.sum(np.abs(cr.reference.lasso_orthonormal(Q.T @ y, 0.3)))
+    t = np.sum(np.abs(cr.closed_forms.lasso_orthonormal(Q.T @ y, 0.3)))
     twin = prob.with_form(cr.Constrained(t)).solve(
         Q, y, solver="CLARABEL", **cr.compare.solver_options("CLARABEL", "tight")
     )
