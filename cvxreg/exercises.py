@@ -323,6 +323,57 @@ def load(path: str | Path) -> Exercise:
     """Read and validate one problem file (TOML, parsed as data only); ``path`` may also be
     the id of a bundled problem."""
     path = resolve(path)
+    r = Reader(path, _parse(path))
+    check_keys(r)
+    ident = r.text("id")
+    X, y, s = read_data(r)
+    problem, rejection = None, None
+    try:
+        problem = read_problem(r, X.shape[1])
+    except DCPError as exc:
+        rejection = exc
+    except InvalidParameterError as exc:  # a value the classes refuse: say which file
+        raise ProblemFileError(f"{path}: [formulation] (or [notation]) is refused: {exc}") from exc
+    expected = _expected(r, problem, X.shape)
+    if problem is not None:
+        try:  # the data must suit the problem (labels for a classifier, counts for Poisson, ...)
+            problem.check_data(X, y, s, owner=f"the problem file {path.name}")
+        except InvalidParameterError as exc:
+            raise ProblemFileError(f"{path}: field 'data' does not suit the formulation: {exc}") from exc
+        expected = dataclasses.replace(expected, constraint_duals=_constraint_duals(r, problem))
+        why = None if expected.df is None else df_unavailable(problem)
+        if why is not None:
+            raise r.fail("expected.df", "asked only where degrees of freedom are defined", why)
+    _check_gram(r, problem, expected)
+    notation = read_notation(r, 1 if problem is None else problem.penalty.n_terms)
+    only_b = intercept_only(r)
+    expected = _in_cvxreg_terms(r, expected, notation, only_b)
+    if expected.outcome == "no_minimizer":
+        expected = dataclasses.replace(expected, reason=_no_minimizer_reason(r, problem, X, y, s))
+    _check_outcome(r, expected, rejection, X.shape[1])
+    tags = r.get("tags", [])
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        raise r.fail("tags", "a list of strings", tags)
+    return Exercise(
+        path=path,
+        id=ident,
+        **{key: r.text(key) for key in ("title", "source", "statement")},
+        X=X,
+        y=y,
+        sample_weight=s,
+        problem=problem,
+        expected=expected,
+        tolerance=_tolerances(r),
+        tags=tuple(tags),
+        rejection=rejection,
+        formulation=dict(r.get("formulation")),
+        notation=notation,
+        intercept_only=only_b,
+    )
+
+
+def _parse(path: Path) -> dict[str, Any]:
+    """The file's TOML, within the size limit; every failure a ``ProblemFileError`` naming it."""
     try:
         size = path.stat().st_size
         if size > LIMITS["file_bytes"]:
@@ -334,15 +385,15 @@ def load(path: str | Path) -> Exercise:
     except OSError as exc:
         raise ProblemFileError(f"{path}: cannot be read ({exc.strerror or exc}).") from exc
     try:
-        table = tomllib.loads(raw.decode("utf-8"))
+        return tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ProblemFileError(f"{path}: is not valid TOML: {exc}.") from exc
     except RecursionError:
         raise ProblemFileError(f"{path}: is nested too deeply to be a problem file.") from None
-    r = Reader(path, table)
-    check_keys(r)
-    ident = r.text("id")
-    X, y, s = read_data(r)
+
+
+def _expected(r: Reader, problem: Problem | None, shape: tuple[int, int]) -> Expected:
+    """``[expected]``: the outcome and every answer the file states, as written."""
     outcome = r.choice("expected.outcome", ("solution", "rejected", "no_minimizer"), "solution")
     unique = r.get("expected.unique", True)
     if not isinstance(unique, bool):
@@ -350,13 +401,6 @@ def load(path: str | Path) -> Exercise:
     msgs = r.get("expected.message_contains", [])
     if not isinstance(msgs, list) or not all(isinstance(m, str) for m in msgs):
         raise r.fail("expected.message_contains", "a list of strings", msgs)
-    problem, rejection = None, None
-    try:
-        problem = read_problem(r, X.shape[1])
-    except DCPError as exc:
-        rejection = exc
-    except InvalidParameterError as exc:  # a value the classes refuse: say which file
-        raise ProblemFileError(f"{path}: [formulation] (or [notation]) is refused: {exc}") from exc
     expected = Expected(
         outcome=outcome,
         coef=r.matrix("expected.coef", 1, None),
@@ -370,23 +414,20 @@ def load(path: str | Path) -> Exercise:
         message_contains=tuple(msgs),
         note=r.text("expected.note") if r.get("expected.note", None) is not None else "",
     )
-    expected = dataclasses.replace(expected, **_asked(r, X.shape[0], X.shape[1], problem))
-    if problem is not None:
-        try:  # the data must suit the problem (labels for a classifier, counts for Poisson, ...)
-            problem.check_data(X, y, s, owner=f"the problem file {path.name}")
-        except InvalidParameterError as exc:
-            raise ProblemFileError(f"{path}: field 'data' does not suit the formulation: {exc}") from exc
-        expected = dataclasses.replace(expected, constraint_duals=_constraint_duals(r, problem))
-        why = None if expected.df is None else df_unavailable(problem)
-        if why is not None:
-            raise r.fail("expected.df", "asked only where degrees of freedom are defined", why)
+    return dataclasses.replace(expected, **_asked(r, shape[0], shape[1], problem))
+
+
+def _check_gram(r: Reader, problem: Problem | None, expected: Expected) -> None:
     if r.get("data.gram", None) is not None and problem is not None:
         exact = problem.loss.least_squares and problem.loss.scale == "sum" and not problem.fit_intercept
         if not exact or expected.fit is not None:
             allowed = "used with loss 'squared', scale 'sum', no intercept and no expected.fit (all X'X, X'y, y'y fix)"
             raise r.fail("data.gram", allowed, "a Gram matrix with this formulation")
-    notation = read_notation(r, 1 if problem is None else problem.penalty.n_terms)
-    only_b = intercept_only(r)
+
+
+def _in_cvxreg_terms(r: Reader, expected: Expected, notation: Notation | None, only_b: bool) -> Expected:
+    """The answers in cvxreg's terms: an intercept-only model's empty coefficients, and the
+    book's objective and multipliers (``expected.scale = "book"``) in cvxreg's scale."""
     if only_b:
         if expected.coef is not None:
             allowed = "absent: [data] gives y alone, an intercept-only model"
@@ -400,42 +441,31 @@ def load(path: str | Path) -> Exercise:
             objective=notation.to_cvxreg("objective", expected.objective),
             dual=notation.to_cvxreg("dual", expected.dual),
         )
-    if outcome == "no_minimizer":
-        expected = dataclasses.replace(expected, reason=_no_minimizer_reason(r, problem, X, y, s))
+    return expected
+
+
+def _check_outcome(r: Reader, expected: Expected, rejection: Any, d: int) -> None:
+    """The answers the outcome needs are there, and the formulation's fate is the one expected."""
+    path, outcome = r.path, expected.outcome
     if outcome == "solution" and expected.coef is None and expected.objective is None and not expected.path:
         raise ProblemFileError(f"{path}: [expected] needs 'coef', 'objective' or 'path' for outcome 'solution'.")
     if outcome == "rejected" and expected.error is None:
         raise ProblemFileError(f"{path}: field 'expected.error' is required for outcome 'rejected'.")
-    if expected.coef is not None and len(expected.coef) != X.shape[1]:
-        raise r.fail("expected.coef", f"a list of {X.shape[1]} numbers (one per column of X)", expected.coef.tolist())
+    if expected.coef is not None and len(expected.coef) != d:
+        raise r.fail("expected.coef", f"a list of {d} numbers (one per column of X)", expected.coef.tolist())
+    if outcome == "solution" and rejection is not None:
+        raise ProblemFileError(f"{path}: expects a solution but the formulation is refused: {rejection}")
+    if outcome == "rejected" and rejection is None:
+        raise ProblemFileError(f"{path}: expects a rejection but the formulation is accepted as convex.")
+
+
+def _tolerances(r: Reader) -> dict[str, float]:
     tol = dict(DEFAULT_TOL)
     for key in DEFAULT_TOL:
         v = r.number(f"tolerance.{key}", None, lo=0.0)
         if v is not None:
             tol[key] = float(v)
-    if outcome == "solution" and rejection is not None:
-        raise ProblemFileError(f"{path}: expects a solution but the formulation is refused: {rejection}")
-    if outcome == "rejected" and rejection is None:
-        raise ProblemFileError(f"{path}: expects a rejection but the formulation is accepted as convex.")
-    tags = r.get("tags", [])
-    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        raise r.fail("tags", "a list of strings", tags)
-    return Exercise(
-        path=path,
-        id=ident,
-        **{key: r.text(key) for key in ("title", "source", "statement")},
-        X=X,
-        y=y,
-        sample_weight=s,
-        problem=problem,
-        expected=expected,
-        tolerance=tol,
-        tags=tuple(tags),
-        rejection=rejection,
-        formulation=dict(r.get("formulation")),
-        notation=notation,
-        intercept_only=only_b,
-    )
+    return tol
 
 
 def read_table(name: str, table: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray | None, Problem | None]:
