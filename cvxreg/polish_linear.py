@@ -76,7 +76,30 @@ def _polish(problem: Problem, data: Data, result: Result, f: _Smooth) -> Result 
     free = ~(zeros | at_lo | at_hi)
     if sp.issparse(data.X) and f.A is data.X and data.n * int(free.sum()) > _DENSE_ENTRIES:
         return None  # the Hessian would read the free columns of a sparse X densely: n x |free|
-    # The equalities, and the inequalities that bind (a positive multiplier or no slack).
+    C, c, who = _binding_rows(problem, result, w, tol)
+    found = _newton(problem, f, w, b, free, zeros, C, c)
+    if found is None:
+        return None
+    w, b, nu, zeros = found
+    if np.any(w < lower - tol) or np.any(w > upper + tol):
+        return None
+    con_duals = _constraint_multipliers(problem, w, C, c, who, nu, 1e-9 * f.scale)
+    if con_duals is None:
+        return None
+    g = f.loss_gradient(w, b)[0] + C.T @ nu  # stationarity without the penalty and the bounds
+    bound_duals = _bound_multipliers(problem, w, g, lam, tol, zeros, at_lo, at_hi, 1e-9 * f.scale)
+    if bound_duals is None:
+        return None
+    return dataclasses.replace(
+        result, coef=w, intercept=b, objective=problem.objective_on(data, w, b), polished=True, certificate=None,
+        message="", lower_dual=bound_duals[0], upper_dual=bound_duals[1],
+        constraint_duals=tuple(con_duals) if problem.constraints else result.constraint_duals,
+    )  # fmt: skip
+
+
+def _binding_rows(problem: Problem, result: Result, w: np.ndarray, tol: float) -> tuple[Any, Any, Any]:
+    """The equalities, and the inequalities that bind (a positive multiplier or no slack), as
+    ``(C, c, who)`` with ``C w = c`` on them and ``who`` the (constraint, row) of each."""
     rows, rhs, owner = [], [], []
     duals = result.constraint_duals or (None,) * len(problem.constraints)
     for k, (con, dual) in enumerate(zip(problem.constraints, duals, strict=True)):
@@ -89,12 +112,19 @@ def _polish(problem: Problem, data: Data, result: Result, f: _Smooth) -> Result 
         rows.append(M[keep])
         rhs.append(h[keep])
         owner.append(np.column_stack([np.full(int(keep.sum()), k), np.flatnonzero(keep)]))
-    C = np.vstack(rows) if rows else np.zeros((0, d))
+    C = np.vstack(rows) if rows else np.zeros((0, len(w)))
     c = np.concatenate(rhs) if rhs else np.zeros(0)
     who = np.vstack(owner) if owner else np.zeros((0, 2), dtype=int)
-    nf, m, fb = int(free.sum()), len(c), problem.fit_intercept
+    return C, c, who
+
+
+def _newton(problem: Problem, f: _Smooth, w: np.ndarray, b: float, free: np.ndarray, zeros: np.ndarray,
+            C: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, float, np.ndarray, np.ndarray] | None:  # fmt: skip
+    """Newton's method on the free coefficients with ``C w = c``: ``(w, b, nu, zeros)`` at the
+    stationary point (a coefficient crossing its kink joins the zeros), None without one."""
+    pen, lam, fb = problem.penalty, float(f.lam), problem.fit_intercept
+    nf, m = int(free.sum()), len(c)
     nu = np.zeros(m)
-    scale = f.scale
     for _ in range(_MAX_NEWTON):
         gw, gb, eta = f.loss_gradient(w, b)
         grad = gw[free] + lam * pen.gradient(w)[free]
@@ -103,8 +133,8 @@ def _polish(problem: Problem, data: Data, result: Result, f: _Smooth) -> Result 
         Cf = np.column_stack([Cf, np.zeros(m)]) if fb else Cf
         stat = grad + Cf.T @ nu
         feas = C @ w - c
-        if np.linalg.norm(stat) <= 1e-13 * scale and np.linalg.norm(feas) <= 1e-13 * max(1.0, np.linalg.norm(c)):
-            break
+        if np.linalg.norm(stat) <= 1e-13 * f.scale and np.linalg.norm(feas) <= 1e-13 * max(1.0, np.linalg.norm(c)):
+            return w, b, nu, zeros
         H = f._loss_hessian(eta, free)
         H[:nf, :nf] += lam * pen.curvature(w, free)
         K = np.block([[H, Cf.T], [Cf, np.zeros((m, m))]])
@@ -114,27 +144,35 @@ def _polish(problem: Problem, data: Data, result: Result, f: _Smooth) -> Result 
         new[free] += step[:nf]
         crossed = free & f.kinked & (np.sign(new) * np.sign(w) < 0)
         if np.any(crossed):  # a coefficient the solver left near its kink: it joins the zeros
-            zeros |= crossed
-            free &= ~crossed
+            zeros = zeros | crossed
+            free = free & ~crossed
             w[crossed] = 0.0
             nf, nu = int(free.sum()), np.zeros(m)
             continue
         w, b = new, b + (float(step[-1]) if fb else 0.0)
-    else:
-        return None
-    # Multipliers, and every sign the KKT conditions ask for.
-    if np.any(w < lower - tol) or np.any(w > upper + tol):
-        return None
+    return None
+
+
+def _constraint_multipliers(problem: Problem, w: np.ndarray, C: np.ndarray, c: np.ndarray, who: np.ndarray,
+                            nu: np.ndarray, bar: float) -> list[np.ndarray] | None:  # fmt: skip
+    """Each constraint's multipliers from the binding rows' ``nu``; None where an inequality's
+    is negative or the inequality is violated."""
     con_duals = [np.zeros(len(np.asarray(con.rhs))) for con in problem.constraints]
     for (k, i), value in zip(who, nu, strict=True):
         con_duals[k][i] = value
-    bar = 1e-9 * scale
     for con, dual in zip(problem.constraints, con_duals, strict=True):
         if con.kind != "equality":
             if np.any(dual < -bar) or np.any(np.asarray(con.matrix) @ w - con.rhs > 1e-9 * max(1.0, np.linalg.norm(c))):
                 return None
             np.maximum(dual, 0.0, out=dual)
-    g = f.loss_gradient(w, b)[0] + C.T @ nu  # stationarity without the penalty and the bounds
+    return con_duals
+
+
+def _bound_multipliers(problem: Problem, w: np.ndarray, g: np.ndarray, lam: float, tol: float, zeros: np.ndarray,
+                       at_lo: np.ndarray, at_hi: np.ndarray, bar: float) -> tuple[Any, Any] | None:  # fmt: skip
+    """The multipliers of the bounds (None, None without bounds), or None where a sign the KKT
+    conditions ask for fails (a kink's zero violated, a bound pushing the wrong way)."""
+    pen, d = problem.penalty, len(w)
     # A bound inside a zero block of a norm (a group at 0 with a coefficient at the bound 0):
     # -g + nu_lo - nu_hi must lie in lam dR(0) on the block, and for an absolute norm (each
     # group's, Lp's) the bound multipliers that make it smallest are taken coordinate-wise,
@@ -146,25 +184,21 @@ def _polish(problem: Problem, data: Data, result: Result, f: _Smooth) -> Result 
     tested = zeros | pinned
     if np.any(tested) and np.max(pen.zero_violation(z, lam)[tested], initial=0.0) > bar:
         return None
-    lower_dual = upper_dual = None
-    if problem.bounds is not None:
-        # Where a bound meets a kink (w_j = 0 = lower_j under L1) the multiplier is not unique: the
-        # KKT conditions hold when the largest one is >= 0, and the smallest is reported (as the
-        # engine does).
-        if pen.separable:
-            right, left = pen.one_sided_derivative(w, +1), pen.one_sided_derivative(w, -1)
-        else:  # differentiable at every other coefficient on a bound (its block is not 0)
-            right = left = pen.gradient(w)
-        lo_only, hi_only = at_lo & ~pinned, at_hi & ~pinned
-        if np.any((g + lam * right)[lo_only] < -bar) or np.any(-(g + lam * left)[hi_only] < -bar):
-            return None
-        lower_dual, upper_dual = np.zeros(d), np.zeros(d)
-        lower_dual[lo_only] = np.maximum(g + lam * left, 0.0)[lo_only]
-        upper_dual[hi_only] = np.maximum(-(g + lam * right), 0.0)[hi_only]
-        lower_dual[pinned & at_lo] = np.maximum(g, 0.0)[pinned & at_lo]
-        upper_dual[pinned & at_hi] = np.maximum(-g, 0.0)[pinned & at_hi]
-    return dataclasses.replace(
-        result, coef=w, intercept=b, objective=problem.objective_on(data, w, b), polished=True, certificate=None,
-        message="", lower_dual=lower_dual, upper_dual=upper_dual,
-        constraint_duals=tuple(con_duals) if problem.constraints else result.constraint_duals,
-    )  # fmt: skip
+    if problem.bounds is None:
+        return None, None
+    # Where a bound meets a kink (w_j = 0 = lower_j under L1) the multiplier is not unique: the
+    # KKT conditions hold when the largest one is >= 0, and the smallest is reported (as the
+    # engine does).
+    if pen.separable:
+        right, left = pen.one_sided_derivative(w, +1), pen.one_sided_derivative(w, -1)
+    else:  # differentiable at every other coefficient on a bound (its block is not 0)
+        right = left = pen.gradient(w)
+    lo_only, hi_only = at_lo & ~pinned, at_hi & ~pinned
+    if np.any((g + lam * right)[lo_only] < -bar) or np.any(-(g + lam * left)[hi_only] < -bar):
+        return None
+    lower_dual, upper_dual = np.zeros(d), np.zeros(d)
+    lower_dual[lo_only] = np.maximum(g + lam * left, 0.0)[lo_only]
+    upper_dual[hi_only] = np.maximum(-(g + lam * right), 0.0)[hi_only]
+    lower_dual[pinned & at_lo] = np.maximum(g, 0.0)[pinned & at_lo]
+    upper_dual[pinned & at_hi] = np.maximum(-g, 0.0)[pinned & at_hi]
+    return lower_dual, upper_dual
