@@ -21,7 +21,7 @@ bound must lie where the penalty is differentiable (its block not 0).
 from __future__ import annotations
 
 import dataclasses
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import scipy.linalg as la
