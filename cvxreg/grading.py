@@ -28,6 +28,7 @@ from cvxreg.result import Result, Status
 
 if TYPE_CHECKING:
     from cvxreg.exercises import Exercise
+    from cvxreg.problem import Problem
 
 __all__ = ["AnswerError", "Check", "Verdict", "grade", "normalize_answer", "read_answer"]
 
@@ -367,10 +368,22 @@ def _solution_checks(ex: Exercise, a: dict[str, Any], w: np.ndarray, b: float) -
     the (cached) minimizer of a non-unique problem."""
     p, e, tol = ex.problem, ex.expected, ex.tolerance
     assert p is not None
-    d = len(w)
-    checks: list[Check] = []
+    viol = _violation(p, w)
+    feas_tol = max(tol["coef"], 1e-9)
+    checks = [
+        Check("feasibility", viol <= feas_tol, viol, feas_tol,
+              "constraints hold" if viol <= feas_tol else "a constraint is violated"),
+    ]  # fmt: skip
+    # a minimizer of a non-unique problem, solved at most once, and only when needed
+    minimizer = functools.cache(lambda: solution(p, ex.X, ex.y, ex.sample_weight) if not e.unique else None)
+    checks += _objective_checks(ex, a, w, b, minimizer, infeasible=viol > feas_tol)
+    checks += _coefficient_checks(ex, w, b)
+    return checks, viol > feas_tol, minimizer
 
-    # Feasibility.
+
+def _violation(p: Problem, w: np.ndarray) -> float:
+    """The largest violation at ``w`` of the form's constraint, the bounds and the linear constraints."""
+    d = len(w)
     viol = p.form.infeasibility(p.penalty.value(w))
     if p.bounds is not None:
         lo, hi = p.bounds
@@ -380,22 +393,18 @@ def _solution_checks(ex: Exercise, a: dict[str, Any], w: np.ndarray, b: float) -
             viol = max(viol, float(np.max(w - np.broadcast_to(hi, (d,)), initial=0.0)))
     for constraint in p.constraints:  # A w = b, G w <= h
         viol = max(viol, constraint.violation(w))
-    feas_tol = max(tol["coef"], 1e-9)
-    checks.append(
-        Check(
-            "feasibility",
-            viol <= feas_tol,
-            viol,
-            feas_tol,
-            "constraints hold" if viol <= feas_tol else "a constraint is violated",
-        )
-    )
+    return viol
 
-    # Objective suboptimality (the objective at the answer's coefficients, computed here).
+
+def _objective_checks(ex: Exercise, a: dict[str, Any], w: np.ndarray, b: float, minimizer: Any,
+                      infeasible: bool) -> list[Check]:  # fmt: skip
+    """Suboptimality of the objective at the answer's coefficients (computed here), and the
+    objective the answer states against that."""
+    p, e, tol = ex.problem, ex.expected, ex.tolerance
+    assert p is not None
+    checks = []
     f = p.objective_value(ex.X, ex.y, w, b, sample_weight=ex.sample_weight)
     optimum, where = e.objective, ""
-    # a minimizer of a non-unique problem, solved at most once, and only when needed
-    minimizer = functools.cache(lambda: solution(p, ex.X, ex.y, ex.sample_weight) if not e.unique else None)
     if optimum is None and not e.unique:  # a solution set: only the optimal value can grade it
         best = minimizer()
         if best is None or not best.ok:
@@ -403,59 +412,37 @@ def _solution_checks(ex: Exercise, a: dict[str, Any], w: np.ndarray, b: float) -
         optimum, where = best.objective, " (computed by a certified solve: the file states none)"
     if optimum is not None:
         sub = (f - optimum) / max(1.0, abs(optimum))
-        ok = sub <= tol["objective"] and (sub >= -tol["objective"] or viol > feas_tol)
-        checks.append(
-            Check(
-                "objective",
-                ok,
-                sub,
-                tol["objective"],
-                f"objective at your coefficients {f:.10g}, optimum {optimum:.10g}{where}",
-            )
-        )
+        ok = sub <= tol["objective"] and (sub >= -tol["objective"] or infeasible)
+        why = f"objective at your coefficients {f:.10g}, optimum {optimum:.10g}{where}"
+        checks.append(Check("objective", ok, sub, tol["objective"], why))
     if a["objective"] is not None:
         claim = abs(a["objective"] - f) / max(1.0, abs(f))
-        checks.append(
-            Check(
-                "stated objective",
-                claim <= tol["objective"],
-                claim,
-                tol["objective"],
-                f"you stated {a['objective']:.10g}; your coefficients give {f:.10g}",
-            )
-        )
+        why = f"you stated {a['objective']:.10g}; your coefficients give {f:.10g}"
+        checks.append(Check("stated objective", claim <= tol["objective"], claim, tol["objective"], why))
+    return checks
 
-    # Coefficients, intercept, support (unique answers only).
+
+def _coefficient_checks(ex: Exercise, w: np.ndarray, b: float) -> list[Check]:
+    """Coefficients, support and intercept (unique answers only; any minimizer passes otherwise)."""
+    p, e, tol = ex.problem, ex.expected, ex.tolerance
+    assert p is not None
+    checks = []
     if e.unique and e.coef is not None:
         scale = max(1.0, float(np.max(np.abs(e.coef))))
         err = float(np.max(np.abs(w - e.coef))) / scale
         checks.append(Check("coefficients", err <= tol["coef"], err, tol["coef"], "max |w - w*| / max(1, |w*|_inf)"))
         thr = 1e-6 * scale
         sup_ok = bool(np.array_equal(np.abs(w) > max(thr, 10 * tol["coef"] * scale), np.abs(e.coef) > thr))
-        checks.append(
-            Check(
-                "sparsity pattern",
-                sup_ok,
-                None,
-                None,
-                f"nonzeros at {np.flatnonzero(np.abs(w) > thr).tolist()}, expected "
-                f"{np.flatnonzero(np.abs(e.coef) > thr).tolist()}",
-            )
-        )
+        why = (f"nonzeros at {np.flatnonzero(np.abs(w) > thr).tolist()}, expected "
+               f"{np.flatnonzero(np.abs(e.coef) > thr).tolist()}")  # fmt: skip
+        checks.append(Check("sparsity pattern", sup_ok, None, None, why))
     elif not e.unique:
-        checks.append(
-            Check(
-                "coefficients",
-                True,
-                None,
-                None,
-                "the solution is not unique: any minimizer passes (graded by objective and feasibility)",
-            )
-        )
+        why = "the solution is not unique: any minimizer passes (graded by objective and feasibility)"
+        checks.append(Check("coefficients", True, None, None, why))
     if p.fit_intercept and e.intercept is not None:
         ierr = abs(b - e.intercept) / max(1.0, abs(e.intercept))
         checks.append(Check("intercept", ierr <= tol["coef"], ierr, tol["coef"], f"expected {e.intercept:.10g}"))
-    return checks, viol > feas_tol, minimizer
+    return checks
 
 
 def _asked_checks(ex: Exercise, a: dict[str, Any], w: np.ndarray | None) -> list[Check]:
