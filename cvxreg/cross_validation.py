@@ -281,6 +281,21 @@ def cross_validate(
         scores = _run(tasks, n_jobs)
         n_folds = len(splits)
         everything = (data.X, data.y, data.sample_weight, data.classes, data.feature_names)
+    table = _score_table(problems, grids, scores, n_folds, scoring_name)
+    best_lam, best_ratio, one_se = _choose(table, problems, -1.0 if higher else 1.0)
+    chosen = dict(problems)[best_ratio].with_form(Penalized(best_lam if select == "best" else one_se))
+    X_all, y_all, weights, classes, names = everything
+    result = chosen.solve(X_all, y_all, sample_weight=weights)
+    result = dataclasses.replace(result, classes=classes, feature_names=names)
+    if l1_ratios is None:
+        table = table.drop(columns="l1_ratio")
+    return CrossValidation(table, best_lam, best_ratio, one_se, result, scoring_name)
+
+
+def _score_table(problems: list[tuple[float | None, Problem]], grids: list[Any], scores: list[Any], n_folds: int,
+                 scoring_name: str) -> pd.DataFrame:  # fmt: skip
+    """One row per (l1_ratio, lam): the mean, standard deviation and standard error over the
+    folds, and each fold's score."""
     rows = []
     for k, ((ratio, _), grid) in enumerate(zip(problems, grids, strict=True)):
         per_fold = np.array(scores[k * n_folds : (k + 1) * n_folds])  # (folds, lams)
@@ -296,9 +311,14 @@ def cross_validate(
             f"cross_validate: every lam scored NaN or inf with scoring {scoring_name!r} (empty test folds, or a "
             "score undefined on these labels): there is no best lam to choose. Use other folds or another scoring."
         )
-    sign = -1.0 if higher else 1.0
+    return table
+
+
+def _choose(table: pd.DataFrame, problems: list[tuple[float | None, Problem]], sign: float) -> tuple[float, Any, float]:
+    """The best ``(lam, l1_ratio)`` (the first l1_ratio wins ties, and within it the larger lam)
+    and the largest lam within one standard error of it (``sign`` -1 where higher is better)."""
     best_i = None
-    for ratio, _ in problems:  # first l1_ratio wins ties, and within it the larger lam
+    for ratio, _ in problems:
         block = table.index[table["l1_ratio"].isna() if ratio is None else table["l1_ratio"] == ratio]
         i = block[int(np.argmin(sign * table.loc[block, "mean"].to_numpy()))]
         if best_i is None or sign * table.at[i, "mean"] < sign * table.at[best_i, "mean"]:
@@ -308,14 +328,7 @@ def cross_validate(
     best_ratio = None if pd.isna(best["l1_ratio"]) else float(best["l1_ratio"])
     same = table[table["l1_ratio"].isna()] if best_ratio is None else table[table["l1_ratio"] == best_ratio]
     within = same[sign * same["mean"] <= sign * best["mean"] + best["se"]]
-    one_se = float(within["lam"].max())
-    chosen = dict(problems)[best_ratio].with_form(Penalized(float(best["lam"]) if select == "best" else one_se))
-    X_all, y_all, weights, classes, names = everything
-    result = chosen.solve(X_all, y_all, sample_weight=weights)
-    result = dataclasses.replace(result, classes=classes, feature_names=names)
-    if l1_ratios is None:
-        table = table.drop(columns="l1_ratio")
-    return CrossValidation(table, float(best["lam"]), best_ratio, one_se, result, scoring_name)
+    return float(best["lam"]), best_ratio, float(within["lam"].max())
 
 
 def _with_ratios(problem: Problem, l1_ratios: Sequence[float] | None) -> list[tuple[float | None, Problem]]:
