@@ -23,6 +23,8 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import sys
+import types
 from typing import Any
 
 __version__ = "0.1.0"
@@ -49,6 +51,19 @@ _ELSEWHERE = {
 _SUBMODULES = ("blocks", "conventions", "exercises", "losses", "penalties", "report", "sklearn")
 #: Packages whose every exported class is a top-level name (a new loss or penalty needs no entry).
 _PACKAGES = ("losses", "penalties")
+
+
+class _Package(types.ModuleType):
+    """``cvxreg`` itself. Importing the submodule ``cvxreg.benchmark`` would set the package's
+    attribute ``benchmark`` to that module; the name is the function's, and stays so."""
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _ELSEWHERE and isinstance(value, types.ModuleType):
+            return  # the module is in sys.modules; the name keeps the function
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def _exported() -> list[str]:

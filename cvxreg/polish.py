@@ -166,7 +166,10 @@ def polish_piece(problem: Problem, data: Data, result: Result, *, max_iter: int 
     w0 = np.array(result.coef, dtype=float)
     if not (pen.supports("linear_piece") and loss.supports("second_derivative")):  # a polyhedral R, a smooth loss
         return None
-    P, cz = pen.linear_piece(w0, 1e-6 * max(1.0, pen.value(w0)))
+    try:
+        P, cz = pen.linear_piece(w0, 1e-6 * max(1.0, pen.value(w0)))
+    except NotSupportedError:  # refused by this instance (a composite whose term has none)
+        return None
     if data.n * P.shape[1] > 4_000_000:
         return None
     A = np.asarray(data.X @ P)

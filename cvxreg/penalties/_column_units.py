@@ -53,6 +53,12 @@ class ColumnUnits(Penalty):
     def _params(self) -> dict[str, Any]:
         return {"": repr(self.inner), "scale": self.scale}
 
+    def supports(self, hook: str) -> bool:
+        return super().supports(hook) and self.inner.supports(hook)
+
+    def capabilities(self) -> frozenset[str]:
+        return frozenset(h for h in super().capabilities() if self.inner.supports(h))
+
     def expr(self, w: cp.Expression) -> cp.Expression:
         return self.inner.expr(cp.multiply(1.0 / self.scale, w))
 
