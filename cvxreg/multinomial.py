@@ -431,57 +431,21 @@ def _prox_route(
     def objective(W: np.ndarray, f: float) -> float:
         return f + lam * pen.value(W.ravel(order="F"))
 
-    state: dict[str, Any] = {"W": np.zeros((d, K)), "b": np.zeros(K), "t": 1.0, "steps": 0}
-    f, gW, gb = smooth(state["W"], state["b"], True)
-    scale = max(float(np.sqrt(np.sum(gW * gW) + gb @ gb)), 1e-300)
     # The first step from the softmax's curvature bound (1/2) along a random direction.
     probe = np.random.default_rng(0).standard_normal(d)
-    state["L"] = max(0.5 * c * float(np.sum(sw_c * np.asarray(X @ probe) ** 2)) / float(probe @ probe), 1e-12)
-    state.update(V=state["W"], bv=state["b"], fv=f, gV=gW, gbv=gb, F=objective(state["W"], f))
-
-    def run(goal: float) -> bool:
-        """FISTA steps until the prox-gradient step's residual is below ``goal``; False when the
-        iteration fails (an overflow) or the budget is spent."""
-        st = state
-        W, b, V, bv, fv, gV, gbv, F, t, L = (st[k] for k in ("W", "b", "V", "bv", "fv", "gV", "gbv", "F", "t", "L"))
-        while st["steps"] < 20_000:
-            st["steps"] += 1
-            while True:
-                W_new, b_new = prox(V - gV / L, 1.0 / L), bv - gbv / L
-                D, db = W_new - V, b_new - bv
-                f_new = smooth(W_new, b_new, False)[0]
-                size = float(np.sum(D * D) + db @ db)
-                if f_new <= fv + float(np.sum(gV * D) + gbv @ db) + 0.5 * L * size * (1 + 1e-12) + 1e-15 * abs(fv):
-                    break
-                L *= 2.0
-                if not L < 1e300:
-                    return False
-            F_new = objective(W_new, f_new)
-            done = L * math.sqrt(size) <= goal
-            if F_new > F and not done:  # adaptive restart (O'Donoghue & Candes): from W, no momentum
-                t, V, bv = 1.0, W, b
-            else:
-                t_new = 0.5 * (1.0 + math.sqrt(1.0 + 4.0 * t * t))
-                V, bv = W_new + ((t - 1.0) / t_new) * (W_new - W), b_new + ((t - 1.0) / t_new) * (b_new - b)
-                W, b, F, t = W_new, b_new, F_new, t_new
-                L *= 0.9  # the step may grow back where the curvature is smaller
-            fv, gV, gbv = smooth(V, bv, True)
-            st.update(W=W, b=b, V=V, bv=bv, fv=fv, gV=gV, gbv=gbv, F=F, t=t, L=L)
-            if done:
-                return bool(np.all(np.isfinite(W)))
-        return False
-
+    L0 = max(0.5 * c * float(np.sum(sw_c * np.asarray(X @ probe) ** 2)) / float(probe @ probe), 1e-12)
+    state = _Fista(smooth, prox, objective, (d, K), L0)
     # Coarse first: the zero pattern is usually right long before the iterates are accurate, and
     # Newton on it then finishes; a pattern that does not hold asks for more iterations.
     polished = None
     with np.errstate(all="ignore"):
         for goal in (1e-5, 1e-7, 1e-9):
-            if not run(goal * scale):
+            if not state.run(goal * state.scale):
                 return None
-            W, b = state["W"], (state["b"] - state["b"].mean() if fit_b else np.zeros(K))
+            W, b = state.W, (state.b - state.b.mean() if fit_b else np.zeros(K))
             start = Result(
                 coef=W, intercept=b, objective=_objective(problem, X, Y, s, c, W, b), status=Status.OPTIMAL,  # type: ignore[arg-type]
-                solver="cvxreg-fista+newton-cg", setup_time=0.0, solve_time=0.0, iterations=state["steps"],
+                solver="cvxreg-fista+newton-cg", setup_time=0.0, solve_time=0.0, iterations=state.steps,
                 feature_names=names, model="prox", classes=classes,
             )  # fmt: skip
             polished = _polish(problem, X, Y, s, c, start)
@@ -489,6 +453,54 @@ def _prox_route(
                 break
     found = polished if polished is not None else start
     return dataclasses.replace(found, solve_time=time.perf_counter() - began)
+
+
+class _Fista:
+    """FISTA on ``(W, b)`` from zero: a backtracked step and adaptive restarts (O'Donoghue &
+    Candès), ``smooth(W, b, grad)`` the loss (and its gradient), ``prox`` the penalty's."""
+
+    def __init__(self, smooth: Callable[..., Any], prox: Callable[..., np.ndarray], objective: Callable[..., float],
+                 shape: tuple[int, int], L: float) -> None:  # fmt: skip
+        self.smooth, self.prox, self.objective = smooth, prox, objective
+        self.W, self.b, self.t, self.steps, self.L = np.zeros(shape), np.zeros(shape[1]), 1.0, 0, L
+        f, gW, gb = smooth(self.W, self.b, True)
+        self.scale = max(float(np.sqrt(np.sum(gW * gW) + gb @ gb)), 1e-300)
+        self.V, self.bv, self.fv, self.gV, self.gbv = self.W, self.b, f, gW, gb
+        self.F = objective(self.W, f)
+
+    def run(self, goal: float) -> bool:
+        """Steps until the prox-gradient step's residual is below ``goal``; False when the
+        iteration fails (an overflow) or the budget is spent."""
+        W, b, V, bv, fv, gV, gbv = self.W, self.b, self.V, self.bv, self.fv, self.gV, self.gbv
+        F, t, L = self.F, self.t, self.L
+        while self.steps < 20_000:
+            self.steps += 1
+            while True:
+                W_new, b_new = self.prox(V - gV / L, 1.0 / L), bv - gbv / L
+                D, db = W_new - V, b_new - bv
+                f_new = self.smooth(W_new, b_new, False)[0]
+                size = float(np.sum(D * D) + db @ db)
+                if f_new <= fv + float(np.sum(gV * D) + gbv @ db) + 0.5 * L * size * (1 + 1e-12) + 1e-15 * abs(fv):
+                    break
+                L *= 2.0
+                if not L < 1e300:
+                    return False
+            F_new = self.objective(W_new, f_new)
+            done = L * math.sqrt(size) <= goal
+            if F_new > F and not done:  # adaptive restart: from W, no momentum
+                t, V, bv = 1.0, W, b
+            else:
+                t_new = 0.5 * (1.0 + math.sqrt(1.0 + 4.0 * t * t))
+                V, bv = W_new + ((t - 1.0) / t_new) * (W_new - W), b_new + ((t - 1.0) / t_new) * (b_new - b)
+                W, b, F, t = W_new, b_new, F_new, t_new
+                L *= 0.9  # the step may grow back where the curvature is smaller
+            fv, gV, gbv = self.smooth(V, bv, True)
+            self.W, self.b, self.V, self.bv, self.fv, self.gV, self.gbv, self.F, self.t, self.L = (
+                W, b, V, bv, fv, gV, gbv, F, t, L
+            )
+            if done:
+                return bool(np.all(np.isfinite(W)))
+        return False
 
 
 def _newton_steps(
