@@ -27,6 +27,7 @@ from scipy.optimize import minimize
 from scipy.sparse.linalg import LinearOperator, cg
 from scipy.special import logsumexp, softmax
 
+from cvxreg._fista import Fista
 from cvxreg._validation import check_sample_weight, check_X, invalid
 from cvxreg.engine._softmax import softmax_hessian_product, softmax_probabilities, softmax_residual
 from cvxreg.errors import NotSupportedError, SolveError
@@ -142,6 +143,32 @@ def _solve(
             if fast.certificate is not None and fast.certificate.passed(1e-9):
                 return fast if certify else dataclasses.replace(fast, certificate=None)
 
+    result = _conic(problem, Xv, Y, s, c, names, classes, solver, solver_opts)
+    if check and not result.ok:
+        why = f"status {result.status!r}. {result.message}"
+        raise SolveError(f"{problem!r} has no solution from {result.solver}: {why}")
+    if certify and result.ok:
+        result = _with_certificate(problem, Xv, Y, s, c, result)
+        polished = (
+            _polish_constrained(problem, Xv, Y, s, c, result)
+            if problem.form.param_name == "t"
+            else _polish(problem, Xv, Y, s, c, result)
+        )
+        if polished is not None:
+            polished = _with_certificate(problem, Xv, Y, s, c, polished)
+            assert polished.certificate is not None and result.certificate is not None
+            if polished.certificate.worst <= result.certificate.worst:
+                result = polished
+    return result
+
+
+def _conic(
+    problem: Problem, Xv: Any, Y: np.ndarray, s: Any, c: float, names: Any, classes: tuple[Any, ...], solver: Any,
+    solver_opts: dict[str, Any],
+) -> Result:  # fmt: skip
+    """The conic model (exponential cones) solved by CVXPY's ``solver``: the result as it comes."""
+    owner = "Problem.solve"
+    (n, d), K = Xv.shape, Y.shape[1]
     W = cp.Variable((d, K), name="W")
     b = cp.Variable(K, name="b") if problem.fit_intercept else None
     eta = Xv @ W if b is None else Xv @ W + np.ones((n, 1)) @ cp.reshape(b, (1, K), order="F")
@@ -185,20 +212,6 @@ def _solve(
         model="plain",
         classes=classes,
     )
-    if check and not result.ok:
-        raise SolveError(f"{problem!r} has no solution from {result.solver}: status {result.status!r}. {message}")
-    if certify and result.ok:
-        result = _with_certificate(problem, Xv, Y, s, c, result)
-        polished = (
-            _polish_constrained(problem, Xv, Y, s, c, result)
-            if problem.form.param_name == "t"
-            else _polish(problem, Xv, Y, s, c, result)
-        )
-        if polished is not None:
-            polished = _with_certificate(problem, Xv, Y, s, c, polished)
-            assert polished.certificate is not None and result.certificate is not None
-            if polished.certificate.worst <= result.certificate.worst:
-                result = polished
     return result
 
 
@@ -434,7 +447,7 @@ def _prox_route(
     # The first step from the softmax's curvature bound (1/2) along a random direction.
     probe = np.random.default_rng(0).standard_normal(d)
     L0 = max(0.5 * c * float(np.sum(sw_c * np.asarray(X @ probe) ** 2)) / float(probe @ probe), 1e-12)
-    state = _Fista(smooth, prox, objective, (d, K), L0)
+    state = Fista(smooth, prox, objective, (d, K), L0)
     # Coarse first: the zero pattern is usually right long before the iterates are accurate, and
     # Newton on it then finishes; a pattern that does not hold asks for more iterations.
     polished = None
@@ -453,54 +466,6 @@ def _prox_route(
                 break
     found = polished if polished is not None else start
     return dataclasses.replace(found, solve_time=time.perf_counter() - began)
-
-
-class _Fista:
-    """FISTA on ``(W, b)`` from zero: a backtracked step and adaptive restarts (O'Donoghue &
-    Candès), ``smooth(W, b, grad)`` the loss (and its gradient), ``prox`` the penalty's."""
-
-    def __init__(self, smooth: Callable[..., Any], prox: Callable[..., np.ndarray], objective: Callable[..., float],
-                 shape: tuple[int, int], L: float) -> None:  # fmt: skip
-        self.smooth, self.prox, self.objective = smooth, prox, objective
-        self.W, self.b, self.t, self.steps, self.L = np.zeros(shape), np.zeros(shape[1]), 1.0, 0, L
-        f, gW, gb = smooth(self.W, self.b, True)
-        self.scale = max(float(np.sqrt(np.sum(gW * gW) + gb @ gb)), 1e-300)
-        self.V, self.bv, self.fv, self.gV, self.gbv = self.W, self.b, f, gW, gb
-        self.F = objective(self.W, f)
-
-    def run(self, goal: float) -> bool:
-        """Steps until the prox-gradient step's residual is below ``goal``; False when the
-        iteration fails (an overflow) or the budget is spent."""
-        W, b, V, bv, fv, gV, gbv = self.W, self.b, self.V, self.bv, self.fv, self.gV, self.gbv
-        F, t, L = self.F, self.t, self.L
-        while self.steps < 20_000:
-            self.steps += 1
-            while True:
-                W_new, b_new = self.prox(V - gV / L, 1.0 / L), bv - gbv / L
-                D, db = W_new - V, b_new - bv
-                f_new = self.smooth(W_new, b_new, False)[0]
-                size = float(np.sum(D * D) + db @ db)
-                if f_new <= fv + float(np.sum(gV * D) + gbv @ db) + 0.5 * L * size * (1 + 1e-12) + 1e-15 * abs(fv):
-                    break
-                L *= 2.0
-                if not L < 1e300:
-                    return False
-            F_new = self.objective(W_new, f_new)
-            done = L * math.sqrt(size) <= goal
-            if F_new > F and not done:  # adaptive restart: from W, no momentum
-                t, V, bv = 1.0, W, b
-            else:
-                t_new = 0.5 * (1.0 + math.sqrt(1.0 + 4.0 * t * t))
-                V, bv = W_new + ((t - 1.0) / t_new) * (W_new - W), b_new + ((t - 1.0) / t_new) * (b_new - b)
-                W, b, F, t = W_new, b_new, F_new, t_new
-                L *= 0.9  # the step may grow back where the curvature is smaller
-            fv, gV, gbv = self.smooth(V, bv, True)
-            self.W, self.b, self.V, self.bv, self.fv, self.gV, self.gbv, self.F, self.t, self.L = (
-                W, b, V, bv, fv, gV, gbv, F, t, L
-            )
-            if done:
-                return bool(np.all(np.isfinite(W)))
-        return False
 
 
 def _newton_steps(
