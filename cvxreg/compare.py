@@ -396,34 +396,24 @@ def compare_solvers(
         ref, ref_kind = reference, reference_label
     else:
         ref, ref_kind = truth(problem, data.X, data.y, sample_weight=data.sample_weight)
-    twin_t = None
-    if round_trip and problem.form.param_name == "lam" and np.all(problem.form.param_value > 0) and ref.ok:
-        try:
-            value = problem.penalty.value(ref.coef)
-            twin_t = np.asarray(value, dtype=float) if np.ndim(value) else float(value)
-        except CvxregError:
-            twin_t = None
+    twin_t = _twin_t(problem, ref) if round_trip else None
     if facts is None:
         facts = problem_facts(problem, data, ref, model=model)
-    done = set(skip)
-    rows = []
+    done, rows = set(skip), []
     for solver in todo:
         label = solver_label(solver)
         for setting in setting_names:
             if (label, setting) in done:
                 continue
-            if not isinstance(solver, Solver) and label not in installed_solvers():
-                why = f"{label} is not installed (installed: {', '.join(installed_solvers())})"
-                outcome = Outcome(OutcomeKind.ERROR, message=why, error_type="NotInstalled")
-            elif not isinstance(solver, Solver) and facts.capable and label not in facts.capable:
-                outcome = Outcome(OutcomeKind.ERROR, message=facts.refusal(label), error_type="Unsupported")
-            else:
-                opts = solver_options(label, setting) if not isinstance(solver, Solver) else {}
+
+            outcome = _refusal(solver, facts)
+            if outcome is None:
+                named = not isinstance(solver, Solver)
+                opts = solver_options(label, setting) if named else {}
                 if isolate:
                     opts = {**FORK_OPTIONS.get(label, {}), **opts}
-                arg = label if not isinstance(solver, Solver) else solver
 
-                def job(arg: Any = arg, opts: dict[str, Any] = opts) -> dict[str, Any]:
+                def job(arg: Any = label if named else solver, opts: dict[str, Any] = opts) -> dict[str, Any]:
                     return _solve_one(problem, data, arg, opts, twin_t, reduce, timing)
 
                 outcome = run_isolated(job, timeout) if isolate else run_in_process(job)
@@ -431,3 +421,28 @@ def compare_solvers(
             row["reference"] = ref_kind
             rows.append(row)
     return Comparison(rows, columns=COLUMNS)
+
+
+def _twin_t(problem: Problem, ref: Result) -> Any:
+    """The ``t = R(w*)`` of the constrained twin whose multiplier a penalized problem's round
+    trip compares with lam; None where there is none (lam = 0, no reference, R undefined)."""
+    if problem.form.param_name != "lam" or not np.all(problem.form.param_value > 0) or not ref.ok:
+        return None
+    try:
+        value = problem.penalty.value(ref.coef)
+    except CvxregError:
+        return None
+    return np.asarray(value, dtype=float) if np.ndim(value) else float(value)
+
+
+def _refusal(solver: Any, facts: Facts) -> Outcome | None:
+    """The row's outcome when the solver is not run: not installed, or unable to take the model."""
+    if isinstance(solver, Solver):
+        return None
+    label = solver_label(solver)
+    if label not in installed_solvers():
+        why = f"{label} is not installed (installed: {', '.join(installed_solvers())})"
+        return Outcome(OutcomeKind.ERROR, message=why, error_type="NotInstalled")
+    if facts.capable and label not in facts.capable:
+        return Outcome(OutcomeKind.ERROR, message=facts.refusal(label), error_type="Unsupported")
+    return None
