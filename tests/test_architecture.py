@@ -222,3 +222,22 @@ def test_import_cvxreg_loads_nothing_until_a_name_is_asked_and_the_core_loads_no
     assert out[0] == ""  # import cvxreg: nothing heavy
     assert set(out[1].split()) == {"cvxpy", "scipy"}  # the core: no pandas, store or plotting
     assert out[2].startswith("Berhu LogCoshLoss")
+
+
+def _function_lengths(path: Path) -> dict[str, int]:
+    """Each function's lines, its docstring not counted."""
+    out = {}
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            length = node.end_lineno - node.lineno + 1
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str):
+                length -= first.end_lineno - first.lineno + 1
+            out[f"{node.name}:{node.lineno}"] = length
+    return out
+
+
+@pytest.mark.parametrize("path", MODULES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_function_over_80_lines(path):
+    long = {name: n for name, n in _function_lengths(path).items() if n > 80}
+    assert not long, long

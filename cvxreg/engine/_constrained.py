@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -94,6 +95,16 @@ def solve_constrained(problem: Problem, data: Data, *, tol: float = 1e-11, max_i
         if abs(g) <= slack:
             return done(lo, lo_lam)
     a, ga, ra = lo_lam, g, lo  # ga > 0: lam too small
+    root = _illinois(at, lambda r: pen.value(r.coef) - t, (a, ga, ra), (b, gb, rb), slack, max_iter)
+    return None if root is None else done(*root)
+
+
+def _illinois(at: Callable[[float, Any], Any], excess: Callable[[Any], float], low: tuple[float, float, Any],
+              high: tuple[float, float, Any], slack: float, max_iter: int) -> tuple[Any, float] | None:  # fmt: skip
+    """The lam in the bracket ``[low, high]`` (each ``(lam, R(w(lam)) - t, result)``, the first
+    end's excess > 0, the second's <= 0) where ``R(w(lam)) = t`` to ``slack``: regula falsi with
+    the Illinois rule, each solve warm-started from the nearer end. ``(result, lam)`` or None."""
+    (a, ga, ra), (b, gb, rb) = low, high
     side = 0
     for _ in range(max_iter):
         lam = b - gb * (b - a) / (gb - ga) if gb != ga else 0.5 * (a + b)  # the secant through the ends
@@ -103,9 +114,9 @@ def solve_constrained(problem: Problem, data: Data, *, tol: float = 1e-11, max_i
         found = at(lam, start)
         if found is None:
             return None
-        g = pen.value(found.coef) - t
+        g = excess(found)
         if abs(g) <= slack or (b - a) <= 1e-13 * b:
-            return done(found, lam)
+            return found, lam
         if g > 0:
             a, ga, ra = lam, g, found
             if side == +1:
