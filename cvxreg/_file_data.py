@@ -115,11 +115,20 @@ def _rounding(r: Reader) -> int | None:
     return rounding
 
 
-def _summary(r: Reader) -> tuple[np.ndarray, np.ndarray]:
-    """``(X, y)`` with exactly the given ``X^T X``, ``X^T y`` and ``y^T y``: ``X = L^T`` from
+def _summary(r: Reader) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """``(X, y, sample_weight)`` with exactly the given summary statistics.
+
+    ``gram``, ``xty``, ``yty`` alone (``X^T X``, ``X^T y``, ``y^T y``): ``X = L^T`` from
     ``X^T X = L L^T`` (an eigen-factor, so a singular Gram matrix works), ``y`` solving
     ``X^T y = X^T y`` on it, and one row of zeros carrying the rest of ``y^T y``. Every least-
-    squares objective ``1/2 ||y - Xw||^2 = 1/2 (y'y - 2 w'X'y + w'X'X w)`` is then the same."""
+    squares objective ``1/2 ||y - Xw||^2 = 1/2 (y'y - 2 w'X'y + w'X'X w)`` is then the same.
+
+    With ``means`` (the d column means, then y's) and ``n``, as books print them beside the
+    uncentred cross-products: the same construction on the centred statistics (``X'X - n m m'``,
+    ...) gives rows ``v_j``; the data are ``m +- sqrt(k/n) v_j`` (k rows each side) with weights
+    ``n / 2k``, whose weighted count, sums and cross-products are exactly ``n``, ``n m``,
+    ``X'X``, ``X'y`` and ``y'y``. A model with an intercept, and ``scale="mean"``, then have
+    the book's objective at every ``(w, b)``."""
     G = r.matrix("data.gram", 2)
     assert G is not None
     d = G.shape[0]
@@ -134,13 +143,46 @@ def _summary(r: Reader) -> tuple[np.ndarray, np.ndarray]:
     if top > 1e300 or float(np.max(np.abs(c))) > 1e300 or yty > 1e300:
         # X = V sqrt(vals) and the checks below multiply entries: near 1e308 they overflow.
         raise r.fail("data.gram", "summary statistics with entries at most 1e300 (rescale the data)", f"{top:.3g}")
+    means, n = _means(r, d)
+    if means is None:
+        X, y = _rows(r, G, c, yty)
+        return X, y, None
+    mx, my = means[:d], float(means[d])
+    X, y = _rows(r, G - n * np.outer(mx, mx), c - n * mx * my, yty - n * my * my, centred=True)
+    k = len(y)
+    spread = np.sqrt(k / n)
+    rows = np.vstack([mx + spread * X, mx - spread * X])
+    return rows, np.r_[my + spread * y, my - spread * y], np.full(2 * k, n / (2 * k))
+
+
+def _means(r: Reader, d: int) -> tuple[np.ndarray | None, float]:
+    """``data.means`` (d + 1 numbers: the columns', then y's) and ``data.n``, given together."""
+    given = [r.get("data.means", None) is not None, r.get("data.n", None) is not None]
+    if given == [False, False]:
+        return None, 0.0
+    if not all(given):
+        missing = "n" if given[0] else "means"
+        raise r.fail(f"data.{missing}", "given with 'data.means' and 'data.n' together (the centring needs both)", None)
+    means = r.matrix("data.means", 1)
+    assert means is not None
+    if len(means) != d + 1 or not np.all(np.abs(means) <= 1e150):
+        raise r.fail("data.means", f"{d + 1} numbers: the {d} column means, then y's mean", means.tolist())
+    n = r.number("data.n", lo=1)
+    return means, float(n)
+
+
+def _rows(
+    r: Reader, G: np.ndarray, c: np.ndarray, yty: float, *, centred: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """Rows ``(X, y)`` with ``X'X = G``, ``X'y = c``, ``y'y = yty`` (after centring, when ``centred``)."""
+    what = " after centring (X'X - n m m' for the means m)" if centred else ""
     try:
         vals, vecs = np.linalg.eigh(G)
     except np.linalg.LinAlgError as exc:
         raise r.fail("data.gram", "a Gram matrix that can be factored", f"{exc}") from None
     scale = max(1.0, float(np.max(np.abs(vals))))
     if np.min(vals) < -1e-10 * scale:
-        raise r.fail("data.gram", "positive semidefinite (a Gram matrix X^T X)", G.tolist())
+        raise r.fail("data.gram", f"positive semidefinite{what} (a Gram matrix X^T X)", G.tolist())
     root = np.sqrt(np.clip(vals, 0.0, None))
     X = (vecs * root).T  # X^T X = V diag(vals) V^T = G
     try:
@@ -148,11 +190,12 @@ def _summary(r: Reader) -> tuple[np.ndarray, np.ndarray]:
     except np.linalg.LinAlgError as exc:
         raise r.fail("data.gram", "a Gram matrix that can be factored", f"{exc}") from None
     if np.max(np.abs(X.T @ y0 - c)) > 1e-9 * max(1.0, float(np.max(np.abs(c)))):
-        raise r.fail("data.xty", "in the range of X^T X (as X^T y always is)", c.tolist())
+        raise r.fail("data.xty", f"in the range of X^T X{what} (as X^T y always is)", c.tolist())
     rest = yty - float(y0 @ y0)
     if rest < -1e-9 * max(1.0, yty):
-        raise r.fail("data.yty", f"at least {float(y0 @ y0):.10g} (Cauchy-Schwarz with X^T X and X^T y)", yty)
-    return np.vstack([X, np.zeros((1, d))]), np.r_[y0, np.sqrt(max(rest, 0.0))]
+        why = f"at least {float(y0 @ y0):.10g}{what} (Cauchy-Schwarz with X^T X and X^T y)"
+        raise r.fail("data.yty", why, yty)
+    return np.vstack([X, np.zeros((1, G.shape[0]))]), np.r_[y0, np.sqrt(max(rest, 0.0))]
 
 
 def _polynomial(r: Reader, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -190,9 +233,8 @@ def read_data(r: Reader) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     if r.get("data.gram", None) is not None:
         if r.get("data.y", None) is not None or r.get("data.sample_weight", None) is not None:
             raise ProblemFileError(f"{r.path}: [data] with 'gram' takes 'xty' and 'yty', not 'y' or 'sample_weight'.")
-        X, y = _summary(r)
-        return X, y, None
-    for key in ("xty", "yty"):
+        return _summary(r)
+    for key in ("xty", "yty", "means", "n"):
         if r.get(f"data.{key}", None) is not None:
             raise ProblemFileError(f"{r.path}: field 'data.{key}' goes with 'data.gram' (summary statistics).")
     if r.get("data.generate", None) is not None:

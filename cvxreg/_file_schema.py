@@ -130,7 +130,7 @@ def _holds_bool(v: Any, depth: int) -> bool:
 
 _TOP = {"id", "title", "source", "statement", "tags", "data", "formulation", "notation", "expected", "tolerance"}
 _SECTIONS = {
-    "data": {"X", "y", "sample_weight", "generate", "gram", "xty", "yty"},
+    "data": {"X", "y", "sample_weight", "generate", "gram", "xty", "yty", "means", "n"},
     "data.generate": {
         "design",
         "n",

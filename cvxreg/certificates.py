@@ -299,7 +299,13 @@ def _scale(data: Data) -> float:
     that vanishes: what stationarity is relative to."""
     X = data.X
     frobenius = float(spla.norm(X) if sp.issparse(X) else np.linalg.norm(X))
-    return scale_from_sums(1.0, X.T @ (data.weights * data.y), frobenius**2, _column_weights(data))
+    sy = data.weights * data.y
+    Xsy = X.T @ sy
+    # A sum that cancels to rounding (X'y = 0 in exact arithmetic, computed as 1e-16) is 0: a
+    # scale made of rounding would call every answer inaccurate.
+    if np.linalg.norm(Xsy) <= 64 * np.finfo(float).eps * np.linalg.norm(_abs_rmatvec(X, np.abs(sy))):
+        Xsy = np.zeros_like(Xsy)
+    return scale_from_sums(1.0, Xsy, frobenius**2, _column_weights(data))
 
 
 def _smooth_kkt(problem: Problem, result: Result, grad: np.ndarray, grad_b: float, weight: float, tol: float) -> float:

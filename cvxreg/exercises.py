@@ -418,10 +418,14 @@ def _expected(r: Reader, problem: Problem | None, shape: tuple[int, int]) -> Exp
 
 
 def _check_gram(r: Reader, problem: Problem | None, expected: Expected) -> None:
+    """Summary statistics fix every least-squares objective: without the means and n, only the
+    unscaled one without an intercept."""
     if r.get("data.gram", None) is not None and problem is not None:
-        exact = problem.loss.least_squares and problem.loss.scale == "sum" and not problem.fit_intercept
-        if not exact or expected.fit is not None:
-            allowed = "used with loss 'squared', scale 'sum', no intercept and no expected.fit (all X'X, X'y, y'y fix)"
+        centred = r.get("data.means", None) is not None
+        plain = problem.loss.scale == "sum" and not problem.fit_intercept
+        if not problem.loss.least_squares or not (centred or plain) or expected.fit is not None:
+            allowed = ("used with loss 'squared' and no expected.fit, and with scale 'sum' and no intercept unless "
+                       "'data.means' and 'data.n' are given (all X'X, X'y, y'y, the means and n fix)")  # fmt: skip
             raise r.fail("data.gram", allowed, "a Gram matrix with this formulation")
 
 

@@ -136,3 +136,19 @@ def test_abs_rmatvec_in_blocks_equals_the_whole_product():
     np.testing.assert_allclose(_abs_rmatvec(dense, v), np.abs(dense).T @ v, rtol=1e-13)
     sparse = sp.random(103, 7, density=0.3, format="csr", random_state=1)
     np.testing.assert_allclose(_abs_rmatvec(sparse, v), abs(sparse).T @ v, rtol=1e-13)
+
+
+def test_a_scale_that_cancels_to_rounding_is_not_a_scale():
+    # Strang's points (0, 6), (1, 0), (2, 0) have sum t b = 0: the certificate's scale ||X' s y||
+    # is 0 in exact arithmetic. Written as weighted rows from their sums it came out as 7e-16 and
+    # made every answer "inaccurate" (KKT residual 3.4). The right answer is certified, a wrong
+    # one is not.
+    from cvxreg.exercises import load
+
+    ex = load("strang-4.3-line-from-sums-with-intercept")
+    assert abs(float(ex.X[:, 0] @ (ex.sample_weight * ex.y))) < 1e-12  # the sum cancels
+    res = ex.problem.solve(ex.X, ex.y, sample_weight=ex.sample_weight)
+    assert res.status == "optimal" and res.certificate.passed(1e-9)
+    assert np.allclose(res.coef, [-2.0]) and res.intercept == pytest.approx(4.0)  # by hand (the file's origin)
+    bad = dataclasses.replace(res, coef=res.coef + 1e-4)
+    assert cr.certificate(ex.problem, ex.X, ex.y, bad, sample_weight=ex.sample_weight).worst > 1e-6

@@ -238,3 +238,63 @@ def test_a_file_without_a_penalty_is_an_lp_when_its_loss_is(ident):
     assert model_class(built.problem) == "LP"
     frame = cr.compare_solvers(ex.problem, ex.X, ex.y, solvers=["SCIPY"])
     assert list(frame["status"]) == ["optimal"]
+
+
+def _diabetes_statistics():
+    from sklearn.datasets import load_diabetes
+
+    X, y = load_diabetes(return_X_y=True)
+    X, y = X[:, :4] * 100.0, y  # four columns, in units where the numbers read like a book's
+    n = len(y)
+    return X, y, {"gram": (X.T @ X).tolist(), "xty": (X.T @ y).tolist(), "yty": float(y @ y),
+                  "means": [*X.mean(axis=0).tolist(), float(y.mean())], "n": n}  # fmt: skip
+
+
+@pytest.mark.parametrize("scale", ["sum", "mean"])
+def test_summary_statistics_with_means_and_n_give_the_intercept_model_of_the_raw_rows(scale):
+    # The book prints X'X, X'y, y'y uncentred, the means and n; the model has an intercept.
+    # Independent: scikit-learn's Lasso on the raw rows (alpha = lam / n for the sum scale).
+    from sklearn.linear_model import Lasso
+
+    X, y, stats = _diabetes_statistics()
+    n, lam = len(y), 2.0
+    formulation = {"loss": "squared", "scale": scale, "penalty": "l1", "form": "penalized", "lam": lam,
+                   "fit_intercept": True}  # fmt: skip
+    table = {"data": stats, "formulation": formulation}
+    Xs, ys, s, problem = read_table("stats.toml", table)
+    assert s is not None and s.sum() == pytest.approx(n)
+    alpha = lam if scale == "mean" else lam / n
+    sk = Lasso(alpha=alpha, tol=1e-14, max_iter=1_000_000).fit(X, y)
+    res = problem.solve(Xs, ys, sample_weight=s)
+    assert np.allclose(res.coef, sk.coef_, atol=1e-6) and res.intercept == pytest.approx(sk.intercept_, abs=1e-6)
+    # The objective at any (w, b), not only the optimum, is the raw rows' one.
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        w, b = rng.normal(size=4), float(rng.normal() * 50)
+        raw = problem.objective_value(X, y, w, b)
+        assert problem.objective_value(Xs, ys, w, b, sample_weight=s) == pytest.approx(raw, rel=1e-10)
+
+
+def test_summary_statistics_with_means_are_checked(tmp_path):
+    _, _, stats = _diabetes_statistics()
+    base = (
+        '[formulation]\nloss = "squared"\nfit_intercept = true\n'
+        '[expected]\ncoef = [0.0, 0.0, 0.0, 0.0]\norigin = "o"\n'
+    )
+
+    def data(**change):
+        table = {**stats, **change}
+        table = {k: v for k, v in table.items() if v is not None}
+        return "[data]\n" + "\n".join(f"{k} = {v!r}" for k, v in table.items()) + "\n" + base
+
+    with pytest.raises(cr.ProblemFileError, match=r"data\.n.*together"):
+        load(write(tmp_path, data(n=None)))
+    with pytest.raises(cr.ProblemFileError, match=r"data\.means.*5 numbers"):
+        load(write(tmp_path, data(means=stats["means"][:4])))
+    with pytest.raises(cr.ProblemFileError, match=r"positive semidefinite after centring"):
+        load(write(tmp_path, data(means=[50.0, 0.0, 0.0, 0.0, 150.0])))  # a mean too large for X'X
+    # Without the means, a model with an intercept is refused (its objective is not fixed).
+    plain = {k: v for k, v in stats.items() if k not in ("means", "n")}
+    text = "[data]\n" + "\n".join(f"{k} = {v!r}" for k, v in plain.items()) + "\n" + base
+    with pytest.raises(cr.ProblemFileError, match=r"data\.means"):
+        load(write(tmp_path, text))
