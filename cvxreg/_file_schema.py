@@ -254,23 +254,29 @@ class Notation:
             out = np.asarray(self.t) / self.term_factors
         return float(out[0]) if out.size == 1 else out
 
+    def _factor(self, field: str) -> Any:
+        """What a number of ``field`` in the book's scale is multiplied by to be cvxreg's: the
+        objective's by ``1 / loss_factor``; a lam's (lambda_max's) and a multiplier's by
+        ``term_factor / loss_factor``; a t's by ``1 / term_factor``."""
+        if field == "objective":
+            return 1.0 / self.loss_factor
+        if field == "t":
+            return 1.0 / self.term_factors
+        return self.term_factors / self.loss_factor  # "lam", "lambda_max", "dual"
+
     def to_cvxreg(self, field: str, value: Any) -> Any:
-        """An answer's ``objective`` or ``dual`` in the book's scale, in cvxreg's."""
+        """An ``objective``, ``dual``, ``lam``, ``lambda_max`` or ``t`` in the book's scale, in cvxreg's."""
         if value is None:
             return None
-        if field == "objective":
-            return value / self.loss_factor
-        out = np.asarray(value, dtype=float) * self.term_factors / self.loss_factor
-        return float(out[0]) if np.ndim(value) == 0 else out
+        out = np.asarray(value, dtype=float) * self._factor(field)
+        return float(np.ravel(out)[0]) if np.ndim(value) == 0 else out
 
     def to_book(self, field: str, value: Any) -> Any:
         """The inverse of ``to_cvxreg``."""
         if value is None:
             return None
-        if field == "objective":
-            return value * self.loss_factor
-        out = np.asarray(value, dtype=float) * self.loss_factor / self.term_factors
-        return float(out[0]) if np.ndim(value) == 0 else out
+        out = np.asarray(value, dtype=float) / self._factor(field)
+        return float(np.ravel(out)[0]) if np.ndim(value) == 0 else out
 
 
 def read_notation(r: Reader, n_terms: int) -> Notation | None:

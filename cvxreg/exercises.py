@@ -347,7 +347,8 @@ def load(path: str | Path) -> Exercise:
     _check_gram(r, problem, expected)
     notation = read_notation(r, 1 if problem is None else problem.penalty.n_terms)
     only_b = intercept_only(r)
-    expected = _in_cvxreg_terms(r, expected, notation, only_b)
+    kind = "lam" if problem is None else problem.form.param_name
+    expected = _in_cvxreg_terms(r, expected, notation, only_b, kind)
     if expected.outcome == "no_minimizer":
         expected = dataclasses.replace(expected, reason=_no_minimizer_reason(r, problem, X, y, s))
     _check_outcome(r, expected, rejection, X.shape[1])
@@ -429,9 +430,10 @@ def _check_gram(r: Reader, problem: Problem | None, expected: Expected) -> None:
             raise r.fail("data.gram", allowed, "a Gram matrix with this formulation")
 
 
-def _in_cvxreg_terms(r: Reader, expected: Expected, notation: Notation | None, only_b: bool) -> Expected:
+def _in_cvxreg_terms(r: Reader, expected: Expected, notation: Notation | None, only_b: bool, kind: str) -> Expected:
     """The answers in cvxreg's terms: an intercept-only model's empty coefficients, and the
-    book's objective and multipliers (``expected.scale = "book"``) in cvxreg's scale."""
+    book's objective, multipliers, lambda_max and path (its lam or t, ``kind``) in cvxreg's
+    scale (``expected.scale = "book"``)."""
     if only_b:
         if expected.coef is not None:
             allowed = "absent: [data] gives y alone, an intercept-only model"
@@ -444,8 +446,21 @@ def _in_cvxreg_terms(r: Reader, expected: Expected, notation: Notation | None, o
             expected,
             objective=notation.to_cvxreg("objective", expected.objective),
             dual=notation.to_cvxreg("dual", expected.dual),
+            lambda_max=notation.to_cvxreg("lambda_max", expected.lambda_max),
+            path=tuple(book_point(notation, point, kind) for point in expected.path),
         )
     return expected
+
+
+def book_point(notation: Notation, point: PathPoint, kind: str) -> PathPoint:
+    """A path point written in the book's scale (its ``kind``, lam or t, its objective and
+    multiplier), in cvxreg's."""
+    return dataclasses.replace(
+        point,
+        param=notation.to_cvxreg(kind, point.param),
+        objective=notation.to_cvxreg("objective", point.objective),
+        dual=notation.to_cvxreg("dual", point.dual),
+    )
 
 
 def _check_outcome(r: Reader, expected: Expected, rejection: Any, d: int) -> None:

@@ -333,10 +333,8 @@ def grade(ex: Exercise, answer: Any) -> Verdict:
     if ex.intercept_only and isinstance(answer, dict) and "coef" not in answer:
         answer = {**answer, "coef": [0.0]}  # the internal zero column: the answer is the intercept
     a = normalize_answer(answer, d)
-    if scale == "book":  # the objective and multipliers as the book states them
-        assert ex.notation is not None
-        a["objective"] = ex.notation.to_cvxreg("objective", a["objective"])
-        a["dual"] = ex.notation.to_cvxreg("dual", a["dual"])
+    if scale == "book":  # the objective, multipliers, lambda_max and path as the book states them
+        a = _from_book(ex, a)
     w = a["coef"]
     b = a["intercept"] if a["intercept"] is not None else 0.0
     checks: list[Check] = []
@@ -361,6 +359,20 @@ def grade(ex: Exercise, answer: Any) -> Verdict:
     if not passed and w is not None:
         verdict.diagnoses = diagnose(ex, a, w, b, infeasible, minimizer)
     return verdict
+
+
+def _from_book(ex: Exercise, a: dict[str, Any]) -> dict[str, Any]:
+    """An answer in the book's scale (``"scale": "book"``), in cvxreg's."""
+    notation, kind = ex.notation, "lam" if ex.problem is None else ex.problem.form.param_name
+    assert notation is not None
+    out = {**a, **{field: notation.to_cvxreg(field, a[field]) for field in ("objective", "dual", "lambda_max")}}
+    if a["path"] is not None:
+        out["path"] = [
+            {**point, "param": notation.to_cvxreg(kind, point["param"]),
+             **{field: notation.to_cvxreg(field, point[field]) for field in ("objective", "dual")}}
+            for point in a["path"]
+        ]  # fmt: skip
+    return out
 
 
 def _solution_checks(ex: Exercise, a: dict[str, Any], w: np.ndarray, b: float) -> tuple[list[Check], bool, Any]:

@@ -298,3 +298,20 @@ def test_summary_statistics_with_means_are_checked(tmp_path):
     text = "[data]\n" + "\n".join(f"{k} = {v!r}" for k, v in plain.items()) + "\n" + base
     with pytest.raises(cr.ProblemFileError, match=r"data\.means"):
         load(write(tmp_path, text))
+
+
+def test_a_path_and_lambda_max_in_the_books_scale():
+    # ISLR (6.7), RSS + lambda ||beta||_1: cvxreg's lam is lambda / 2. The file keys its path by
+    # the book's lambda; a student answering in the book's scale says so and passes.
+    ex = load("islr-6.2.2-lasso-path-book-scale")
+    assert [p.param for p in ex.expected.path] == [0.25, 1.0, 2.0, 3.5]  # cvxreg's lam = lambda / 2
+    assert ex.expected.lambda_max == pytest.approx(3.0) and ex.expected.path[0].objective == pytest.approx(1.15625)
+    y = np.array([3.0, -1.5, 0.5])
+    book = [{"lam": lam, "coef": (np.sign(y) * np.maximum(np.abs(y) - lam / 2, 0)).tolist(),  # ISLR (6.15)
+             "objective": f} for lam, f in ((0.5, 2.3125), (2.0, 7.25), (4.0, 10.5), (7.0, 11.5))]  # fmt: skip
+    answer = {"coef": [2.0, -0.5, 0.0], "objective": 7.25, "lambda_max": 6.0, "path": book}
+    assert ex.check({**answer, "scale": "book"}).passed
+    verdict = ex.check(answer)  # the same numbers read in cvxreg's scale: wrong
+    assert not verdict.passed
+    failed = {c.name for c in verdict.checks if not c.passed}
+    assert {"lambda_max", "path"} <= failed, failed
