@@ -11,18 +11,32 @@ the function (a new docstring, an extra method) never sees.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 from cvxreg.errors import InvalidParameterError
 
 __all__ = [
-    "LOSS_NAMES", "MULTICLASS", "PENALTY_NAMES", "Registry", "capabilities", "forget_stale_facts", "needs", "optional",
-    "supports",
+    "LOSS_NAMES", "MULTICLASS", "PENALTY_NAMES", "Registry", "capabilities", "export_modules", "forget_stale_facts",
+    "needs", "optional", "supports",
 ]  # fmt: skip
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+
+def export_modules(package: str, path: Iterable[str], namespace: dict[str, Any]) -> list[str]:
+    """Import every module of ``package`` (found on ``path``, the package's ``__path__``) and put
+    the names each lists in ``__all__`` into ``namespace``: a new module is exported without
+    being named anywhere. Returns the names, sorted (the package's ``__all__``)."""
+    names: list[str] = []
+    for info in pkgutil.iter_modules(path):
+        module = importlib.import_module(f"{package}.{info.name}")
+        namespace.update({name: getattr(module, name) for name in module.__all__})
+        names += module.__all__
+    return sorted(names)
 
 
 def optional(method: F) -> F:
