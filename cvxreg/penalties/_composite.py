@@ -69,6 +69,15 @@ class _Terms(Penalty):
             p.check_dim(d)
 
 
+def _is_ridge(p: Penalty) -> bool:
+    """``R(w) = 1/2 ||w||^2`` exactly (its constrained form is a Euclidean ball of radius sqrt(2t))."""
+    try:
+        ball = p.euclidean_ball(1.0)
+    except NotSupportedError:
+        return False
+    return ball is not None and ball[0] == "half_squared_norm"
+
+
 class WeightedSum(_Terms):
     """``R(w) = sum_k c_k R_k(w)``: one regularizer made of several, with fixed weights.
 
@@ -122,6 +131,21 @@ class WeightedSum(_Terms):
     @property
     def strictly_convex(self) -> bool:
         return any(p.strictly_convex for _, p in self._active())
+
+    def prox(self, v: np.ndarray, step: float) -> np.ndarray:
+        # A ridge term r/2 ||u||^2 folds into the quadratic: argmin 1/2||u - v||^2 + step(c R(u) +
+        # r/2 ||u||^2) = prox_{(step c / s) R}(v / s) with s = 1 + step r. So one other term at most.
+        v = np.asarray(v, dtype=float)
+        ridge, others = 0.0, []
+        for c, p in self._active():
+            if _is_ridge(p):
+                ridge += c
+            else:
+                others.append((c, p))
+        if len(others) > 1:
+            raise NotSupportedError(f"No closed-form proximal map is known for {self!r} (two terms besides ridge).")
+        s = 1.0 + step * ridge
+        return v / s if not others else others[0][1].prox(v / s, step * others[0][0] / s)
 
     def subdifferential(self, w: np.ndarray, tol: float) -> tuple[cp.Expression, list[cp.Constraint]]:
         total: cp.Expression = cp.Constant(np.zeros(len(w)))
@@ -257,6 +281,12 @@ class Composite(_Terms):
 
     def weighted(self, weights: Any) -> tuple[Penalty, float]:
         return WeightedSum(self.terms, np.nan_to_num(np.asarray(weights, dtype=float))), 1.0
+
+    def prox(self, v: np.ndarray, step: Any) -> np.ndarray:
+        """The prox of ``sum_k step_k R_k`` (``step`` one number per term, or one for all):
+        ``WeightedSum``'s."""
+        steps = np.broadcast_to(np.asarray(step, dtype=float), (len(self.terms),))
+        return WeightedSum(self.terms, steps).prox(v, 1.0)
 
     def dual_norm(self, z: np.ndarray) -> float:
         raise NotSupportedError(
