@@ -138,19 +138,21 @@ class CvxRegressor(RegressorMixin, _CvxEstimator):
     Parameters
     ----------
     loss : str or Loss, default "squared"
-        A loss's problem-file name (``"squared"``, ``"absolute"``, ``"huber"``, ``"quantile"``,
-        ``"epsilon_insensitive"``, ``"poisson"``, ...) or a cvxreg ``Loss``.
+        A regression loss's registered name (``"squared"``, ``"absolute"``, ``"huber"``,
+        ``"quantile"``, ``"epsilon_insensitive"``, ``"poisson"``, ``"log_cosh"``, ..., or the
+        ``file_name`` of a class of yours) or a cvxreg ``Loss``.
     penalty : str or Penalty, default "l1"
-        A penalty's problem-file name (``"l1"``, ``"squared_l2"``, ``"elastic_net"``, ``"l2"``,
-        ``"lp"``, ``"lp_power"``, ``"linf"``, ``"total_variation"``) or a cvxreg ``Penalty``.
+        A penalty's registered name (``"l1"``, ``"squared_l2"``, ``"elastic_net"``, ``"l2"``,
+        ``"lp"``, ``"lp_power"``, ``"linf"``, ``"total_variation"``, ``"berhu"``, ``"sorted_l1"``,
+        ..., or a class of yours) or a cvxreg ``Penalty``.
     lam : float, default 1.0
         The penalty weight of the penalized form.
     t : float, optional
         The radius of the constrained form ``R(w) <= t``; when given, ``lam`` is unused.
     l1_ratio : float, optional
-        For ``penalty="elastic_net"`` (default 0.5).
+        For a penalty that takes it (``Penalty.estimator_params``): ``"elastic_net"`` (default 0.5).
     p : float, optional
-        For ``penalty="lp"`` or ``"lp_power"``.
+        For a penalty that takes it: ``"lp"`` or ``"lp_power"``.
     loss_params : dict, optional
         The loss's other arguments (``{"M": 1.35}`` for Huber, ``{"tau": 0.9}``, ``{"epsilon": 0.1}``).
     penalty_params : dict, optional
