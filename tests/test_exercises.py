@@ -697,31 +697,21 @@ def test_two_mistakes_that_give_the_same_multiplier_are_said_to_coincide(tmp_pat
     assert any(d.startswith("the multiplier has the wrong sign") for d in single)
 
 
-def test_zou_hasties_orthogonal_formula_on_a_correlated_design_is_named(tmp_path):
+def test_zou_hasties_orthogonal_formula_on_a_correlated_design_is_named():
     # Zou & Hastie (2005) eq. (6), beta = (|z| - lambda1/2)_+ sign(z) / (1 + lambda2) with
     # z = X'y, holds for an orthogonal design only. Applied to a correlated one it is a mistake the
     # checker names: the orthonormal hypotheses are now tried for a composite penalty too.
     import cvxpy as cp
 
-    text = (bundled_dir() / "zou-hastie-naive-enet-orthogonal.toml").read_text()
-    X = np.array([[1.0, 0.5, 0.0], [0.5, 1.0, 0.3], [0.0, 0.3, 1.0], [0.2, -0.1, 0.4]])
-    rows = "X = [\n" + "".join(f"  {row.tolist()},\n" for row in X) + "]\ny = [3.0, -1.0, 0.4, 1.0]\n"
-    start, end = text.index("X = ["), text.index("[formulation]")
-    text = text[:start] + rows + "\n" + text[end:]
-    text = text.replace("coef = [1.25, -0.25, 0.0]\nobjective = 6.91\n", "")
-    text = text.replace('scale = "book"\n', 'scale = "book"\nobjective = 0.0\n')  # replaced below
-    path = tmp_path / "zh.toml"
-    y = np.array([3.0, -1.0, 0.4, 1.0])
+    ex = load("zou-hastie-naive-enet-correlated")
+    X, y = ex.X, ex.y
     z = X.T @ y
-    wrong = np.sign(z) * np.maximum(np.abs(z) - 0.5, 0) / 2.0  # eq. (6) with lambda1 = lambda2 = 1
-    # The right answer by CVXPY on the paper's criterion (eq. 3), written out here.
+    wrong = np.sign(z) * np.maximum(np.abs(z) - 0.5, 0) / 2.0  # eq. (6), lambda1 = lambda2 = 1: (1.1, 0.01, 0)
+    # The right answer: the paper's criterion (eq. 3) solved by CVXPY, written out here.
     b = cp.Variable(3)
     crit = cp.sum_squares(y - X @ b) + cp.sum_squares(b) + cp.norm1(b)
     cp.Problem(cp.Minimize(crit)).solve(solver="CLARABEL", tol_gap_abs=1e-12, tol_gap_rel=1e-12, tol_feas=1e-12)
-    text = text.replace("objective = 0.0\n", f"coef = {np.round(b.value, 12).tolist()}\n")
-    path.write_text(text)
-    ex = load(path)
-    assert ex.check({"coef": b.value.tolist()}).passed
+    assert np.allclose(ex.expected.coef, b.value, atol=1e-7) and ex.check({"coef": b.value.tolist()}).passed
     verdict = ex.check({"coef": wrong.tolist()})
     assert not verdict.passed
     assert any("orthonormal-design formula" in d for d in verdict.diagnoses), verdict.diagnoses
