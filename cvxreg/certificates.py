@@ -302,8 +302,9 @@ def _scale(data: Data) -> float:
     sy = data.weights * data.y
     Xsy = X.T @ sy
     # A sum that cancels to rounding (X'y = 0 in exact arithmetic, computed as 1e-16) is 0: a
-    # scale made of rounding would call every answer inaccurate.
-    if np.linalg.norm(Xsy) <= 64 * np.finfo(float).eps * np.linalg.norm(_abs_rmatvec(X, np.abs(sy))):
+    # scale made of rounding would call every answer inaccurate. The rounding of X'(s y) is at
+    # most eps ||X||_F ||s y|| (Cauchy-Schwarz column by column): no pass over |X| is needed.
+    if np.linalg.norm(Xsy) <= 64 * np.finfo(float).eps * frobenius * np.linalg.norm(sy):
         Xsy = np.zeros_like(Xsy)
     return scale_from_sums(1.0, Xsy, frobenius**2, _column_weights(data))
 
