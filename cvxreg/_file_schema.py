@@ -15,16 +15,19 @@ from typing import Any
 import numpy as np
 
 from cvxreg._protocol import LOSS_NAMES, PENALTY_NAMES, Registry
-from cvxreg.errors import InvalidParameterError, ProblemFileError
+from cvxreg.errors import InvalidParameterError, NotSupportedError, ProblemFileError
 from cvxreg.forms import Constrained, Equality, Inequality, LinearConstraint, Penalized
 from cvxreg.problem import Problem
 
 __all__ = [
+    "BALL_FORMS",
     "LIMITS",
     "LOSSES",
     "PENALTIES",
     "Notation",
     "Reader",
+    "ball_form",
+    "ball_multipliers",
     "check_keys",
     "fractions",
     "intercept_only",
@@ -183,6 +186,7 @@ _SECTIONS = {
         "fixed",
         "fit",
         "path",
+        "multipliers",
     },
     "tolerance": {"coef", "objective", "dual"},
     "notation": {"objective", "loss_factor", "term_factors", "lam", "t", "names"},
@@ -413,3 +417,29 @@ def _constraints(r: Reader) -> list[LinearConstraint]:
     return out
 
 
+
+
+#: The two ways of writing a Euclidean ball, whose multipliers differ (``mu_norm = mu_sq r``).
+BALL_FORMS = {"norm": "||w|| <= r", "half_squared_norm": "1/2 ||w||^2 <= r^2/2"}
+
+
+def ball_form(problem: Problem) -> tuple[str, float] | None:
+    """How the constrained form's ball is written (``"norm"`` or ``"half_squared_norm"``) and
+    its radius, for a Euclidean ball; None otherwise."""
+    if problem.form.param_name != "t" or problem.penalty.n_terms != 1:
+        return None
+    try:
+        return problem.penalty.euclidean_ball(float(problem.form.param_value))
+    except NotSupportedError:
+        return None
+
+
+def ball_multipliers(problem: Problem, stated: dict[str, float]) -> dict[str, float]:
+    """The ball's multiplier in both ways of writing it, from those ``stated`` (each converted
+    by ``mu_norm = mu_sq r``); their mean where several are stated (they agree when loaded)."""
+    form = ball_form(problem)
+    assert form is not None
+    radius = form[1]
+    as_norm = [v if k == "norm" else v * radius for k, v in stated.items()]
+    mu = float(np.mean(as_norm))
+    return {"norm": mu, "half_squared_norm": mu / radius}

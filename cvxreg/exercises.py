@@ -20,11 +20,14 @@ import numpy as np
 
 from cvxreg._file_data import read_data
 from cvxreg._file_schema import (
+    BALL_FORMS,
     LIMITS,
     LOSSES,
     PENALTIES,
     Notation,
     Reader,
+    ball_form,
+    ball_multipliers,
     check_keys,
     fractions,
     intercept_only,
@@ -138,6 +141,9 @@ class Expected:
     path: tuple[PathPoint, ...] = ()
     #: For outcome "no_minimizer": why no point attains the infimum (the direction that proves it).
     reason: str = ""
+    #: A Euclidean ball's multiplier in each way the file writes the ball (``"norm"``,
+    #: ``"half_squared_norm"``); they agree (``mu_norm = mu_sq r``), and with ``dual``.
+    multipliers: dict[str, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -276,7 +282,38 @@ def _asked(r: Reader, n: int, d: int, problem: Problem | None) -> dict[str, Any]
         raise r.fail(f"{e}.fit", f"{n} numbers (X w + b, one per row of X)", fit.tolist())
     out["fit"] = fit
     out["path"] = _path(r, d, problem)
+    out["multipliers"] = _ball_multipliers(r, problem)
     return out
+
+
+def _ball_multipliers(r: Reader, problem: Problem | None) -> dict[str, float] | None:
+    """``expected.multipliers``: a Euclidean ball's multiplier written both ways (or either),
+    which must agree with each other and with ``expected.dual``."""
+    key = "expected.multipliers"
+    table = r.get(key, None)
+    if table is None:
+        return None
+    form = None if problem is None else ball_form(problem)
+    if form is None or problem is None:
+        raise r.fail(key, "given for a constrained Euclidean ball (penalty 'l2' or 'squared_l2', form 'constrained')",
+                     table)  # fmt: skip
+    if not isinstance(table, dict) or not table or not set(table) <= set(BALL_FORMS):
+        raise r.fail(key, "{ norm = ..., half_squared_norm = ... } (either or both)", table)
+    out = {}
+    for name, value in table.items():
+        value = fractions(value)
+        if not is_number(value) or value < 0:
+            raise r.fail(f"{key}.{name}", "a number >= 0", value)
+        out[name] = float(value)
+    both = ball_multipliers(problem, out)
+    dual = _dual(r, problem)
+    claims = [v if k == "norm" else v * form[1] for k, v in out.items()]
+    if dual is not None and not np.ndim(dual):
+        claims.append(float(dual) if form[0] == "norm" else float(dual) * form[1])
+    if max(claims) - min(claims) > 1e-9 * max(1.0, max(claims)):
+        why = f"values that agree (mu_norm = mu_sq r with r = {form[1]:g}; as mu_norm they read {claims})"
+        raise r.fail(key, why, table)
+    return {k: both[k] for k in out}
 
 
 def _path(r: Reader, d: int, problem: Problem | None) -> tuple[PathPoint, ...]:
@@ -415,7 +452,12 @@ def _expected(r: Reader, problem: Problem | None, shape: tuple[int, int]) -> Exp
         message_contains=tuple(msgs),
         note=r.text("expected.note") if r.get("expected.note", None) is not None else "",
     )
-    return dataclasses.replace(expected, **_asked(r, shape[0], shape[1], problem))
+    expected = dataclasses.replace(expected, **_asked(r, shape[0], shape[1], problem))
+    if expected.multipliers is not None and expected.dual is None and problem is not None:
+        form = ball_form(problem)  # the multiplier in the formulation's own way of writing the ball
+        assert form is not None
+        expected = dataclasses.replace(expected, dual=ball_multipliers(problem, expected.multipliers)[form[0]])
+    return expected
 
 
 def _check_gram(r: Reader, problem: Problem | None, expected: Expected) -> None:

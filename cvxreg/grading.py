@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cvxreg._file_schema import BALL_FORMS, ball_form, ball_multipliers
 from cvxreg.errors import AnswerError
 from cvxreg.mistakes import diagnose, solution
 from cvxreg.quantities import active_set, sign_pattern
@@ -176,7 +177,7 @@ def normalize_answer(answer: Any, d: int) -> dict[str, Any]:
         answer = {"coef": answer}
     fields = (
         "coef", "intercept", "objective", "dual", "constraint_duals", "lambda_max", "support", "signs", "df",
-        "lower_dual", "upper_dual", "path",
+        "lower_dual", "upper_dual", "path", "multipliers",
     )  # fmt: skip
     unknown = set(answer) - set(fields)
     if unknown:
@@ -201,7 +202,18 @@ def normalize_answer(answer: Any, d: int) -> dict[str, Any]:
         "dual": _scalars(answer.get("dual"), "dual"),
         "constraint_duals": duals,
         "lambda_max": _scalar(answer.get("lambda_max"), "lambda_max"),
+        "multipliers": _multipliers(answer.get("multipliers")),
     }
+
+
+def _multipliers(value: Any) -> dict[str, float] | None:
+    """An answer's ``multipliers``: the multiplier of a Euclidean ball in the ways it names."""
+    if value is None:
+        return None
+    if not isinstance(value, dict) or not value or not set(value) <= set(BALL_FORMS):
+        allowed = "a table { norm = ..., half_squared_norm = ... } (either or both)"
+        raise AnswerError(f"The answer's 'multipliers' must be {allowed}. Got {_short(value)}.")
+    return {k: _scalar(v, f"multipliers.{k}") for k, v in value.items()}
 
 
 def read_answer(path: str | Path) -> dict[str, Any]:
@@ -346,7 +358,9 @@ def grade(ex: Exercise, answer: Any) -> Verdict:
         checks.append(Check("coefficients", False, None, None, "the answer gives no 'coef'"))
 
     # Multipliers and other asked-for numbers.
-    if e.dual is not None:
+    if e.multipliers is not None:
+        checks += _ball_multiplier_checks(ex, a, tol["dual"])
+    elif e.dual is not None:
         checks.append(_number_check("multiplier", "dual", e.dual, a["dual"], tol["dual"]))
     if e.constraint_duals is not None:
         checks.append(_constraint_dual_check(e.constraint_duals, a["constraint_duals"], tol["dual"]))
@@ -532,6 +546,24 @@ def _path_check(ex: Exercise, given: list[dict[str, Any]] | None) -> Check:
             worst, where = err, shown
     detail = f"{len(ex.expected.path)} points; the largest relative error is at {name} = {where}"
     return Check("path", worst <= tol["coef"], worst, tol["coef"], detail)
+
+
+def _ball_multiplier_checks(ex: Exercise, a: dict[str, Any], tol: float) -> list[Check]:
+    """A Euclidean ball's multiplier in each way the answer writes it (``multipliers``, or
+    ``dual`` in the way the formulation writes the ball), against the file's."""
+    assert ex.problem is not None and ex.expected.multipliers is not None
+    own = ball_form(ex.problem)
+    assert own is not None
+    given = dict(a["multipliers"] or {})
+    if a["dual"] is not None and not np.ndim(a["dual"]):
+        given.setdefault(own[0], a["dual"])
+    if not given:
+        return [Check("multiplier", False, None, tol, "the answer gives no multiplier ('dual' or 'multipliers')")]
+    wanted = ball_multipliers(ex.problem, ex.expected.multipliers)
+    return [
+        _number_check(f"multiplier ({form}: {BALL_FORMS[form]})", f"multipliers.{form}", wanted[form], value, tol)
+        for form, value in given.items()
+    ]
 
 
 def _number_check(name: str, field: str, expected: Any, given: Any, tol: float) -> Check:

@@ -137,6 +137,13 @@ def answer_document(ex: Any, res: Result, **solve_opts: Any) -> dict[str, Any]:
     }
     if e.lambda_max is not None:
         doc["lambda_max"] = _finite(problem.lambda_max(ex.X, ex.y, sample_weight=ex.sample_weight))
+    if e.multipliers is not None and res.dual is not None:  # the ball's multiplier in each way the file writes it
+        from cvxreg._file_schema import ball_form, ball_multipliers
+
+        form = ball_form(problem)
+        if form is not None:
+            both = ball_multipliers(problem, {form[0]: float(res.dual)})
+            doc["multipliers"] = {k: _finite(both[k]) for k in e.multipliers}
     if problem.constraints:
         duals = res.constraint_duals or tuple(np.full(len(c.rhs), np.nan) for c in problem.constraints)
         doc["constraint_duals"] = [[_finite(v) for v in np.atleast_1d(d)] for d in duals]

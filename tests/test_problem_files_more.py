@@ -315,3 +315,38 @@ def test_a_path_and_lambda_max_in_the_books_scale():
     assert not verdict.passed
     failed = {c.name for c in verdict.checks if not c.passed}
     assert {"lambda_max", "path"} <= failed, failed
+
+
+def test_a_balls_multiplier_written_both_ways():
+    # Nocedal & Wright, Theorem 4.1: (B + lambda I) p = -g; with B = I, g = -(3, 4), Delta = 2,
+    # p = (1.2, 1.6) and lambda = 1.5 (the multiplier of 1/2||p||^2 <= 1/2 Delta^2); the
+    # multiplier of ||p|| <= Delta is lambda Delta = 3 (by hand, in the file's origin).
+    ex = load("nocedal-wright-4.1-trust-region-both-multipliers")
+    assert ex.expected.multipliers == {"norm": 3.0, "half_squared_norm": 1.5} and ex.expected.dual == 3.0
+    p = [1.2, 1.6]
+    assert ex.check({"coef": p, "multipliers": {"half_squared_norm": 1.5}}).passed
+    assert ex.check({"coef": p, "multipliers": {"norm": 3.0, "half_squared_norm": 1.5}}).passed
+    assert ex.check({"coef": p, "dual": 3.0}).passed  # the formulation's own way (L2: the norm)
+    swapped = ex.check({"coef": p, "multipliers": {"norm": 1.5}})  # lambda given as the norm's
+    assert not swapped.passed
+    assert [c.name for c in swapped.checks if not c.passed] == ["multiplier (norm: ||w|| <= r)"]
+    assert not ex.check({"coef": p}).passed  # a multiplier is asked for
+    with pytest.raises(cr.AnswerError, match="multipliers"):
+        ex.check({"coef": p, "multipliers": {"squared": 1.5}})
+
+
+@pytest.mark.parametrize(
+    ("formulation", "multipliers", "needle"),
+    [
+        ('penalty = "l2"\nform = "constrained"\nt = 2.0', "{ norm = 3.0, half_squared_norm = 3.0 }", "agree"),
+        ('penalty = "l1"\nform = "constrained"\nt = 2.0', "{ norm = 3.0 }", "Euclidean ball"),
+        ('penalty = "l2"\nform = "penalized"\nlam = 2.0', "{ norm = 3.0 }", "Euclidean ball"),
+        ('penalty = "l2"\nform = "constrained"\nt = 2.0', "{ radius = 3.0 }", "either or both"),
+        ('penalty = "squared_l2"\nform = "constrained"\nt = 2.0\n', "{ norm = 2.0 }\ndual = 2.0", "agree"),
+    ],
+)
+def test_ball_multipliers_that_cannot_be_are_refused(tmp_path, formulation, multipliers, needle):
+    text = ('[data]\nX = [[1.0, 0.0], [0.0, 1.0]]\ny = [3.0, 4.0]\n[formulation]\nloss = "squared"\n'
+            f'{formulation}\n[expected]\ncoef = [1.2, 1.6]\nmultipliers = {multipliers}\norigin = "o"\n')  # fmt: skip
+    with pytest.raises(cr.ProblemFileError, match=needle):
+        load(write(tmp_path, text))
