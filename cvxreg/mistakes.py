@@ -32,6 +32,22 @@ def solution(problem: Problem, X: Any, y: Any, s: Any) -> Result | None:
         return None
 
 
+def _minimizes(ex: Exercise, problem: Problem, optimum: float, w: np.ndarray, b: float) -> bool:
+    """Whether ``(w, b)`` is a minimizer of ``problem`` (a mistaken one) on the exercise's data:
+    feasible, with the optimal value to a recognising tolerance (1e-6 relative)."""
+    if problem.form.infeasibility(problem.penalty.value(w)) > 1e-9 * max(1.0, float(np.max(np.abs(w)))):
+        return False
+    if problem.bounds is not None or problem.constraints:
+        return False  # the same answer would be graded infeasible first; no set matching there
+    f = problem.objective_value(ex.X, ex.y, w, b if problem.fit_intercept else 0.0, sample_weight=ex.sample_weight)
+    return bool(f <= optimum + 1e-6 * max(1.0, abs(optimum)))
+
+
+def _explains_the_right_answer(ex: Exercise, got: Any, best_known: Any) -> bool:
+    """A mistaken problem the right answer also minimizes explains nothing."""
+    return best_known is not None and _minimizes(ex, got[3], got[4], np.asarray(best_known[0]), float(best_known[1]))
+
+
 def _penalized_intercept(ex: Exercise) -> tuple[Problem, np.ndarray] | None:
     """The problem with the intercept as an ordinary, penalized coefficient (a column of ones)."""
     p = ex.problem
@@ -47,7 +63,10 @@ def _penalized_intercept(ex: Exercise) -> tuple[Problem, np.ndarray] | None:
 
 
 def _hypotheses(ex: Exercise) -> list[tuple[str, Any]]:
-    """(description, thunk returning (coef, intercept, dual) or None) for each usual mistake."""
+    """(description, thunk returning (coef, intercept, dual) or None) for each usual mistake;
+    a mistake that is the same problem on the same data with other numbers (lam scaled, tau
+    swapped) also returns that problem and its optimal value, so a whole solution set of it is
+    recognised, not only the point re-solved."""
     p = ex.problem
     assert p is not None
     n = ex.X.shape[0]
@@ -56,8 +75,9 @@ def _hypotheses(ex: Exercise) -> list[tuple[str, Any]]:
 
     def scaled(k: float) -> Any:
         def run() -> Any:
-            res = solution(p.with_form(p.form.with_value(p.form.param_value * k)), ex.X, ex.y, ex.sample_weight)
-            return None if res is None or not res.ok else (res.coef, res.intercept, res.dual)
+            wrong = p.with_form(p.form.with_value(p.form.param_value * k))
+            res = solution(wrong, ex.X, ex.y, ex.sample_weight)
+            return None if res is None or not res.ok else (res.coef, res.intercept, res.dual, wrong, res.objective)
 
         return run
 
@@ -95,7 +115,7 @@ def _hypotheses(ex: Exercise) -> list[tuple[str, Any]]:
 
         def run_tau() -> Any:
             res = solution(swapped, ex.X, ex.y, ex.sample_weight)
-            return None if res is None or not res.ok else (res.coef, res.intercept, res.dual)
+            return None if res is None or not res.ok else (res.coef, res.intercept, res.dual, swapped, res.objective)
 
         why = f"the loss's two sides swapped (tau and 1 - tau): the answer solves {swapped.loss!r}, not {p.loss!r}"
         out.append((why, run_tau))
@@ -315,12 +335,13 @@ def diagnose(
 
     mine = unique_part(w, b)
     scale = max(1.0, float(np.max(np.abs(mine))))
-    right = None
+    right, best_known = None, None
     if e.unique and e.coef is not None:
-        right = unique_part(e.coef, e.intercept or 0.0)
+        right, best_known = unique_part(e.coef, e.intercept or 0.0), (e.coef, e.intercept or 0.0)
     elif not e.unique:
         best = minimizer()
-        right = unique_part(best.coef, best.intercept) if best is not None and best.ok else None
+        if best is not None and best.ok:
+            right, best_known = unique_part(best.coef, best.intercept), (best.coef, best.intercept)
     for text, thunk in _hypotheses(ex):
         got = thunk()
         if got is None:
@@ -330,6 +351,9 @@ def diagnose(
             continue  # this mistake would not change the answer here: it cannot explain anything
         if np.max(np.abs(theirs - mine)) <= tol * scale:
             found.append(text)
+        elif len(got) > 3 and _minimizes(ex, got[3], got[4], w, b):  # another point of the mistake's solution set
+            if not _explains_the_right_answer(ex, got, best_known):
+                found.append(text)
     if e.dual is not None and np.ndim(e.dual) and a["dual"] is not None and np.shape(a["dual"]) == np.shape(e.dual):
         backwards = np.asarray(e.dual)[::-1]
         near = np.max(np.abs(a["dual"] - backwards)) <= 1e-6 * max(1.0, float(np.max(np.abs(backwards))))
