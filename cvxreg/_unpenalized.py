@@ -22,6 +22,11 @@ if TYPE_CHECKING:
 __all__ = ["fit_unpenalized"]
 
 
+#: Up to this many unpenalized sparse columns the k x k normal equations are formed (dense, 32 MB
+#: at 2000); beyond it the least squares are solved iteratively on the sparse columns.
+NORMAL_EQUATIONS_MAX = 2000
+
+
 def fit_unpenalized(
     problem: Problem, data: Data, free: np.ndarray, lower: np.ndarray, upper: np.ndarray
 ) -> tuple[np.ndarray, float]:
@@ -46,11 +51,13 @@ def fit_unpenalized(
         bounded = np.any(np.isfinite(lo[moving])) or np.any(np.isfinite(hi[moving]))
         if not moving.size:
             pass
-        elif sp.issparse(A_m) and not bounded:  # the k x k normal equations, solved directly
+        elif sp.issparse(A_m) and not bounded and moving.size <= NORMAL_EQUATIONS_MAX:
+            # the k x k normal equations, solved directly (k small: the matrix is k x k, not n x k)
             gram = np.asarray((A_m.T @ A_m).todense())
             u[moving] = np.linalg.lstsq(gram, A_m.T @ target, rcond=None)[0]
-        elif sp.issparse(A_m):
-            u[moving] = lsq_linear(A_m, target, bounds=(lo[moving], hi[moving]), method="trf", tol=1e-14).x
+        elif sp.issparse(A_m):  # many columns, or bounds: iterative, on the sparse columns as given
+            u[moving] = lsq_linear(A_m, target, bounds=(lo[moving], hi[moving]), method="trf", tol=1e-14,
+                                   lsq_solver="lsmr").x  # fmt: skip
         elif not bounded:
             u[moving] = np.linalg.lstsq(A_m, target, rcond=None)[0]
         else:

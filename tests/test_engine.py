@@ -381,3 +381,19 @@ def test_lambda_max_with_many_unpenalized_sparse_columns_stays_sparse():
         tracemalloc.stop()
         assert peak < 25e6, (bounds is None, peak)
         assert got == pytest.approx(problem.lambda_max(X.toarray(), y), rel=1e-9)
+
+
+def test_many_unpenalized_sparse_columns_are_fitted_without_a_k_by_k_matrix(monkeypatch):
+    # Beyond NORMAL_EQUATIONS_MAX unpenalized columns the k x k normal equations would be a dense
+    # k x k matrix (20 GB at k = 50000): the fit is then iterative on the sparse columns. Here
+    # with the limit lowered, equal to the dense computation.
+    from cvxreg import _unpenalized
+
+    monkeypatch.setattr(_unpenalized, "NORMAL_EQUATIONS_MAX", 5)
+    rng = np.random.default_rng(3)
+    n, d = 300, 60
+    X = sp.random(n, d, density=0.05, format="csc", random_state=4) + sp.eye(n, d, format="csc")
+    y = rng.standard_normal(n)
+    factors = np.r_[np.zeros(30), np.ones(30)]
+    prob = cr.Problem(cr.SquaredLoss(), cr.L1(factors=factors), cr.Penalized(1.0), fit_intercept=True)
+    assert prob.lambda_max(X, y) == pytest.approx(prob.lambda_max(X.toarray(), y), rel=1e-7)
