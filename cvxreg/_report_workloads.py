@@ -51,7 +51,7 @@ def time_to_bar(frame: pd.DataFrame, workload: str) -> pd.DataFrame:
         here = part[(part["n"] == size.n) & (part["d"] == size.d)]
         for tool, rows in here.groupby("solver", sort=False):
             good = rows.loc[rows["_ok"], "_wall"]
-            over = bool(rows["over_budget"].fillna(False).astype(bool).any()) if "over_budget" in rows else False
+            over = "over_budget" in rows and bool(rows["over_budget"].eq(True).any())  # NaN: not over
             text = "over budget" if over else "missed"
             table.setdefault(str(tool), {})[label] = f"{good.min():.3g}" if len(good) else text
     out = pd.DataFrame.from_dict(table, orient="index").reindex(columns=[_size(s) for s in sizes.itertuples()])

@@ -9,13 +9,16 @@ problem works too (``cvxreg list``).
 
 from __future__ import annotations
 
+import _thread
 import argparse
+import contextlib
 import json
 import math
 import os
 import shlex
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -398,6 +401,30 @@ def _dpi(text: str) -> int:
     return value
 
 
+@contextlib.contextmanager
+def _interrupts_reach_the_run() -> Iterator[None]:
+    """A Ctrl-C that lands in a finalizer or a weakref callback (logging's handler clean-up, a
+    solver's ``__del__``) cannot be raised there: Python prints "Exception ignored in ..." with its
+    traceback and goes on. Inside this block such an interrupt is raised again in the main thread
+    a moment after the hook has returned (from a timer thread: raised in the hook itself it would be
+    ignored the same way), silently, and stops the run as any Ctrl-C does."""
+    previous = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        if issubclass(unraisable.exc_type, KeyboardInterrupt):
+            timer = threading.Timer(0.05, _thread.interrupt_main)  # after this hook and its caller return
+            timer.daemon = True
+            timer.start()
+        else:
+            previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     try:
@@ -409,8 +436,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     from cvxreg.errors import CvxregError
 
     try:
-        _import_modules(args.imports)
-        return int(args.run(args))
+        with _interrupts_reach_the_run():
+            _import_modules(args.imports)
+            return int(args.run(args))
     except CvxregError as exc:
         print(f"cvxreg: error: {exc}", file=sys.stderr)
         return 2

@@ -494,3 +494,33 @@ def test_output_files_get_a_new_files_mode_not_a_private_one(tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE(path.stat().st_mode) == 0o644
+
+
+def test_a_ctrl_c_inside_a_finalizer_stops_the_run_without_a_traceback(capfd, monkeypatch):
+    """A Ctrl-C that lands in a weakref callback or a ``__del__`` (logging's handler clean-up, a
+    solver's finalizer) is not raised there: Python prints "Exception ignored in ..." with a
+    traceback and goes on. The command line takes such an interrupt as the user's and stops."""
+    from cvxreg.cli import _interrupts_reach_the_run
+
+    class Finalized:
+        def __del__(self):
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt), _interrupts_reach_the_run():
+        obj = Finalized()
+        del obj
+        for _ in range(2000):  # the interrupt arrives a moment later, in the main thread
+            time.sleep(0.001)
+    assert "Traceback" not in capfd.readouterr().err
+
+    seen = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda unraisable: seen.append(unraisable.exc_type))
+
+    class Broken:
+        def __del__(self):
+            raise ValueError("not an interrupt")
+
+    with _interrupts_reach_the_run():
+        Broken()
+    assert seen == [ValueError]  # other errors still reach the hook that was there, unchanged
+    assert sys.unraisablehook is not None and sys.unraisablehook.__name__ == "<lambda>"
