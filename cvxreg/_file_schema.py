@@ -6,15 +6,14 @@ whole files with it.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from cvxreg._protocol import LOSS_NAMES, PENALTY_NAMES, Registry
+from cvxreg._rational import RATIONAL_TEXT, parse_rational
 from cvxreg.errors import InvalidParameterError, NotSupportedError, ProblemFileError
 from cvxreg.forms import Constrained, Equality, Inequality, LinearConstraint, Penalized
 from cvxreg.problem import Problem
@@ -48,15 +47,16 @@ LIMITS: dict[str, int] = {"file_bytes": 5_000_000, "entries": 2_000_000}
 
 
 # ------------------------------------------------------------------------------------- schema
-_FRACTION = re.compile(r"^\s*[-+]?\d{1,30}\s*/\s*\d{1,30}\s*$")
-
-
 def fractions(v: Any, depth: int = 0) -> Any:
-    """Exact fractions written as strings ("4/7", "-1/3"), also in lists of lists, as floats."""
+    """Exact numbers written as strings ("4/7", "-1/3", "3", "0.25"), also in lists of lists,
+    as floats (``cvxreg._file_exact`` reads them exactly where an exact answer is claimed)."""
     if isinstance(v, list) and depth < 3:
         return [fractions(x, depth + 1) for x in v]
-    if isinstance(v, str) and _FRACTION.match(v) and int(v.split("/")[1]) != 0:
-        return float(Fraction(int(v.split("/")[0]), int(v.split("/")[1])))
+    if isinstance(v, str) and RATIONAL_TEXT.match(v):
+        try:
+            return float(parse_rational(v))
+        except InvalidParameterError:  # a zero denominator: left as text, refused where it is read
+            return v
     return v
 
 
@@ -187,6 +187,11 @@ _SECTIONS = {
         "fit",
         "path",
         "multipliers",
+        "observation_duals",
+        "support_vectors",
+        "interpolated",
+        "path_breakpoints",
+        "path_formula",
     },
     "tolerance": {"coef", "objective", "dual"},
     "notation": {"objective", "loss_factor", "term_factors", "lam", "t", "names"},

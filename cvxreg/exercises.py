@@ -19,8 +19,9 @@ from typing import Any
 import numpy as np
 
 from cvxreg._file_data import read_data
+from cvxreg._file_exact import read_claims, read_observations, read_path_exact
+from cvxreg._file_expected import PathPoint, ball_multipliers_of, constraint_duals, path_points
 from cvxreg._file_schema import (
-    BALL_FORMS,
     LIMITS,
     LOSSES,
     PENALTIES,
@@ -35,7 +36,9 @@ from cvxreg._file_schema import (
     read_notation,
     read_problem,
 )
-from cvxreg.errors import CvxregError, DCPError, InvalidParameterError, ProblemFileError
+from cvxreg.errors import CvxregError, DCPError, InvalidParameterError, NotSupportedError, ProblemFileError
+from cvxreg.exact import ExactAnswer, solve_exactly
+from cvxreg.exact_path import ExactPath, exact_lasso_path
 from cvxreg.grading import Verdict, grade
 from cvxreg.problem import Problem
 from cvxreg.quantities import df_unavailable
@@ -67,28 +70,6 @@ def bundled_dir() -> Path | None:
 def bundled_files() -> list[Path]:
     d = bundled_dir()
     return sorted(d.glob("*.toml")) if d is not None else []
-
-
-def _constraint_duals(r: Reader, problem: Problem) -> tuple[np.ndarray, ...] | None:
-    """``expected.constraint_duals``: one list of multipliers per constraint, one per row."""
-    key = "expected.constraint_duals"
-    v = r.get(key, None)
-    if v is None:
-        return None
-    shapes = [c.matrix.shape[0] for c in problem.constraints]
-    allowed = f"one list of numbers per constraint with {shapes} entries (one per row)"
-    if not isinstance(v, list) or len(v) != len(shapes):
-        raise r.fail(key, allowed, v)
-    out = []
-    for item, rows in zip(v, shapes, strict=True):
-        try:
-            arr = np.asarray(item, dtype=float).ravel()
-        except (TypeError, ValueError):
-            raise r.fail(key, allowed, v) from None
-        if arr.size != rows or not np.all(np.isfinite(arr)):
-            raise r.fail(key, allowed, v)
-        out.append(arr)
-    return tuple(out)
 
 
 def _no_minimizer_reason(r: Reader, problem: Problem | None, X: np.ndarray, y: np.ndarray, s: Any) -> str:
@@ -144,17 +125,19 @@ class Expected:
     #: A Euclidean ball's multiplier in each way the file writes the ball (``"norm"``,
     #: ``"half_squared_norm"``); they agree (``mu_norm = mu_sq r``), and with ``dual``.
     multipliers: dict[str, float] | None = None
-
-
-@dataclass(frozen=True)
-class PathPoint:
-    """The expected answer at one value of lam (or t) of a path."""
-
-    param: Any
-    coef: np.ndarray | None
-    intercept: float | None = None
-    objective: float | None = None
-    dual: Any = None
+    #: The fields written exactly (``"35/16"``), as Fractions in cvxreg's scale.
+    exact: dict[str, Any] = field(default_factory=dict)
+    #: Per-observation multipliers, the support vectors (alpha_i > 0) and the observations on
+    #: a kink of the loss (the interpolated ones of an LP fit).
+    observation_duals: np.ndarray | None = None
+    support_vectors: tuple[int, ...] | None = None
+    interpolated: tuple[int, ...] | None = None
+    #: The lasso path's breakpoints (the lams where its active set changes), exactly, and the
+    #: path as formulas in lam, one piece per interval (``cvxreg.exact_path``).
+    path_breakpoints: tuple[Any, ...] | None = None
+    path_formula: tuple[Any, ...] | None = None
+    #: What the lam of ``path_breakpoints`` and ``path_formula`` is multiplied by to be cvxreg's.
+    path_lam_factor: Any = 1
 
 
 @dataclass
@@ -181,6 +164,38 @@ class Exercise:
     #: ``[data]`` gives ``y`` alone: the model is the intercept. ``X`` is then one column of
     #: zeros held at 0 (the file states no dummy column; answers give no ``coef``).
     intercept_only: bool = False
+    #: ``[data]`` writes X and y out (not generated, not summary statistics): exact answers apply.
+    exact_data: bool = False
+    _exact: Any = field(default=None, repr=False, compare=False)
+
+    def exact_answer(self) -> ExactAnswer:
+        """The answer in rational arithmetic, proven by its optimality conditions
+        (``cvxreg.exact``); ``NotSupportedError`` says why there is none."""
+        if self._exact is None:
+            if not self.exact_data or self.problem is None:
+                why = "exact answers need a convex problem with [data] X and y written out"
+                raise NotSupportedError(f"{self.id}: {why}.")
+            self._exact = solve_exactly(self.problem, self.X, self.y, self.sample_weight, result=self.solve())
+        return self._exact
+
+    def exact_path(self) -> ExactPath:
+        """The exact lasso path (``cvxreg.exact_path``); ``NotSupportedError`` says why there is none."""
+        if not self.exact_data or self.problem is None:
+            raise NotSupportedError(f"{self.id}: an exact path needs [data] X and y written out.")
+        return exact_lasso_path(self.problem, self.X, self.y, self.sample_weight)
+
+    def path_lam_factor(self) -> Any:
+        """What the lam of the file's exact path (breakpoints, formulas) is multiplied by to be cvxreg's."""
+        return self.expected.path_lam_factor
+
+    def exact_or_solved(self) -> tuple[np.ndarray, float]:
+        """A minimizer ``(w, b)``: the exact one when there is one, else a solve's."""
+        try:
+            found = self.exact_answer()
+            return np.array([float(v) for v in found.coef]), float(found.intercept)
+        except NotSupportedError:
+            res = self.solve()
+            return np.asarray(res.coef, dtype=float), float(res.intercept or 0.0)
 
     def solve(self, **solve_opts: Any) -> Result:
         """Solve with the default solver at tight settings (or with ``solve_opts``).
@@ -281,79 +296,10 @@ def _asked(r: Reader, n: int, d: int, problem: Problem | None) -> dict[str, Any]
     if fit is not None and len(fit) != n:
         raise r.fail(f"{e}.fit", f"{n} numbers (X w + b, one per row of X)", fit.tolist())
     out["fit"] = fit
-    out["path"] = _path(r, d, problem)
-    out["multipliers"] = _ball_multipliers(r, problem)
+    out["path"] = path_points(r, d, problem)
+    out["multipliers"] = ball_multipliers_of(r, problem, _dual)
+    out.update(read_observations(r, problem, n))
     return out
-
-
-def _ball_multipliers(r: Reader, problem: Problem | None) -> dict[str, float] | None:
-    """``expected.multipliers``: a Euclidean ball's multiplier written both ways (or either),
-    which must agree with each other and with ``expected.dual``."""
-    key = "expected.multipliers"
-    table = r.get(key, None)
-    if table is None:
-        return None
-    form = None if problem is None else ball_form(problem)
-    if form is None or problem is None:
-        raise r.fail(key, "given for a constrained Euclidean ball (penalty 'l2' or 'squared_l2', form 'constrained')",
-                     table)  # fmt: skip
-    if not isinstance(table, dict) or not table or not set(table) <= set(BALL_FORMS):
-        raise r.fail(key, "{ norm = ..., half_squared_norm = ... } (either or both)", table)
-    out = {}
-    for name, value in table.items():
-        value = fractions(value)
-        if not is_number(value) or value < 0:
-            raise r.fail(f"{key}.{name}", "a number >= 0", value)
-        out[name] = float(value)
-    both = ball_multipliers(problem, out)
-    dual = _dual(r, problem)
-    claims = [v if k == "norm" else v * form[1] for k, v in out.items()]
-    if dual is not None and not np.ndim(dual):
-        claims.append(float(dual) if form[0] == "norm" else float(dual) * form[1])
-    if max(claims) - min(claims) > 1e-9 * max(1.0, max(claims)):
-        why = f"values that agree (mu_norm = mu_sq r with r = {form[1]:g}; as mu_norm they read {claims})"
-        raise r.fail(key, why, table)
-    return {k: both[k] for k in out}
-
-
-def _path(r: Reader, d: int, problem: Problem | None) -> tuple[PathPoint, ...]:
-    """``expected.path``: a list of ``{ lam (or t) = ..., coef = [...], intercept, objective, dual }``."""
-    key = "expected.path"
-    points = r.get(key, None)
-    if points is None:
-        return ()
-    name = "lam" if problem is None else problem.form.param_name
-    k = 1 if problem is None else problem.penalty.n_terms
-    allowed = f"a list of tables {{ {name} = ..., coef = [{d} numbers], intercept, objective, dual }}"
-    if not isinstance(points, list) or not points or not all(isinstance(p, dict) for p in points):
-        raise r.fail(key, allowed, points)
-    out = []
-    for i, point in enumerate(points):
-        at = f"path[{i}]"
-        sub = Reader(r.path, {"expected": {at: point}})  # errors name expected.path[i].<field>
-        extra = set(point) - {name, "coef", "intercept", "objective", "dual"}
-        if extra or name not in point:
-            raise r.fail(f"{key}[{i}]", allowed, point)
-        param = fractions(point[name])
-        params = param if isinstance(param, list) else [param]
-        if len(params) != k or not all(is_number(v) and v >= 0 for v in params):
-            raise r.fail(f"{key}[{i}].{name}", f"{k} number(s) >= 0", point[name])
-        coef = sub.matrix(f"expected.{at}.coef", 1, None)
-        if coef is not None and len(coef) != d:
-            raise r.fail(f"{key}[{i}].coef", f"{d} numbers (one per column of X)", coef.tolist())
-        dual = fractions(point.get("dual"))
-        if dual is not None and not (is_number(dual) or (isinstance(dual, list) and all(map(is_number, dual)))):
-            raise r.fail(f"{key}[{i}].dual", "a number (or one per term)", dual)
-        out.append(
-            PathPoint(
-                param=float(params[0]) if k == 1 else np.array(params, dtype=float),
-                coef=coef,
-                intercept=sub.number(f"expected.{at}.intercept", None),
-                objective=sub.number(f"expected.{at}.objective", None),
-                dual=None if dual is None else (np.array(dual, dtype=float) if isinstance(dual, list) else float(dual)),
-            )
-        )
-    return tuple(out)
 
 
 def load(path: str | Path) -> Exercise:
@@ -377,7 +323,7 @@ def load(path: str | Path) -> Exercise:
             problem.check_data(X, y, s, owner=f"the problem file {path.name}")
         except InvalidParameterError as exc:
             raise ProblemFileError(f"{path}: field 'data' does not suit the formulation: {exc}") from exc
-        expected = dataclasses.replace(expected, constraint_duals=_constraint_duals(r, problem))
+        expected = dataclasses.replace(expected, constraint_duals=constraint_duals(r, problem))
         why = None if expected.df is None else df_unavailable(problem)
         if why is not None:
             raise r.fail("expected.df", "asked only where degrees of freedom are defined", why)
@@ -386,6 +332,9 @@ def load(path: str | Path) -> Exercise:
     only_b = intercept_only(r)
     kind = "lam" if problem is None else problem.form.param_name
     expected = _in_cvxreg_terms(r, expected, notation, only_b, kind)
+    exact_data = r.get("data.generate", None) is None and r.get("data.gram", None) is None
+    expected = dataclasses.replace(expected, exact=_claims(r, notation, exact_data))
+    expected = dataclasses.replace(expected, **read_path_exact(r, X.shape[1], notation, exact_data))
     if expected.outcome == "no_minimizer":
         expected = dataclasses.replace(expected, reason=_no_minimizer_reason(r, problem, X, y, s))
     _check_outcome(r, expected, rejection, X.shape[1])
@@ -407,7 +356,22 @@ def load(path: str | Path) -> Exercise:
         formulation=dict(r.get("formulation")),
         notation=notation,
         intercept_only=only_b,
+        exact_data=exact_data,
     )
+
+
+def _claims(r: Reader, notation: Notation | None, exact_data: bool) -> dict[str, Any]:
+    """``[expected]``'s numbers written exactly, in cvxreg's scale (with X and y written out:
+    summary statistics or a generator give floats, and a text number there is read as one)."""
+    if not exact_data:
+        return {}
+    book = r.get("expected.scale", "cvxreg") == "book" and notation is not None
+    factor = (lambda f: float(np.ravel(notation._factor(f))[0])) if book and notation is not None else None
+    try:
+        claims = read_claims(r.get("expected", {}), f"{r.path}: expected", factor)
+    except InvalidParameterError as exc:
+        raise ProblemFileError(str(exc)) from None
+    return claims
 
 
 def _parse(path: Path) -> dict[str, Any]:
@@ -489,6 +453,7 @@ def _in_cvxreg_terms(r: Reader, expected: Expected, notation: Notation | None, o
             objective=notation.to_cvxreg("objective", expected.objective),
             dual=notation.to_cvxreg("dual", expected.dual),
             lambda_max=notation.to_cvxreg("lambda_max", expected.lambda_max),
+            observation_duals=notation.to_cvxreg("objective", expected.observation_duals),
             path=tuple(book_point(notation, point, kind) for point in expected.path),
         )
     return expected

@@ -179,4 +179,6 @@ def answer_document(ex: Any, res: Result, **solve_opts: Any) -> dict[str, Any]:
                 }
             )
         doc["path"] = points
-    return doc
+    from cvxreg._file_exact import exact_document
+
+    return {**doc, **exact_document(ex)}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any, ClassVar
 
 import cvxpy as cp
@@ -11,6 +12,9 @@ from scipy.optimize import minimize_scalar
 from cvxreg._protocol import LOSS_NAMES, MULTICLASS, capabilities, forget_stale_facts, optional, supports
 from cvxreg._validation import Data, SameByParameters, check_choice, fmt_number, own_parameters
 from cvxreg.errors import NotSupportedError
+
+#: One piece of a piecewise-quadratic per-sample term: ``(a, c, e)`` for ``a eta^2 / 2 + c eta + e``.
+Piece = tuple[Fraction, Fraction, Fraction]
 
 __all__ = ["Loss"]
 
@@ -201,6 +205,15 @@ class Loss(SameByParameters):
         """The loss as a CVXPY expression of ``u = [w, b]`` (``u = w`` without an intercept) whose
         size does not grow with ``n``, when the loss has one (``NotSupportedError`` otherwise)."""
         raise NotSupportedError(f"{type(self).__name__} has no reduced model.")
+
+    @optional
+    def quadratic_pieces(self, y: Fraction) -> tuple[tuple[Fraction, ...], tuple[Piece, ...]]:
+        """The per-sample term as a function of ``eta``, exactly, for a loss that is piecewise
+        quadratic: ``(kinks, pieces)``, the points where its formula changes in increasing order
+        and one ``(a, c, e)`` per interval between them (one more than the kinks), the term being
+        ``a eta^2 / 2 + c eta + e`` there. ``y`` and the loss's parameters are read as exact
+        rationals (``cvxreg._rational.rational``). Exact answers (``cvxreg.exact``) need it."""
+        raise NotSupportedError(f"{type(self).__name__} is not piecewise quadratic: no exact answer.")
 
     @optional
     def check_slopes(self) -> tuple[float, float]:

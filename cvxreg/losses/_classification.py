@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 import cvxpy as cp
 import numpy as np
 from scipy.special import expit
 
 from cvxreg._validation import invalid
-from cvxreg.losses._base import Loss
+from cvxreg.losses._base import Loss, Piece
 from cvxreg.losses._regression import _PiecewiseLinear
 
 __all__ = ["HingeLoss", "LogisticLoss", "PoissonLoss", "SquaredHingeLoss"]
@@ -92,6 +94,11 @@ class HingeLoss(_PiecewiseLinear):
     def terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.maximum(0.0, 1 - y * eta)
 
+    def quadratic_pieces(self, y: Fraction) -> tuple[tuple[Fraction, ...], tuple[Piece, ...]]:
+        zero = Fraction(0)  # 1 - y eta on the side where y eta < 1; the kink at eta = 1/y = y
+        violated, met = (zero, -y, Fraction(1)), (zero, zero, zero)
+        return (y,), ((violated, met) if y > 0 else (met, violated))
+
     def derivative(self, eta: np.ndarray, y: np.ndarray, *, tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
         m = y * eta
         at_kink = np.abs(m - 1) <= tol
@@ -118,6 +125,11 @@ class SquaredHingeLoss(Loss):
 
     def terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.maximum(0.0, 1 - y * eta) ** 2
+
+    def quadratic_pieces(self, y: Fraction) -> tuple[tuple[Fraction, ...], tuple[Piece, ...]]:
+        zero = Fraction(0)  # (1 - y eta)^2 = eta^2 - 2 y eta + 1 where y eta < 1 (y^2 = 1)
+        violated, met = (Fraction(2), -2 * y, Fraction(1)), (zero, zero, zero)
+        return (y,), ((violated, met) if y > 0 else (met, violated))
 
     def derivative(self, eta: np.ndarray, y: np.ndarray, *, tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
         g = -2 * y * np.maximum(0.0, 1 - y * eta)

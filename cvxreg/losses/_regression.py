@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 import cvxpy as cp
 import numpy as np
 
+from cvxreg._rational import rational
 from cvxreg._validation import Data, check_real
 from cvxreg.errors import NotSupportedError
-from cvxreg.losses._base import Loss
+from cvxreg.losses._base import Loss, Piece
 
 __all__ = ["AbsoluteLoss", "EpsilonInsensitiveLoss", "HuberLoss", "QuantileLoss", "SquaredLoss"]
 
@@ -49,6 +51,9 @@ class SquaredLoss(Loss):
     def terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
         return 0.5 * (y - eta) ** 2
 
+    def quadratic_pieces(self, y: Fraction) -> tuple[tuple[Fraction, ...], tuple[Piece, ...]]:
+        return (), ((Fraction(1), -y, y * y / 2),)  # (eta - y)^2 / 2
+
     def derivative(self, eta: np.ndarray, y: np.ndarray, *, tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
         g = eta - y
         return g, g
@@ -79,6 +84,13 @@ class _PiecewiseLinear(Loss):
         return float(kinks[int(np.argmin(values))])
 
 
+def two_slope_pieces(loss: Loss, y: Fraction) -> tuple[tuple[Fraction, ...], tuple[Piece, ...]]:
+    """``up max(r, 0) + down max(-r, 0)`` of ``r = y - eta`` (``check_slopes``), exactly."""
+    up, down = (rational(v) for v in loss.check_slopes())
+    zero = Fraction(0)
+    return (y,), ((zero, -up, up * y), (zero, down, -down * y))
+
+
 class AbsoluteLoss(_PiecewiseLinear):
     """``L(w, b) = sum_i s_i * |y_i - x_i^T w - b|`` (least absolute deviations)."""
 
@@ -90,6 +102,9 @@ class AbsoluteLoss(_PiecewiseLinear):
 
     def check_slopes(self) -> tuple[float, float]:
         return 1.0, 1.0
+
+    def quadratic_pieces(self, y: Fraction) -> tuple[tuple[Fraction, ...], tuple[Piece, ...]]:
+        return two_slope_pieces(self, y)
 
     def epigraph_pieces(self, eta: cp.Expression, y: np.ndarray) -> list[cp.Expression]:
         return [y - eta, eta - y]
@@ -131,6 +146,12 @@ class HuberLoss(Loss):
         a = np.abs(y - eta)
         return np.where(a <= self.M, 0.5 * a**2, self.M * a - 0.5 * self.M**2)
 
+    def quadratic_pieces(self, y: Fraction) -> tuple[tuple[Fraction, ...], tuple[Piece, ...]]:
+        M, zero = rational(self.M), Fraction(0)  # M |r| - M^2/2 outside [y - M, y + M], (eta - y)^2/2 inside
+        half = M * M / 2
+        below, inside, above = (zero, -M, M * y - half), (Fraction(1), -y, y * y / 2), (zero, M, -M * y - half)
+        return (y - M, y + M), (below, inside, above)
+
     def derivative(self, eta: np.ndarray, y: np.ndarray, *, tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
         g = np.clip(eta - y, -self.M, self.M)
         return g, g
@@ -165,6 +186,9 @@ class QuantileLoss(_PiecewiseLinear):
 
     def check_slopes(self) -> tuple[float, float]:
         return self.tau, 1.0 - self.tau
+
+    def quadratic_pieces(self, y: Fraction) -> tuple[tuple[Fraction, ...], tuple[Piece, ...]]:
+        return two_slope_pieces(self, y)
 
     def epigraph_pieces(self, eta: cp.Expression, y: np.ndarray) -> list[cp.Expression]:
         r = y - eta
@@ -213,6 +237,10 @@ class EpsilonInsensitiveLoss(_PiecewiseLinear):
 
     def terms_value(self, eta: np.ndarray, y: np.ndarray) -> np.ndarray:
         return np.maximum(0.0, np.abs(y - eta) - self.epsilon)
+
+    def quadratic_pieces(self, y: Fraction) -> tuple[tuple[Fraction, ...], tuple[Piece, ...]]:
+        eps, zero, one = rational(self.epsilon), Fraction(0), Fraction(1)
+        return (y - eps, y + eps), ((zero, -one, y - eps), (zero, zero, zero), (zero, one, -y - eps))
 
     def derivative(self, eta: np.ndarray, y: np.ndarray, *, tol: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
         r = y - eta

@@ -103,6 +103,12 @@ class Penalty(SameByParameters):
 
     # -- optional: the facts the reference layer asks for --------------------------------------
     @optional
+    def quadratic_parts(self, d: int) -> tuple[np.ndarray, np.ndarray]:
+        """``(a, q)`` with ``R(w) = sum_j a_j |w_j| + 1/2 sum_j q_j w_j^2``, for a penalty of that
+        form (L1, ridge, elastic net): what exact answers (``cvxreg.exact``) need."""
+        raise NotSupportedError(f"{self!r} is not of the form sum a_j |w_j| + q_j w_j^2 / 2: no exact answer.")
+
+    @optional
     def prox(self, v: np.ndarray, step: float) -> np.ndarray:
         """``argmin_u 1/2 ||u - v||^2 + step * R(u)``, the proximal map of ``step * R``."""
         raise NotSupportedError(f"No closed-form proximal map is known for {self!r}.")

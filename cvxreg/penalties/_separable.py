@@ -50,6 +50,9 @@ class L1(Separable):
             return cp.norm1(w)
         return cp.norm1(cp.multiply(self.factors, w))
 
+    def quadratic_parts(self, d: int) -> tuple[np.ndarray, np.ndarray]:
+        return self.factor_vector(d), np.zeros(d)
+
     def value(self, w: np.ndarray) -> float:
         size = np.abs(w)  # one temporary of length d (the data may be wide)
         return float(size.sum() if self.factors is None else size @ self.factors)
@@ -104,6 +107,9 @@ class SquaredL2(Separable):
         if self.factors is None:
             return 0.5 * cp.sum_squares(w)
         return 0.5 * cp.sum_squares(cp.multiply(np.sqrt(self.factors), w))
+
+    def quadratic_parts(self, d: int) -> tuple[np.ndarray, np.ndarray]:
+        return np.zeros(d), self.factor_vector(d)
 
     def value(self, w: np.ndarray) -> float:
         w = np.asarray(w, dtype=float)
@@ -292,6 +298,10 @@ class ElasticNet(Separable):
     def __init__(self, l1_ratio: float = 0.5, *, factors: Any = None) -> None:
         self.l1_ratio = check_real(l1_ratio, "l1_ratio", "ElasticNet", lo=0.0, hi=1.0)
         super().__init__(factors=factors)
+
+    def quadratic_parts(self, d: int) -> tuple[np.ndarray, np.ndarray]:
+        v = self.factor_vector(d)
+        return self.l1_ratio * v, (1 - self.l1_ratio) * v
 
     def _params(self) -> dict[str, Any]:
         return {"": fmt_number(self.l1_ratio)}
