@@ -4,6 +4,7 @@ Lasso and lars_path."""
 
 from __future__ import annotations
 
+import itertools
 from fractions import Fraction as F
 
 import numpy as np
@@ -113,7 +114,7 @@ def test_box_constrained_least_squares_against_scipy_lsq_linear():
 
 def test_no_exact_answer_is_said_why():
     X = np.c_[np.arange(4.0), np.arange(4.0)]  # two equal columns: least squares has a line of minimizers
-    with pytest.raises(NotSupportedError, match="not unique|singular"):
+    with pytest.raises(NotSupportedError, match=r"not unique|singular"):
         solve_exactly(cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(0.0)), X, np.array([1.0, 0, 2, 3]))
     # The lasso on them: the solver's vertex (one column used) is a minimizer, proven exactly.
     res = solve_exactly(cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(0.5)), X, np.array([1.0, 0, 2, 3]))
@@ -135,9 +136,10 @@ def test_quadratic_pieces_are_the_loss(loss):
     y = 0.75
     kinks, pieces = loss.quadratic_pieces(rational(y))
     edges = [-5.0, *map(float, kinks), 5.0]
-    for (lo, hi), (a, c, e) in zip(zip(edges, edges[1:], strict=False), pieces, strict=True):
+    for (lo, hi), (a, c, e) in zip(itertools.pairwise(edges), pieces, strict=True):
         eta = np.linspace(lo, hi, 7)
-        np.testing.assert_allclose(float(a) * eta**2 / 2 + float(c) * eta + float(e), loss.terms_value(eta, y), atol=1e-12)
+        got = float(a) * eta**2 / 2 + float(c) * eta + float(e)
+        np.testing.assert_allclose(got, loss.terms_value(eta, y), atol=1e-12)
 
 
 @pytest.mark.parametrize("loss", [cr.HingeLoss(), cr.SquaredHingeLoss()], ids=repr)
@@ -145,7 +147,7 @@ def test_quadratic_pieces_of_margin_losses(loss):
     for y in (1.0, -1.0):
         kinks, pieces = loss.quadratic_pieces(rational(y))
         edges = [-5.0, *map(float, kinks), 5.0]
-        for (lo, hi), (a, c, e) in zip(zip(edges, edges[1:], strict=False), pieces, strict=True):
+        for (lo, hi), (a, c, e) in zip(itertools.pairwise(edges), pieces, strict=True):
             eta = np.linspace(lo, hi, 7)
             got = float(a) * eta**2 / 2 + float(c) * eta + float(e)
             np.testing.assert_allclose(got, loss.terms_value(eta, np.full(7, y)), atol=1e-12)
@@ -168,7 +170,8 @@ def test_exact_lasso_path_with_intercept_equals_scikit_learn_lasso():
 
     rng = np.random.default_rng(4)
     X, y = rng.integers(-4, 5, (12, 3)).astype(float), rng.integers(-6, 7, 12).astype(float)
-    path = exact_lasso_path(cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(1.0), fit_intercept=True), X, y)
+    problem = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(1.0), fit_intercept=True)
+    path = exact_lasso_path(problem, X, y)
     for lam in (F(3, 10), F(11, 10), F(5, 2)):
         w, b = path.at(lam)
         ref = Lasso(alpha=float(lam), tol=1e-14, max_iter=10**6).fit(X, y)
@@ -276,7 +279,8 @@ def test_lad_file_observation_duals_are_highs_marginals():
     lp = linprog(np.r_[0, 0, np.ones(2 * n)], A_eq=A, b_eq=y, bounds=[(None, None)] * 2 + [(0, None)] * (2 * n),
                  method="highs")  # fmt: skip
     np.testing.assert_allclose(ex.expected.observation_duals, lp.eqlin.marginals, atol=1e-12)
-    answer = {"coef": ["3/4"], "intercept": "1/4", "observation_duals": list(lp.eqlin.marginals), "interpolated": [0, 4]}
+    duals = list(lp.eqlin.marginals)
+    answer = {"coef": ["3/4"], "intercept": "1/4", "observation_duals": duals, "interpolated": [0, 4]}
     assert ex.check(answer).passed
     assert not ex.check({**answer, "observation_duals": list(-lp.eqlin.marginals)}).passed  # the other sign
 
