@@ -325,7 +325,13 @@ def _formulas(path: Any, factor: Fraction) -> list[dict[str, Any]]:
 
     def line(at_hi: Fraction, at_lo: Fraction, hi: Fraction, lo: Fraction) -> str:
         slope = (at_hi - at_lo) / (hi - lo)
-        return f"{as_text(at_lo - slope * lo)} + ({as_text(slope)}) * lam"
+        start = at_lo - slope * lo
+        if slope == 0:
+            return as_text(start)
+        term = f"{as_text(abs(slope))}*lam"
+        if start == 0:
+            return term if slope > 0 else f"-{term}"
+        return f"{as_text(start)} {'+' if slope > 0 else '-'} {term}"
 
     out = [{"from": as_text(path.knots[0][0] / factor), "to": "inf",
             "coef": [as_text(v) for v in path.knots[0][1]], "intercept": as_text(path.knots[0][2])}]  # fmt: skip

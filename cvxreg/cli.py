@@ -116,11 +116,18 @@ def _solve(args: argparse.Namespace) -> int:
             f"slackness {cert.complementary_slackness:.2e}, duality gap {gap}"
         )
     doc = answer_document(ex, res, solver=solver, **opts)  # the quantities the file asks for, too
-    for key in ("lambda_max", "support", "signs", "df", "lower_dual", "upper_dual"):
+    keys = ("lambda_max", "support", "signs", "df", "lower_dual", "upper_dual", "observation_duals",
+            "support_vectors", "interpolated", "path_breakpoints")  # fmt: skip
+    for key in keys:
         if key in doc:
             print(f"{key} = {doc[key]}")
     for point in doc.get("path", []):
         print(f"path: {', '.join(f'{k} = {v}' for k, v in point.items())}")
+    for piece in doc.get("path_formula", []):
+        print(f"path for lam in [{piece['from']}, {piece['to']}]: coef = {piece['coef']}")
+    if ex.expected.exact:
+        exact = {key: doc[key] for key in ex.expected.exact if key in doc}
+        print(f"exact (rational arithmetic, every optimality condition checked exactly): {exact}")
     verdict = ex.check(doc)
     print(f"agreement with the expected answer ({ex.expected.origin}):")
     print("\n".join(str(verdict).splitlines()[1:]))

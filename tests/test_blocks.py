@@ -361,3 +361,15 @@ def test_options_of_a_smooth_solve_by_blocks(tmp_path):
         prob.solve(Xd, yd, raw=True)
     with pytest.raises(cr.errors.InvalidParameterError, match="'path' parameter of from_npy"):
         blocks.from_npy(tmp_path / "missing.npy")
+
+
+def test_the_intercept_only_fit_is_exact_to_rounding():
+    """Brent on the loss's values finds b to about sqrt(eps); lambda_max and the path's grid need
+    it to rounding, or a path by blocks and one in memory start from different lams."""
+    rng = np.random.default_rng(0)
+    labels = np.where(rng.random(500) < 0.3, 1.0, -1.0)
+    s = rng.uniform(0.5, 2.0, 500)
+    p = s @ (labels > 0) / s.sum()
+    assert cr.LogisticLoss().intercept_only(labels, s) == pytest.approx(np.log(p / (1 - p)), rel=1e-14)
+    counts = rng.poisson(3.0, 500).astype(float)
+    assert cr.PoissonLoss().intercept_only(counts, s) == pytest.approx(np.log(s @ counts / s.sum()), rel=1e-14)

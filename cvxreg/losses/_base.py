@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 from typing import Any, ClassVar
 
@@ -155,7 +156,23 @@ class Loss(SameByParameters):
         """The ``b`` minimizing ``L(0, b)`` (the intercept fitted with every coefficient at 0)."""
         n = len(y)
         res = minimize_scalar(lambda b: self.value(np.zeros((n, 1)), y, np.zeros(1), b, sample_weight), tol=1e-14)
-        return float(res.x)
+        b = float(res.x)
+        if not supports(type(self), "second_derivative"):
+            return b
+        # Brent on the values finds b to about sqrt(eps) only; Newton on the derivative then gives
+        # it to rounding (so lambda_max agrees however the data are summed: in memory, by blocks).
+        s = np.ones(n) if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        for _ in range(20):
+            eta = np.full(n, b)
+            g = float(s @ self.derivative(eta, y)[0])
+            h = float(s @ self.second_derivative(eta, y))
+            if not (h > 0 and math.isfinite(g)):
+                break
+            step = g / h
+            b -= step
+            if abs(step) <= 4 * np.finfo(float).eps * max(1.0, abs(b)):
+                break
+        return b
 
     # -- shared machinery -------------------------------------------------------------
     def check_y(self, y: np.ndarray) -> None:
