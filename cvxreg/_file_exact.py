@@ -103,8 +103,8 @@ def exact_checks(ex: Any, claims: dict[str, Any]) -> list[Any]:
         return []
     try:
         exact = ex.exact_answer()
-    except NotSupportedError as exc:
-        return [_check("exact", False, f"the answer states exact numbers but this problem has none here: {exc}")]
+    except NotSupportedError as exc:  # the numbers were checked as floats above; say why not exactly
+        return [_check("exact", True, f"read as floats: this problem has no exact answer here ({exc})")]
     checks = []
     for name, claim in claims.items():
         truth = getattr(exact, name)

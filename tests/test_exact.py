@@ -296,3 +296,14 @@ def test_answers_with_exact_numbers_are_compared_exactly():
     assert near.passed and not any("exact" in c.name for c in near.checks)
     with pytest.raises(cr.AnswerError, match="coef"):
         ex.check({"coef": ["11/8", "x"]})
+
+
+def test_exact_texts_on_summary_statistics_are_read_as_floats():
+    """A Gram-matrix file has no rows to be exact about: an answer's texts are checked as the
+    floats they stand for, and the verdict says so."""
+    from cvxreg.exercises import load
+
+    ex = load("strang-4.3-ridge-from-normal-equations")
+    good = ex.check({"coef": ["12/5", "-6/5"]})
+    assert good.passed and any(c.name == "exact" and "read as floats" in c.detail for c in good.checks)
+    assert not ex.check({"coef": ["12/5", "-5/6"]}).passed
