@@ -110,8 +110,9 @@ def test_every_format_feature_is_used_by_a_bundled_file():
     assert any("penalty" not in t.get("formulation", {}) for t in tables)  # unpenalized, no dummy penalty
     text = (Path(__file__).parents[1] / "docs" / "problem-files.md").read_text()
     for word in ("composite", "`norm`", "`max`", "[notation]", "lambda_max", "constraint_duals", "lower_dual",
-                 "support", "signs", "`df`", "rejected", "fixed", "`fit`", "path", "gram", "polynomial", "`y` alone", "observation_duals", "support_vectors", "interpolated",
-                 "path_formula", "path_breakpoints", "Exact answers"):
+                 "support", "signs", "`df`", "rejected", "fixed", "`fit`", "path", "gram", "polynomial", "`y` alone",
+                 "observation_duals", "support_vectors", "interpolated", "path_formula", "path_breakpoints",
+                 "Exact answers"):
         assert word in text, word
 
 
