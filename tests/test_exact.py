@@ -307,3 +307,46 @@ def test_exact_texts_on_summary_statistics_are_read_as_floats():
     good = ex.check({"coef": ["12/5", "-6/5"]})
     assert good.passed and any(c.name == "exact" and "read as floats" in c.detail for c in good.checks)
     assert not ex.check({"coef": ["12/5", "-5/6"]}).passed
+
+
+LAD = """id = "t"
+title = "t"
+source = "s"
+statement = "s"
+[data]
+X = [[1.0], [2.0], [3.0], [4.0], [5.0]]
+y = [1.0, 3.0, 2.0, 5.0, 4.0]
+[formulation]
+loss = "absolute"
+fit_intercept = true
+[expected]
+coef = ["3/4"]
+origin = "o"
+"""
+
+
+@pytest.mark.parametrize(
+    ("extra", "field"),
+    [
+        ('observation_duals = [1.0, 2.0]', "expected.observation_duals"),
+        ("support_vectors = [0, 4]", "expected.support_vectors"),
+        ("interpolated = [0, 9]", "expected.interpolated"),
+        ('path_breakpoints = ["0"]', "expected.path_breakpoints"),
+        ('path_formula = [{ from = 0, to = 1, coef = ["lam ** 2"] }]', "expected.path_formula"),
+        ('intercept = "1/0"', "expected.intercept"),
+    ],
+)
+def test_malformed_exact_fields_name_the_field(tmp_path, extra, field):
+    from cvxreg.exercises import load
+
+    path = tmp_path / "bad.toml"
+    path.write_text(LAD + extra + "\n")
+    with pytest.raises(cr.ProblemFileError, match=field.replace(".", r"\.")):
+        load(path)
+
+
+def test_the_library_has_eighty_cited_problems():
+    from cvxreg.exercises import load_all
+
+    files = load_all()
+    assert len(files) >= 80 and all(ex.source.strip() and ex.expected.origin.strip() for ex in files)
