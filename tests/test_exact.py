@@ -350,3 +350,19 @@ def test_the_library_has_eighty_cited_problems():
 
     files = load_all()
     assert len(files) >= 80 and all(ex.source.strip() and ex.expected.origin.strip() for ex in files)
+
+
+def test_weights_and_the_mean_scale_against_scikit_learn():
+    from sklearn.linear_model import ElasticNet, Ridge
+
+    rng = np.random.default_rng(5)
+    X, y = rng.integers(-3, 4, (9, 3)).astype(float), rng.integers(-5, 6, 9).astype(float)
+    s = rng.integers(1, 4, 9).astype(float)
+    res = solve_exactly(cr.Problem(cr.SquaredLoss(), cr.SquaredL2(), cr.Penalized(1.5), fit_intercept=True), X, y, s)
+    ref = Ridge(alpha=1.5).fit(X, y, sample_weight=s)
+    np.testing.assert_allclose(floats(res.coef), ref.coef_, atol=1e-10)
+    assert abs(float(res.intercept) - ref.intercept_) < 1e-10
+    problem = cr.Problem(cr.SquaredLoss(scale="mean"), cr.ElasticNet(0.5), cr.Penalized(0.3), fit_intercept=True)
+    res = solve_exactly(problem, X, y, s)
+    ref = ElasticNet(alpha=0.3, l1_ratio=0.5, tol=1e-14, max_iter=10**6).fit(X, y, sample_weight=s)
+    np.testing.assert_allclose(floats(res.coef), ref.coef_, atol=1e-9)  # both divide by the weights' sum
