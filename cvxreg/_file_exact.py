@@ -33,6 +33,7 @@ __all__ = [
     "observation_document",
     "path_formula_checks",
     "read_claims",
+    "read_moments",
     "read_observations",
     "read_path_exact",
 ]
@@ -342,4 +343,21 @@ def _formulas(path: Any, factor: Fraction) -> list[dict[str, Any]]:
             "coef": [line(a, c, hi_b, lo_b) for a, c in zip(w_hi, w_lo, strict=True)],
             "intercept": line(b_hi, b_lo, hi_b, lo_b),
         })  # fmt: skip
+    return out
+
+
+def read_moments(r: Any) -> dict[str, Any] | None:
+    """``[data]``'s summary statistics as written (texts read exactly), for exact answers; None
+    without them. ``cvxreg._file_data`` has already checked their shapes."""
+    if r.get("data.gram", None) is None:
+        return None
+
+    def exact(value: Any) -> Any:
+        return [exact(v) for v in value] if isinstance(value, list) else rational(value)
+
+    try:
+        out = {key: exact(r.get(f"data.{key}")) for key in ("gram", "xty", "yty")}
+        out |= {key: exact(r.get(f"data.{key}")) for key in ("n", "means") if r.get(f"data.{key}", None) is not None}
+    except (InvalidParameterError, TypeError, ValueError):
+        return None  # refused with its field named where the data are read
     return out

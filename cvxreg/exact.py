@@ -37,7 +37,7 @@ from cvxreg.errors import NotSupportedError
 from cvxreg.problem import Problem
 from cvxreg.result import Result
 
-__all__ = ["ExactAnswer", "solve_exactly"]
+__all__ = ["ExactAnswer", "solve_exactly", "solve_from_moments"]
 
 Q = Fraction
 _TOLERANCES = (1e-9, 1e-7, 1e-5, 1e-3)  # relative: how near a float must be to a kink or a bound
@@ -190,7 +190,7 @@ def _bounds(problem: Problem, d: int) -> tuple[list[Fraction | None], list[Fract
     return sides[0], sides[1]
 
 
-def _kind_of_coef(e: _Exact, j: int, wj: float, tol: float) -> tuple[str, Fraction]:
+def _kind_of_coef(e: _Exact | _Moments, j: int, wj: float, tol: float) -> tuple[str, Fraction]:
     """Whether coefficient ``j`` is at a bound, at the penalty's kink at 0, or free."""
     for kind, bound in (("lower", e.lower[j]), ("upper", e.upper[j])):
         if bound is not None and abs(wj - float(bound)) <= tol:
@@ -365,10 +365,151 @@ def _verified(
             grads.append(a * etas[i] + c)
             values.append(a * etas[i] ** 2 / 2 + c * etas[i] + e0)
     _holds(not e.intercept or sum(e.s[i] * grads[i] for i in range(n)) == 0, "the intercept is not stationary")
+    loss_grad = [sum(e.s[i] * e.X[i][j] * grads[i] for i in range(n)) for j in range(d)]
+    lower, upper = _coefficients_hold(e, coefs, w, loss_grad, lam)
+    loss = sum(e.s[i] * values[i] for i in range(n))
+    penalty = sum(e.a[j] * abs(w[j]) + e.q[j] * w[j] ** 2 / 2 for j in range(d))
+    theta = [-e.s[i] * grads[i] for i in range(n)]
+    if e.classification:
+        theta = [yi * v for yi, v in zip(e.y, theta, strict=True)]  # alpha_i = y_i theta_i
+    has_bounds = any(v is not None for v in (*e.lower, *e.upper))
+    return ExactAnswer(
+        coef=tuple(w),
+        intercept=b,
+        objective=loss + (e.lam * penalty if e.lam is not None else 0),
+        observation_duals=tuple(theta),
+        on_kinks=tuple(i for i, (kind, _) in enumerate(obs) if kind == "kink"),
+        dual=None if e.lam is not None else lam,
+        lower_dual=tuple(lower) if has_bounds else None,
+        upper_dual=tuple(upper) if has_bounds else None,
+    )
+
+
+@dataclass
+class _Moments:
+    """Least squares from summary statistics, as Fractions: ``X'X``, ``X'y``, ``y'y`` and, for
+    an intercept, ``n`` and the sums ``1'X``, ``1'y``."""
+
+    gram: list[list[Fraction]]
+    xty: list[Fraction]
+    yty: Fraction
+    n: Fraction
+    sx: list[Fraction]
+    sy: Fraction
+    c: Fraction
+    a: list[Fraction]
+    q: list[Fraction]
+    lam: Fraction | None
+    t: Fraction | None
+    lower: list[Fraction | None]
+    upper: list[Fraction | None]
+    intercept: bool
+
+
+def solve_from_moments(
+    problem: Problem, gram: Any, xty: Any, yty: Any, result: Result, *, n: Any = None, means: Any = None
+) -> ExactAnswer:
+    """The exact minimizer of a least-squares ``problem`` given by its summary statistics, as a
+    book prints them: ``X'X``, ``X'y``, ``y'y`` (uncentred) and, for an intercept or the mean
+    scale, ``n`` and the means (the d columns', then y's). ``result`` is a floating-point
+    solution to take the active set from. There are no rows, so no observation multipliers."""
+    if not problem.loss.least_squares:
+        raise NotSupportedError(f"No exact answer for {problem!r} from summary statistics: least squares only.")
+    if problem.constraints:
+        raise NotSupportedError(f"No exact answer for {problem!r}: linear constraints are not handled exactly yet.")
+    d = len(xty)
+    a, q, lam = _penalty_parts(problem, d)
+    constrained = problem.form.param_name == "t"
+    if constrained and any(q):
+        raise NotSupportedError(f"No exact answer for {problem!r}: the constraint's quadratic part is irrational.")
+    needs_n = problem.fit_intercept or problem.loss.scale == "mean"
+    if needs_n and (n is None or means is None):
+        why = "an intercept or the mean scale needs n and the means"
+        raise NotSupportedError(f"No exact answer for {problem!r}: {why}.")
+    nq = rational(n) if n is not None else Q(0)
+    mq = [rational(v) for v in means] if means is not None else [Q(0)] * (d + 1)
+    lower, upper = _bounds(problem, d)
+    m = _Moments(
+        gram=[[rational(v) for v in row] for row in gram],
+        xty=[rational(v) for v in xty], yty=rational(yty), n=nq,
+        sx=[nq * v for v in mq[:d]], sy=nq * mq[d], c=Q(1) if problem.loss.scale == "sum" else 1 / nq,
+        a=a, q=q, lam=None if constrained else lam, t=rational(problem.form.param_value) if constrained else None,
+        lower=lower, upper=upper, intercept=problem.fit_intercept,
+    )  # fmt: skip
+    w = np.asarray(result.coef, dtype=float)
+    why = "no active set made every optimality condition hold exactly"
+    for tol in _TOLERANCES:
+        try:
+            return _moments_on_active_set(m, w, tol)
+        except _NotThisSet as exc:
+            why = str(exc)
+    raise NotSupportedError(f"No exact answer for {problem!r}: {why} (a minimizer that is not unique?).")
+
+
+def _moments_on_active_set(m: _Moments, w: np.ndarray, tol: float) -> ExactAnswer:
+    d = len(m.xty)
+    wscale = tol * max(1.0, float(np.max(np.abs(w), initial=0.0)))
+    coefs = [_kind_of_coef(m, j, w[j], wscale) for j in range(d)]  # type: ignore[arg-type]
+    free = [j for j in range(d) if coefs[j][0] == "free"]
+    sign = {j: Q(int(np.sign(w[j]))) for j in free}
+    fixed = {j: value for j, (kind, value) in enumerate(coefs) if kind != "free"}
+    multiplier = m.lam is None and sum(float(m.a[j]) * abs(w[j]) for j in range(d)) >= float(m.t or 0) - wscale
+    names = [("w", j) for j in free] + ([("b", 0)] if m.intercept else []) + ([("mu", 0)] if multiplier else [])
+    index = {name: k for k, name in enumerate(names)}
+    rows, rhs = [], []
+    for j in free:  # c ((G w)_j + sx_j b - xty_j) + lam (a_j sign_j + q_j w_j) = 0
+        row = [Q(0)] * len(names)
+        for k in free:
+            row[index["w", k]] = m.c * m.gram[j][k]
+        if m.intercept:
+            row[index["b", 0]] = m.c * m.sx[j]
+        const = m.c * (sum(m.gram[j][k] * v for k, v in fixed.items()) - m.xty[j])
+        if multiplier:
+            row[index["mu", 0]] = m.a[j] * sign[j]
+        elif m.lam is not None:
+            row[index["w", j]] += m.lam * m.q[j]
+            const += m.lam * m.a[j] * sign[j]
+        rows.append(row)
+        rhs.append(-const)
+    if m.intercept:  # sx' w + n b = sy
+        rows.append([*(m.sx[k] for k in free), m.n, *([Q(0)] if multiplier else [])])
+        rhs.append(m.sy - sum(m.sx[k] * v for k, v in fixed.items()))
+    if multiplier:
+        rows.append([m.a[j] * sign[j] for j in free] + ([Q(0)] if m.intercept else []) + [Q(0)])
+        rhs.append(Q(m.t or 0) - sum(m.a[j] * abs(v) for j, v in fixed.items()))
+    x = solve_linear(rows, rhs)
+    if x is None:
+        raise _NotThisSet("the optimality conditions on this active set are singular")
+    wq = [x[index["w", j]] if j in sign else fixed[j] for j in range(d)]
+    bq = x[index["b", 0]] if m.intercept else Q(0)
+    lam = m.lam if m.lam is not None else (x[index["mu", 0]] if multiplier else Q(0))
+    _holds(not m.intercept or sum(m.sx[k] * wq[k] for k in range(d)) + m.n * bq == m.sy, "the intercept")
+    loss_grad = [m.c * (sum(m.gram[j][k] * wq[k] for k in range(d)) + m.sx[j] * bq - m.xty[j]) for j in range(d)]
+    lower, upper = _coefficients_hold(m, coefs, wq, loss_grad, lam)
+    wgw = sum(wq[j] * m.gram[j][k] * wq[k] for j in range(d) for k in range(d))
+    cross = sum(wq[j] * m.xty[j] for j in range(d)) + bq * m.sy - bq * sum(m.sx[j] * wq[j] for j in range(d))
+    rss = m.yty - 2 * cross + wgw + m.n * bq * bq  # ||y - Xw - b||^2 from the sums
+    penalty = sum(m.a[j] * abs(wq[j]) + m.q[j] * wq[j] ** 2 / 2 for j in range(d))
+    has_bounds = any(v is not None for v in (*m.lower, *m.upper))
+    return ExactAnswer(
+        coef=tuple(wq), intercept=bq, objective=m.c * rss / 2 + (m.lam * penalty if m.lam is not None else 0),
+        observation_duals=(), on_kinks=(), dual=None if m.lam is not None else lam,
+        lower_dual=tuple(lower) if has_bounds else None, upper_dual=tuple(upper) if has_bounds else None,
+    )  # fmt: skip
+
+
+def _coefficients_hold(
+    e: _Exact | _Moments, coefs: list[tuple[str, Fraction]], w: list[Fraction], loss_grad: list[Fraction], lam: Fraction
+) -> tuple[list[Fraction], list[Fraction]]:
+    """Each coefficient's condition, exactly, given the loss's gradient: stationary where free,
+    inside ``lam a_j [-1, 1]`` at 0, pushing against its bound where held there; the bounds'
+    multipliers (the smallest where ``w_j = 0`` leaves a choice). The constraint of the
+    constrained form holds, tight when its multiplier is positive."""
+    d = len(w)
     _holds(lam >= 0, "the constraint's multiplier is negative")
     lower, upper = [Q(0)] * d, [Q(0)] * d
     for j, (kind, _) in enumerate(coefs):
-        G = sum(e.s[i] * e.X[i][j] * grads[i] for i in range(n)) + lam * e.q[j] * w[j]
+        G = loss_grad[j] + lam * e.q[j] * w[j]
         slack = lam * e.a[j]
         _holds(e.lower[j] is None or w[j] >= e.lower[j], f"coefficient {j} is below its bound")
         _holds(e.upper[j] is None or w[j] <= e.upper[j], f"coefficient {j} is above its bound")
@@ -386,25 +527,11 @@ def _verified(
             else:
                 upper[j] = max(Q(0), -(G + slack * xi_hi))
                 _holds(G + slack * xi_lo <= 0, f"coefficient {j} should leave its upper bound")
-    loss = sum(e.s[i] * values[i] for i in range(n))
-    penalty = sum(e.a[j] * abs(w[j]) + e.q[j] * w[j] ** 2 / 2 for j in range(d))
     if e.lam is None:
+        penalty = sum(e.a[j] * abs(w[j]) for j in range(d))
         _holds(penalty <= Q(e.t or 0), "the constraint is violated")
         _holds(lam == 0 or penalty == e.t, "a positive multiplier on a constraint that is not tight")
-    theta = [-e.s[i] * grads[i] for i in range(n)]
-    if e.classification:
-        theta = [yi * v for yi, v in zip(e.y, theta, strict=True)]  # alpha_i = y_i theta_i
-    has_bounds = any(v is not None for v in (*e.lower, *e.upper))
-    return ExactAnswer(
-        coef=tuple(w),
-        intercept=b,
-        objective=loss + (e.lam * penalty if e.lam is not None else 0),
-        observation_duals=tuple(theta),
-        on_kinks=tuple(i for i, (kind, _) in enumerate(obs) if kind == "kink"),
-        dual=None if e.lam is not None else lam,
-        lower_dual=tuple(lower) if has_bounds else None,
-        upper_dual=tuple(upper) if has_bounds else None,
-    )
+    return lower, upper
 
 
 def _holds(condition: bool, what: str) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from cvxreg._file_data import read_data
-from cvxreg._file_exact import read_claims, read_observations, read_path_exact
+from cvxreg._file_exact import read_claims, read_moments, read_observations, read_path_exact
 from cvxreg._file_expected import PathPoint, ball_multipliers_of, constraint_duals, path_points
 from cvxreg._file_schema import (
     LIMITS,
@@ -37,7 +37,7 @@ from cvxreg._file_schema import (
     read_problem,
 )
 from cvxreg.errors import CvxregError, DCPError, InvalidParameterError, NotSupportedError, ProblemFileError
-from cvxreg.exact import ExactAnswer, solve_exactly
+from cvxreg.exact import ExactAnswer, solve_exactly, solve_from_moments
 from cvxreg.exact_path import ExactPath, exact_lasso_path
 from cvxreg.grading import Verdict, grade
 from cvxreg.problem import Problem
@@ -166,16 +166,22 @@ class Exercise:
     intercept_only: bool = False
     #: ``[data]`` writes X and y out (not generated, not summary statistics): exact answers apply.
     exact_data: bool = False
+    #: ``[data]``'s summary statistics as written (``gram``, ``xty``, ``yty``, ``n``, ``means``),
+    #: from which least squares has an exact answer too (``cvxreg.exact.solve_from_moments``).
+    moments: dict[str, Any] | None = None
     _exact: Any = field(default=None, repr=False, compare=False)
 
     def exact_answer(self) -> ExactAnswer:
         """The answer in rational arithmetic, proven by its optimality conditions
         (``cvxreg.exact``); ``NotSupportedError`` says why there is none."""
         if self._exact is None:
-            if not self.exact_data or self.problem is None:
-                why = "exact answers need a convex problem with [data] X and y written out"
+            if self.problem is not None and self.moments is not None:
+                self._exact = solve_from_moments(self.problem, result=self.solve(), **self.moments)
+            elif not self.exact_data or self.problem is None:
+                why = "exact answers need a convex problem with [data] X and y, or summary statistics, written out"
                 raise NotSupportedError(f"{self.id}: {why}.")
-            self._exact = solve_exactly(self.problem, self.X, self.y, self.sample_weight, result=self.solve())
+            else:
+                self._exact = solve_exactly(self.problem, self.X, self.y, self.sample_weight, result=self.solve())
         return self._exact
 
     def exact_path(self) -> ExactPath:
@@ -333,7 +339,8 @@ def load(path: str | Path) -> Exercise:
     kind = "lam" if problem is None else problem.form.param_name
     expected = _in_cvxreg_terms(r, expected, notation, only_b, kind)
     exact_data = r.get("data.generate", None) is None and r.get("data.gram", None) is None
-    expected = dataclasses.replace(expected, exact=_claims(r, notation, exact_data))
+    moments = read_moments(r)
+    expected = dataclasses.replace(expected, exact=_claims(r, notation, exact_data or moments is not None))
     expected = dataclasses.replace(expected, **read_path_exact(r, X.shape[1], notation, exact_data))
     if expected.outcome == "no_minimizer":
         expected = dataclasses.replace(expected, reason=_no_minimizer_reason(r, problem, X, y, s))
@@ -357,12 +364,13 @@ def load(path: str | Path) -> Exercise:
         notation=notation,
         intercept_only=only_b,
         exact_data=exact_data,
+        moments=moments,
     )
 
 
 def _claims(r: Reader, notation: Notation | None, exact_data: bool) -> dict[str, Any]:
-    """``[expected]``'s numbers written exactly, in cvxreg's scale (with X and y written out:
-    summary statistics or a generator give floats, and a text number there is read as one)."""
+    """``[expected]``'s numbers written exactly, in cvxreg's scale (with X and y or summary
+    statistics written out: a generator gives floats, and a text number there is read as one)."""
     if not exact_data:
         return {}
     book = r.get("expected.scale", "cvxreg") == "book" and notation is not None

@@ -14,7 +14,7 @@ from scipy.optimize import linprog
 import cvxreg as cr
 from cvxreg._rational import parse_rational, rational, solve_linear
 from cvxreg.errors import InvalidParameterError, NotSupportedError
-from cvxreg.exact import solve_exactly
+from cvxreg.exact import solve_exactly, solve_from_moments
 from cvxreg.exact_path import exact_lasso_path, mismatch, parse_formula, read_pieces
 
 
@@ -298,15 +298,33 @@ def test_answers_with_exact_numbers_are_compared_exactly():
         ex.check({"coef": ["11/8", "x"]})
 
 
-def test_exact_texts_on_summary_statistics_are_read_as_floats():
-    """A Gram-matrix file has no rows to be exact about: an answer's texts are checked as the
-    floats they stand for, and the verdict says so."""
+def test_summary_statistics_have_exact_answers_too():
+    """Strang's normal equations with a ridge term, from X'X, X'y and y'y alone: compared exactly."""
     from cvxreg.exercises import load
 
     ex = load("strang-4.3-ridge-from-normal-equations")
     good = ex.check({"coef": ["12/5", "-6/5"]})
-    assert good.passed and any(c.name == "exact" and "read as floats" in c.detail for c in good.checks)
+    assert good.passed and any(c.name == "coef (exact)" and c.passed for c in good.checks)
     assert not ex.check({"coef": ["12/5", "-5/6"]}).passed
+    # With an intercept, n and the means: the rows' answer and the moments' answer are one.
+    rng = np.random.default_rng(6)
+    X, y = rng.integers(-3, 4, (7, 2)).astype(float), rng.integers(-5, 6, 7).astype(float)
+    problem = cr.Problem(cr.SquaredLoss(scale="mean"), cr.L1(), cr.Penalized(0.4), fit_intercept=True)
+    res = problem.solve(X, y)
+    rows = solve_exactly(problem, X, y, result=res)
+    sums = solve_from_moments(problem, X.T @ X, X.T @ y, y @ y, res, n=7, means=[*X.mean(0), y.mean()])
+    assert (rows.coef, rows.intercept, rows.objective) == (sums.coef, sums.intercept, sums.objective)
+
+
+def test_exact_texts_without_an_exact_answer_are_read_as_floats():
+    """Logistic regression has no rational answer: an answer's texts are checked as the floats
+    they stand for, and the verdict says so."""
+    from cvxreg.exercises import load
+
+    ex = load("logistic-ridge-sklearn")
+    texts = [str(rational(v)) for v in ex.expected.coef]
+    verdict = ex.check({"coef": texts, "intercept": ex.expected.intercept})
+    assert verdict.passed and any(c.name == "exact" and "read as floats" in c.detail for c in verdict.checks)
 
 
 LAD = """id = "t"
