@@ -32,20 +32,26 @@ def solution(problem: Problem, X: Any, y: Any, s: Any) -> Result | None:
         return None
 
 
-def _minimizes(ex: Exercise, problem: Problem, optimum: float, w: np.ndarray, b: float) -> bool:
-    """Whether ``(w, b)`` is a minimizer of ``problem`` (a mistaken one) on the exercise's data:
-    feasible, with the optimal value to a recognising tolerance (1e-6 relative)."""
+def _minimizes(ex: Exercise, got: tuple[Any, ...], w: np.ndarray, b: float) -> bool:
+    """Whether ``(w, b)`` is a minimizer of the mistaken problem ``got[3]`` (optimal value
+    ``got[4]``): feasible, with the optimal value to a recognising tolerance (1e-6 relative). A
+    mistake that changes the data (the intercept as a penalized column of ones) gives them as
+    ``got[5]``, and the answer's ``b`` is then that column's coefficient."""
+    problem, optimum = got[3], got[4]
+    X = ex.X
+    if len(got) > 5:
+        X, w, b = got[5], np.r_[w, b], 0.0
     if problem.form.infeasibility(problem.penalty.value(w)) > 1e-9 * max(1.0, float(np.max(np.abs(w)))):
         return False
     if problem.bounds is not None or problem.constraints:
         return False  # the same answer would be graded infeasible first; no set matching there
-    f = problem.objective_value(ex.X, ex.y, w, b if problem.fit_intercept else 0.0, sample_weight=ex.sample_weight)
+    f = problem.objective_value(X, ex.y, w, b if problem.fit_intercept else 0.0, sample_weight=ex.sample_weight)
     return bool(f <= optimum + 1e-6 * max(1.0, abs(optimum)))
 
 
 def _explains_the_right_answer(ex: Exercise, got: Any, best_known: Any) -> bool:
     """A mistaken problem the right answer also minimizes explains nothing."""
-    return best_known is not None and _minimizes(ex, got[3], got[4], np.asarray(best_known[0]), float(best_known[1]))
+    return best_known is not None and _minimizes(ex, got, np.asarray(best_known[0]), float(best_known[1]))
 
 
 def _penalized_intercept(ex: Exercise) -> tuple[Problem, np.ndarray] | None:
@@ -66,7 +72,8 @@ def _hypotheses(ex: Exercise) -> list[tuple[str, Any]]:
     """(description, thunk returning (coef, intercept, dual) or None) for each usual mistake;
     a mistake that is the same problem on the same data with other numbers (lam scaled, tau
     swapped) also returns that problem and its optimal value, so a whole solution set of it is
-    recognised, not only the point re-solved."""
+    recognised, not only the point re-solved; one that changes the data (the penalized intercept)
+    also returns its data."""
     p = ex.problem
     assert p is not None
     n = ex.X.shape[0]
@@ -104,7 +111,9 @@ def _hypotheses(ex: Exercise) -> list[tuple[str, Any]]:
 
         def run_pi() -> Any:
             res = solution(prob1, X1, ex.y, ex.sample_weight)
-            return None if res is None or not res.ok else (res.coef[:-1], res.coef[-1], res.dual)
+            if res is None or not res.ok:
+                return None
+            return res.coef[:-1], res.coef[-1], res.dual, prob1, res.objective, X1
 
         out.append(("the intercept was penalized: it must be left out of the penalty (fit it on centred data)", run_pi))
     if p.loss.supports("mirrored") and p.loss.mirrored() != p.loss:  # tau read as 1 - tau
@@ -351,7 +360,7 @@ def diagnose(
             continue  # this mistake would not change the answer here: it cannot explain anything
         if np.max(np.abs(theirs - mine)) <= tol * scale:
             found.append(text)
-        elif len(got) > 3 and _minimizes(ex, got[3], got[4], w, b):  # another point of the mistake's solution set
+        elif len(got) > 3 and _minimizes(ex, got, w, b):  # another point of the mistake's solution set
             if not _explains_the_right_answer(ex, got, best_known):
                 found.append(text)
     if e.dual is not None and np.ndim(e.dual) and a["dual"] is not None and np.shape(a["dual"]) == np.shape(e.dual):

@@ -350,3 +350,25 @@ def test_ball_multipliers_that_cannot_be_are_refused(tmp_path, formulation, mult
             f'{formulation}\n[expected]\ncoef = [1.2, 1.6]\nmultipliers = {multipliers}\norigin = "o"\n')  # fmt: skip
     with pytest.raises(cr.ProblemFileError, match=needle):
         load(write(tmp_path, text))
+
+
+def test_a_penalized_intercept_is_named_anywhere_in_its_solution_set():
+    """Wang et al.'s LAD-lasso leaves b out of the penalty; penalized, every b in [1, 2] minimizes
+    the mistaken LP (SciPy's HiGHS gives its optimum 21 and one point of it). Each is named; a b
+    outside that set is not."""
+    from scipy.optimize import linprog
+
+    ex = load("wang-lad-lasso-penalized-intercept-set")
+    x, y, lam, n = ex.X[:, 0], ex.y, 3.0, 5
+    A = np.c_[np.ones(n), -np.ones(n), x, -x, np.eye(n), -np.eye(n)]  # b = b+ - b-, w = w+ - w-
+    lp = linprog(np.r_[lam, lam, lam, lam, np.ones(2 * n)], A_eq=A, b_eq=y, bounds=[(0, None)] * (4 + 2 * n),
+                 method="highs")  # fmt: skip
+    assert lp.fun == pytest.approx(21.0)
+    for b in (1.0, 1.25, 1.5, 2.0):
+        assert np.sum(np.abs(y - b)) + lam * abs(b) == pytest.approx(lp.fun)
+        verdict = ex.check({"coef": [0.0], "intercept": b})
+        assert any("intercept was penalized" in d for d in verdict.diagnoses), (b, verdict.diagnoses)
+    assert not any("intercept was penalized" in d for d in ex.check({"coef": [0.0], "intercept": 3.0}).diagnoses)
+    right = linprog(np.r_[0.0, lam, lam, np.ones(2 * n)], A_eq=np.c_[np.ones(n), x, -x, np.eye(n), -np.eye(n)],
+                    b_eq=y, bounds=[(None, None)] + [(0, None)] * (2 + 2 * n), method="highs")  # fmt: skip
+    assert right.x[0] == pytest.approx(4.0) and right.fun == pytest.approx(13.0)
