@@ -30,6 +30,7 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from cvxreg._protocol import supports
 from cvxreg._rational import as_text, rational, solve_linear
@@ -108,7 +109,9 @@ def solve_exactly(
     penalty is not piecewise quadratic, its form's answer is irrational (a ball of the squared
     norm), or its minimizer is not unique.
     """
-    data = _rationals(problem, np.asarray(X, dtype=float), np.asarray(y, dtype=float).ravel(), sample_weight)
+    checked = problem.check_data(X, y, sample_weight, owner="solve_exactly")
+    dense = checked.X.toarray() if sp.issparse(checked.X) else np.asarray(checked.X, dtype=float)
+    data = _rationals(problem, dense, np.asarray(checked.y, dtype=float), checked.sample_weight)
     if result is None:
         result = problem.solve(X, y, sample_weight=sample_weight)
     if result.coef is None or not np.all(np.isfinite(result.coef)):

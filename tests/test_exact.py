@@ -384,3 +384,16 @@ def test_weights_and_the_mean_scale_against_scikit_learn():
     res = solve_exactly(problem, X, y, s)
     ref = ElasticNet(alpha=0.3, l1_ratio=0.5, tol=1e-14, max_iter=10**6).fit(X, y, sample_weight=s)
     np.testing.assert_allclose(floats(res.coef), ref.coef_, atol=1e-9)  # both divide by the weights' sum
+
+
+def test_sparse_and_pandas_inputs_and_bad_shapes():
+    import pandas as pd
+    import scipy.sparse as sp
+
+    X, y = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]]), np.array([3.0, 0.0, 1.0])
+    problem = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(1.0))
+    assert solve_exactly(problem, sp.csr_matrix(X), y).coef == (F(3, 2), F(0))  # (4 - lam) / 2 by hand
+    assert solve_exactly(problem, pd.DataFrame(X, columns=["a", "b"]), pd.Series(y)).coef == (F(3, 2), F(0))
+    assert exact_lasso_path(problem, sp.csr_matrix(X), y).breakpoints == (F(4), F(2, 3))
+    with pytest.raises(cr.InvalidParameterError, match="'y' parameter of solve_exactly"):
+        solve_exactly(problem, X, y[:2])
