@@ -111,9 +111,8 @@ def _hypotheses(ex: Exercise) -> list[tuple[str, Any]]:
 
         def run_pi() -> Any:
             res = solution(prob1, X1, ex.y, ex.sample_weight)
-            if res is None or not res.ok:
-                return None
-            return res.coef[:-1], res.coef[-1], res.dual, prob1, res.objective, X1
+            ok = res is not None and res.ok
+            return (res.coef[:-1], res.coef[-1], res.dual, prob1, res.objective, X1) if ok else None
 
         out.append(("the intercept was penalized: it must be left out of the penalty (fit it on centred data)", run_pi))
     if p.loss.supports("mirrored") and p.loss.mirrored() != p.loss:  # tau read as 1 - tau

@@ -32,7 +32,7 @@ _EVERY_LOSS = [
 @pytest.mark.parametrize(
     "estimator",
     [CvxRegressor(), CvxClassifier(), CvxClassifier(loss="hinge"), CvxRegressor(loss="huber", penalty="l2"),
-     CvxRegressorCV(n_lams=10), CvxClassifierCV(n_lams=5, cv=3), *_EVERY_LOSS],
+     CvxRegressorCV(n_lams=10), CvxClassifierCV(n_lams=3, cv=2), *_EVERY_LOSS],
     ids=["CvxRegressor", "CvxClassifier", "CvxClassifier-hinge", "CvxRegressor-huber-l2", "CvxRegressorCV",
          "CvxClassifierCV", *(f"{type(e).__name__}-{e.loss}" for e in _EVERY_LOSS)],
 )  # fmt: skip
