@@ -397,3 +397,21 @@ def test_sparse_and_pandas_inputs_and_bad_shapes():
     assert exact_lasso_path(problem, sp.csr_matrix(X), y).breakpoints == (F(4), F(2, 3))
     with pytest.raises(cr.InvalidParameterError, match="'y' parameter of solve_exactly"):
         solve_exactly(problem, X, y[:2])
+
+
+def test_exact_multipliers_at_a_degenerate_vertex_pass_when_valid():
+    """Three observations on a quartile line: HiGHS' multipliers differ from cvxreg's vertex;
+    written exactly they still pass, and a set outside the subgradients does not."""
+    from cvxreg.exercises import load
+
+    ex = load("koenker-quantile-line-degenerate-vertex")
+    n, x, y, tau, lam = 6, ex.X[:, 0], ex.y, 0.25, 0.5
+    c = np.r_[0.0, lam, lam, tau * np.ones(n), (1 - tau) * np.ones(n)]
+    A = np.c_[np.ones(n), x, -x, np.eye(n), -np.eye(n)]
+    lp = linprog(c, A_eq=A, b_eq=y, bounds=[(None, None)] + [(0, None)] * (2 + 2 * n), method="highs")
+    theirs = [str(F(v).limit_denominator(1000)) for v in lp.eqlin.marginals]
+    assert [rational(t) for t in theirs] != list(ex.exact_answer().observation_duals)  # another vertex
+    verdict = ex.check({"coef": ["1"], "intercept": "-1", "observation_duals": theirs})
+    assert verdict.passed, verdict
+    bad = ["1", *theirs[1:]]  # 1 > tau: outside observation 0's subgradient
+    assert not ex.check({"coef": ["1"], "intercept": "-1", "observation_duals": bad}).passed
