@@ -173,6 +173,7 @@ def test_a_full_disk_loses_no_computed_row_and_a_rerun_completes(tmp_path, monke
     assert not rerun.duplicated(["problem", "solver", "settings"]).any()
 
 
+@pytest.mark.slow  # 14 s; test_a_full_disk_loses_no_computed_row_and_a_rerun_completes injects ENOSPC by default
 @pytest.mark.skipif(sys.platform != "linux", reason="tmpfs")
 def test_a_real_full_disk(tmp_path):
     from cvxreg.benchmark import benchmark
