@@ -9,12 +9,32 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from cvxreg.errors import InvalidParameterError
+import numpy as np
+import scipy.sparse as sp
 
-__all__ = ["RATIONAL_TEXT", "as_text", "parse_rational", "rational", "solve_linear"]
+from cvxreg.errors import InvalidParameterError, NotSupportedError
+
+__all__ = ["EXACT_ENTRIES", "RATIONAL_TEXT", "as_text", "dense_for_exact", "parse_rational", "rational", "solve_linear"]
 
 #: A number written exactly: an integer, a decimal or a fraction ("3", "-0.25", "35/16").
 RATIONAL_TEXT = re.compile(r"^\s*[-+]?\d{1,30}(\.\d{1,30})?(\s*/\s*\d{1,30})?\s*$")
+
+
+#: The largest design (n * d entries) exact arithmetic takes: every entry becomes a Fraction, so
+#: it is for textbook sizes; a larger X is refused before any copy of it is made.
+EXACT_ENTRIES = 200_000
+
+
+def dense_for_exact(X: Any, owner: str) -> np.ndarray:
+    """``X`` as a dense float array for exact arithmetic, refused (``NotSupportedError``) above
+    ``EXACT_ENTRIES`` entries before anything is copied, a sparse X included."""
+    n, d = X.shape
+    if n * d > EXACT_ENTRIES:
+        raise NotSupportedError(
+            f"{owner}: X has {n} x {d} = {n * d} entries; exact (rational) arithmetic takes at most "
+            f"{EXACT_ENTRIES} (cvxreg._rational.EXACT_ENTRIES): it is for textbook-sized problems."
+        )
+    return X.toarray() if sp.issparse(X) else np.asarray(X, dtype=float)
 
 
 def rational(x: Any) -> Fraction:

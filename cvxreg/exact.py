@@ -30,10 +30,9 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from cvxreg._protocol import supports
-from cvxreg._rational import as_text, rational, solve_linear
+from cvxreg._rational import as_text, dense_for_exact, rational, solve_linear
 from cvxreg.errors import NotSupportedError
 from cvxreg.problem import Problem
 from cvxreg.result import Result
@@ -86,6 +85,7 @@ class _Exact:
     """The problem's data and parameters as Fractions."""
 
     X: list[list[Fraction]]
+    Xf: np.ndarray  # the same X in floats, for reading the active set
     y: list[Fraction]
     s: list[Fraction]  # the loss's weight of each row: c s_i
     a: list[Fraction]  # R(w) = sum a_j |w_j| + q_j w_j^2 / 2
@@ -110,7 +110,7 @@ def solve_exactly(
     norm), or its minimizer is not unique.
     """
     checked = problem.check_data(X, y, sample_weight, owner="solve_exactly")
-    dense = checked.X.toarray() if sp.issparse(checked.X) else np.asarray(checked.X, dtype=float)
+    dense = dense_for_exact(checked.X, "solve_exactly")
     data = _rationals(problem, dense, np.asarray(checked.y, dtype=float), checked.sample_weight)
     if result is None:
         result = problem.solve(X, y, sample_weight=sample_weight)
@@ -148,6 +148,7 @@ def _rationals(problem: Problem, X: np.ndarray, y: np.ndarray, sample_weight: An
     lower, upper = _bounds(problem, d)
     return _Exact(
         X=[[rational(v) for v in row] for row in X],
+        Xf=X,
         y=yq,
         s=[c * si for si in s],
         a=a,
@@ -213,7 +214,7 @@ def _piece_of(kinks: tuple[Fraction, ...], eta: float, tol: float) -> tuple[str,
 
 def _on_active_set(e: _Exact, w: np.ndarray, b: float, tol: float) -> ExactAnswer:
     n, d = len(e.y), len(e.a)
-    eta_float = np.array([[float(v) for v in row] for row in e.X]) @ w + b
+    eta_float = e.Xf @ w + b
     wscale = tol * max(1.0, float(np.max(np.abs(w), initial=0.0)))
     escale = tol * max(1.0, float(np.max(np.abs(eta_float), initial=0.0)), max(abs(float(v)) for v in e.y))
     coefs = [_kind_of_coef(e, j, w[j], wscale) for j in range(d)]

@@ -19,10 +19,9 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
-import scipy.sparse as sp
 
 from cvxreg._protocol import supports
-from cvxreg._rational import as_text, rational, solve_linear
+from cvxreg._rational import as_text, dense_for_exact, rational, solve_linear
 from cvxreg.errors import InvalidParameterError, NotSupportedError
 from cvxreg.problem import Problem
 
@@ -64,7 +63,7 @@ def exact_lasso_path(problem: Problem, X: Any, y: Any, sample_weight: Any = None
     if not ok or problem.bounds is not None or problem.constraints or problem.form.param_name != "lam":
         raise NotSupportedError(f"No exact lasso path for {problem!r}: squared loss, L1, penalized, no bounds.")
     checked = problem.check_data(X, y, sample_weight, owner="exact_lasso_path")
-    X = checked.X.toarray() if sp.issparse(checked.X) else np.asarray(checked.X, dtype=float)
+    X = dense_for_exact(checked.X, "exact_lasso_path")
     y, sample_weight = checked.y, checked.sample_weight
     n, d = X.shape
     a, q = terms[0].quadratic_parts(d)

@@ -415,3 +415,17 @@ def test_exact_multipliers_at_a_degenerate_vertex_pass_when_valid():
     assert verdict.passed, verdict
     bad = ["1", *theirs[1:]]  # 1 > tau: outside observation 0's subgradient
     assert not ex.check({"coef": ["1"], "intercept": "-1", "observation_duals": bad}).passed
+
+
+def test_a_large_sparse_x_is_refused_before_any_dense_copy():
+    import scipy.sparse as sp
+
+    from cvxreg._rational import EXACT_ENTRIES
+
+    X = sp.random(100_000, 50, density=1e-4, format="csr", random_state=0)  # 5e6 entries, 500 nonzeros
+    y = np.ones(100_000)
+    assert X.shape[0] * X.shape[1] > EXACT_ENTRIES
+    problem = cr.Problem(cr.SquaredLoss(), cr.L1(), cr.Penalized(1.0))
+    for call in (solve_exactly, exact_lasso_path):
+        with pytest.raises(NotSupportedError, match=r"100000 x 50 = 5000000 entries.*at most 200000"):
+            call(problem, X, y)
