@@ -16,6 +16,7 @@ import json
 import math
 import os
 import shlex
+import signal
 import sys
 import threading
 from collections.abc import Iterator, Sequence
@@ -408,28 +409,50 @@ def _dpi(text: str) -> int:
     return value
 
 
+class _Interrupts:
+    """Whether the user pressed Ctrl-C during the run (``pressed``)."""
+
+    pressed = False
+
+
 @contextlib.contextmanager
-def _interrupts_reach_the_run() -> Iterator[None]:
-    """A Ctrl-C that lands in a finalizer or a weakref callback (logging's handler clean-up, a
-    solver's ``__del__``) cannot be raised there: Python prints "Exception ignored in ..." with its
-    traceback and goes on. Inside this block such an interrupt is raised again in the main thread
-    a moment after the hook has returned (from a timer thread: raised in the hook itself it would be
-    ignored the same way), silently, and stops the run as any Ctrl-C does."""
-    previous = sys.unraisablehook
+def _interrupts_reach_the_run(state: _Interrupts) -> Iterator[None]:
+    """Ctrl-C stops the run as one line, wherever it lands.
+
+    It is recorded in ``state`` (so an error it causes on its way out, such as numba's
+    "no compiled object yet" when it lands inside a first compilation, is reported as the
+    interruption, not as a traceback). One that lands in a finalizer or a weakref callback
+    (logging's handler clean-up, a solver's ``__del__``) cannot be raised there: Python prints
+    "Exception ignored in ..." and goes on; here it is raised again in the main thread a moment
+    after the hook has returned (from a timer thread: raised in the hook itself it would be
+    ignored the same way), silently."""
+    previous_hook = sys.unraisablehook
 
     def hook(unraisable: Any) -> None:
         if issubclass(unraisable.exc_type, KeyboardInterrupt):
+            state.pressed = True
             timer = threading.Timer(0.05, _thread.interrupt_main)  # after this hook and its caller return
             timer.daemon = True
             timer.start()
         else:
-            previous(unraisable)
+            previous_hook(unraisable)
 
+    def on_sigint(signum: int, frame: Any) -> None:
+        state.pressed = True
+        signal.default_int_handler(signum, frame)
+
+    main_thread = threading.current_thread() is threading.main_thread()
+    previous_handler = signal.signal(signal.SIGINT, on_sigint) if main_thread else None
     sys.unraisablehook = hook
     try:
         yield
     finally:
-        sys.unraisablehook = previous
+        sys.unraisablehook = previous_hook
+        if main_thread:
+            signal.signal(signal.SIGINT, previous_handler)
+
+
+_INTERRUPTED = "cvxreg: interrupted; rows already stored are kept (`cvxreg report --resume` goes on)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -442,20 +465,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     from cvxreg.errors import CvxregError
 
+    interrupts = _Interrupts()
     try:
-        with _interrupts_reach_the_run():
+        with _interrupts_reach_the_run(interrupts):
             _import_modules(args.imports)
             return int(args.run(args))
     except CvxregError as exc:
         print(f"cvxreg: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # Ctrl-C: say so in one line (a report's store keeps every finished row)
-        print("cvxreg: interrupted; rows already stored are kept (`cvxreg report --resume` goes on)", file=sys.stderr)
+        print(_INTERRUPTED, file=sys.stderr)
         return 130
     except BrokenPipeError:  # the reader stopped early (`cvxreg check ... | head`): not an error of ours
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())  # so that the interpreter's final flush does not fail too
         return 0
+    except Exception as exc:  # after a Ctrl-C, the error it left behind is the interruption
+        if not interrupts.pressed:
+            raise
+        print(f"{_INTERRUPTED} (it left {type(exc).__name__}: {str(exc)[:200]})", file=sys.stderr)
+        return 130
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -501,13 +501,14 @@ def test_a_ctrl_c_inside_a_finalizer_stops_the_run_without_a_traceback(capfd, mo
     """A Ctrl-C that lands in a weakref callback or a ``__del__`` (logging's handler clean-up, a
     solver's finalizer) is not raised there: Python prints "Exception ignored in ..." with a
     traceback and goes on. The command line takes such an interrupt as the user's and stops."""
-    from cvxreg.cli import _interrupts_reach_the_run
+    from cvxreg.cli import _Interrupts, _interrupts_reach_the_run
 
     class Finalized:
         def __del__(self):
             raise KeyboardInterrupt
 
-    with pytest.raises(KeyboardInterrupt), _interrupts_reach_the_run():
+    state = _Interrupts()
+    with pytest.raises(KeyboardInterrupt), _interrupts_reach_the_run(state):
         obj = Finalized()
         del obj
         for _ in range(2000):  # the interrupt arrives a moment later, in the main thread
@@ -521,7 +522,36 @@ def test_a_ctrl_c_inside_a_finalizer_stops_the_run_without_a_traceback(capfd, mo
         def __del__(self):
             raise ValueError("not an interrupt")
 
-    with _interrupts_reach_the_run():
+    with _interrupts_reach_the_run(_Interrupts()):
         Broken()
     assert seen == [ValueError]  # other errors still reach the hook that was there, unchanged
     assert sys.unraisablehook is not None and sys.unraisablehook.__name__ == "<lambda>"
+
+
+def test_an_error_a_ctrl_c_leaves_behind_is_reported_as_the_interruption(monkeypatch, capsys):
+    """A Ctrl-C inside numba's first compilation of a kernel came out as numba's RuntimeError
+    ("no compiled object yet") and a traceback (found by CI on a clean clone, whose numba cache
+    is cold). After a Ctrl-C, the error it leaves behind is reported as the interruption; without
+    one, the same error is not hidden."""
+    import cvxreg.cli as cli
+
+    def compiling(args):
+        try:
+            signal.raise_signal(signal.SIGINT)  # the user's Ctrl-C, in the middle of the work
+            time.sleep(1)
+        except KeyboardInterrupt:
+            raise RuntimeError("no compiled object yet for <Library 'kernel'>") from None
+        return 0
+
+    monkeypatch.setattr(cli, "_demo", compiling)
+    assert cli.main(["demo"]) == 130
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "interrupted" in err and "RuntimeError" in err and "Traceback" not in err
+
+    def failing(args):
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setattr(cli, "_demo", failing)
+    with pytest.raises(RuntimeError, match="a bug of ours"):
+        cli.main(["demo"])
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # the handler is put back
